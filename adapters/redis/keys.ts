@@ -1,0 +1,27 @@
+/**
+ * Every key of one aggregate shares one hash tag, so that each multi-key operation
+ * stays in one Redis Cluster slot. Ids are URI-encoded: a '}' in an id cannot end the
+ * tag early, and no two (kind, id) pairs yield the same key.
+ */
+export type RedisKeys = ReturnType<typeof redisKeys>;
+
+export function redisKeys(prefix: string) {
+  if (/[{}]/.test(prefix)) throw new Error(`the Redis key prefix may not contain braces: ${prefix}`);
+  const tag = (kind: string, ...ids: string[]) => `${prefix}{${kind}:${ids.map(encodeURIComponent).join(':')}}`;
+  return {
+    oidc: (model: string, id: string) => tag('o', model, id),
+    grant: (grantId: string) => tag('g', grantId),
+    sessionUid: (uid: string) => tag('uid', uid),
+    userCode: (userCode: string) => tag('uc', userCode),
+    account: (id: string) => tag('a', id),
+    accountIds: `${prefix}{accounts}`,
+    email: (emailKey: string) => tag('e', emailKey),
+    singleUseToken: (purpose: string, subject: string) => `${tag('s', subject)}:t:${encodeURIComponent(purpose)}`,
+    replayMarker: (subject: string, marker: string) => `${tag('s', subject)}:r:${encodeURIComponent(marker)}`,
+  };
+}
+
+/** Redis rejects a zero or negative expiry; a TTL that small means "expires at once". */
+export function ttlMilliseconds(seconds: number): number {
+  return Math.max(1, Math.round(seconds * 1000));
+}

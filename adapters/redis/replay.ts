@@ -1,0 +1,12 @@
+import type { Redis } from 'ioredis';
+import type { ReplayGuard } from '../types.ts';
+import { ttlMilliseconds, type RedisKeys } from './keys.ts';
+
+export function redisReplayGuard(redis: Redis, keys: RedisKeys): ReplayGuard {
+  return {
+    async claim(subject, marker, ttlSeconds) {
+      const set = await redis.set(keys.replayMarker(subject, marker), '1', 'PX', ttlMilliseconds(ttlSeconds), 'NX');
+      return set === 'OK';
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { Redis } from 'ioredis';
+
+export type SingleKeyScript<Result> = (key: string, ...args: (string | number)[]) => Promise<Result>;
+
+/**
+ * A Lua script on exactly one key, run through ioredis' defineCommand (EVALSHA with
+ * fallback). One key per script keeps every script inside one cluster slot.
+ */
+export function defineScript<Result>(redis: Redis, name: string, lua: string): SingleKeyScript<Result> {
+  redis.defineCommand(name, { numberOfKeys: 1, lua });
+  const command = (redis as unknown as Record<string, SingleKeyScript<Result>>)[name];
+  return (key, ...args) => command.call(redis, key, ...args);
+}

@@ -1,0 +1,68 @@
+/**
+ * The storage contract. Two back ends implement it (adapters/sqlite, adapters/redis)
+ * and one suite (test/contract) holds both to it. Interfaces stay narrow: each
+ * method is one atomic operation on one aggregate, so that Redis Cluster needs
+ * no redesign (every multi-key operation stays within one hash slot).
+ */
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+
+/** A stored account document. The store knows its id, e-mail and version; the rest is opaque to it. */
+export interface StoredAccount {
+  id: string;
+  email: string;
+  /** Optimistic-concurrency counter: save() only succeeds on the version it read. */
+  version: number;
+  [field: string]: unknown;
+}
+
+export class DuplicateEmailError extends Error {
+  constructor(email: string) { super(`an account with e-mail ${email} already exists`); }
+}
+export class StaleAccountError extends Error {
+  constructor(id: string) { super(`account ${id} was changed concurrently`); }
+}
+
+export interface AccountStore<A extends StoredAccount = StoredAccount> {
+  /** Creates the account; e-mail is unique case-insensitively (DuplicateEmailError). */
+  create(account: A): Promise<void>;
+  findById(id: string): Promise<A | undefined>;
+  /** Case-insensitive. */
+  findByEmail(email: string): Promise<A | undefined>;
+  list(): Promise<A[]>;
+  /** Writes the account if its stored version is still account.version (else StaleAccountError); returns it with the version bumped. */
+  save(account: A): Promise<A>;
+}
+
+/**
+ * Single-use secrets (reset links, WebAuthn challenges): at most one live token per
+ * (purpose, subject) — issuing a new one voids the previous. Only a hash is stored.
+ */
+export interface SingleUseTokenStore {
+  put(purpose: string, subject: string, hash: string, ttlSeconds: number, data?: unknown): Promise<void>;
+  /** True when this token is live; consumes nothing (mail scanners open links too). */
+  peek(purpose: string, subject: string, hash: string): Promise<boolean>;
+  /** Consumes the token exactly once, atomically; returns its data, or undefined when it is not live. */
+  take(purpose: string, subject: string, hash: string): Promise<{ data: unknown } | undefined>;
+  drop(purpose: string, subject: string): Promise<void>;
+}
+
+/** Markers that may be set once (TOTP codes, recovery codes): claim() is true for the first caller only. */
+export interface ReplayGuard {
+  claim(subject: string, marker: string, ttlSeconds: number): Promise<boolean>;
+}
+
+export type OidcAdapterFactory = (model: string) => Adapter;
+export type { Adapter, AdapterPayload };
+
+export interface Store {
+  kind: 'sqlite' | 'redis';
+  accounts: AccountStore;
+  tokens: SingleUseTokenStore;
+  replay: ReplayGuard;
+  oidcAdapter: OidcAdapterFactory;
+  /** Rejects when the back end cannot be reached. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** The Redis connection, for counters shared across instances (rate limits). */
+  redis?: import('ioredis').Redis;
+}

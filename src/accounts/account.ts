@@ -1,0 +1,57 @@
+import type { StoredAccount } from '../../adapters/types.ts';
+import type { Locale } from '../i18n/index.ts';
+
+export interface TotpFactor { id: string; secret: string; createdAt: number }
+export interface PasskeyFactor {
+  id: string;
+  publicKey: string;
+  counter: number;
+  transports?: string[];
+  /** 'hwk' for a security key or phone, 'swk' for a synced/platform passkey (RFC 8176). */
+  kind: 'hwk' | 'swk';
+  name: string;
+  createdAt: number;
+}
+export interface SignIn { at: number; method: string; ip?: string }
+
+/** The account aggregate: everything about one user, stored as one document. */
+export interface Account extends StoredAccount {
+  name: string;
+  locale: Locale;
+  disabled: boolean;
+  passwordHash?: string;
+  /** Authenticator apps; the secret is sealed with SECRETS_KEY. */
+  totp: TotpFactor[];
+  passkeys: PasskeyFactor[];
+  /** Hashes of unused recovery codes. */
+  recoveryCodes: string[];
+  /** Sessions and tokens issued before this moment (epoch seconds) are void. */
+  sessionsValidAfter: number;
+  recentSignIns: SignIn[];
+  createdAt: number;
+}
+
+export function hasSecondFactor(account: Account): boolean {
+  return account.totp.length > 0 || account.passkeys.length > 0;
+}
+
+export function newAccount(fields: { id: string; email: string; name: string; locale: Locale }): Account {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    ...fields,
+    version: 0,
+    disabled: false,
+    totp: [],
+    passkeys: [],
+    recoveryCodes: [],
+    sessionsValidAfter: 0,
+    recentSignIns: [],
+    createdAt: now,
+  };
+}
+
+/** Given and family name, split the way Dutch names usually are: first word, then the rest ("van den Berg"). */
+export function nameParts(name: string): { given_name?: string; family_name?: string } {
+  const [given, ...rest] = name.trim().split(/\s+/);
+  return rest.length ? { given_name: given, family_name: rest.join(' ') } : { given_name: given };
+}

@@ -1,0 +1,27 @@
+import argon2 from 'argon2';
+
+/** OWASP's argon2id profile: m=19456 KiB, t=2, p=1. Hashes with other parameters are upgraded at login. */
+const PARAMS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+
+export function hashPassword(password: string): Promise<string> {
+  return argon2.hash(password, PARAMS);
+}
+
+export async function verifyPassword(hash: string, password: string): Promise<boolean> {
+  try {
+    return await argon2.verify(hash, password);
+  } catch {
+    return false;
+  }
+}
+
+export function needsRehash(hash: string): boolean {
+  return argon2.needsRehash(hash, PARAMS);
+}
+
+/** A fixed hash to verify against when the account is unknown, so that timing does not tell. */
+let decoy: Promise<string> | undefined;
+export function decoyHash(): Promise<string> {
+  decoy ??= hashPassword('decoy password that matches nothing');
+  return decoy;
+}

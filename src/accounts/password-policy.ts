@@ -1,0 +1,44 @@
+import { dictionary } from '@zxcvbn-ts/language-common';
+
+/**
+ * The one password policy (NIST SP 800-63B): length, and no password that an
+ * attacker tries first. No composition rules; spaces and any Unicode allowed.
+ */
+export const MIN_LENGTH = 12;
+export const MAX_LENGTH = 128;
+
+export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'personal';
+
+/** Words every guesser tries against our users, besides the public lists. */
+const LOCAL_WORDS = ['wachtwoord', 'welkom', 'geheim', 'cbs', 'microdata', 'statistiek', 'password', 'qwerty', 'azerty'];
+const common = new Set([...(dictionary['passwords-common'] as string[]), ...LOCAL_WORDS]);
+
+const length = (s: string) => [...s].length;
+const letters = (s: string) => s.toLowerCase().replace(/[^\p{L}]/gu, '');
+const core = (s: string) => s.toLowerCase().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+
+function isCommon(password: string): boolean {
+  const lower = password.toLowerCase();
+  if (common.has(lower) || common.has(core(password))) return true;
+  return new Set(lower).size < 4; // "aaaaaaaaaaaa", "abababababab"
+}
+
+/** Built from the e-mail address or the service's own words: little is left once those are taken out. */
+function isPersonal(password: string, email: string): boolean {
+  const local = letters(email.split('@')[0] ?? '');
+  const domain = letters((email.split('@')[1] ?? '').split('.')[0] ?? '');
+  let rest = letters(password);
+  for (const word of [local, domain, 'cbs', 'microdata'].filter((w) => w.length >= 3)) {
+    rest = rest.split(word).join('');
+  }
+  return rest.length < 8;
+}
+
+export function checkPassword(password: string, email: string): PasswordProblem[] {
+  const problems: PasswordProblem[] = [];
+  if (length(password) < MIN_LENGTH) problems.push('too_short');
+  if (length(password) > MAX_LENGTH) problems.push('too_long');
+  if (isCommon(password)) problems.push('common');
+  else if (isPersonal(password, email)) problems.push('personal');
+  return problems;
+}

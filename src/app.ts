@@ -1,0 +1,82 @@
+import type { Config } from './config.ts';
+import type { Store, AccountStore } from '../adapters/types.ts';
+import { openStore } from '../adapters/index.ts';
+import type { Account } from './accounts/account.ts';
+import { createLogger, type Logger } from './log.ts';
+import { createAudit } from './audit.ts';
+import { createMailer, type Mailer } from './mail/mailer.ts';
+import { createLimits } from './security/rate-limits.ts';
+import { createSecretBox } from './security/secret-box.ts';
+import { baseHeaders } from './security/headers.ts';
+import { loadSigningKeys } from './oidc/keys.ts';
+import { loadClients } from './oidc/clients.ts';
+import { createProvider } from './oidc/provider.ts';
+import { loadAssets } from './web/assets.ts';
+import { pageState } from './web/page-state.ts';
+import { errorPages, providerErrorPage } from './web/error-pages.ts';
+import { logoutPages } from './flows/logout/logout.ts';
+import { screens } from './routes.ts';
+import type { Services } from './services.ts';
+
+export interface App {
+  callback: ReturnType<Services['provider']['callback']>;
+  services: Services;
+  /** Waits for background work (mails), then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Composes the provider, our middleware and our screens. Tests pass their own store, mailer or logger. */
+export async function createApp(config: Config, deps: { store?: Store; mailer?: Mailer; log?: Logger } = {}): Promise<App> {
+  const log = deps.log ?? createLogger(config.logLevel);
+  const store = deps.store ?? (await openStore(config));
+  const https = config.issuer.startsWith('https:');
+  const assets = loadAssets();
+
+  const provider = createProvider({
+    issuer: config.issuer,
+    store,
+    clients: loadClients(config.clientsFile, config.issuer),
+    jwks: await loadSigningKeys(config.jwksFile, config.dataDir),
+    cookieKeys: config.cookieKeys,
+    secureCookies: https,
+    renderError: providerErrorPage(log),
+    logoutSource: logoutPages.confirm,
+    postLogoutSuccessSource: logoutPages.done,
+  });
+  provider.proxy = config.trustProxy;
+
+  const pending = new Set<Promise<void>>();
+  const s: Services = {
+    config,
+    store,
+    accounts: store.accounts as AccountStore<Account>,
+    provider,
+    mailer: deps.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log),
+    limits: createLimits(store.redis, config.redisPrefix),
+    secrets: createSecretBox(config.secretsKey),
+    audit: createAudit(log),
+    log,
+    background(name, work) {
+      const job = new Promise<void>((resolve) => setImmediate(resolve))
+        .then(work)
+        .catch((err: unknown) => log.error({ err, task: name }, 'background task failed'))
+        .finally(() => pending.delete(job));
+      pending.add(job);
+    },
+  };
+
+  provider.use(baseHeaders(https));
+  provider.use(assets.middleware);
+  provider.use(pageState({ secureCookies: https, asset: assets.url, serviceName: 'CBS Microdata' }));
+  provider.use(errorPages(log));
+  provider.use(screens(s));
+
+  return {
+    callback: provider.callback(),
+    services: s,
+    async close() {
+      await Promise.allSettled([...pending]);
+      await store.close();
+    },
+  };
+}

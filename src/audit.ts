@@ -1,0 +1,16 @@
+import type { Logger } from './log.ts';
+
+/** The audit events we emit; each carries only identifiers, never a secret. */
+export type AuditEvent =
+  | 'password.requested' | 'mail.sent' | 'mail.failed' | 'password.set'
+  | 'login.success' | 'login.failure' | 'login.locked'
+  | 'mfa.enrolled' | 'mfa.verified' | 'mfa.failure' | 'mfa.removed' | 'recovery.used'
+  | 'account.created' | 'account.disabled' | 'account.enabled' | 'account.mfa_reset'
+  | 'password.changed' | 'sessions.ended';
+
+export interface Audit { (event: AuditEvent, fields?: Record<string, unknown>): void }
+
+export function createAudit(log: Logger): Audit {
+  const audit = log.child({ audit: true });
+  return (event, fields = {}) => audit.info({ event, ...fields }, event);
+}

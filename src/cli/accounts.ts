@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { DuplicateEmailError, type AccountStore, type Store } from '../../adapters/types.ts';
+import { newAccount, type Account } from '../accounts/account.ts';
+import { resetSecondFactors, setDisabled } from '../accounts/admin.ts';
+import { EMAIL, normalizeEmail } from '../web/form.ts';
+import { isLocale } from '../i18n/index.ts';
+
+export class CliError extends Error {}
+
+const describe = (a: Account) =>
+  `${a.email}\t${a.name}\t${a.locale}\t${a.disabled ? 'disabled' : 'active'}\tpassword:${a.passwordHash ? 'set' : 'none'}\tfactors:${a.totp.length + a.passkeys.length}`;
+
+function requireEmail(email: string | undefined): string {
+  if (!email || !EMAIL.test(email.trim())) throw new CliError(`--email must be an e-mail address${email ? `, not "${email}"` : ''}`);
+  return normalizeEmail(email);
+}
+
+async function find(accounts: AccountStore<Account>, email: string | undefined): Promise<Account> {
+  const address = requireEmail(email);
+  const account = await accounts.findByEmail(address);
+  if (!account) throw new CliError(`no account with e-mail ${address}`);
+  return account;
+}
+
+type Options = { email?: string; name?: string; locale?: string };
+
+export async function accountCommands(store: Store, command: string, o: Options): Promise<string> {
+  const accounts = store.accounts as AccountStore<Account>;
+  switch (command) {
+    case 'create': {
+      const email = requireEmail(o.email);
+      const name = o.name?.trim();
+      if (!name || name.length > 200) throw new CliError('--name is required (at most 200 characters)');
+      const locale = o.locale ?? 'nl';
+      if (!isLocale(locale)) throw new CliError('--locale must be nl or en');
+      const account = newAccount({ id: randomBytes(12).toString('base64url'), email, name, locale });
+      try {
+        await accounts.create(account);
+      } catch (err) {
+        if (err instanceof DuplicateEmailError) throw new CliError(`an account with e-mail ${email} already exists`);
+        throw err;
+      }
+      return `created ${describe(account)}\nThe user sets a password through "Wachtwoord opvragen / Request password" on the login page.`;
+    }
+    case 'list':
+      return (await accounts.list()).map(describe).join('\n') || '(no accounts)';
+    case 'show': {
+      const a = await find(accounts, o.email);
+      return `${describe(a)}\nid: ${a.id}\ncreated: ${new Date(a.createdAt * 1000).toISOString()}`;
+    }
+    case 'disable':
+    case 'enable': {
+      const a = await find(accounts, o.email);
+      await setDisabled(store, a.id, command === 'disable');
+      return `${command}d ${a.email}`;
+    }
+    case 'reset-mfa': {
+      const a = await find(accounts, o.email);
+      await resetSecondFactors(store, a.id);
+      return `removed every second factor of ${a.email} and ended its sessions; enrolment is required at the next login`;
+    }
+    default:
+      throw new CliError(`unknown command: accounts ${command}`);
+  }
+}
+

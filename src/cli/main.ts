@@ -1,0 +1,42 @@
+import { parseArgs } from 'node:util';
+import { loadConfig } from '../config.ts';
+import { openStore } from '../../adapters/index.ts';
+import { CliError, accountCommands } from './accounts.ts';
+import { generateJwks } from '../oidc/keys.ts';
+
+const USAGE = `Usage: idp <command>
+  accounts create --email E --name N [--locale nl|en]
+  accounts list
+  accounts show --email E
+  accounts disable --email E
+  accounts enable --email E
+  accounts reset-mfa --email E
+  keys generate                 prints a private JWKS (ES256 and RS256) for JWKS_FILE`;
+
+async function run(argv: string[]): Promise<string> {
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { email: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string' }, help: { type: 'boolean' } },
+  });
+  const [group, command] = positionals;
+  if (values.help || !group) return USAGE;
+  if (group === 'keys' && command === 'generate') return JSON.stringify(await generateJwks(), null, 2);
+  if (group !== 'accounts' || !command) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+
+  const store = await openStore(loadConfig());
+  try {
+    return await accountCommands(store, command, values);
+  } finally {
+    await store.close();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (out) => { process.stdout.write(`${out}\n`); },
+  (err: unknown) => {
+    const known = err instanceof CliError || (err instanceof Error && err.name === 'ConfigError') || (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`idp: ${known ? (err as Error).message : (err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = known ? 2 : 1;
+  },
+);

@@ -1,0 +1,32 @@
+import type { MessageKey } from './i18n/index.ts';
+
+/**
+ * Errors a user can meet. Each names its status and the message shown; the
+ * mapping to a page happens in one place (web/error-pages.ts).
+ */
+export class UserFacingError extends Error {
+  readonly status: number;
+  readonly messageKey: MessageKey;
+  constructor(status: number, messageKey: MessageKey, detail?: string) {
+    super(detail ?? messageKey);
+    this.status = status;
+    this.messageKey = messageKey;
+  }
+}
+
+export class SignInExpired extends UserFacingError {
+  constructor(detail?: string) { super(400, 'error.session', detail); }
+}
+export class InvalidCsrfToken extends UserFacingError {
+  constructor() { super(403, 'error.csrf'); }
+}
+export class PageNotFound extends UserFacingError {
+  constructor() { super(404, 'error.not_found'); }
+}
+export class TooManyRequests extends UserFacingError {
+  readonly retryAfterSeconds: number;
+  constructor(retryAfterSeconds: number) {
+    super(429, 'error.too_many');
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

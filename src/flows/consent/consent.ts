@@ -1,0 +1,37 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { render } from '../../web/render.ts';
+import { currentInteraction, finish, interactionUrl, type Interaction } from '../interaction.ts';
+import { isFirstParty } from '../../oidc/grants.ts';
+
+/** Consent, for clients not marked first-party; first-party clients are granted what they ask without a screen. */
+export function consentFlow(s: Services) {
+  const grant = async (ctx: Context, interaction: Interaction) => {
+    const { prompt: { details }, params, session } = interaction;
+    const grant = interaction.grantId
+      ? (await s.provider.Grant.find(interaction.grantId))!
+      : new s.provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+    const scopes = (details.missingOIDCScope as string[] | undefined) ?? [];
+    if (scopes.length) grant.addOIDCScope(scopes.join(' '));
+    const claims = (details.missingOIDCClaims as string[] | undefined) ?? [];
+    if (claims.length) grant.addOIDCClaims(claims);
+    await finish(ctx, s.provider, { consent: { grantId: await grant.save() } });
+  };
+
+  return {
+    async show(ctx: Context, interaction: Interaction) {
+      const client = await s.provider.Client.find(String(interaction.params.client_id));
+      if (isFirstParty(client as never)) return grant(ctx, interaction);
+      const scopes = ((interaction.prompt.details.missingOIDCScope as string[] | undefined) ?? []);
+      await render(ctx, 'consent', { title: 'consent.title', uid: interaction.uid, clientName: client?.clientName ?? interaction.params.client_id, scopes });
+    },
+
+    async submit(ctx: Context) {
+      const interaction = await currentInteraction(ctx, s.provider);
+      if (interaction.prompt.name !== 'consent') return ctx.redirect(interactionUrl(interaction.uid));
+      const decision = (ctx.request as unknown as { body?: Record<string, unknown> }).body?.decision;
+      if (decision === 'allow') return grant(ctx, interaction);
+      await finish(ctx, s.provider, { error: 'access_denied', error_description: 'the user denied the request' });
+    },
+  };
+}

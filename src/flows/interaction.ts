@@ -1,0 +1,36 @@
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import type { InteractionResults } from 'oidc-provider';
+import { SignInExpired } from '../errors.ts';
+import { pickLocale } from '../i18n/index.ts';
+import { adoptLocale } from '../web/page-state.ts';
+
+export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** The sign-in this browser is in, bound to the :uid in the URL; SignInExpired when there is none. */
+export async function currentInteraction(ctx: Context, provider: Provider): Promise<Interaction> {
+  let interaction: Interaction;
+  try {
+    interaction = await provider.interactionDetails(ctx.req, ctx.res);
+  } catch {
+    throw new SignInExpired();
+  }
+  if (interaction.uid !== ctx.params.uid) throw new SignInExpired('interaction cookie and URL differ');
+  adoptLocale(ctx, pickLocale(interaction.params.ui_locales as string | undefined));
+  return interaction;
+}
+
+/** Hands the result back to oidc-provider, which decides what comes next (its policy). */
+export async function finish(ctx: Context, provider: Provider, result: InteractionResults): Promise<void> {
+  const to = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+  ctx.status = 303;
+  ctx.redirect(to);
+}
+
+/** Stores flow state server-side with the interaction (never in a cookie), keeping its expiry. */
+export async function remember(interaction: Interaction, state: Record<string, unknown>): Promise<void> {
+  interaction.result = { ...interaction.result, ...state };
+  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+}
+
+export const interactionUrl = (uid: string, step = '') => `/interaction/${uid}${step}`;

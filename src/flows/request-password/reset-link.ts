@@ -1,0 +1,37 @@
+import type { Services } from '../../services.ts';
+import { randomToken, tokenHash } from '../../security/random-token.ts';
+import { composeMail } from '../../mail/templates.ts';
+
+export const RESET_PURPOSE = 'password-reset';
+
+/** The link carries the account id and a 256-bit secret; only the secret's hash is stored. */
+export function parseResetToken(value: unknown): { accountId: string; hash: string } | undefined {
+  if (typeof value !== 'string' || value.length > 200) return undefined;
+  const match = /^([A-Za-z0-9_-]{8,64})\.([A-Za-z0-9_-]{43})$/.exec(value);
+  return match ? { accountId: match[1]!, hash: tokenHash(match[2]!) } : undefined;
+}
+
+/**
+ * Mails a set-password link to a usable account; does nothing, silently, for
+ * unknown or disabled addresses. Runs off the request path. A new link voids
+ * the previous one (one live token per account).
+ */
+export async function sendResetLink(s: Services, email: string): Promise<void> {
+  const account = await s.accounts.findByEmail(email);
+  if (!account || account.disabled) {
+    s.audit('password.requested', { email, sent: false, reason: account ? 'disabled' : 'unknown' });
+    return;
+  }
+  const secret = randomToken();
+  await s.store.tokens.put(RESET_PURPOSE, account.id, tokenHash(secret), s.config.resetTokenTtlSeconds);
+  // Built from ISSUER, never from the request's Host header.
+  const link = `${s.config.issuer}/password/set?token=${account.id}.${secret}`;
+  const mail = await composeMail('reset', 'mail.reset.subject', account.email, account.locale, {
+    name: account.name,
+    link,
+    minutes: Math.round(s.config.resetTokenTtlSeconds / 60),
+  });
+  s.audit('password.requested', { accountId: account.id, sent: true });
+  await s.mailer.send(mail);
+  s.audit('mail.sent', { accountId: account.id, template: 'reset' });
+}

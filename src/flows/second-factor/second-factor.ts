@@ -1,0 +1,29 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { render } from '../../web/render.ts';
+import { interactionUrl } from '../interaction.ts';
+import type { MfaStep } from './mfa-interaction.ts';
+import { mfaStep } from './mfa-interaction.ts';
+
+/**
+ * The provider's mfa prompt. Without a second factor: the guide's notice
+ * ("two-factor authentication is required", OK), then the choice of method.
+ * With one: the verification step of the method the account has.
+ */
+export function secondFactorFlow(s: Services, verify: (ctx: Context, step: MfaStep) => Promise<void>) {
+  return {
+    async show(ctx: Context) {
+      const step = await mfaStep(ctx, s);
+      if (!step) return;
+      if (!step.enrolling) return verify(ctx, step);
+      await render(ctx, 'message', { title: 'mfa.choose.title', step: 3, message: 'mfa.required', okUrl: interactionUrl(step.interaction.uid, '/enrol') });
+    },
+
+    async choose(ctx: Context) {
+      const step = await mfaStep(ctx, s);
+      if (!step) return;
+      if (!step.enrolling) return ctx.redirect(interactionUrl(step.interaction.uid));
+      await render(ctx, 'choose-factor', { title: 'mfa.choose.title', step: 3, uid: step.interaction.uid });
+    },
+  };
+}

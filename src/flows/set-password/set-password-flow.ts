@@ -1,0 +1,49 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { render } from '../../web/render.ts';
+import { readForm, type FieldErrors } from '../../web/form.ts';
+import { checkPassword, MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
+import { parseResetToken, RESET_PURPOSE } from '../request-password/reset-link.ts';
+import { setPassword } from './set-password.ts';
+
+type Token = NonNullable<ReturnType<typeof parseResetToken>>;
+
+const linkExpired = (ctx: Context) =>
+  render(ctx, 'message', { title: 'set.link_title', message: 'set.error.link', okUrl: '/password/request', okLabel: 'login.request_password' }, 410);
+
+const form = (ctx: Context, token: string, errors: FieldErrors, status = 200) =>
+  render(ctx, 'set-password', { title: 'set.title', step: 2, token, errors, min: MIN_LENGTH, max: MAX_LENGTH }, status);
+
+/**
+ * The e-mailed link. Opening it consumes nothing (mail scanners open links);
+ * the token is taken, once and atomically, only when a valid password is posted.
+ * It works in any browser; it never logs anyone in.
+ */
+export function setPasswordFlow(s: Services) {
+  const live = (t: Token | undefined) => (t ? s.store.tokens.peek(RESET_PURPOSE, t.accountId, t.hash) : false);
+  return {
+    async show(ctx: Context) {
+      const raw = String(ctx.query.token ?? '');
+      if (!(await live(parseResetToken(raw)))) return linkExpired(ctx);
+      await form(ctx, raw, {});
+    },
+
+    async submit(ctx: Context) {
+      const { values, errors } = readForm(ctx, { token: 200, password: MAX_LENGTH, confirm: MAX_LENGTH }, ['password', 'confirm']);
+      const token = parseResetToken(values.token);
+      if (!token || !(await live(token))) return linkExpired(ctx);
+      const account = await s.accounts.findById(token.accountId);
+      if (!account || account.disabled) return linkExpired(ctx);
+
+      const problem = values.password ? checkPassword(values.password, account.email)[0] : undefined;
+      const fieldErrors: FieldErrors = { ...errors };
+      delete fieldErrors.token;
+      if (problem) fieldErrors.password = { key: `set.error.${problem}`, params: { min: MIN_LENGTH, max: MAX_LENGTH } };
+      if (!fieldErrors.password && !fieldErrors.confirm && values.password !== values.confirm) fieldErrors.confirm = 'set.error.mismatch';
+      if (Object.keys(fieldErrors).length) return form(ctx, values.token, fieldErrors, 400);
+
+      if (!(await setPassword(s, account.id, token.hash, values.password))) return linkExpired(ctx);
+      await render(ctx, 'message', { title: 'set.title', step: 2, message: 'set.done', okUrl: '/password/continue' });
+    },
+  };
+}

@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import type { ClientMetadata } from 'oidc-provider';
+
+/** The demo client, registered only in development when no CLIENTS_FILE is given. */
+export function demoClient(issuer: string): ClientMetadata {
+  return {
+    client_id: 'demo-app',
+    client_secret: 'demo-app-secret-for-development-only',
+    client_name: 'Demo application',
+    redirect_uris: [`${issuer}/demo/callback`],
+    post_logout_redirect_uris: [`${issuer}/`],
+    grant_types: ['authorization_code', 'refresh_token'],
+    first_party: true,
+  };
+}
+
+export function loadClients(clientsFile: string | undefined, issuer: string): ClientMetadata[] {
+  if (!clientsFile) return [demoClient(issuer)];
+  const clients = JSON.parse(readFileSync(clientsFile, 'utf8')) as unknown;
+  if (!Array.isArray(clients)) throw new Error(`CLIENTS_FILE (${clientsFile}) must hold a JSON array of client registrations`);
+  return clients as ClientMetadata[];
+}

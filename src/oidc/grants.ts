@@ -1,0 +1,31 @@
+import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
+import { isMultiFactor } from './amr.ts';
+
+export function isFirstParty(client: { [key: string]: unknown } | undefined): boolean {
+  return client?.['first_party'] === true;
+}
+
+/** Records in the grant what the client asked for; used where no consent screen is needed. */
+export function grantRequested(ctx: KoaContextWithOIDC, grant: Grant): void {
+  grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
+  const claims = ctx.oidc.params?.claims ? JSON.parse(String(ctx.oidc.params.claims)) as Record<string, Record<string, unknown>> : {};
+  const names = [...Object.keys(claims.id_token ?? {}), ...Object.keys(claims.userinfo ?? {})];
+  if (names.length) grant.addOIDCClaims(names);
+}
+
+/**
+ * First-party clients (marked `"first_party": true` in their registration) get
+ * no consent screen: the grant is made here, but only once the second factor is done.
+ */
+export async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
+  const { oidc } = ctx;
+  const session = oidc.session!;
+  const grantId = oidc.result?.consent?.grantId || session.grantIdFor(oidc.client!.clientId);
+  const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+  if (!isFirstParty(oidc.client as never) || !isMultiFactor(session.amr)) return existing;
+
+  const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: session.accountId! });
+  grantRequested(ctx, grant);
+  await grant.save();
+  return grant;
+}

@@ -1,0 +1,83 @@
+import Provider, { type Configuration, type ClientMetadata, errors } from 'oidc-provider';
+import type { Store } from '../../adapters/types.ts';
+import type { Account } from '../accounts/account.ts';
+import type { AccountStore } from '../../adapters/types.ts';
+import type { PrivateJwks } from './keys.ts';
+import { accountFinder } from './find-account.ts';
+import { policy } from './policy.ts';
+import { loadExistingGrant, isFirstParty } from './grants.ts';
+import { ACR_VALUES } from './amr.ts';
+
+export interface ProviderOptions {
+  issuer: string;
+  store: Store;
+  clients: ClientMetadata[];
+  jwks: PrivateJwks;
+  cookieKeys: string[];
+  secureCookies: boolean;
+  renderError: NonNullable<Configuration['renderError']>;
+  logoutSource: NonNullable<NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['logoutSource']>;
+  postLogoutSuccessSource: NonNullable<NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['postLogoutSuccessSource']>;
+}
+
+/** The protocol is node-oidc-provider's; this only says which parts we use and how. */
+export function createProvider(o: ProviderOptions): Provider {
+  const cookie = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: o.secureCookies };
+  const configuration: Configuration = {
+    adapter: o.store.oidcAdapter as unknown as Configuration['adapter'],
+    clients: o.clients,
+    jwks: o.jwks as Configuration['jwks'],
+    findAccount: accountFinder(o.store.accounts as AccountStore<Account>),
+    claims: {
+      openid: ['sub'],
+      email: ['email', 'email_verified'],
+      profile: ['name', 'given_name', 'family_name', 'locale'],
+    },
+    scopes: ['openid', 'email', 'profile', 'offline_access'],
+    acrValues: ACR_VALUES,
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    clientDefaults: {
+      grant_types: ['authorization_code'],
+      response_types: ['code'],
+      id_token_signed_response_alg: 'ES256',
+      token_endpoint_auth_method: 'client_secret_basic',
+    },
+    extraClientMetadata: {
+      properties: ['first_party'],
+      validator(_ctx, key, value) {
+        if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
+          throw new errors.InvalidClientMetadata('first_party must be a boolean');
+        }
+      },
+    },
+    features: {
+      devInteractions: { enabled: false },
+      introspection: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      clientCredentials: { enabled: true },
+      rpInitiatedLogout: { enabled: true, logoutSource: o.logoutSource, postLogoutSuccessSource: o.postLogoutSuccessSource },
+    },
+    rotateRefreshToken: true,
+    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    loadExistingGrant,
+    interactions: { policy: policy(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    cookies: { keys: o.cookieKeys, long: cookie, short: cookie },
+    ttl: {
+      AccessToken: 10 * 60,
+      AuthorizationCode: 60,
+      ClientCredentials: 10 * 60,
+      IdToken: 60 * 60,
+      Interaction: 30 * 60,
+      Grant: 14 * 24 * 60 * 60,
+      Session: 12 * 60 * 60,
+      RefreshToken: 14 * 24 * 60 * 60,
+    },
+    renderError: o.renderError,
+  };
+  const provider = new Provider(o.issuer, configuration);
+  return provider;
+}
+
+export { isFirstParty };

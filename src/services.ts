@@ -1,0 +1,24 @@
+import type Provider from 'oidc-provider';
+import type { AccountStore, Store } from '../adapters/types.ts';
+import type { Account } from './accounts/account.ts';
+import type { Audit } from './audit.ts';
+import type { Config } from './config.ts';
+import type { Logger } from './log.ts';
+import type { Mailer } from './mail/mailer.ts';
+import type { Limits } from './security/rate-limits.ts';
+import type { SecretBox } from './security/secret-box.ts';
+
+/** What the flows are given: built once in app.ts, passed down, never global. */
+export interface Services {
+  config: Config;
+  store: Store;
+  accounts: AccountStore<Account>;
+  provider: Provider;
+  mailer: Mailer;
+  limits: Limits;
+  secrets: SecretBox;
+  audit: Audit;
+  log: Logger;
+  /** Runs work after the response, so that its duration tells nothing (mail, lookups). */
+  background: (name: string, work: () => Promise<void>) => void;
+}

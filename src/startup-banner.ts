@@ -1,0 +1,17 @@
+import type { Config } from './config.ts';
+
+/** Development only: how to walk the whole journey from here. */
+export function startupBanner(config: Config, store: string): string {
+  const demoAuth = `${config.issuer}/auth?client_id=demo-app&response_type=code&scope=openid%20email%20profile&redirect_uri=${encodeURIComponent(`${config.issuer}/demo/callback`)}&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256`;
+  return `
+  cbs-idp (development) on ${config.issuer}, store: ${store}
+  Development defaults in use:
+    - ${config.devDefaults.join('\n    - ')}
+
+  1. Create an account:    npm run idp -- accounts create --email you@example.org --name "Your Name"
+  2. Start a sign-in as the demo client (client_id demo-app):
+     ${demoAuth}
+  3. "Wachtwoord opvragen", then open the mail at ${config.issuer}/dev/outbox
+
+`;
+}

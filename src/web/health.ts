@@ -1,0 +1,23 @@
+import type { Context } from 'koa';
+import type { Services } from '../services.ts';
+
+/** /healthz: the process answers. /readyz: the store answers too. Handled before anything else runs. */
+export function healthRoutes(s: Services) {
+  return async (ctx: Context): Promise<boolean> => {
+    if (ctx.path === '/healthz') {
+      ctx.body = { status: 'ok' };
+      return true;
+    }
+    if (ctx.path === '/readyz') {
+      try {
+        await s.store.ping();
+        ctx.body = { status: 'ready', store: s.store.kind };
+      } catch {
+        ctx.status = 503;
+        ctx.body = { status: 'unavailable', store: s.store.kind };
+      }
+      return true;
+    }
+    return false;
+  };
+}
