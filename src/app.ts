@@ -29,6 +29,7 @@ export interface App {
 export async function createApp(config: Config, deps: { store?: Store; mailer?: Mailer; log?: Logger } = {}): Promise<App> {
   const log = deps.log ?? createLogger(config.logLevel);
   const store = deps.store ?? (await openStore(config));
+  store.redis?.on('error', (err: Error) => log.error({ err: err.message }, 'redis connection error'));
   const https = config.issuer.startsWith('https:');
   const assets = loadAssets();
 

@@ -52,7 +52,7 @@ export function redisAccountStore(redis: Redis, keys: RedisKeys): AccountStore {
     if (version === null || document === null) return undefined;
     // An index entry left behind by an interrupted e-mail change must not find this account.
     if (expectedEmailKey !== undefined && storedEmailKey !== expectedEmailKey) return undefined;
-    return { ...(JSON.parse(document) as Omit<StoredAccount, 'version'>), version: Number(version) } as StoredAccount;
+    return { ...(JSON.parse(document) as StoredAccount), version: Number(version) };
   };
 
   return {

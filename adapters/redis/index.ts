@@ -8,13 +8,22 @@ import { redisReplayGuard } from './replay.ts';
 
 export async function openRedisStore({ url, prefix }: { url: string; prefix: string }): Promise<Store> {
   const keys = redisKeys(prefix);
-  const redis = new Redis(url, { enableAutoPipelining: true });
+  // lazyConnect: the first connection attempt is awaited, so an unreachable Redis fails
+  // start-up at once instead of after the offline queue's retries.
+  const redis = new Redis(url, { enableAutoPipelining: true, lazyConnect: true });
+  let connectionError: Error | undefined;
+  const rememberError = (error: Error) => { connectionError = error; };
+  redis.on('error', rememberError);
   try {
+    await redis.connect();
     await redis.ping();
   } catch (error) {
     redis.disconnect();
     const { host, port } = redis.options;
-    throw new Error(`Redis at ${host}:${port} (REDIS_URL) cannot be reached: ${(error as Error).message}`);
+    const reason = (connectionError ?? (error as Error)).message;
+    throw new Error(`Redis at ${host}:${port} (REDIS_URL) cannot be reached: ${reason}`);
+  } finally {
+    redis.off('error', rememberError);
   }
   return {
     kind: 'redis',

@@ -12,7 +12,7 @@ export function redisKeys(prefix: string) {
     oidc: (model: string, id: string) => tag('o', model, id),
     grant: (grantId: string) => tag('g', grantId),
     sessionUid: (uid: string) => tag('uid', uid),
-    userCode: (userCode: string) => tag('uc', userCode),
+    userCode: (model: string, userCode: string) => tag('uc', model, userCode),
     account: (id: string) => tag('a', id),
     accountIds: `${prefix}{accounts}`,
     email: (emailKey: string) => tag('e', emailKey),

@@ -53,7 +53,7 @@ export function redisOidcAdapterFactory(redis: Redis, keys: RedisKeys): OidcAdap
           indexes.push(indexGrantMember(keys.grant(payload.grantId), key, ttlMs ?? ''));
         }
         if (model === 'Session' && payload.uid) indexes.push(setIndex(keys.sessionUid(payload.uid), id, ttlMs));
-        if (payload.userCode) indexes.push(setIndex(keys.userCode(payload.userCode), id, ttlMs));
+        if (payload.userCode) indexes.push(setIndex(keys.userCode(model, payload.userCode), id, ttlMs));
         await Promise.all(indexes);
 
         const write = redis.multi().del(key).hset(key, 'payload', JSON.stringify(payload));
@@ -62,7 +62,7 @@ export function redisOidcAdapterFactory(redis: Redis, keys: RedisKeys): OidcAdap
       },
       find,
       findByUid: (uid) => findIndexed(keys.sessionUid(uid)),
-      findByUserCode: (userCode) => findIndexed(keys.userCode(userCode)),
+      findByUserCode: (userCode) => findIndexed(keys.userCode(model, userCode)),
       async consume(id) {
         await consume(keys.oidc(model, id), epochSeconds());
       },

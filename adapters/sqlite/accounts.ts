@@ -2,6 +2,7 @@ import type { DatabaseSync } from 'node:sqlite';
 import { DuplicateEmailError, StaleAccountError, type AccountStore, type StoredAccount } from '../types.ts';
 import { emailKey } from '../shared/email-key.ts';
 
+/** The version lives in its own column; the document holds the rest of the account. */
 interface AccountRow { version: number; document: string }
 
 // Checked by shape, not instanceof: node:sqlite's errors may come from another realm (jest's vm).
@@ -25,13 +26,12 @@ export function sqliteAccountStore(db: DatabaseSync): AccountStore {
   const findByEmail = db.prepare('SELECT version, document FROM accounts WHERE email_key = :emailKey');
   const list = db.prepare('SELECT version, document FROM accounts ORDER BY email_key');
 
+  /** Runs insert or update; on update, version is the one the stored row must still have. */
   const write = (statement: typeof insert, account: StoredAccount) => {
+    const { version, ...document } = account;
     try {
       return statement.run({
-        id: account.id,
-        emailKey: emailKey(account.email),
-        version: account.version,
-        document: JSON.stringify(account),
+        id: account.id, emailKey: emailKey(account.email), version, document: JSON.stringify(document),
       });
     } catch (error) {
       throw isEmailTaken(error) ? new DuplicateEmailError(account.email) : error;

@@ -37,7 +37,7 @@ export function sqliteOidcAdapterFactory(db: DatabaseSync): OidcAdapterFactory {
         payload: JSON.stringify(payload),
         grantId: grantableModels.has(model) ? payload.grantId ?? null : null,
         userCode: payload.userCode ?? null,
-        uid: payload.uid ?? null,
+        uid: model === 'Session' ? payload.uid ?? null : null,
         expiresAt: expiresIn === undefined ? null : Date.now() + expiresIn * 1000,
       });
     },

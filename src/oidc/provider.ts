@@ -29,7 +29,9 @@ export function createProvider(o: ProviderOptions): Provider {
     jwks: o.jwks as Configuration['jwks'],
     findAccount: accountFinder(o.store.accounts as AccountStore<Account>),
     claims: {
-      openid: ['sub'],
+      sid: null,
+      // How the user signed in is part of every ID token, not only when a client asks.
+      openid: ['sub', 'acr', 'amr', 'auth_time'],
       email: ['email', 'email_verified'],
       profile: ['name', 'given_name', 'family_name', 'locale'],
     },
@@ -59,6 +61,8 @@ export function createProvider(o: ProviderOptions): Provider {
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: o.logoutSource, postLogoutSuccessSource: o.postLogoutSuccessSource },
     },
+    // Applications read who signed in, and how, from the ID token itself.
+    conformIdTokenClaims: false,
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     loadExistingGrant,

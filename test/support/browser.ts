@@ -1,0 +1,97 @@
+/**
+ * A minimal browser for HTTP-level tests: a cookie jar that honours cookie
+ * paths, manual redirects (so tests can stop at the application's redirect URI),
+ * and forms read from the returned HTML, CSRF token included.
+ */
+export interface Page { status: number; url: string; html: string; location?: string }
+
+interface Cookie { name: string; value: string; path: string }
+
+export class Browser {
+  private cookies: Cookie[] = [];
+  private readonly origin: string;
+  private readonly headers: Record<string, string>;
+  constructor(origin: string, headers: Record<string, string> = {}) {
+    this.origin = origin;
+    this.headers = headers;
+  }
+
+  private cookieHeader(path: string): string {
+    return this.cookies
+      .filter((c) => path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`) || c.path === '/')
+      .sort((a, b) => b.path.length - a.path.length)
+      .map((c) => `${c.name}=${c.value}`)
+      .join('; ');
+  }
+
+  private store(setCookies: string[], requestPath: string): void {
+    for (const header of setCookies) {
+      const [pair, ...attrs] = header.split(';').map((p) => p.trim());
+      const eq = pair!.indexOf('=');
+      const name = pair!.slice(0, eq);
+      const value = pair!.slice(eq + 1);
+      const pathAttr = attrs.find((a) => a.toLowerCase().startsWith('path='));
+      const path = pathAttr ? pathAttr.slice(5) : requestPath.replace(/\/[^/]*$/, '') || '/';
+      const expired = attrs.some((a) => /^expires=thu, 01 jan 1970/i.test(a)) || value === '';
+      this.cookies = this.cookies.filter((c) => !(c.name === name && c.path === path));
+      if (!expired) this.cookies.push({ name, value, path });
+    }
+  }
+
+  hasCookie(name: string): boolean {
+    return this.cookies.some((c) => c.name === name);
+  }
+
+  async request(method: string, url: string, form?: Record<string, string>, extraHeaders: Record<string, string> = {}): Promise<Page> {
+    const target = new URL(url, this.origin);
+    const headers: Record<string, string> = { ...this.headers, ...extraHeaders };
+    const cookie = this.cookieHeader(target.pathname);
+    if (cookie) headers.cookie = cookie;
+    let body: string | undefined;
+    if (form) {
+      headers['content-type'] = 'application/x-www-form-urlencoded';
+      body = new URLSearchParams(form).toString();
+    }
+    const res = await fetch(target, { method, headers, body, redirect: 'manual' });
+    this.store(res.headers.getSetCookie(), target.pathname);
+    const location = res.headers.get('location') ?? undefined;
+    return { status: res.status, url: target.toString(), html: await res.text(), location: location ? new URL(location, target).toString() : undefined };
+  }
+
+  get(url: string): Promise<Page> {
+    return this.request('GET', url);
+  }
+
+  /** GET, following redirects within our origin; stops at a redirect elsewhere (the application). */
+  async follow(url: string, max = 10): Promise<Page> {
+    let page = await this.get(url);
+    for (let i = 0; i < max && page.location && new URL(page.location).origin === this.origin; i++) {
+      page = await this.get(page.location);
+    }
+    return page;
+  }
+
+  /** Submits the form whose action matches, with the page's hidden fields (CSRF token) plus the given values. */
+  async submit(page: Page, actionPart: string, values: Record<string, string>): Promise<Page> {
+    const form = [...page.html.matchAll(/<form[^>]*action="([^"]*)"[^>]*>([\s\S]*?)<\/form>/g)].find((m) => m[1]!.includes(actionPart));
+    if (!form) throw new Error(`no form with action containing ${actionPart} on ${page.url}:\n${page.html}`);
+    const hidden = Object.fromEntries([...form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, decode(m[2]!)]));
+    return this.request('POST', decode(form[1]!), { ...hidden, ...values });
+  }
+
+  async submitAndFollow(page: Page, actionPart: string, values: Record<string, string>): Promise<Page> {
+    const result = await this.submit(page, actionPart, values);
+    return result.location && new URL(result.location).origin === this.origin ? this.follow(result.location) : result;
+  }
+}
+
+export function decode(html: string): string {
+  return html.replace(/&#34;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+}
+
+/** The href of the link or button with this visible text. */
+export function linkTo(page: Page, text: string): string {
+  const m = [...page.html.matchAll(/<a [^>]*href="([^"]+)"[^>]*>\s*([^<]*?)\s*<\/a>/g)].find((a) => decode(a[2]!) === text);
+  if (!m) throw new Error(`no link "${text}" on ${page.url}:\n${page.html}`);
+  return decode(m[1]!);
+}

@@ -1,0 +1,81 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import * as oidc from 'openid-client';
+import { loadConfig } from '../../src/config.ts';
+import { createApp, type App } from '../../src/app.ts';
+import { accountCommands } from '../../src/cli/accounts.ts';
+import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
+
+export type StoreKind = 'sqlite' | 'redis';
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const CALLBACK = 'http://127.0.0.1:9/callback';
+
+/** The applications registered in every test: a first-party portal, a third party, a back-end service. */
+export const CLIENTS = [
+  { client_id: 'portal', client_secret: 'portal-secret', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], first_party: true, client_name: 'Microdataportaal' },
+  { client_id: 'other-app', client_secret: 'other-secret', redirect_uris: [CALLBACK], grant_types: ['authorization_code'], client_name: 'Other application' },
+  { client_id: 'service', client_secret: 'service-secret', redirect_uris: [], response_types: [], grant_types: ['client_credentials'] },
+];
+
+export interface TestIdp {
+  issuer: string;
+  app: App;
+  smtp: SmtpSink;
+  /** openid-client's view of the portal (or another registered client). */
+  client(id?: string, secret?: string): Promise<oidc.Configuration>;
+  createAccount(email: string, name?: string, locale?: 'nl' | 'en'): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real app on a loopback port, with a real SMTP sink, on the chosen store. */
+export async function startTestIdp(store: StoreKind, env: Record<string, string> = {}): Promise<TestIdp> {
+  const smtp = await startSmtpSink();
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-test-'));
+  writeFileSync(join(dir, 'clients.json'), JSON.stringify(CLIENTS));
+  const prefix = `test:${randomBytes(6).toString('hex')}:`;
+  const config = loadConfig({
+    ISSUER: issuer,
+    DATA_DIR: dir,
+    SMTP_URL: smtp.url,
+    CLIENTS_FILE: join(dir, 'clients.json'),
+    LOG_LEVEL: 'silent',
+    ...(store === 'redis' ? { REDIS_URL, REDIS_PREFIX: prefix } : {}),
+    ...env,
+  });
+  const app = await createApp(config);
+  server.on('request', app.callback);
+
+  return {
+    issuer,
+    app,
+    smtp,
+    client: (id = 'portal', secret = `${id === 'portal' ? 'portal' : id.split('-')[0]}-secret`) =>
+      oidc.discovery(new URL(issuer), id, secret, undefined, { execute: [oidc.allowInsecureRequests] }),
+    async createAccount(email, name = 'Test Researcher', locale = 'nl') {
+      await accountCommands(app.services.store, 'create', { email, name, locale });
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+      await smtp.close();
+      if (store === 'redis') await dropKeys(prefix);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function dropKeys(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length) await redis.del(...keys);
+  redis.disconnect();
+}
