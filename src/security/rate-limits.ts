@@ -50,7 +50,7 @@ export function createLimits(redis: Redis | undefined, prefix = 'idp:'): Limits 
   /** Counts one failure (atomically, so parallel attempts cannot slip through); past the limit, locks for a growing time. */
   const fail = async (limiter: RateLimiterAbstract, key: string) => {
     const res = await limiter.penalty(key, 1);
-    if (res.consumedPoints <= limiter.points) return;
+    if (res.consumedPoints < limiter.points) return;
     const lockout = await l.lockouts.penalty(`${limiter.keyPrefix}:${key}`, 1);
     await limiter.block(key, lockSeconds(lockout.consumedPoints));
   };

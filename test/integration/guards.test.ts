@@ -1,0 +1,106 @@
+import { Browser } from '../support/browser.ts';
+import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { login, startSignIn, text } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
+import { accountCommands } from '../../src/cli/accounts.ts';
+
+const PASSWORD = 'a long enough password 1';
+
+/** What protects every form: CSRF tokens, lockouts, no enumeration, clear 4xx pages. */
+describe.each<StoreKind>(['sqlite', 'redis'])('guards on %s', (store) => {
+  let idp: TestIdp;
+  beforeAll(async () => { idp = await startTestIdp(store); });
+  afterAll(() => idp.close());
+
+  const loginPage = async () => {
+    const browser = new Browser(idp.issuer);
+    return { browser, page: await browser.follow((await startSignIn(idp)).url) };
+  };
+
+  test('a post without the CSRF token is refused with 403 and changes nothing', async () => {
+    const email = `csrf-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    const { browser, page } = await loginPage();
+    const uid = /\/interaction\/([\w-]+)/.exec(page.url)![1];
+    const forged = await browser.request('POST', `/interaction/${uid}/login`, { username: email, password: PASSWORD });
+    expect(forged.status).toBe(403);
+    expect(text(forged)).toContain('Het formulier is verlopen');
+    const request = await new Browser(idp.issuer).request('POST', '/password/request', { username: email });
+    expect(request.status).toBe(403);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(idp.smtp.to(email)).toHaveLength(0);
+    // The real form, with its token, still works.
+    expect(text(await login(browser, page, email, PASSWORD))).toContain('twee-factorauthenticatie verplicht');
+  });
+
+  test('wrong passwords lock the account, even for the right password, across new sign-ins', async () => {
+    const email = `lock-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    for (let i = 0; i < 5; i++) {
+      const { browser, page } = await loginPage();
+      const wrong = await browser.submit(page, '/login', { username: email, password: `wrong password ${i}` });
+      expect(wrong.status).toBe(401);
+      expect(text(wrong)).toContain('De gebruikersnaam of het wachtwoord is onjuist');
+    }
+    const { browser, page } = await loginPage();
+    const locked = await browser.submit(page, '/login', { username: email, password: PASSWORD });
+    expect(locked.status).toBe(429);
+    expect(text(locked)).toMatch(/Te veel mislukte pogingen\. Probeer het over \d+ minuten opnieuw/);
+  });
+
+  test('unknown, known and disabled addresses get the same answer; only the known one gets mail', async () => {
+    const known = `known-${store}@example.org`;
+    const disabled = `disabled-${store}@example.org`;
+    const unknown = `unknown-${store}@example.org`;
+    await seedAccount(idp, known, PASSWORD);
+    await seedAccount(idp, disabled, PASSWORD);
+    await accountCommands(idp.app.services.store, 'disable', { email: disabled });
+
+    const answers = [];
+    for (const email of [known, disabled, unknown]) {
+      const browser = new Browser(idp.issuer);
+      const sent = await browser.submit(await browser.get('/password/request'), '/password/request', { username: email });
+      answers.push({ status: sent.status, body: text(sent).replace(/value="[^"]*"/g, '') });
+    }
+    expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
+    expect(answers[0]!.body).toContain('Als er een geldig e-mailadres is opgegeven');
+    await idp.smtp.next(known);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(idp.smtp.to(disabled)).toHaveLength(0);
+    expect(idp.smtp.to(unknown)).toHaveLength(0);
+  });
+
+  test('a disabled account cannot log in, with the same message as a wrong password', async () => {
+    const email = `off-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    await accountCommands(idp.app.services.store, 'disable', { email });
+    const { browser, page } = await loginPage();
+    const refused = await browser.submit(page, '/login', { username: email, password: PASSWORD });
+    expect(refused.status).toBe(401);
+    expect(text(refused)).toContain('De gebruikersnaam of het wachtwoord is onjuist');
+  });
+
+  test('empty, malformed and oversized input get a message and a 4xx, never a 500', async () => {
+    const { browser, page } = await loginPage();
+    const empty = await browser.submit(page, '/login', { username: '', password: '' });
+    expect(empty.status).toBe(400);
+    expect(empty.html.match(/Vul dit veld in/g)).toHaveLength(2);
+
+    const request = await browser.get('/password/request');
+    const malformed = await browser.submit(request, '/password/request', { username: 'not an address' });
+    expect(malformed.status).toBe(400);
+    expect(text(malformed)).toContain('Vul een geldig e-mailadres in');
+
+    const huge = await browser.submit(request, '/password/request', { username: `${'a'.repeat(100_000)}@example.org` });
+    expect(huge.status).toBe(413);
+    expect(text(huge)).toContain('te groot');
+
+    const bogusLink = await browser.get('/password/set?token=%3Cscript%3E');
+    expect(bogusLink.status).toBe(410);
+    expect(bogusLink.html).not.toContain('<script>');
+
+    const unknownSignIn = await browser.get('/interaction/doesnotexist123');
+    expect(unknownSignIn.status).toBe(400);
+    expect(text(unknownSignIn)).toContain('Je inlogsessie is verlopen');
+  });
+});

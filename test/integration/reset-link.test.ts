@@ -1,0 +1,122 @@
+import { Browser, linkTo } from '../support/browser.ts';
+import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { login, resetLink, startSignIn, text } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
+import { RESET_PURPOSE } from '../../src/flows/request-password/reset-link.ts';
+import { randomToken, tokenHash } from '../../src/security/random-token.ts';
+
+const OLD = 'an old password that works';
+const NEW = 'a brand new password 2026';
+
+/** Reset links: single use, newest only, expiring, built from ISSUER, never a login. */
+describe.each<StoreKind>(['sqlite', 'redis'])('reset links on %s', (store) => {
+  let idp: TestIdp;
+  beforeAll(async () => { idp = await startTestIdp(store); });
+  afterAll(() => idp.close());
+
+  async function requestLink(email: string, headers: Record<string, string> = {}) {
+    const browser = new Browser(idp.issuer, headers);
+    const form = await browser.get('/password/request');
+    const sent = await browser.submit(form, '/password/request', { username: email });
+    expect(sent.status).toBe(200);
+    return resetLink((await idp.smtp.next(email)).text!, idp.issuer);
+  }
+
+  const setVia = async (link: string, password: string) => {
+    const browser = new Browser(idp.issuer);
+    const form = await browser.get(link);
+    return form.status === 200 ? browser.submit(form, '/password/set', { password, confirm: password }) : form;
+  };
+
+  async function passwordWorks(email: string, password: string): Promise<boolean> {
+    const browser = new Browser(idp.issuer);
+    const page = await login(browser, await browser.follow((await startSignIn(idp)).url), email, password);
+    return !page.html.includes('action="/interaction/') || !page.html.includes('/login"');
+  }
+
+  test('a link sets the password once; used again it is refused and changes nothing', async () => {
+    const email = `once-${store}@example.org`;
+    await seedAccount(idp, email, OLD);
+    const link = await requestLink(email);
+    expect((await setVia(link, NEW)).status).toBe(200);
+    const again = await setVia(link, 'yet another password 99');
+    expect(again.status).toBe(410);
+    expect(await passwordWorks(email, NEW)).toBe(true);
+    expect(await passwordWorks(email, 'yet another password 99')).toBe(false);
+  });
+
+  test('a newer request voids the older link', async () => {
+    const email = `newest-${store}@example.org`;
+    await seedAccount(idp, email, OLD);
+    const first = await requestLink(email);
+    const second = await requestLink(email);
+    expect((await setVia(first, NEW)).status).toBe(410);
+    expect((await setVia(second, NEW)).status).toBe(200);
+  });
+
+  test('the same link posted from two browsers at once sets the password only once', async () => {
+    const email = `race-${store}@example.org`;
+    await seedAccount(idp, email, OLD);
+    const link = await requestLink(email);
+    const browsers = [new Browser(idp.issuer), new Browser(idp.issuer), new Browser(idp.issuer)];
+    const forms = await Promise.all(browsers.map((b) => b.get(link)));
+    const results = await Promise.all(browsers.map((b, i) => b.submit(forms[i]!, '/password/set', { password: `${NEW} ${i}`, confirm: `${NEW} ${i}` })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 410, 410]);
+  });
+
+  test('an expired link is refused', async () => {
+    const email = `expired-${store}@example.org`;
+    const { id } = await seedAccount(idp, email, OLD);
+    const secret = randomToken();
+    await idp.app.services.store.tokens.put(RESET_PURPOSE, id, tokenHash(secret), 1);
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await setVia(`${idp.issuer}/password/set?token=${id}.${secret}`, NEW)).status).toBe(410);
+  });
+
+  test('the link is built from ISSUER, whatever Host or X-Forwarded-Host the request carried', async () => {
+    const email = `host-${store}@example.org`;
+    await seedAccount(idp, email, OLD);
+    const link = await requestLink(email, { host: 'evil.example', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' });
+    expect(link.startsWith(`${idp.issuer}/password/set?token=`)).toBe(true);
+    const mail = idp.smtp.to(email).at(-1)!;
+    expect(`${mail.text}${mail.html}`).not.toContain('evil.example');
+  });
+
+  test('setting a password logs nobody in, and sends a notification', async () => {
+    const email = `nologin-${store}@example.org`;
+    await seedAccount(idp, email, OLD);
+    const browser = new Browser(idp.issuer);
+    const form = await browser.get(await requestLink(email));
+    const done = await browser.submit(form, '/password/set', { password: NEW, confirm: NEW });
+    expect(text(done)).toMatch(/opnieuw inloggen/);
+    expect((await idp.smtp.next(email)).subject).toBe('Je wachtwoord is ingesteld');
+    const silent = await browser.follow((await startSignIn(idp, { prompt: 'none' })).url);
+    expect(silent.location).toMatch(/error=login_required/);
+    // OK without a sign-in open in this browser leads to the start page.
+    expect((await browser.follow(linkTo(done, 'OK'))).url).toBe(`${idp.issuer}/`);
+  });
+
+  test('wrong input shows the form again with the reason, and leaves the link usable', async () => {
+    const email = `input-${store}@example.org`;
+    await seedAccount(idp, email, OLD);
+    const link = await requestLink(email);
+    const browser = new Browser(idp.issuer);
+    const form = await browser.get(link);
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ password: NEW, confirm: `${NEW}x` }, /niet gelijk/],
+      [{ password: 'short pw', confirm: 'short pw' }, /minimaal 12 tekens/],
+      [{ password: 'password1234', confirm: 'password1234' }, /te bekend/],
+      [{ password: 'MicrodataCBS2026!', confirm: 'MicrodataCBS2026!' }, /e-mailadres of van de woorden CBS/],
+      [{ password: `${email}1`, confirm: `${email}1` }, /e-mailadres of van de woorden CBS/],
+      [{ password: '', confirm: '' }, /Vul dit veld in/],
+      [{ password: 'x'.repeat(129), confirm: 'x'.repeat(129) }, /maximaal 128 tekens/],
+    ];
+    for (const [values, message] of cases) {
+      const page = await browser.submit(form, '/password/set', values);
+      expect(page.status).toBe(400);
+      expect(text(page)).toMatch(message);
+      expect(page.html).toMatch(/aria-invalid="true"/);
+    }
+    expect((await browser.submit(form, '/password/set', { password: 'zeer lange zin met spaties en ñ', confirm: 'zeer lange zin met spaties en ñ' })).status).toBe(200);
+  });
+});

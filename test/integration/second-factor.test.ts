@@ -1,0 +1,102 @@
+import { Browser } from '../support/browser.ts';
+import { startTestIdp, CALLBACK, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { finishSignIn, login, startSignIn, text, totpCode } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
+
+const PASSWORD = 'a long enough password 1';
+
+/** The second factor cannot be skipped, replayed or guessed. */
+describe.each<StoreKind>(['sqlite', 'redis'])('second factor on %s', (store) => {
+  let idp: TestIdp;
+  beforeAll(async () => { idp = await startTestIdp(store); });
+  afterAll(() => idp.close());
+
+  const passwordStep = async (email: string, params: Record<string, string> = {}) => {
+    const browser = new Browser(idp.issuer);
+    const signIn = await startSignIn(idp, params);
+    const page = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
+    return { browser, signIn, page };
+  };
+
+  test('after the password step alone, prompt=none and the resume URL yield no code', async () => {
+    const email = `skip-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    const { browser, page } = await passwordStep(email);
+    expect(text(page)).toContain('twee-factorauthenticatie verplicht');
+
+    const silent = await browser.follow((await startSignIn(idp, { prompt: 'none' })).url);
+    expect(silent.location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?error=interaction_required/);
+
+    const other = await browser.follow((await startSignIn(idp, {}, 'other-app')).url);
+    expect(other.location).toBeUndefined();
+    expect(text(other)).toContain('twee-factorauthenticatie verplicht');
+
+    const uid = /\/interaction\/([\w-]+)/.exec(page.url)![1];
+    const resumed = await browser.follow(`/auth/${uid}`);
+    expect(resumed.location ?? '').not.toContain('code=');
+  });
+
+  test('a code is accepted once: replayed at the next sign-in it is refused', async () => {
+    const email = `replay-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const code = await totpCode(secret);
+
+    const first = await passwordStep(email);
+    const accepted = await first.browser.submit(first.page, '/verify/totp', { code });
+    expect(accepted.status).toBe(303);
+    expect((await first.browser.follow(accepted.location!)).location).toMatch(/code=/);
+
+    const second = await passwordStep(email);
+    const replayed = await second.browser.submit(second.page, '/verify/totp', { code });
+    expect(replayed.status).toBe(400);
+    expect(text(replayed)).toContain('onjuist of al gebruikt');
+  });
+
+  test('the code that activated the app cannot be used to sign in again', async () => {
+    const email = `activation-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    const { browser, page } = await passwordStep(email);
+    const choice = await browser.follow(page.html.match(/href="([^"]*\/enrol)"/)![1]!);
+    const enrol = await browser.follow(choice.html.match(/href="([^"]*\/enrol\/totp)"/)![1]!);
+    const secret = /<code id="totp-key">([A-Z2-7 ]+)<\/code>/.exec(enrol.html)![1]!.replace(/ /g, '');
+    const code = await totpCode(secret);
+    expect((await browser.submit(enrol, '/enrol/totp', { code })).status).toBe(200);
+
+    const next = await passwordStep(email);
+    expect((await next.browser.submit(next.page, '/verify/totp', { code })).status).toBe(400);
+  });
+
+  test('wrong codes lock the account; a new sign-in does not reset the count', async () => {
+    const email = `guess-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    for (let i = 0; i < 6; i++) {
+      const { browser, page } = await passwordStep(email);
+      const wrong = await browser.submit(page, '/verify/totp', { code: String(100000 + i) });
+      expect(wrong.status).toBe(i < 5 ? 400 : 429);
+    }
+    const { browser, page } = await passwordStep(email);
+    const right = await browser.submit(page, '/verify/totp', { code: await totpCode(secret) });
+    expect(right.status).toBe(429);
+    expect(text(right)).toContain('Te veel onjuiste codes');
+  });
+
+  test('after a full sign-in, single sign-on works, a third party asks consent, and both ID tokens say mfa', async () => {
+    const email = `sso-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const { browser, page } = await passwordStep(email);
+    const done = await browser.submit(page, '/verify/totp', { code: await totpCode(secret) });
+    expect((await browser.follow(done.location!)).location).toMatch(/code=/);
+
+    const silent = await startSignIn(idp, { prompt: 'none' });
+    const back = await browser.follow(silent.url);
+    expect(back.location).toMatch(new RegExp(`^${CALLBACK}\\?code=`));
+    expect((await finishSignIn(silent, back.location!)).claims()!.amr).toEqual(['pwd', 'otp', 'mfa']);
+
+    const third = await startSignIn(idp, {}, 'other-app');
+    const consent = await browser.follow(third.url);
+    expect(text(consent)).toContain('Other application');
+    const allowed = await browser.submit(consent, '/consent', { decision: 'allow' });
+    const granted = await browser.follow(allowed.location!);
+    expect((await finishSignIn(third, granted.location!)).claims()!.acr).toBe('http://schemas.openid.net/pape/policies/2007/06/multi-factor');
+  });
+});
