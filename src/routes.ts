@@ -15,6 +15,7 @@ import { homeFlow } from './flows/home/home.ts';
 import { totpFlow } from './mfa/totp/totp-flow.ts';
 import { healthRoutes } from './web/health.ts';
 import { devOutbox } from './web/dev-outbox.ts';
+import { demoFlow } from './flows/demo/demo.ts';
 
 /**
  * Every hosted screen, in one table. Guards for all of them: strict headers,
@@ -53,6 +54,7 @@ export function screens(s: Services): Middleware {
   router.get('/password/continue', async (ctx) => ctx.redirect(await returnDestination(ctx, s)));
 
   router.get('/', home.show);
+  if (!s.config.clientsFile) router.get('/demo/callback', demoFlow(s).callback);
   if (s.mailer.outbox) router.get('/dev/outbox', devOutbox(s.mailer.outbox));
 
   const health = healthRoutes(s);

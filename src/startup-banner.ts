@@ -1,8 +1,9 @@
 import type { Config } from './config.ts';
+import { DEMO_CHALLENGE } from './flows/demo/demo.ts';
 
 /** Development only: how to walk the whole journey from here. */
 export function startupBanner(config: Config, store: string): string {
-  const demoAuth = `${config.issuer}/auth?client_id=demo-app&response_type=code&scope=openid%20email%20profile&redirect_uri=${encodeURIComponent(`${config.issuer}/demo/callback`)}&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM&code_challenge_method=S256`;
+  const demoAuth = `${config.issuer}/auth?client_id=demo-app&response_type=code&scope=openid%20email%20profile&redirect_uri=${encodeURIComponent(`${config.issuer}/demo/callback`)}&code_challenge=${DEMO_CHALLENGE}&code_challenge_method=S256`;
   return `
   cbs-idp (development) on ${config.issuer}, store: ${store}
   Development defaults in use:

@@ -47,7 +47,6 @@ export const nl = {
   'set.state.met': 'voldaan',
   'set.state.unmet': 'nog niet voldaan',
   'set.state.on_submit': 'wordt gecontroleerd als je op Aanpassen klikt',
-  'set.count': '{n} tekens ingevuld',
   'set.submit': 'Aanpassen',
   'set.done': 'Je wachtwoord is ingesteld. Je moet opnieuw inloggen om twee-factorauthenticatie te activeren.',
   'set.error.too_short': 'Het wachtwoord moet minimaal {min} tekens lang zijn.',
