@@ -13,6 +13,8 @@ import { secondFactorFlow } from './flows/second-factor/second-factor.ts';
 import { consentFlow } from './flows/consent/consent.ts';
 import { homeFlow } from './flows/home/home.ts';
 import { totpFlow } from './mfa/totp/totp-flow.ts';
+import { passkeyFlow } from './mfa/passkey/passkey-flow.ts';
+import { recoveryFlow } from './mfa/recovery/recovery-flow.ts';
 import { healthRoutes } from './web/health.ts';
 import { devOutbox } from './web/dev-outbox.ts';
 import { demoFlow } from './flows/demo/demo.ts';
@@ -27,7 +29,9 @@ export function screens(s: Services): Middleware {
 
   const login = loginFlow(s);
   const totp = totpFlow(s);
-  const secondFactor = secondFactorFlow(s, totp.showVerify);
+  const passkey = passkeyFlow(s, login.show);
+  const recovery = recoveryFlow(s);
+  const secondFactor = secondFactorFlow(s, { totp: totp.showVerify, passkey: passkey.showVerify });
   const consent = consentFlow(s);
   const requestPassword = requestPasswordFlow(s);
   const setPassword = setPasswordFlow(s);
@@ -41,10 +45,22 @@ export function screens(s: Services): Middleware {
     return secondFactor.show(ctx);
   });
   router.post('/interaction/:uid/login', login.submit);
+  router.get('/interaction/:uid/passkey/options', passkey.loginOptions);
+  router.post('/interaction/:uid/passkey', passkey.login);
+  // The mfa prompt: enrolment at the first sign-in, verification at every later one.
   router.get('/interaction/:uid/enrol', secondFactor.choose);
   router.get('/interaction/:uid/enrol/totp', totp.showEnrol);
   router.post('/interaction/:uid/enrol/totp', totp.enrol);
+  router.get('/interaction/:uid/enrol/passkey', passkey.showEnrol);
+  router.get('/interaction/:uid/enrol/passkey/options', passkey.enrolOptions);
+  router.post('/interaction/:uid/enrol/passkey', passkey.enrol);
+  router.get('/interaction/:uid/verify/totp', totp.showVerifyPage);
   router.post('/interaction/:uid/verify/totp', totp.verify);
+  router.get('/interaction/:uid/verify/passkey', passkey.showVerifyPage);
+  router.get('/interaction/:uid/verify/passkey/options', passkey.verifyOptions);
+  router.post('/interaction/:uid/verify/passkey', passkey.verify);
+  router.get('/interaction/:uid/verify/recovery', recovery.show);
+  router.post('/interaction/:uid/verify/recovery', recovery.verify);
   router.post('/interaction/:uid/consent', consent.submit);
 
   router.get('/password/request', requestPassword.show);

@@ -56,6 +56,7 @@ describe.each([
     const email = `browser-${locale}-${device}@example.org`;
     await idp.createAccount(email, 'Anna van den Berg', locale);
     const context = await browser.newContext({ viewport, locale: locale === 'nl' ? 'nl-NL' : 'en-GB' });
+    context.setDefaultTimeout(10_000);
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: idp.issuer });
     const app = await interceptApplication(context);
     const page = await context.newPage();

@@ -59,7 +59,7 @@ export const totpCode = (secret: string, offsetSteps = 0) => generate({ secret, 
 /** Steps 3 and on: log in, OK on the notice, Activate, scan, code, OK. Returns the TOTP secret and the page after OK. */
 export async function enrolTotp(browser: Browser, notice: Page): Promise<{ secret: string; page: Page }> {
   const choice = await browser.follow(linkTo(notice, 'OK'));
-  const enrol = await browser.follow(linkTo(choice, /Activate/.test(choice.html) ? 'Activate' : 'Activeren'));
+  const enrol = await browser.follow(/href="([^"]*\/enrol\/totp)"/.exec(choice.html)![1]!);
   const secret = totpKey(enrol);
   const activated = await browser.submit(enrol, '/enrol/totp', { code: await totpCode(secret) });
   if (activated.status !== 200) throw new Error(`activation answered ${activated.status}: ${text(activated)}`);

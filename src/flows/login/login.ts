@@ -20,7 +20,8 @@ export function loginFlow(s: Services) {
     }, status);
 
   return {
-    show: (ctx: Context, interaction: Interaction) => page(ctx, interaction, String(interaction.params.login_hint ?? ''), {}),
+    show: (ctx: Context, interaction: Interaction, errors: FieldErrors = {}, status = 200) =>
+      page(ctx, interaction, String(interaction.params.login_hint ?? ''), errors, status),
 
     async submit(ctx: Context) {
       const interaction = await currentInteraction(ctx, s.provider);

@@ -10,12 +10,13 @@ import { mfaStep } from './mfa-interaction.ts';
  * ("two-factor authentication is required", OK), then the choice of method.
  * With one: the verification step of the method the account has.
  */
-export function secondFactorFlow(s: Services, verify: (ctx: Context, step: MfaStep) => Promise<void>) {
+export function secondFactorFlow(s: Services, verify: { totp: (ctx: Context, step: MfaStep) => Promise<void>; passkey: (ctx: Context, step: MfaStep) => Promise<void> }) {
   return {
     async show(ctx: Context) {
       const step = await mfaStep(ctx, s);
       if (!step) return;
-      if (!step.enrolling) return verify(ctx, step);
+      // The passkey first when the account has one; the other ways are one link away.
+      if (!step.enrolling) return step.account.passkeys.length ? verify.passkey(ctx, step) : verify.totp(ctx, step);
       await render(ctx, 'message', { title: 'mfa.choose.title', step: 3, message: 'mfa.required', okUrl: interactionUrl(step.interaction.uid, '/enrol') });
     },
 

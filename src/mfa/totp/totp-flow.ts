@@ -10,6 +10,7 @@ import { mfaStep, type MfaStep } from '../../flows/second-factor/mfa-interaction
 import { nowSeconds, updateAccount } from '../../accounts/update.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
 import { acceptCode } from './accept-code.ts';
+import { showEnrolled } from '../../flows/second-factor/enrolled.ts';
 import { groupedKey, newTotpSecret, otpauthUri } from './totp.ts';
 
 const CODE = { code: 16 };
@@ -35,7 +36,7 @@ export function totpFlow(s: Services) {
     finish(ctx, s.provider, { login: { accountId: step.account.id, ...passwordAndSecondFactor('otp'), remember: true } });
 
   const showVerify = (ctx: Context, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
-    render(ctx, 'totp-verify', { title: 'verify.title', uid: step.interaction.uid, errors }, status);
+    render(ctx, 'totp-verify', { title: 'verify.title', uid: step.interaction.uid, hasPasskey: step.account.passkeys.length > 0, errors }, status);
 
   return {
     async showEnrol(ctx: Context) {
@@ -59,14 +60,16 @@ export function totpFlow(s: Services) {
       await updateAccount(s.accounts, step.account.id, (a: Account) => {
         a.totp.push({ id: randomUUID(), secret: sealed, createdAt: nowSeconds() });
       });
-      s.audit('mfa.enrolled', { accountId: step.account.id, factor: 'totp' });
-      const next = await s.provider.interactionResult(ctx.req, ctx.res, {
-        login: { accountId: step.account.id, ...passwordAndSecondFactor('otp'), remember: true },
-      });
-      await render(ctx, 'message', { title: 'totp.title', step: 3, message: 'totp.activated', okUrl: next });
+      await showEnrolled(ctx, s, step, 'otp');
     },
 
     showVerify,
+    async showVerifyPage(ctx: Context) {
+      const step = await mfaStep(ctx, s);
+      if (!step) return;
+      if (step.enrolling || !step.account.totp.length) return ctx.redirect(interactionUrl(step.interaction.uid));
+      await showVerify(ctx, step);
+    },
 
     async verify(ctx: Context) {
       const step = await mfaStep(ctx, s);

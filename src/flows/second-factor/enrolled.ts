@@ -1,0 +1,19 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { render } from '../../web/render.ts';
+import { passwordAndSecondFactor, type SecondFactor } from '../../oidc/amr.ts';
+import { regenerateRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
+import type { MfaStep } from './mfa-interaction.ts';
+
+/**
+ * "Two-factor authentication successfully activated", OK — with, at the first
+ * enrolment, the recovery codes (shown this once). OK completes the sign-in.
+ */
+export async function showEnrolled(ctx: Context, s: Services, step: MfaStep, factor: SecondFactor): Promise<void> {
+  s.audit('mfa.enrolled', { accountId: step.account.id, factor });
+  const codes = step.account.recoveryCodes.length === 0 ? await regenerateRecoveryCodes(s, step.account.id) : undefined;
+  const okUrl = await s.provider.interactionResult(ctx.req, ctx.res, {
+    login: { accountId: step.account.id, ...passwordAndSecondFactor(factor), remember: true },
+  });
+  await render(ctx, 'enrolled', { title: 'mfa.choose.title', step: 3, message: 'totp.activated', codes, okUrl });
+}

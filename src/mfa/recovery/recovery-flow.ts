@@ -1,0 +1,39 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { render } from '../../web/render.ts';
+import { readForm, type FieldErrors } from '../../web/form.ts';
+import { interactionUrl } from '../../flows/interaction.ts';
+import { mfaStep, type MfaStep } from '../../flows/second-factor/mfa-interaction.ts';
+import { passwordAndSecondFactor } from '../../oidc/amr.ts';
+import { useRecoveryCode } from './recovery-codes.ts';
+
+/** A recovery code instead of the second factor; afterwards the user is told how many remain. */
+export function recoveryFlow(s: Services) {
+  const page = (ctx: Context, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
+    render(ctx, 'recovery-verify', { title: 'recovery.verify_title', uid: step.interaction.uid, errors }, status);
+
+  const verifying = async (ctx: Context) => {
+    const step = await mfaStep(ctx, s);
+    if (step?.enrolling) ctx.redirect(interactionUrl(step.interaction.uid));
+    return step && !step.enrolling ? step : undefined;
+  };
+
+  return {
+    async show(ctx: Context) {
+      const step = await verifying(ctx);
+      if (step) await page(ctx, step);
+    },
+    async verify(ctx: Context) {
+      const step = await verifying(ctx);
+      if (!step) return;
+      const form = readForm(ctx, { code: 32 });
+      if (!form.ok) return page(ctx, step, form.errors, 400);
+      const result = await useRecoveryCode(s, step.account.id, form.values.code);
+      if (typeof result === 'string' || 'key' in result) return page(ctx, step, { code: result }, typeof result === 'string' ? 400 : 429);
+      const okUrl = await s.provider.interactionResult(ctx.req, ctx.res, {
+        login: { accountId: step.account.id, ...passwordAndSecondFactor('recovery'), remember: true },
+      });
+      await render(ctx, 'recovery-used', { title: 'recovery.verify_title', remaining: result.remaining, okUrl });
+    },
+  };
+}
