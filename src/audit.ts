@@ -3,10 +3,11 @@ import type { Logger } from './log.ts';
 /** The audit events we emit; each carries only identifiers, never a secret. */
 export type AuditEvent =
   | 'password.requested' | 'mail.sent' | 'mail.failed' | 'password.set'
-  | 'login.success' | 'login.failure' | 'login.locked'
-  | 'mfa.enrolled' | 'mfa.verified' | 'mfa.failure' | 'mfa.removed' | 'recovery.used'
+  | 'login.password_verified' | 'login.success' | 'login.failure' | 'login.locked'
+  | 'mfa.enrolled' | 'mfa.failure' | 'mfa.removed' | 'recovery.used'
   | 'account.created' | 'account.disabled' | 'account.enabled' | 'account.mfa_reset'
-  | 'password.changed' | 'sessions.ended';
+  | 'password.changed' | 'sessions.ended'
+  | 'account.reauthenticated' | 'account.change_refused' | 'recovery.regenerated';
 
 export interface Audit { (event: AuditEvent, fields?: Record<string, unknown>): void }
 

@@ -25,10 +25,23 @@ export interface Account extends StoredAccount {
   passkeys: PasskeyFactor[];
   /** Hashes of unused recovery codes. */
   recoveryCodes: string[];
-  /** Sessions and tokens issued before this moment (epoch seconds) are void. */
+  /**
+   * Sessions and tokens from sign-ins before this moment (epoch seconds) are void.
+   * Set one second ahead, since sign-in times are whole seconds; a sign-in
+   * completed after it is stamped no earlier (signInTime).
+   */
   sessionsValidAfter: number;
   recentSignIns: SignIn[];
   createdAt: number;
+}
+
+/** When a sign-in completing now counts as having happened: never before the account's last reset. */
+export function signInTime(account: Pick<Account, 'sessionsValidAfter'>): number {
+  return Math.max(Math.floor(Date.now() / 1000), account.sessionsValidAfter);
+}
+
+export function signedInBefore(signInSeconds: number | undefined, account: Pick<Account, 'sessionsValidAfter'>): boolean {
+  return (signInSeconds ?? 0) < account.sessionsValidAfter;
 }
 
 export function hasSecondFactor(account: Account): boolean {

@@ -14,9 +14,27 @@ export function demoClient(issuer: string): ClientMetadata {
   };
 }
 
+export const ACCOUNT_CLIENT_ID = 'idp-account';
+
+/**
+ * The service's own My account page (src/flows/account), registered always: it
+ * signs users in through the normal authorization request, so the same password
+ * and second factor apply. A public client; PKCE is required for every client.
+ */
+export function accountClient(issuer: string): ClientMetadata {
+  return {
+    client_id: ACCOUNT_CLIENT_ID,
+    client_name: 'CBS Microdata',
+    token_endpoint_auth_method: 'none',
+    redirect_uris: [`${issuer}/account/callback`],
+    grant_types: ['authorization_code'],
+    first_party: true,
+  };
+}
+
 export function loadClients(clientsFile: string | undefined, issuer: string): ClientMetadata[] {
-  if (!clientsFile) return [demoClient(issuer)];
+  if (!clientsFile) return [demoClient(issuer), accountClient(issuer)];
   const clients = JSON.parse(readFileSync(clientsFile, 'utf8')) as unknown;
   if (!Array.isArray(clients)) throw new Error(`CLIENTS_FILE (${clientsFile}) must hold a JSON array of client registrations`);
-  return clients as ClientMetadata[];
+  return [...(clients as ClientMetadata[]), accountClient(issuer)];
 }

@@ -1,5 +1,5 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { hasSecondFactor, type Account } from '../accounts/account.ts';
+import { hasSecondFactor, signedInBefore, type Account } from '../accounts/account.ts';
 import { isMultiFactor } from './amr.ts';
 
 const { base, Prompt, Check } = interactionPolicy;
@@ -21,14 +21,14 @@ export function policy() {
   const prompts = base();
   const login = prompts.get('login')!;
 
-  login.checks.add(new Check('account_unusable', 'the account is disabled or its sessions were ended', (ctx) => {
+  login.checks.add(new Check('account_unusable', 'the account is disabled or its sessions were ended', 'login_required', (ctx) => {
     const session = ctx.oidc.session!;
     if (!session.accountId) return Check.NO_NEED_TO_PROMPT;
     const account = record(ctx);
-    return !account || account.disabled || (session.loginTs ?? 0) < account.sessionsValidAfter;
+    return !account || account.disabled || signedInBefore(session.loginTs, account);
   }));
 
-  login.checks.add(new Check('first_factor_stale', 'the password step must be repeated', (ctx) => {
+  login.checks.add(new Check('first_factor_stale', 'the password step must be repeated', 'login_required', (ctx) => {
     const session = ctx.oidc.session!;
     return !!session.accountId && !isMultiFactor(session.amr) && session.past(FIRST_FACTOR_MAX_AGE);
   }));

@@ -31,6 +31,6 @@ export async function checkCredentials(s: Services, email: string, password: str
     const passwordHash = await hashPassword(password);
     await updateAccount(s.accounts, usable.id, (a) => { a.passwordHash = passwordHash; });
   }
-  s.audit('login.success', { accountId: usable.id, ip, step: 'password' });
+  s.audit('login.password_verified', { accountId: usable.id, ip });
   return { kind: 'ok', account: usable };
 }

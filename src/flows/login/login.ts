@@ -5,6 +5,7 @@ import { render } from '../../web/render.ts';
 import { readForm, normalizeEmail, type FieldErrors } from '../../web/form.ts';
 import { PASSWORD_ONLY } from '../../oidc/amr.ts';
 import { checkCredentials } from './credentials.ts';
+import { signInTime } from '../../accounts/account.ts';
 
 const LIMITS = { username: 254, password: 1024 };
 
@@ -35,7 +36,7 @@ export function loginFlow(s: Services) {
         return page(ctx, interaction, form.values.username, { form: { key: 'login.locked', params: { minutes } } }, 429);
       }
       if (outcome.kind === 'invalid') return page(ctx, interaction, form.values.username, { form: 'login.invalid' }, 401);
-      await finish(ctx, s.provider, { login: { accountId: outcome.account.id, ...PASSWORD_ONLY, remember: false } });
+      await finish(ctx, s.provider, { login: { accountId: outcome.account.id, ...PASSWORD_ONLY, ts: signInTime(outcome.account), remember: false } });
     },
   };
 }

@@ -4,6 +4,7 @@ import { render } from '../../web/render.ts';
 import { passwordAndSecondFactor, type SecondFactor } from '../../oidc/amr.ts';
 import { regenerateRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
 import type { MfaStep } from './mfa-interaction.ts';
+import { signedIn } from './signed-in.ts';
 
 /**
  * "Two-factor authentication successfully activated", OK — with, at the first
@@ -12,8 +13,6 @@ import type { MfaStep } from './mfa-interaction.ts';
 export async function showEnrolled(ctx: Context, s: Services, step: MfaStep, factor: SecondFactor): Promise<void> {
   s.audit('mfa.enrolled', { accountId: step.account.id, factor });
   const codes = step.account.recoveryCodes.length === 0 ? await regenerateRecoveryCodes(s, step.account.id) : undefined;
-  const okUrl = await s.provider.interactionResult(ctx.req, ctx.res, {
-    login: { accountId: step.account.id, ...passwordAndSecondFactor(factor), remember: true },
-  });
+  const okUrl = await s.provider.interactionResult(ctx.req, ctx.res, signedIn(ctx, s, step.account, passwordAndSecondFactor(factor)));
   await render(ctx, 'enrolled', { title: 'mfa.choose.title', step: 3, message: 'totp.activated', codes, okUrl });
 }

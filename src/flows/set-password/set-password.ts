@@ -1,6 +1,7 @@
 import type { Services } from '../../services.ts';
 import { hashPassword } from '../../accounts/password-hash.ts';
-import { nowSeconds, updateAccount } from '../../accounts/update.ts';
+import { updateAccount } from '../../accounts/update.ts';
+import { endOfEarlierSessions } from '../../accounts/admin.ts';
 import { composeMail } from '../../mail/templates.ts';
 import { RESET_PURPOSE } from '../request-password/reset-link.ts';
 
@@ -14,7 +15,7 @@ export async function setPassword(s: Services, accountId: string, tokenHash: str
   const passwordHash = await hashPassword(password);
   const account = await updateAccount(s.accounts, accountId, (a) => {
     a.passwordHash = passwordHash;
-    a.sessionsValidAfter = nowSeconds();
+    a.sessionsValidAfter = endOfEarlierSessions();
   });
   if (!account) return false;
   s.audit('password.set', { accountId });

@@ -5,6 +5,7 @@ import { readForm, type FieldErrors } from '../../web/form.ts';
 import { currentInteraction, finish, interactionUrl, type Interaction } from '../../flows/interaction.ts';
 import { mfaStep, type MfaStep } from '../../flows/second-factor/mfa-interaction.ts';
 import { showEnrolled } from '../../flows/second-factor/enrolled.ts';
+import { signedIn } from '../../flows/second-factor/signed-in.ts';
 import { updateAccount } from '../../accounts/update.ts';
 import { passkeyOnly, passwordAndSecondFactor } from '../../oidc/amr.ts';
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration, type PasskeyUse } from './webauthn.ts';
@@ -83,8 +84,7 @@ export function passkeyFlow(s: Services, loginPage: (ctx: Context, interaction: 
         return verifyPage(ctx, step, true);
       }
       await recordUse(use);
-      s.audit('mfa.verified', { accountId: use.account.id, factor: use.passkey.kind });
-      await finish(ctx, s.provider, { login: { accountId: use.account.id, ...passwordAndSecondFactor(use.passkey.kind), remember: true } });
+      await finish(ctx, s.provider, signedIn(ctx, s, use.account, passwordAndSecondFactor(use.passkey.kind)));
     },
 
     /** Passkey-only sign-in, from the login page: a discoverable passkey names its account. */
@@ -103,8 +103,7 @@ export function passkeyFlow(s: Services, loginPage: (ctx: Context, interaction: 
         return loginPage(ctx, interaction, { form: 'passkey.failed' }, 400);
       }
       await recordUse(use);
-      s.audit('login.success', { accountId: use.account.id, ip: ctx.ip, method: 'passkey' });
-      await finish(ctx, s.provider, { login: { accountId: use.account.id, ...passkeyOnly(use.passkey.kind), remember: true } });
+      await finish(ctx, s.provider, signedIn(ctx, s, use.account, passkeyOnly(use.passkey.kind)));
     },
   };
 }

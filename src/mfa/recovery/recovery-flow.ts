@@ -6,6 +6,7 @@ import { interactionUrl } from '../../flows/interaction.ts';
 import { mfaStep, type MfaStep } from '../../flows/second-factor/mfa-interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
 import { useRecoveryCode } from './recovery-codes.ts';
+import { signedIn } from '../../flows/second-factor/signed-in.ts';
 
 /** A recovery code instead of the second factor; afterwards the user is told how many remain. */
 export function recoveryFlow(s: Services) {
@@ -30,9 +31,7 @@ export function recoveryFlow(s: Services) {
       if (!form.ok) return page(ctx, step, form.errors, 400);
       const result = await useRecoveryCode(s, step.account.id, form.values.code);
       if (typeof result === 'string' || 'key' in result) return page(ctx, step, { code: result }, typeof result === 'string' ? 400 : 429);
-      const okUrl = await s.provider.interactionResult(ctx.req, ctx.res, {
-        login: { accountId: step.account.id, ...passwordAndSecondFactor('recovery'), remember: true },
-      });
+      const okUrl = await s.provider.interactionResult(ctx.req, ctx.res, signedIn(ctx, s, step.account, passwordAndSecondFactor('recovery')));
       await render(ctx, 'recovery-used', { title: 'recovery.verify_title', remaining: result.remaining, okUrl });
     },
   };

@@ -11,6 +11,7 @@ import { nowSeconds, updateAccount } from '../../accounts/update.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
 import { acceptCode } from './accept-code.ts';
 import { showEnrolled } from '../../flows/second-factor/enrolled.ts';
+import { signedIn } from '../../flows/second-factor/signed-in.ts';
 import { groupedKey, newTotpSecret, otpauthUri } from './totp.ts';
 
 const CODE = { code: 16 };
@@ -33,7 +34,7 @@ export function totpFlow(s: Services) {
   };
 
   const completeSignIn = (ctx: Context, step: MfaStep) =>
-    finish(ctx, s.provider, { login: { accountId: step.account.id, ...passwordAndSecondFactor('otp'), remember: true } });
+    finish(ctx, s.provider, signedIn(ctx, s, step.account, passwordAndSecondFactor('otp')));
 
   const showVerify = (ctx: Context, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
     render(ctx, 'totp-verify', { title: 'verify.title', uid: step.interaction.uid, hasPasskey: step.account.passkeys.length > 0, errors }, status);
@@ -80,7 +81,6 @@ export function totpFlow(s: Services) {
       const secrets = step.account.totp.map((f) => s.secrets.open(f.secret));
       const check = await acceptCode(s, step.account.id, secrets, form.values.code);
       if (check !== 'ok') return showVerify(ctx, step, { code: check }, check === 'verify.invalid' ? 400 : 429);
-      s.audit('mfa.verified', { accountId: step.account.id, factor: 'totp' });
       await completeSignIn(ctx, step);
     },
   };

@@ -1,0 +1,62 @@
+import * as oidc from 'openid-client';
+import { Browser } from '../support/browser.ts';
+import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { finishSignIn, login, startSignIn, text, totpCode } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
+import { accountCommands } from '../../src/cli/accounts.ts';
+
+const PASSWORD = 'a long enough password 1';
+
+/** What an administrator's reset-mfa and disable do to a signed-in user. */
+describe.each<StoreKind>(['sqlite', 'redis'])('administration on %s', (store) => {
+  let idp: TestIdp;
+  beforeAll(async () => { idp = await startTestIdp(store); });
+  afterAll(() => idp.close());
+
+  /** A full sign-in with offline access: the browser keeps the OP session, the application a refresh token. */
+  async function signedIn(email: string) {
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const browser = new Browser(idp.issuer);
+    const signIn = await startSignIn(idp, { scope: 'openid email offline_access', prompt: 'consent' });
+    const verify = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
+    const done = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) });
+    const tokens = await finishSignIn(signIn, (await browser.follow(done.location!)).location!);
+    expect(tokens.refresh_token).toBeTruthy();
+    return { browser, tokens, config: signIn.config };
+  }
+
+  const silentSignIn = async (browser: Browser) => (await browser.follow((await startSignIn(idp, { prompt: 'none' })).url)).location;
+
+  test('refresh tokens rotate for a signed-in user', async () => {
+    const { tokens, config } = await signedIn(`rotate-${store}@example.org`);
+    const next = await oidc.refreshTokenGrant(config, tokens.refresh_token!);
+    expect(next.refresh_token).toBeTruthy();
+    expect(next.refresh_token).not.toBe(tokens.refresh_token);
+    expect(next.claims()!.amr).toEqual(['pwd', 'otp', 'mfa']);
+  });
+
+  test('reset-mfa ends sessions and refresh tokens, and sends the user to enrolment after the password', async () => {
+    const email = `reset-${store}@example.org`;
+    const { browser, tokens, config } = await signedIn(email);
+    expect(await silentSignIn(browser)).toMatch(/code=/);
+
+    await accountCommands(idp.app.services.store, 'reset-mfa', { email });
+
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await silentSignIn(browser)).toMatch(/error=login_required/);
+    const fresh = new Browser(idp.issuer);
+    const notice = await login(fresh, await fresh.follow((await startSignIn(idp)).url), email, PASSWORD);
+    expect(text(notice)).toContain('twee-factorauthenticatie verplicht');
+  });
+
+  test('disable ends sessions and refresh tokens, and refuses the password', async () => {
+    const email = `disable-${store}@example.org`;
+    const { browser, tokens, config } = await signedIn(email);
+    await accountCommands(idp.app.services.store, 'disable', { email });
+    await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect(await silentSignIn(browser)).toMatch(/error=login_required/);
+    const fresh = new Browser(idp.issuer);
+    const refused = await fresh.submit(await fresh.follow((await startSignIn(idp)).url), '/login', { username: email, password: PASSWORD });
+    expect(refused.status).toBe(401);
+  });
+});
