@@ -1,0 +1,100 @@
+import { Browser, linkTo, type Page } from '../support/browser.ts';
+import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { finishSignIn, login, startSignIn, text } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
+
+const PASSWORD = 'a long enough password 1';
+
+/** Passkeys over HTTP with a software authenticator: enrolment, second factor, passkey alone. */
+describe.each<StoreKind>(['sqlite', 'redis'])('passkeys on %s', (store) => {
+  let idp: TestIdp;
+  beforeAll(async () => { idp = await startTestIdp(store); });
+  afterAll(() => idp.close());
+
+  /** What public/passkey.js does: fetch the options, ask the authenticator, post its answer. */
+  async function ceremony(browser: Browser, page: Page, action: string, answer: (options: never) => string) {
+    const form = new RegExp(`action="([^"]*${action})"`).exec(page.html);
+    if (!form) throw new Error(`no passkey form ${action} on ${page.url}`);
+    const options = JSON.parse((await browser.get(`${form[1]}/options`)).html) as never;
+    return browser.submit(page, action, { response: answer(options) });
+  }
+
+  async function enrolPasskey(email: string, authenticator: SoftAuthenticator) {
+    const browser = new Browser(idp.issuer);
+    const signIn = await startSignIn(idp);
+    const notice = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
+    const choice = await browser.follow(linkTo(notice, 'OK'));
+    const page = await browser.follow(/href="([^"]*\/enrol\/passkey)"/.exec(choice.html)![1]!);
+    return { browser, signIn, page, result: await ceremony(browser, page, '/enrol/passkey', (o) => authenticator.create(o)) };
+  }
+
+  test('enrol a passkey at the first sign-in; later sign in with password and passkey, or the passkey alone', async () => {
+    const email = `passkey-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    const authenticator = new SoftAuthenticator(idp.issuer);
+    const first = await enrolPasskey(email, authenticator);
+    expect(first.result.status).toBe(200);
+    expect(text(first.result)).toContain('succesvol geactiveerd');
+    expect(first.result.html.match(/<code>[2-9A-Z]{5}-[2-9A-Z]{5}<\/code>/g)).toHaveLength(10);
+    const back = await first.browser.follow(linkTo(first.result, 'OK'));
+    expect((await finishSignIn(first.signIn, back.location!)).claims()!.amr).toEqual(['pwd', 'swk', 'mfa']);
+
+    const browser = new Browser(idp.issuer);
+    const second = await startSignIn(idp);
+    const verify = await login(browser, await browser.follow(second.url), email, PASSWORD);
+    expect(text(verify)).toContain('Bevestig met je passkey');
+    const verified = await ceremony(browser, verify, '/verify/passkey', (o) => authenticator.get(o));
+    expect(verified.status).toBe(303);
+    const code = (await browser.follow(verified.location!)).location!;
+    expect((await finishSignIn(second, code)).claims()!.amr).toEqual(['pwd', 'swk', 'mfa']);
+
+    const alone = new Browser(idp.issuer);
+    const third = await startSignIn(idp);
+    const loginPage = await alone.follow(third.url);
+    const signedIn = await ceremony(alone, loginPage, '/passkey', (o) => authenticator.get(o));
+    expect(signedIn.status).toBe(303);
+    const claims = (await finishSignIn(third, (await alone.follow(signedIn.location!)).location!)).claims()!;
+    expect(claims.amr).toEqual(['swk', 'user', 'mfa']);
+    expect(claims.acr).toBe('http://schemas.openid.net/pape/policies/2007/06/phishing-resistant');
+    expect(claims.email).toBe(email);
+  });
+
+  test('a passkey without user verification is refused, at enrolment and at sign-in', async () => {
+    const email = `passkey-uv-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    const careless = new SoftAuthenticator(idp.issuer);
+    careless.userVerification = false;
+    const { result } = await enrolPasskey(email, careless);
+    expect(result.status).toBe(400);
+    expect(text(result)).toContain('Dat is niet gelukt');
+    expect((await idp.app.services.accounts.findByEmail(email))!.passkeys).toHaveLength(0);
+
+    const authenticator = new SoftAuthenticator(idp.issuer);
+    expect((await enrolPasskey(email, authenticator)).result.status).toBe(200);
+    authenticator.userVerification = false;
+    const browser = new Browser(idp.issuer);
+    const page = await browser.follow((await startSignIn(idp)).url);
+    expect((await ceremony(browser, page, '/passkey', (o) => authenticator.get(o))).status).toBe(400);
+  });
+
+  test('an answer to a challenge is accepted once: replayed, or against another sign-in, it is refused', async () => {
+    const email = `passkey-replay-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    const authenticator = new SoftAuthenticator(idp.issuer);
+    await enrolPasskey(email, authenticator);
+
+    const browser = new Browser(idp.issuer);
+    const page = await browser.follow((await startSignIn(idp)).url);
+    let answer = '';
+    const first = await ceremony(browser, page, '/passkey', (o) => (answer = authenticator.get(o)));
+    expect(first.status).toBe(303);
+
+    const again = new Browser(idp.issuer);
+    const other = await again.follow((await startSignIn(idp)).url);
+    await again.get(`${/action="([^"]*\/passkey)"/.exec(other.html)![1]}/options`);
+    const replayed = await again.submit(other, '/passkey', { response: answer });
+    expect(replayed.status).toBe(400);
+    expect(replayed.location).toBeUndefined();
+  });
+});
