@@ -13,6 +13,7 @@ import { loadClients } from './oidc/clients.ts';
 import { createProvider } from './oidc/provider.ts';
 import { loadAssets } from './web/assets.ts';
 import { pageState } from './web/page-state.ts';
+import { requestLog } from './web/request-log.ts';
 import { errorPages, providerErrorPage } from './web/error-pages.ts';
 import { logoutPages } from './flows/logout/logout.ts';
 import { screens } from './routes.ts';
@@ -66,6 +67,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     },
   };
 
+  provider.use(requestLog(log));
   provider.use(baseHeaders(https));
   provider.use(assets.middleware);
   provider.use(pageState({ secureCookies: https, asset: assets.url, serviceName: 'CBS Microdata' }));

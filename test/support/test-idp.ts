@@ -33,7 +33,7 @@ export interface TestIdp {
 }
 
 /** The real app on a loopback port, with a real SMTP sink, on the chosen store. */
-export async function startTestIdp(store: StoreKind, env: Record<string, string> = {}): Promise<TestIdp> {
+export async function startTestIdp(store: StoreKind, env: Record<string, string> = {}, deps: Parameters<typeof createApp>[1] = {}): Promise<TestIdp> {
   const smtp = await startSmtpSink();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -50,7 +50,7 @@ export async function startTestIdp(store: StoreKind, env: Record<string, string>
     ...(store === 'redis' ? { REDIS_URL, REDIS_PREFIX: prefix } : {}),
     ...env,
   });
-  const app = await createApp(config);
+  const app = await createApp(config, deps);
   server.on('request', app.callback);
 
   return {

@@ -1,0 +1,42 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { Browser, linkTo } from '../support/browser.ts';
+import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { enrolTotp, login, resetLink, startSignIn } from '../support/journey.ts';
+
+const PASSWORD = 'my secret password 2026';
+
+/** The audit trail tells what happened, and never holds a password, token, code or second-factor secret. */
+describe('audit log', () => {
+  const lines: string[] = [];
+  let idp: TestIdp;
+  beforeAll(async () => {
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    idp = await startTestIdp('sqlite', {}, { log: pino({ level: 'info' }, sink) });
+  });
+  afterAll(() => idp.close());
+
+  test('a whole first login is audited without secrets', async () => {
+    const email = 'audited@example.org';
+    await idp.createAccount(email);
+    const browser = new Browser(idp.issuer);
+    const loginPage = await browser.follow((await startSignIn(idp)).url);
+    await browser.submit(await browser.get(linkTo(loginPage, 'Wachtwoord opvragen')), '/password/request', { username: email });
+    const link = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
+    const done = await browser.submit(await browser.get(link), '/password/set', { password: PASSWORD, confirm: PASSWORD });
+    await browser.submit(await browser.follow(linkTo(done, 'OK')), '/login', { username: email, password: 'a wrong password here' });
+    const notice = await login(browser, await browser.follow(linkTo(done, 'OK')), email, PASSWORD);
+    const { secret } = await enrolTotp(browser, notice);
+    await idp.smtp.next(email);
+
+    const events = lines.map((l) => (JSON.parse(l) as { event?: string }).event);
+    for (const event of ['request', 'password.requested', 'mail.sent', 'password.set', 'login.failure', 'login.password_verified', 'mfa.enrolled', 'login.success']) {
+      expect(events).toContain(event);
+    }
+    const log = lines.join('');
+    const token = new URL(link).searchParams.get('token')!;
+    for (const secretValue of [PASSWORD, 'a wrong password here', token, token.split('.')[1]!, secret]) {
+      expect(log).not.toContain(secretValue);
+    }
+  });
+});
