@@ -1,4 +1,4 @@
-import { mkdirSync, copyFileSync } from 'node:fs';
+import { mkdirSync, copyFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -28,13 +28,14 @@ export async function interceptApplication(context: BrowserContext): Promise<{ c
   return { callbackUrl: () => last };
 }
 
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 export interface Violation { id: string; impact?: string | null; help: string; nodes: { target: unknown; failureSummary?: string }[] }
 
 /** axe-core on the current page: WCAG 2.0/2.1 A and AA rules plus axe's best practices. */
 export async function axeViolations(page: Page): Promise<Violation[]> {
-  await page.addScriptTag({ path: AXE });
+  // Evaluated over the DevTools protocol: addScriptTag would be an inline script, which our CSP rightly blocks.
+  await page.evaluate(AXE);
   return page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Violation[] }> } }).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
@@ -47,19 +48,19 @@ const DOCS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 
 /**
  * A full-page screenshot under test-output/screenshots/. With DOCS_SCREENSHOTS=1
- * (`npm run screenshots`) the ones marked for the README are copied to docs/screenshots/.
+ * (`npm run screenshots`) the ones given a docs name are copied to docs/screenshots/.
  */
-export async function screenshot(page: Page, name: string, options: { docs?: boolean } = {}): Promise<void> {
+export async function screenshot(page: Page, name: string, options: { docs?: string } = {}): Promise<void> {
   mkdirSync(OUTPUT, { recursive: true });
   const file = `${OUTPUT}${name}.png`;
   await page.screenshot({ path: file, fullPage: true, animations: 'disabled', caret: 'hide' });
   if (options.docs && process.env.DOCS_SCREENSHOTS === '1') {
     mkdirSync(DOCS, { recursive: true });
-    copyFileSync(file, `${DOCS}${name}.png`);
+    copyFileSync(file, `${DOCS}${options.docs}.png`);
   }
 }
 
-/** The element that has focus, described by its role-relevant text, for focus assertions. */
-export function focusedText(page: Page): Promise<string | undefined> {
-  return page.evaluate(() => document.activeElement?.textContent?.trim());
+/** Waits until the element with this text has focus (autofocus and app.js run after the text is visible). */
+export async function expectFocusOn(page: Page, text: string): Promise<void> {
+  await page.waitForFunction((expected) => document.activeElement?.textContent?.trim() === expected, text, { timeout: 5000 });
 }

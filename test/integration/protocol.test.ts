@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
-import { startSignIn } from '../support/journey.ts';
+import { startTestIdp, CALLBACK, type TestIdp } from '../support/test-idp.ts';
+import { finishSignIn, login, startSignIn, totpCode } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
 
 /** The provider itself, as an application sees it: discovery, PKCE, client credentials, introspection. */
 describe('OpenID Connect provider', () => {
@@ -58,5 +59,33 @@ describe('OpenID Connect provider', () => {
     const ready = await fetch(`${idp.issuer}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', store: 'sqlite' });
+  });
+});
+
+describe('signed-in user', () => {
+  let idp: TestIdp;
+  beforeAll(async () => { idp = await startTestIdp('redis'); });
+  afterAll(() => idp.close());
+
+  test('userinfo answers for the access token, and RP-initiated logout ends the session', async () => {
+    const email = 'userinfo@example.org';
+    const { secret } = await seedAccount(idp, email, 'a long enough password 1', { totp: true });
+    const browser = new Browser(idp.issuer);
+    const signIn = await startSignIn(idp);
+    const verify = await login(browser, await browser.follow(signIn.url), email, 'a long enough password 1');
+    const done = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) });
+    const tokens = await finishSignIn(signIn, (await browser.follow(done.location!)).location!);
+    const claims = tokens.claims()!;
+
+    const userinfo = await oidc.fetchUserInfo(signIn.config, tokens.access_token, claims.sub);
+    expect(userinfo).toMatchObject({ sub: claims.sub, email, name: 'Test Researcher' });
+
+    const logout = oidc.buildEndSessionUrl(signIn.config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: CALLBACK }).toString();
+    const confirm = await browser.follow(logout);
+    expect(confirm.status).toBe(200);
+    const ended = await browser.submit(confirm, '/session/end/confirm', { logout: 'yes' });
+    expect(ended.location).toBe(CALLBACK);
+    const silent = await browser.follow((await startSignIn(idp, { prompt: 'none' })).url);
+    expect(silent.location).toMatch(/error=login_required/);
   });
 });

@@ -17,7 +17,7 @@ export const CALLBACK = 'http://127.0.0.1:9/callback';
 
 /** The applications registered in every test: a first-party portal, a third party, a back-end service. */
 export const CLIENTS = [
-  { client_id: 'portal', client_secret: 'portal-secret', redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], first_party: true, client_name: 'Microdataportaal' },
+  { client_id: 'portal', client_secret: 'portal-secret', redirect_uris: [CALLBACK], post_logout_redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], first_party: true, client_name: 'Microdataportaal' },
   { client_id: 'other-app', client_secret: 'other-secret', redirect_uris: [CALLBACK], grant_types: ['authorization_code'], client_name: 'Other application' },
   { client_id: 'service', client_secret: 'service-secret', redirect_uris: [], response_types: [], grant_types: ['client_credentials'] },
 ];

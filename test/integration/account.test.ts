@@ -1,0 +1,220 @@
+import { Browser, type Page } from '../support/browser.ts';
+import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { login, startSignIn, text, totpCode, totpKey } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
+import { updateAccount } from '../../src/accounts/update.ts';
+import { regenerateRecoveryCodes, useRecoveryCode } from '../../src/mfa/recovery/recovery-codes.ts';
+
+const PASSWORD = 'a long enough password 1';
+const NEW_PASSWORD = 'another fine passphrase 2';
+
+const csrf = (page: Page) => /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!;
+const isAccountPage = (page: Page) => page.status === 200 && page.url.endsWith('/account') && page.html.includes('Mijn account');
+
+/** My account: reached through the provider's session; every change needs the second factor again. */
+describe.each<StoreKind>(['sqlite', 'redis'])('My account on %s', (store) => {
+  let idp: TestIdp;
+  beforeAll(async () => { idp = await startTestIdp(store); });
+  afterAll(() => idp.close());
+
+  const account = async (email: string) => (await idp.app.services.accounts.findByEmail(email))!;
+
+  /** /account → sign-in (password, code) → back at /account. */
+  const signInToAccount = async (email: string, secret: string, offset: number, browser = new Browser(idp.issuer)) => {
+    const loginPage = await browser.follow('/account');
+    const verify = await login(browser, loginPage, email, PASSWORD);
+    const page = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, offset) });
+    return { browser, page };
+  };
+
+  const reauthenticate = async (browser: Browser, page: Page, code: string) => {
+    const confirmed = await browser.submit(page, '/account/confirm/code', { code });
+    expect(confirmed.status).toBe(303);
+    const after = await browser.follow(confirmed.location!);
+    expect(text(after)).toContain('Je hebt bevestigd dat jij het bent');
+    return after;
+  };
+
+  const expectNotification = async (email: string, sentence: string) => {
+    const mail = await idp.smtp.next(email);
+    expect(mail.subject).toBe('Je account is gewijzigd');
+    expect(mail.text).toContain(sentence);
+  };
+
+  test('without a session /account signs in first, with the second factor, and comes back', async () => {
+    const email = `overview-${store}@example.org`;
+    const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    await updateAccount(idp.app.services.accounts, id, (a) => {
+      a.recentSignIns = [{ at: 1_700_000_000, method: 'pwd+otp+mfa', ip: '192.0.2.1' }, { at: 1_800_000_000, method: 'hwk+user+mfa', ip: '192.0.2.2' }];
+    });
+    const browser = new Browser(idp.issuer);
+    const loginPage = await browser.follow('/account');
+    expect(loginPage.url).toMatch(/\/interaction\//);
+    const verify = await login(browser, loginPage, email, PASSWORD);
+
+    // The password alone is not enough for My account.
+    expect((await browser.follow('/account')).url).toMatch(/\/interaction\//);
+
+    const page = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, -1) });
+    expect(isAccountPage(page)).toBe(true);
+    expect(text(page)).toContain(email);
+    expect(text(page)).toContain('Bevestig dat jij het bent');
+    // Newest sign-in first.
+    expect(page.html.indexOf('192.0.2.2')).toBeLessThan(page.html.indexOf('192.0.2.1'));
+    expect(text(page)).toContain('passkey vanaf 192.0.2.2');
+  });
+
+  test('changing settings without re-authentication is refused and changes nothing', async () => {
+    const email = `refused-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const { browser, page } = await signInToAccount(email, secret, -1);
+    const before = await account(email);
+    const token = csrf(page);
+
+    const attempts: [string, Record<string, string>][] = [
+      ['/account/password', { current_password: PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD }],
+      ['/account/authenticator-app/remove', { id: before.totp[0]!.id }],
+      ['/account/recovery-codes', {}],
+      ['/account/sign-out-everywhere', {}],
+      ['/account/authenticator-app', { pending: 'x', code: '123456' }],
+      ['/account/passkey', { response: '{}' }],
+    ];
+    for (const [path, form] of attempts) {
+      const refused = await browser.request('POST', path, { _csrf: token, ...form });
+      expect([path, refused.status]).toEqual([path, 403]);
+      expect(text(refused)).toContain('Bevestig eerst dat jij het bent');
+    }
+    expect((await browser.get('/account/password')).status).toBe(403);
+    expect((await browser.get('/account/passkey/options')).status).toBe(403);
+
+    // A wrong code does not confirm.
+    const wrong = await browser.submit(page, '/account/confirm/code', { code: '000000' });
+    expect(wrong.status).toBe(400);
+    expect((await browser.request('POST', '/account/recovery-codes', { _csrf: token })).status).toBe(403);
+
+    const after = await account(email);
+    expect(after.passwordHash).toBe(before.passwordHash);
+    expect(after.totp).toEqual(before.totp);
+    expect(after.recoveryCodes).toEqual(before.recoveryCodes);
+    expect(after.sessionsValidAfter).toBe(before.sessionsValidAfter);
+    expect(isAccountPage(await browser.follow('/account'))).toBe(true);
+    expect(idp.smtp.to(email)).toHaveLength(0);
+
+    // Without any session, a change goes to the sign-in.
+    const stranger = new Browser(idp.issuer);
+    const out = await stranger.request('POST', '/account/sign-out-everywhere', { _csrf: csrf(await stranger.get('/password/request')) });
+    expect(out.status).toBe(303);
+    expect(out.location).toMatch(/\/account\/login$/);
+  });
+
+  test('change password: the current one is required; then the new one works at login', async () => {
+    const email = `password-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const { browser, page } = await signInToAccount(email, secret, -1);
+    await reauthenticate(browser, page, await totpCode(secret, 0));
+
+    const form = await browser.get('/account/password');
+    expect(form.status).toBe(200);
+    const wrong = await browser.submit(form, '/account/password', { current_password: 'not my password at all', password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    expect(wrong.status).toBe(400);
+    expect(text(wrong)).toContain('Je huidige wachtwoord is onjuist');
+    const weak = await browser.submit(form, '/account/password', { current_password: PASSWORD, password: 'short', confirm: 'short' });
+    expect(weak.status).toBe(400);
+
+    const done = await browser.submit(form, '/account/password', { current_password: PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    expect(done.status).toBe(200);
+    expect(text(done)).toContain('Je wachtwoord is gewijzigd');
+    await expectNotification(email, 'Je wachtwoord is gewijzigd.');
+
+    const other = new Browser(idp.issuer);
+    const signIn = await other.follow((await startSignIn(idp)).url);
+    expect(text(await login(other, signIn, email, PASSWORD))).toContain('onjuist');
+    const loginAgain = await other.follow((await startSignIn(idp)).url);
+    expect(text(await login(other, loginAgain, email, NEW_PASSWORD))).toContain('verificatiecode');
+  });
+
+  test('add a second authenticator app, remove one, and never the last', async () => {
+    const email = `apps-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const { browser, page } = await signInToAccount(email, secret, -1);
+    await reauthenticate(browser, page, await totpCode(secret, 0));
+
+    const enrol = await browser.get('/account/authenticator-app');
+    expect(enrol.status).toBe(200);
+    const newSecret = totpKey(enrol);
+    const wrong = await browser.submit(enrol, '/account/authenticator-app', { code: '000000' });
+    expect(wrong.status).toBe(400);
+    expect(totpKey(wrong)).toBe(newSecret);
+    const tampered = await browser.submit(enrol, '/account/authenticator-app', { pending: 'v1.a.b.c', code: '123456' });
+    expect(tampered.status).toBe(400);
+
+    const added = await browser.submit(wrong, '/account/authenticator-app', { code: await totpCode(newSecret, 1) });
+    expect(added.status).toBe(200);
+    expect(text(added)).toContain('De authenticatie-app is toegevoegd');
+    await expectNotification(email, 'Er is een authenticatie-app toegevoegd.');
+    const two = await account(email);
+    expect(two.totp).toHaveLength(2);
+    expect(two.totp.map((f) => idp.app.services.secrets.open(f.secret))).toEqual([secret, newSecret]);
+
+    const overview = await browser.get('/account');
+    const removed = await browser.submit(overview, '/account/authenticator-app/remove', { id: two.totp[0]!.id });
+    expect(removed.status).toBe(200);
+    expect(text(removed)).toContain('De authenticatie-app is verwijderd');
+    await expectNotification(email, 'Er is een authenticatie-app verwijderd.');
+    const one = await account(email);
+    expect(one.totp.map((f) => f.id)).toEqual([two.totp[1]!.id]);
+
+    const last = await browser.get('/account');
+    expect(last.html).not.toContain('/account/authenticator-app/remove');
+    const refused = await browser.request('POST', '/account/authenticator-app/remove', { _csrf: csrf(last), id: one.totp[0]!.id });
+    expect(refused.status).toBe(400);
+    expect(text(refused)).toContain('Dit is je laatste manier om inloggen te bevestigen');
+    const unknown = await browser.request('POST', '/account/passkey/remove', { _csrf: csrf(last), id: 'no-such-passkey' });
+    expect(unknown.status).toBe(400);
+    expect((await account(email)).totp).toHaveLength(1);
+  });
+
+  test('regenerate recovery codes: the old ones stop working, the new ones work', async () => {
+    const email = `recovery-${store}@example.org`;
+    const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const old = await regenerateRecoveryCodes(idp.app.services, id);
+    const { browser, page } = await signInToAccount(email, secret, -1);
+
+    // A recovery code confirms it's you too (and is used up by it).
+    const confirmed = await browser.submit(page, '/account/confirm/recovery', { recovery_code: old[0]! });
+    expect(confirmed.status).toBe(303);
+    const overview = await browser.follow(confirmed.location!);
+    expect(text(overview)).toContain('Je hebt nog 9 ongebruikte herstelcodes');
+
+    const shown = await browser.submit(overview, '/account/recovery-codes', {});
+    expect(shown.status).toBe(200);
+    const fresh = [...shown.html.matchAll(/<code>([A-Z0-9]{5}-[A-Z0-9]{5})<\/code>/g)].map((m) => m[1]!);
+    expect(fresh).toHaveLength(10);
+    await expectNotification(email, 'Er zijn nieuwe herstelcodes gemaakt');
+
+    expect(await useRecoveryCode(idp.app.services, id, old[1]!)).toBe('recovery.invalid');
+    expect(await useRecoveryCode(idp.app.services, id, fresh[0]!)).toEqual({ remaining: 9 });
+  });
+
+  test('sign out everywhere: no session reaches /account any more', async () => {
+    const email = `signout-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const elsewhere = await signInToAccount(email, secret, -1);
+    expect(isAccountPage(elsewhere.page)).toBe(true);
+    const { browser, page } = await signInToAccount(email, secret, 0);
+    const overview = await reauthenticate(browser, page, await totpCode(secret, 1));
+    // Sessions are compared in whole seconds: let the other sign-in's second pass.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+
+    const done = await browser.submit(overview, '/account/sign-out-everywhere', {});
+    expect(done.status).toBe(200);
+    expect(text(done)).toContain('Je bent overal uitgelogd');
+    await expectNotification(email, 'Je bent overal uitgelogd.');
+
+    for (const b of [browser, elsewhere.browser]) {
+      const back = await b.get('/account');
+      expect(back.location).toMatch(/\/account\/login$/);
+      expect((await b.follow('/account')).url).toMatch(/\/interaction\//);
+    }
+  });
+});
