@@ -18,6 +18,7 @@ import { recoveryFlow } from './mfa/recovery/recovery-flow.ts';
 import { healthRoutes } from './web/health.ts';
 import { devOutbox } from './web/dev-outbox.ts';
 import { demoFlow } from './flows/demo/demo.ts';
+import { accountFlow } from './flows/account/account-flow.ts';
 
 /**
  * Every hosted screen, in one table. Guards for all of them: strict headers,
@@ -68,6 +69,26 @@ export function screens(s: Services): Middleware {
   router.get('/password/set', setPassword.show);
   router.post('/password/set', setPassword.submit);
   router.get('/password/continue', async (ctx) => ctx.redirect(await returnDestination(ctx, s)));
+
+  // My account: the provider's session gets you in; every POST needs the second factor again.
+  const account = accountFlow(s);
+  router.get('/account/login', account.login);
+  router.get('/account/callback', account.callback);
+  router.get('/account', account.show);
+  router.post('/account/confirm/code', account.confirm.code);
+  router.post('/account/confirm/recovery', account.confirm.recovery);
+  router.get('/account/confirm/passkey/options', account.confirm.passkeyOptions);
+  router.post('/account/confirm/passkey', account.confirm.passkey);
+  router.get('/account/password', account.password.show);
+  router.post('/account/password', account.password.submit);
+  router.get('/account/authenticator-app', account.apps.show);
+  router.post('/account/authenticator-app', account.apps.add);
+  router.post('/account/authenticator-app/remove', account.apps.remove);
+  router.get('/account/passkey/options', account.passkeys.options);
+  router.post('/account/passkey', account.passkeys.add);
+  router.post('/account/passkey/remove', account.passkeys.remove);
+  router.post('/account/recovery-codes', account.newRecoveryCodes);
+  router.post('/account/sign-out-everywhere', account.signOutEverywhere);
 
   router.get('/', home.show);
   if (!s.config.clientsFile) router.get('/demo/callback', demoFlow(s).callback);

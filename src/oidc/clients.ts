@@ -36,5 +36,8 @@ export function loadClients(clientsFile: string | undefined, issuer: string): Cl
   if (!clientsFile) return [demoClient(issuer), accountClient(issuer)];
   const clients = JSON.parse(readFileSync(clientsFile, 'utf8')) as unknown;
   if (!Array.isArray(clients)) throw new Error(`CLIENTS_FILE (${clientsFile}) must hold a JSON array of client registrations`);
+  if (clients.some((c: ClientMetadata) => c?.client_id === ACCOUNT_CLIENT_ID)) {
+    throw new Error(`CLIENTS_FILE (${clientsFile}) registers "${ACCOUNT_CLIENT_ID}", which the service keeps for its own My account page`);
+  }
   return [...(clients as ClientMetadata[]), accountClient(issuer)];
 }

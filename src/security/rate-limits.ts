@@ -58,7 +58,9 @@ export function createLimits(redis: Redis | undefined, prefix = 'idp:'): Limits 
 
   return {
     async loginBlockedFor(account, ip) {
-      return Math.max(await blockedFor(l.loginFailsPerAccount, account), await blockedFor(l.loginFailsPerIp, ip));
+      // Both counters at once: one pipelined round trip to Redis instead of two in a row.
+      const [byAccount, byIp] = await Promise.all([blockedFor(l.loginFailsPerAccount, account), blockedFor(l.loginFailsPerIp, ip)]);
+      return Math.max(byAccount, byIp);
     },
     async loginFailed(account, ip) {
       await Promise.all([fail(l.loginFailsPerAccount, account), l.loginFailsPerIp.penalty(ip, 1)]);

@@ -14,7 +14,7 @@ const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js'
  * serving the whole library (400 kB) for a handful of screens.
  */
 const COMPONENTS = [
-  'document', 'page', 'page-header', 'page-body', 'page-footer', 'skip-link', 'heading-1', 'heading-2', 'paragraph',
+  'document', 'page', 'page-header', 'page-body', 'page-footer', 'skip-link', 'heading-1', 'heading-2', 'heading-3', 'paragraph',
   'link', 'button', 'button-link', 'button-group', 'form-field', 'form-label', 'form-field-description',
   'form-field-error-message', 'textbox', 'checkbox', 'alert', 'unordered-list', 'ordered-list', 'code',
 ];

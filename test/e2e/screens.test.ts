@@ -151,5 +151,5 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await later.getByRole('button', { name: w.verify, exact: true }).click();
     await later.getByRole('button', { name: w.allow, exact: true }).waitFor();
     await check(later, 'consent');
-  });
+  }, 90_000); // some 25 screens, each scanned and photographed
 });

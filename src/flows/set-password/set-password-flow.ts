@@ -1,6 +1,7 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
+import { adoptLocale } from '../../web/page-state.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { checkPassword, MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
 import { parseResetToken, RESET_PURPOSE } from '../request-password/reset-link.ts';
@@ -24,7 +25,10 @@ export function setPasswordFlow(s: Services) {
   return {
     async show(ctx: Context) {
       const raw = String(ctx.query.token ?? '');
-      if (!(await live(parseResetToken(raw)))) return linkExpired(ctx);
+      const token = parseResetToken(raw);
+      if (!token || !(await live(token))) return linkExpired(ctx);
+      // The link may be opened in any browser: speak the account's language unless the user chose one.
+      adoptLocale(ctx, (await s.accounts.findById(token.accountId))?.locale);
       await form(ctx, raw, {});
     },
 
@@ -34,6 +38,7 @@ export function setPasswordFlow(s: Services) {
       if (!token || !(await live(token))) return linkExpired(ctx);
       const account = await s.accounts.findById(token.accountId);
       if (!account || account.disabled) return linkExpired(ctx);
+      adoptLocale(ctx, account.locale);
 
       const problem = values.password ? checkPassword(values.password, account.email)[0] : undefined;
       const fieldErrors: FieldErrors = { ...errors };

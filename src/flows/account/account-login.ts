@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import type { PageState } from '../../web/render.ts';
+import { render } from '../../web/render.ts';
+import { randomToken } from '../../security/random-token.ts';
+import { ACCOUNT_CLIENT_ID, accountClient } from '../../oidc/clients.ts';
+
+/**
+ * Sign-in for My account: an ordinary authorization request of our own client,
+ * so the provider runs the same policy (password, second factor) and leaves its
+ * session behind. That session is what My account reads; the code is never
+ * redeemed (it expires in a minute), so the PKCE verifier is not kept either —
+ * the provider requires PKCE of every client.
+ */
+export function accountLogin(s: Services) {
+  const redirectUri = accountClient(s.config.issuer).redirect_uris![0]!;
+  return {
+    login(ctx: Context) {
+      const challenge = createHash('sha256').update(randomToken()).digest('base64url');
+      const params = new URLSearchParams({
+        client_id: ACCOUNT_CLIENT_ID,
+        redirect_uri: redirectUri,
+        response_type: 'code',
+        scope: 'openid',
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        state: randomToken(),
+        ui_locales: (ctx.state as PageState).locale,
+      });
+      ctx.redirect(`${s.config.issuer}/auth?${params}`);
+    },
+
+    async callback(ctx: Context) {
+      // The user cancelled or the provider refused: no loop back into the sign-in.
+      if (ctx.query.error) return render(ctx, 'message', { title: 'account.title', message: 'account.sign_in_failed', okUrl: '/account/login', okLabel: 'account.try_again' }, 400);
+      ctx.redirect('/account');
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { render, type PageState } from '../../web/render.ts';
+import type { FieldErrors } from '../../web/form.ts';
+import { formatTime, signInMethod } from './format.ts';
+import { isReauthenticated, REAUTH_SECONDS } from './reauth.ts';
+import type { AccountSession } from './account-session.ts';
+
+/**
+ * My account: who you are, how you sign in, where you signed in lately. The
+ * change forms show only once the second factor has been confirmed again;
+ * until then the page offers "confirm it's you" with each factor the account has.
+ */
+export async function showAccount(ctx: Context, s: Services, { session, account }: AccountSession, errors: FieldErrors = {}, status = 200): Promise<void> {
+  const { locale } = ctx.state as PageState;
+  const when = (at: number) => (at ? formatTime(locale, at) : '');
+  await render(ctx, 'account', {
+    title: 'account.title',
+    name: account.name,
+    email: account.email,
+    reauthenticated: await isReauthenticated(s, session),
+    reauthMinutes: REAUTH_SECONDS / 60,
+    apps: account.totp.map((f) => ({ id: f.id, added: when(f.createdAt) })),
+    passkeys: account.passkeys.map((p) => ({ id: p.id, name: p.name, kind: `account.kind.${p.kind}`, added: when(p.createdAt) })),
+    // The last second factor stays: without one the next sign-in would start enrolment again.
+    canRemove: account.totp.length + account.passkeys.length > 1,
+    recoveryCodes: account.recoveryCodes.length,
+    signIns: [...account.recentSignIns].sort((a, b) => b.at - a.at).map((x) => ({ at: when(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
+    errors,
+  }, status);
+}

@@ -1,0 +1,76 @@
+import type { Context } from 'koa';
+import QRCode from 'qrcode';
+import { randomUUID } from 'node:crypto';
+import type { Services } from '../../services.ts';
+import { render } from '../../web/render.ts';
+import { readForm, type FieldErrors } from '../../web/form.ts';
+import { nowSeconds, updateAccount } from '../../accounts/update.ts';
+import { acceptCode } from '../../mfa/totp/accept-code.ts';
+import { groupedKey, newTotpSecret, otpauthUri } from '../../mfa/totp/totp.ts';
+import type { AccountSession } from './account-session.ts';
+import type { accountGuards } from './guards.ts';
+import { showAccount } from './account-page.ts';
+import { accountChanged } from './notify.ts';
+import { removeSecondFactor } from './remove-factor.ts';
+
+/**
+ * Another authenticator app, or one fewer. The secret being added travels in
+ * the form, sealed with SECRETS_KEY together with the account id, so nothing is
+ * stored until the app's first code proves it was scanned.
+ */
+export function authenticatorApps(s: Services, guards: ReturnType<typeof accountGuards>) {
+  const seal = (a: AccountSession, secret: string) => s.secrets.seal(`${a.account.id}:${secret}`);
+  /** The pending secret, only when it was sealed by us for this account. */
+  const open = (a: AccountSession, sealed: string): string | undefined => {
+    try {
+      const plain = s.secrets.open(sealed);
+      const colon = plain.lastIndexOf(':');
+      return plain.slice(0, colon) === a.account.id && colon < plain.length - 1 ? plain.slice(colon + 1) : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+
+  const page = async (ctx: Context, a: AccountSession, secret: string, errors: FieldErrors, status = 200) => {
+    const uri = otpauthUri(s.config.issuer.startsWith('https://') ? 'CBS Microdata' : 'CBS Microdata (dev)', a.account.email, secret);
+    const qr = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    await render(ctx, 'account-totp', { title: 'account.totp.title', qr, key: groupedKey(secret), pending: seal(a, secret), errors }, status);
+  };
+
+  return {
+    async show(ctx: Context) {
+      const a = await guards.reauthenticated(ctx);
+      if (a) await page(ctx, a, newTotpSecret(), {});
+    },
+
+    async add(ctx: Context) {
+      const a = await guards.reauthenticated(ctx);
+      if (!a) return;
+      const form = readForm(ctx, { pending: 512, code: 16 });
+      const secret = open(a, form.values.pending);
+      if (!secret) return showAccount(ctx, s, a, { form: 'account.totp.expired' }, 400);
+      if (!form.ok) return page(ctx, a, secret, form.errors, 400);
+      const check = await acceptCode(s, a.account.id, [secret], form.values.code);
+      if (check !== 'ok') return page(ctx, a, secret, { code: check }, check === 'verify.invalid' ? 400 : 429);
+
+      const sealed = s.secrets.seal(secret);
+      await updateAccount(s.accounts, a.account.id, (acc) => {
+        // The same form posted twice adds the app once.
+        if (acc.totp.some((f) => s.secrets.open(f.secret) === secret)) return;
+        acc.totp.push({ id: randomUUID(), secret: sealed, createdAt: nowSeconds() });
+      });
+      accountChanged(s, a.account, 'totp_added', { factor: 'otp' });
+      await render(ctx, 'message', { title: 'account.totp.title', message: 'account.totp.done', okUrl: '/account' });
+    },
+
+    async remove(ctx: Context) {
+      const a = await guards.reauthenticated(ctx);
+      if (!a) return;
+      const form = readForm(ctx, { id: 64 });
+      const { result, account } = form.ok ? await removeSecondFactor(s, a.account.id, 'totp', form.values.id) : { result: 'unknown' as const, account: undefined };
+      if (result !== 'removed') return showAccount(ctx, s, { ...a, account: account ?? a.account }, { form: `account.remove.${result}` }, 400);
+      accountChanged(s, a.account, 'totp_removed', { factor: 'otp', factorId: form.values.id });
+      await render(ctx, 'message', { title: 'account.title', message: 'account.totp.removed', okUrl: '/account' });
+    },
+  };
+}

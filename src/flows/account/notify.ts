@@ -1,0 +1,37 @@
+import type { Services } from '../../services.ts';
+import type { Account } from '../../accounts/account.ts';
+import type { AuditEvent } from '../../audit.ts';
+import type { MessageKey } from '../../i18n/index.ts';
+import { composeMail } from '../../mail/templates.ts';
+import { formatTime } from './format.ts';
+
+/** What can change on My account: its audit event, and the sentence the notification mail uses. */
+const CHANGES = {
+  password: { event: 'password.changed', text: 'mail.changed.password' },
+  totp_added: { event: 'mfa.enrolled', text: 'mail.changed.totp_added' },
+  totp_removed: { event: 'mfa.removed', text: 'mail.changed.totp_removed' },
+  passkey_added: { event: 'mfa.enrolled', text: 'mail.changed.passkey_added' },
+  passkey_removed: { event: 'mfa.removed', text: 'mail.changed.passkey_removed' },
+  recovery_codes: { event: 'recovery.regenerated', text: 'mail.changed.recovery_codes' },
+  signed_out: { event: 'sessions.ended', text: 'mail.changed.signed_out' },
+} satisfies Record<string, { event: AuditEvent; text: MessageKey }>;
+
+export type AccountChange = keyof typeof CHANGES;
+
+/**
+ * Every change on My account leaves an audit event and tells the owner by mail,
+ * in their language, so that a change they did not make does not go unnoticed.
+ * The mail goes out after the response.
+ */
+export function accountChanged(s: Services, account: Account, change: AccountChange, fields: Record<string, unknown> = {}): void {
+  const { event, text } = CHANGES[change];
+  s.audit(event, { accountId: account.id, via: 'account', change, ...fields });
+  s.background('account-changed notification', async () => {
+    await s.mailer.send(await composeMail('account-changed', 'mail.changed.subject', account.email, account.locale, {
+      name: account.name,
+      change: text,
+      at: formatTime(account.locale, new Date()),
+    }));
+    s.audit('mail.sent', { accountId: account.id, template: 'account-changed', change });
+  });
+}

@@ -1,0 +1,18 @@
+import type { Services } from '../../services.ts';
+import { tokenHash } from '../../security/random-token.ts';
+import type { OpSession } from './account-session.ts';
+
+/**
+ * "Confirm it's you": a change on My account needs the second factor given again
+ * within the last five minutes, in this session. The marker lives in the store
+ * (never in a cookie), keyed by the session and bound to its sign-in, so a new
+ * sign-in in the same browser starts without one.
+ */
+const PURPOSE = 'account-reauth';
+export const REAUTH_SECONDS = 5 * 60;
+
+const marker = (session: OpSession) => tokenHash(`${session.accountId}:${session.loginTs}`);
+
+export const markReauthenticated = (s: Services, session: OpSession) => s.store.tokens.put(PURPOSE, session.uid, marker(session), REAUTH_SECONDS);
+export const isReauthenticated = (s: Services, session: OpSession) => s.store.tokens.peek(PURPOSE, session.uid, marker(session));
+export const forgetReauthentication = (s: Services, session: OpSession) => s.store.tokens.drop(PURPOSE, session.uid);

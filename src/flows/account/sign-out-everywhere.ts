@@ -1,0 +1,23 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { render } from '../../web/render.ts';
+import { endSessions } from '../../accounts/admin.ts';
+import type { accountGuards } from './guards.ts';
+import { forgetReauthentication } from './reauth.ts';
+import { accountChanged } from './notify.ts';
+
+/**
+ * Ends every session and token of the account (the provider refuses anything
+ * from an earlier sign-in), and removes this browser's session outright.
+ */
+export function signOutEverywhere(s: Services, guards: ReturnType<typeof accountGuards>) {
+  return async (ctx: Context) => {
+    const a = await guards.reauthenticated(ctx);
+    if (!a) return;
+    await endSessions(s.store, a.account.id);
+    await forgetReauthentication(s, a.session);
+    await a.session.destroy();
+    accountChanged(s, a.account, 'signed_out');
+    await render(ctx, 'message', { title: 'account.title', message: 'account.signed_out', okUrl: '/' });
+  };
+}
