@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Services } from '../../services.ts';
-import type { Account } from '../../accounts/account.ts';
+import { signedInBefore, type Account } from '../../accounts/account.ts';
 import { isMultiFactor } from '../../oidc/amr.ts';
 
 export type OpSession = Awaited<ReturnType<Provider['Session']['get']>>;
@@ -16,6 +16,6 @@ export async function accountSession(ctx: Context, s: Services): Promise<Account
   const session = await s.provider.Session.get(ctx);
   if (!session.accountId || !isMultiFactor(session.amr)) return undefined;
   const account = await s.accounts.findById(session.accountId);
-  if (!account || account.disabled || (session.loginTs ?? 0) < account.sessionsValidAfter) return undefined;
+  if (!account || account.disabled || signedInBefore(session.loginTs, account)) return undefined;
   return { session, account };
 }
