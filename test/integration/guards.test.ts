@@ -70,6 +70,20 @@ describe.each<StoreKind>(['sqlite', 'redis'])('guards on %s', (store) => {
     expect(idp.smtp.to(unknown)).toHaveLength(0);
   });
 
+  test('without TRUST_PROXY, a forged X-Forwarded-For does not get around the per-IP limit', async () => {
+    const statuses = [];
+    for (let i = 0; i < 21; i++) {
+      const browser = new Browser(idp.issuer, { 'x-forwarded-for': `203.0.113.${i}` });
+      const form = await browser.get('/password/request');
+      statuses.push((await browser.submit(form, '/password/request', { username: `flood-${i}-${store}@example.org` })).status);
+    }
+    // Every request counts against the one real client IP (earlier tests used some of its budget).
+    const firstRefused = statuses.indexOf(429);
+    expect(firstRefused).toBeGreaterThan(-1);
+    expect(statuses.slice(0, firstRefused).every((st) => st === 200)).toBe(true);
+    expect(statuses.slice(firstRefused).every((st) => st === 429)).toBe(true);
+  });
+
   test('a disabled account cannot log in, with the same message as a wrong password', async () => {
     const email = `off-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD);
