@@ -48,7 +48,7 @@ export const en: Record<MessageKey, string> = {
   'set.criterion.match': 'Both passwords are the same',
   'set.state.met': 'met',
   'set.state.unmet': 'not met yet',
-  'set.state.on_submit': 'checked when you click Update',
+  'set.state.on_submit': 'checked when you click {button}',
   'set.submit': 'Update',
   'set.done': 'Your password has been set. You need to log in again to activate two-factor authentication.',
   'set.error.too_short': 'The password must be at least {min} characters long.',

@@ -46,7 +46,7 @@ export const nl = {
   'set.criterion.match': 'Beide wachtwoorden zijn gelijk',
   'set.state.met': 'voldaan',
   'set.state.unmet': 'nog niet voldaan',
-  'set.state.on_submit': 'wordt gecontroleerd als je op Aanpassen klikt',
+  'set.state.on_submit': 'wordt gecontroleerd als je op {button} klikt',
   'set.submit': 'Aanpassen',
   'set.done': 'Je wachtwoord is ingesteld. Je moet opnieuw inloggen om twee-factorauthenticatie te activeren.',
   'set.error.too_short': 'Het wachtwoord moet minimaal {min} tekens lang zijn.',

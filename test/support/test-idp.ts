@@ -32,12 +32,22 @@ export interface TestIdp {
   close(): Promise<void>;
 }
 
+export interface TestIdpOptions {
+  /**
+   * The issuer's host name. WebAuthn needs a relying-party ID that is a domain,
+   * never an IP address, so browser tests of passkeys use 'localhost' (the
+   * server still listens on 127.0.0.1, where localhost resolves; browsers and
+   * Node's fetch fall back to it should they try ::1 first).
+   */
+  host?: '127.0.0.1' | 'localhost';
+}
+
 /** The real app on a loopback port, with a real SMTP sink, on the chosen store. */
-export async function startTestIdp(store: StoreKind, env: Record<string, string> = {}, deps: Parameters<typeof createApp>[1] = {}): Promise<TestIdp> {
+export async function startTestIdp(store: StoreKind, env: Record<string, string> = {}, deps: Parameters<typeof createApp>[1] = {}, options: TestIdpOptions = {}): Promise<TestIdp> {
   const smtp = await startSmtpSink();
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const issuer = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-test-'));
   writeFileSync(join(dir, 'clients.json'), JSON.stringify(CLIENTS));
   const prefix = `test:${randomBytes(6).toString('hex')}:`;
