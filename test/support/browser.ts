@@ -1,3 +1,5 @@
+import { CookieJar } from './cookie-jar.ts';
+
 /**
  * A minimal browser for HTTP-level tests: a cookie jar that honours cookie
  * paths, manual redirects (so tests can stop at the application's redirect URI),
@@ -5,10 +7,8 @@
  */
 export interface Page { status: number; url: string; html: string; location?: string }
 
-interface Cookie { name: string; value: string; path: string }
-
 export class Browser {
-  private cookies: Cookie[] = [];
+  private readonly jar = new CookieJar();
   private readonly origin: string;
   private readonly headers: Record<string, string>;
   constructor(origin: string, headers: Record<string, string> = {}) {
@@ -16,36 +16,10 @@ export class Browser {
     this.headers = headers;
   }
 
-  private cookieHeader(path: string): string {
-    return this.cookies
-      .filter((c) => path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`) || c.path === '/')
-      .sort((a, b) => b.path.length - a.path.length)
-      .map((c) => `${c.name}=${c.value}`)
-      .join('; ');
-  }
-
-  private store(setCookies: string[], requestPath: string): void {
-    for (const header of setCookies) {
-      const [pair, ...attrs] = header.split(';').map((p) => p.trim());
-      const eq = pair!.indexOf('=');
-      const name = pair!.slice(0, eq);
-      const value = pair!.slice(eq + 1);
-      const pathAttr = attrs.find((a) => a.toLowerCase().startsWith('path='));
-      const path = pathAttr ? pathAttr.slice(5) : requestPath.replace(/\/[^/]*$/, '') || '/';
-      const expired = attrs.some((a) => /^expires=thu, 01 jan 1970/i.test(a)) || value === '';
-      this.cookies = this.cookies.filter((c) => !(c.name === name && c.path === path));
-      if (!expired) this.cookies.push({ name, value, path });
-    }
-  }
-
-  hasCookie(name: string): boolean {
-    return this.cookies.some((c) => c.name === name);
-  }
-
   async request(method: string, url: string, form?: Record<string, string>, extraHeaders: Record<string, string> = {}): Promise<Page> {
     const target = new URL(url, this.origin);
     const headers: Record<string, string> = { ...this.headers, ...extraHeaders };
-    const cookie = this.cookieHeader(target.pathname);
+    const cookie = this.jar.header(target.pathname);
     if (cookie) headers.cookie = cookie;
     let body: string | undefined;
     if (form) {
@@ -53,7 +27,7 @@ export class Browser {
       body = new URLSearchParams(form).toString();
     }
     const res = await fetch(target, { method, headers, body, redirect: 'manual' });
-    this.store(res.headers.getSetCookie(), target.pathname);
+    this.jar.store(res.headers.getSetCookie(), target.pathname);
     const location = res.headers.get('location') ?? undefined;
     return { status: res.status, url: target.toString(), html: await res.text(), location: location ? new URL(location, target).toString() : undefined };
   }

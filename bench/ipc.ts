@@ -1,0 +1,69 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The runner and its server processes talk over the fork IPC channel:
+ * requests { id, op, args }, answers { id, result } or { id, error }.
+ * Servers announce { ready: url } once they listen.
+ */
+type Handler = (args: any) => Promise<unknown>;
+
+export function serveIpc(handlers: Record<string, Handler>): void {
+  process.on('message', (message: { id: number; op: string; args: unknown }) => {
+    const handler = handlers[message.op];
+    const reply = handler ? handler(message.args) : Promise.reject(new Error(`unknown op ${message.op}`));
+    reply.then(
+      (result) => process.send!({ id: message.id, result }),
+      (err: Error) => process.send!({ id: message.id, error: err?.stack ?? String(err) }),
+    );
+  });
+}
+
+export interface ServerProcess {
+  url: string;
+  pid: number;
+  call<T = unknown>(op: string, args?: unknown): Promise<T>;
+  /** Asks the server to exit (flushing a CPU profile, if any), then waits for it. */
+  stop(): Promise<void>;
+}
+
+const ENTRY = fileURLToPath(new URL('./server.ts', import.meta.url));
+
+export async function startServer(kind: string, options: Record<string, unknown>, execArgv: string[] = []): Promise<ServerProcess> {
+  const child: ChildProcess = fork(ENTRY, [kind, JSON.stringify(options)], {
+    execArgv: ['--expose-gc', '--no-warnings', ...execArgv],
+    // The service's own log (audit lines included) is written, but not to our terminal.
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  let next = 0;
+  const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.on('message', (m: { id?: number; result?: unknown; error?: string }) => {
+    if (m.id === undefined) return;
+    const p = pending.get(m.id);
+    pending.delete(m.id);
+    if (m.error) p?.reject(new Error(`${kind} server: ${m.error}`));
+    else p?.resolve(m.result);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.on('message', (m: { ready?: string }) => m.ready && resolve(m.ready));
+    child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code} before listening`)));
+  });
+  return {
+    url,
+    pid: child.pid!,
+    call(op, args) {
+      const id = next++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        child.send({ id, op, args });
+      });
+    },
+    async stop() {
+      if (child.exitCode === null) child.send({ id: -1, op: 'exit', args: null });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

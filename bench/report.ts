@@ -1,0 +1,131 @@
+import type { Figures } from './load.ts';
+import type { MemoryFigures } from './servers/memory.ts';
+import type { StoreCounts } from './servers/counting-store.ts';
+import { TOKEN_SCENARIOS } from './scenarios/tokens.ts';
+
+export interface Row extends Figures {
+  server: 'idp' | 'plain' | 'koa' | 'argon2';
+  scenario: string;
+  /** Store operations and Redis commands per completed iteration (our service only). */
+  storeOpsPerIteration?: number;
+  redisCommandsPerIteration?: number;
+  /** Redis socket writes (round trips) per iteration; exact at concurrency 1, where nothing is batched across requests. */
+  redisTripsPerIteration?: number;
+  counts?: StoreCounts;
+  /** CPU time per completed iteration (warm-up included), in the server and in the load generator:
+   * robust where throughput is not, on a machine shared with other work. */
+  serverCpuMs?: number;
+  generatorCpuMs?: number;
+  /** Login only: how often a virtual user waited for an account with an unused TOTP step. */
+  accountWaits?: number;
+}
+
+export interface Results {
+  machine: Record<string, unknown>;
+  options: Record<string, unknown>;
+  startedAt: string;
+  rows: Row[];
+  memory: MemoryFigures[];
+  usage: Record<string, unknown>;
+  ratios: { what: string; concurrency: number; ratio: number; target?: number; met?: boolean }[];
+  targets: { target: string; met: boolean | null; detail: string }[];
+}
+
+const find = (rows: Row[], server: string, scenario: string, c: number) => rows.find((r) => r.server === server && r.scenario === scenario && r.concurrency === c);
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+/** Ratios against the baselines of the same run, and the issue's targets. */
+export function judge(rows: Row[], memory: MemoryFigures[], store: string): Pick<Results, 'ratios' | 'targets'> {
+  const ratios: Results['ratios'] = [];
+  const targets: Results['targets'] = [];
+  const levels = [...new Set(rows.map((r) => r.concurrency))].sort((a, b) => a - b);
+
+  const loginRatios = levels.flatMap((c) => {
+    const login = find(rows, 'idp', 'login', c);
+    const ceiling = find(rows, 'argon2', 'verify', c);
+    return login && ceiling && ceiling.throughput ? [{ what: 'login / argon2', concurrency: c, ratio: login.throughput / ceiling.throughput, target: 0.85 }] : [];
+  });
+  for (const r of loginRatios) ratios.push({ ...r, met: r.ratio >= 0.85 });
+  for (const r of ratios) if (r.what.includes('CPU')) r.met = r.ratio >= 0.85;
+  if (loginRatios.length) {
+    const worst = loginRatios.reduce((a, b) => (a.ratio < b.ratio ? a : b));
+    targets.push({ target: 'full logins/s ≥ 85% of the argon2 ceiling', met: loginRatios.every((r) => r.ratio >= 0.85), detail: `lowest ${pct(worst.ratio)} at c=${worst.concurrency}` });
+  }
+  for (const c of levels) {
+    const login = find(rows, 'idp', 'login', c);
+    const ceiling = find(rows, 'argon2', 'verify', c);
+    if (login?.serverCpuMs && ceiling?.serverCpuMs) {
+      // CPU per verification over CPU per full login (server and load generator): the
+      // throughput ratio a machine would show with nothing else running on it.
+      ratios.push({ what: 'login / argon2 by CPU time', concurrency: c, ratio: ceiling.serverCpuMs / (login.serverCpuMs + (login.generatorCpuMs ?? 0)), target: 0.85 });
+    }
+  }
+  const top = levels.at(-1);
+  const loginTop = top === undefined ? undefined : find(rows, 'idp', 'login', top);
+  if (loginTop) {
+    targets.push({ target: `login p99 < 300 ms at c=${top}`, met: loginTop.p99 < 300, detail: `p99 ${Math.round(loginTop.p99)} ms per full login (${Object.keys(loginTop.steps ?? {}).length} steps)` });
+  }
+
+  const tokenRatios = TOKEN_SCENARIOS.flatMap((scenario) => levels.flatMap((c) => {
+    const ours = find(rows, 'idp', scenario, c);
+    const plain = find(rows, 'plain', scenario, c);
+    return ours && plain && plain.throughput ? [{ what: `${scenario} / plain`, concurrency: c, ratio: ours.throughput / plain.throughput, target: 0.7 }] : [];
+  }));
+  for (const r of tokenRatios) ratios.push({ ...r, met: r.ratio >= 0.7 });
+  const cpu = (r: Row | undefined) => (r?.serverCpuMs ?? 0) + (r?.generatorCpuMs ?? 0);
+  for (const scenario of TOKEN_SCENARIOS) {
+    for (const c of levels) {
+      const ours = find(rows, 'idp', scenario, c);
+      const plain = find(rows, 'plain', scenario, c);
+      // Redis' own CPU is not in it (a shared server's INFO would count other users' work).
+      if (cpu(ours) && cpu(plain)) ratios.push({ what: `${scenario} / plain by CPU time`, concurrency: c, ratio: cpu(plain) / cpu(ours), target: 0.7, met: cpu(plain) / cpu(ours) >= 0.7 });
+    }
+  }
+  if (tokenRatios.length) {
+    const worst = tokenRatios.reduce((a, b) => (a.ratio < b.ratio ? a : b));
+    targets.push({
+      target: `token endpoints ≥ 70% of plain oidc-provider (store: ${store}; the target is for redis)`,
+      met: tokenRatios.every((r) => r.ratio >= 0.7),
+      detail: `lowest ${pct(worst.ratio)}: ${worst.what} at c=${worst.concurrency}`,
+    });
+  }
+  const ours = memory.find((m) => (m as MemoryFigures & { server?: string }).server === 'idp');
+  if (ours) {
+    targets.push({ target: `< 150 MB RSS growth for ${ours.sessions} sessions`, met: ours.rssGrowthMB < 150, detail: `${ours.rssGrowthMB} MB` });
+  }
+  return { ratios, targets };
+}
+
+const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));
+const num = (x: number | undefined, digits = 1) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits));
+
+/** A Markdown table, readable in a terminal and pasteable into the README. */
+export function table(results: Results): string {
+  const head = ['scenario', 'server', 'c', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'store ops', 'redis cmds', 'redis trips', 'cpu ms srv', 'cpu ms gen'];
+  const lines = results.rows.map((r) => [
+    r.scenario, r.server, String(r.concurrency), num(r.throughput), num(r.p50), num(r.p95), num(r.p99), String(r.errors),
+    num(r.storeOpsPerIteration), num(r.redisCommandsPerIteration), num(r.redisTripsPerIteration),
+    num(r.serverCpuMs, 2), num(r.generatorCpuMs, 2),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const row = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, i >= 2)).join(' | ')} |`;
+  const out = [row(head), `|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...lines.map(row)];
+
+  if (results.ratios.length) {
+    out.push('', '| ratio | c | value | target |', '|---|--:|--:|--:|');
+    for (const r of results.ratios) out.push(`| ${r.what} | ${r.concurrency} | ${pct(r.ratio)} | ${r.target === undefined ? '' : `${r.met ? '✓' : '✗'} ≥ ${pct(r.target)}`} |`);
+  }
+  if (results.memory.length) {
+    out.push('', '| memory | signed-in users | RSS before MB | RSS after MB | RSS growth MB | heap growth MB | store growth MB |', '|---|--:|--:|--:|--:|--:|--:|');
+    for (const m of results.memory as (MemoryFigures & { server: string })[]) {
+      out.push(`| ${m.server} | ${m.sessions} | ${m.rssBeforeMB} | ${m.rssAfterMB} | ${m.rssGrowthMB} | ${m.heapGrowthMB} | ${m.redisGrowthMB ?? m.fileGrowthMB ?? '–'} |`);
+    }
+  }
+  if (Object.keys(results.usage).length) {
+    out.push('', `our service's memory: ${Object.entries(results.usage).map(([stage, u]) => `${stage} ${JSON.stringify(u)}`).join('; ')}`);
+  }
+  if (results.targets.length) {
+    out.push('', ...results.targets.map((t) => `- ${t.met ? 'MET' : 'NOT MET'}: ${t.target} — ${t.detail}`));
+  }
+  return out.join('\n');
+}

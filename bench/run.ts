@@ -1,0 +1,231 @@
+/**
+ * npm run bench — starts our service (Redis by default, --store embedded for
+ * SQLite) and the baselines, each in a process of its own, seeds what the
+ * scenarios need, drives them from this process, prints a table and writes
+ * the figures as JSON under bench/results/. See bench/README-section.md.
+ */
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { generateJwks } from '../src/oidc/keys.ts';
+import { parseOptions, selected, type Options } from './options.ts';
+import { startServer, type ServerProcess } from './ipc.ts';
+import { closedLoop, type Figures } from './load.ts';
+import { HttpClient } from './http.ts';
+import { AccountPool } from './account-pool.ts';
+import { loginScenario } from './scenarios/login.ts';
+import { TOKEN_SCENARIOS, tokenScenarios, type TokenScenario } from './scenarios/tokens.ts';
+import { CLIENTS, type BenchAccount, type MintedTokens } from './fixture.ts';
+import { judge, table, type Results, type Row } from './report.ts';
+import type { StoreCounts } from './servers/counting-store.ts';
+import type { MemoryFigures } from './servers/memory.ts';
+
+const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const sum = (table: Record<string, number>) => Object.values(table).reduce((a, b) => a + b, 0);
+const perIteration = (n: number, f: Figures) => Math.round((n / Math.max(f.total, 1)) * 10) / 10;
+
+async function main(o: Options): Promise<Results> {
+  const work = mkdtempSync(join(tmpdir(), 'cbs-idp-bench-'));
+  const jwksFile = join(work, 'jwks.json');
+  const clientsFile = join(work, 'clients.json');
+  // One key set for our service and the plain baseline: same key types, same signing cost.
+  writeFileSync(jwksFile, JSON.stringify(await generateJwks()));
+  writeFileSync(clientsFile, JSON.stringify(CLIENTS));
+  const prefix = `bench:${randomBytes(6).toString('hex')}:`;
+  const rows: Row[] = [];
+  const memory: (MemoryFigures & { server: string })[] = [];
+  /** Our service's memory after seeding and after the load scenarios. */
+  const usage: Record<string, unknown> = {};
+  const load = (concurrency: number, iteration: (vu: number) => Promise<Record<string, number> | void>) =>
+    closedLoop({ concurrency, durationS: o.durationS, warmupS: o.warmupS, iteration });
+  /** A run with the CPU time it cost, per iteration, in `server` and in this process. */
+  const measured = async (server: ServerProcess, run: () => Promise<Figures>): Promise<Figures & { serverCpuMs: number; generatorCpuMs: number }> => {
+    const serverBefore = await server.call<number>('cpu');
+    const own = process.cpuUsage();
+    const figures = await run();
+    const ownUsed = process.cpuUsage(own);
+    const serverUsed = (await server.call<number>('cpu')) - serverBefore;
+    const per = (ms: number) => Math.round((ms / Math.max(figures.total, 1)) * 100) / 100;
+    return { ...figures, serverCpuMs: per(serverUsed), generatorCpuMs: per((ownUsed.user + ownUsed.system) / 1000) };
+  };
+  const say = (r: Row) => log(`  ${r.server}.${r.scenario} c=${r.concurrency}: ${r.throughput}/s p50 ${r.p50} p99 ${r.p99} ms${r.errors ? ` errors ${r.errors} (${r.firstError})` : ''}`);
+  const maxC = Math.max(...o.concurrency);
+
+  const servers: ServerProcess[] = [];
+  const start = async (kind: string, options: Record<string, unknown>, execArgv: string[] = []) => {
+    const server = await startServer(kind, options, execArgv);
+    servers.push(server);
+    return server;
+  };
+  const record = (row: Row) => {
+    rows.push(row);
+    say(row);
+  };
+
+  /** One token scenario at one concurrency, on tokens minted for it (access tokens live ten minutes,
+   * and the plain baseline's memory adapter keeps only the latest 1,000 entries of all models). */
+  const tokenRun = async (server: ServerProcess, http: HttpClient, name: 'idp' | 'plain', scenario: TokenScenario, c: number) => {
+    const scenarios = tokenScenarios(http, await server.call<MintedTokens>('mint', { count: c }));
+    const counted = name === 'idp';
+    if (counted) await server.call('counts');
+    const row: Row = { server: name, scenario, ...await measured(server, () => load(c, scenarios[scenario])) };
+    if (counted) withCounts(row, await server.call<StoreCounts>('counts'));
+    record(row);
+  };
+
+  // Ctrl-C: stop the servers and drop the Redis keys all the same.
+  const interrupted = async () => {
+    log('interrupted: cleaning up');
+    await Promise.all(servers.map((server) => server.stop()));
+    if (o.store === 'redis') await dropKeys(o.redisUrl, prefix);
+    rmSync(work, { recursive: true, force: true });
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+
+  try {
+    // Every server up at once, each in its own process; each baseline runs right
+    // next to the scenario it bounds, so that a noisy neighbour skews both alike.
+    const wantArgon2 = selected(o, 'argon2', 'verify') || selected(o, 'argon2', 'argon2');
+    const wantLogin = selected(o, 'idp', 'login');
+    const wantMemory = selected(o, 'memory', 'memory') || selected(o, 'idp', 'memory');
+    const wantKoa = selected(o, 'koa', 'hello');
+    const plainNames = TOKEN_SCENARIOS.filter((s) => selected(o, 'plain', s));
+    const idpNames = TOKEN_SCENARIOS.filter((s) => selected(o, 'idp', s));
+    const argon2 = wantArgon2 ? await start('argon2', {}) : undefined;
+    const koa = wantKoa ? await start('koa', {}) : undefined;
+    const plain = plainNames.length ? await start('plain', { jwksFile }) : undefined;
+    let idp: ServerProcess | undefined;
+    let accounts: BenchAccount[] = [];
+    if (wantLogin || wantMemory || idpNames.length) {
+      const profileDir = join(RESULTS, 'profiles');
+      if (o.cpuProf) mkdirSync(profileDir, { recursive: true });
+      idp = await start('idp', { store: o.store, redisUrl: o.redisUrl, prefix, dataDir: join(work, 'data'), clientsFile, jwksFile },
+        o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+      accounts = await idp.call<BenchAccount[]>('seed', { count: wantLogin ? o.accounts : 100 });
+      usage.afterSeed = await idp.call('usage');
+      log(`our service on ${o.store}: seeded ${accounts.length} accounts (password + authenticator app)`);
+    }
+
+    if (wantArgon2 || wantLogin) {
+      log('full login, and argon2id verification at m=19456 t=2 p=1 (its ceiling)');
+      const pool = new AccountPool(accounts);
+      const http = idp && new HttpClient(idp.url, maxC);
+      const login = http && wantLogin ? await loginScenario(http, pool) : undefined;
+      for (const c of o.concurrency) {
+        if (argon2) {
+          const run = () => argon2.call<Figures>('run', { concurrency: c, durationS: o.durationS, warmupS: o.warmupS });
+          // The verifications run inside the argon2 process: all of their CPU is "server".
+          record({ server: 'argon2', scenario: 'verify', ...await measured(argon2, run), generatorCpuMs: undefined });
+        }
+        if (idp && login) {
+          await idp.call('counts');
+          pool.waits = 0;
+          const row: Row = { server: 'idp', scenario: 'login', ...await measured(idp, () => load(c, login)) };
+          row.accountWaits = pool.waits;
+          withCounts(row, await idp.call<StoreCounts>('counts'));
+          record(row);
+        }
+      }
+      http?.close();
+    }
+
+    if (koa) {
+      log('bare koa (the HTTP floor)');
+      const http = new HttpClient(koa.url, maxC);
+      for (const c of o.concurrency) {
+        const hello = async () => { if ((await http.send('GET', '/')).status !== 200) throw new Error('koa answered other than 200'); };
+        record({ server: 'koa', scenario: 'hello', ...await measured(koa, () => load(c, hello)) });
+      }
+      http.close();
+    }
+
+    if (plainNames.length || idpNames.length) {
+      log('token endpoints: plain node-oidc-provider in memory (the ceiling), then ours');
+      const plainHttp = plain && new HttpClient(plain.url, maxC);
+      const idpHttp = idp && new HttpClient(idp.url, maxC);
+      for (const scenario of TOKEN_SCENARIOS) {
+        for (const c of o.concurrency) {
+          if (plain && plainHttp && plainNames.includes(scenario)) await tokenRun(plain, plainHttp, 'plain', scenario, c);
+          if (idp && idpHttp && idpNames.includes(scenario)) await tokenRun(idp, idpHttp, 'idp', scenario, c);
+        }
+      }
+      plainHttp?.close();
+      idpHttp?.close();
+    }
+
+    if (idp) usage.afterLoad = await idp.call('usage');
+    if (idp && wantMemory) {
+      log(`memory: ${o.sessions} signed-in users`);
+      memory.push({ server: 'idp', ...await idp.call<MemoryFigures>('memory', { sessions: o.sessions }) });
+    }
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    if (o.store === 'redis') await dropKeys(o.redisUrl, prefix);
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  return {
+    machine: await machine(o),
+    options: { ...o },
+    startedAt: new Date().toISOString(),
+    rows,
+    memory,
+    usage,
+    ...judge(rows, memory, o.store),
+  };
+}
+
+function withCounts(row: Row, counts: StoreCounts): void {
+  row.counts = counts;
+  row.storeOpsPerIteration = perIteration(sum(counts.ops), row);
+  if (Object.keys(counts.redisCommands).length) {
+    row.redisCommandsPerIteration = perIteration(sum(counts.redisCommands), row);
+    row.redisTripsPerIteration = perIteration(counts.redisWrites, row);
+  }
+}
+
+async function machine(o: Options): Promise<Record<string, unknown>> {
+  const info: Record<string, unknown> = {
+    cpu: cpus()[0]?.model,
+    cores: cpus().length,
+    memoryGB: Math.round(totalmem() / 1024 ** 3),
+    os: `${osType()} ${release()}`,
+    node: process.version,
+    uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
+    store: o.store,
+  };
+  if (o.store === 'redis') {
+    const redis = new Redis(o.redisUrl, { lazyConnect: true });
+    await redis.connect();
+    info.redis = /redis_version:(\S+)/.exec(await redis.info('server'))?.[1];
+    redis.disconnect();
+  }
+  return info;
+}
+
+async function dropKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { lazyConnect: true });
+  await redis.connect();
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+const options = parseOptions(process.argv.slice(2));
+const results = await main(options);
+const text = table(results);
+process.stdout.write(`\n${text}\n`);
+mkdirSync(RESULTS, { recursive: true });
+const out = options.out ?? join(RESULTS, `${results.startedAt.replace(/[:.]/g, '-')}-${options.store}.json`);
+writeFileSync(out, `${JSON.stringify({ ...results, table: text }, null, 2)}\n`);
+log(`\nwritten to ${out}`);

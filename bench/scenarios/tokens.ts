@@ -1,0 +1,43 @@
+import { basic, expectStatus, form, FORM, type HttpClient } from '../http.ts';
+import type { MintedTokens } from '../fixture.ts';
+
+export const TOKEN_SCENARIOS = ['client_credentials', 'refresh', 'introspection', 'userinfo', 'discovery', 'jwks'] as const;
+export type TokenScenario = (typeof TOKEN_SCENARIOS)[number];
+
+const SERVICE = { ...FORM, authorization: basic('service', 'service-secret') };
+const PORTAL = { ...FORM, authorization: basic('portal', 'portal-secret') };
+
+/**
+ * The token-endpoint scenarios, identical against our service and the plain
+ * baseline. `tokens` holds at least one refresh and access token per virtual
+ * user: each user chains its own refresh tokens (every answer's new refresh
+ * token is the next request's), since a rotated token cannot be used twice.
+ */
+export function tokenScenarios(http: HttpClient, tokens: MintedTokens): Record<TokenScenario, (vu: number) => Promise<void>> {
+  const chains = [...tokens.refresh];
+  return {
+    async client_credentials() {
+      const res = expectStatus(await http.send('POST', '/token', SERVICE, 'grant_type=client_credentials'), 200, 'client_credentials');
+      if (!res.body.includes('"access_token"')) throw new Error(`no access token: ${res.body}`);
+    },
+    async refresh(vu) {
+      const res = await http.send('POST', '/token', PORTAL, form({ grant_type: 'refresh_token', refresh_token: chains[vu]! }));
+      const body = JSON.parse(expectStatus(res, 200, 'refresh').body) as { refresh_token?: string; id_token?: string };
+      if (!body.refresh_token || !body.id_token) throw new Error(`refresh answered without a new refresh or ID token: ${res.body}`);
+      chains[vu] = body.refresh_token;
+    },
+    async introspection(vu) {
+      const res = expectStatus(await http.send('POST', '/token/introspection', PORTAL, form({ token: tokens.access[vu]! })), 200, 'introspection');
+      if (!res.body.includes('"active":true')) throw new Error(`token not active: ${res.body}`);
+    },
+    async userinfo(vu) {
+      expectStatus(await http.send('GET', '/me', { authorization: `Bearer ${tokens.access[vu]!}` }), 200, 'userinfo');
+    },
+    async discovery() {
+      expectStatus(await http.send('GET', '/.well-known/openid-configuration'), 200, 'discovery');
+    },
+    async jwks() {
+      expectStatus(await http.send('GET', '/jwks'), 200, 'jwks');
+    },
+  };
+}

@@ -1,0 +1,40 @@
+import { serveIpc } from './ipc.ts';
+import { startIdp } from './servers/idp.ts';
+import { startPlain } from './servers/plain.ts';
+import { startKoa } from './servers/koa.ts';
+import { startArgon2 } from './servers/argon2.ts';
+
+/**
+ * A server process of the benchmark, forked by bench/ipc.ts so that the load
+ * generator does not share an event loop with what it measures.
+ * argv: kind (idp | plain | koa | argon2), options as JSON.
+ */
+const [kind, json] = process.argv.slice(2);
+const options = JSON.parse(json ?? '{}');
+const starters = { idp: startIdp, plain: startPlain, koa: startKoa, argon2: startArgon2 } as const;
+const start = starters[kind as keyof typeof starters];
+if (!start) throw new Error(`unknown server kind ${kind}`);
+
+const server = await start(options);
+serveIpc({
+  ...server.handlers,
+  /** CPU time used by this process so far (ms), its thread pool included. */
+  async cpu() {
+    const { user, system } = process.cpuUsage();
+    return (user + system) / 1000;
+  },
+  /** Memory now, after a full collection (the runner forks with --expose-gc). */
+  async usage() {
+    (globalThis as { gc?: () => void }).gc?.();
+    const mb = (n: number) => Math.round(n / 1024 / 102.4) / 10;
+    const u = process.memoryUsage();
+    return { rssMB: mb(u.rss), heapUsedMB: mb(u.heapUsed), externalMB: mb(u.external), arrayBuffersMB: mb(u.arrayBuffers) };
+  },
+  async exit() {
+    await server.close();
+    // Exits normally, so that --cpu-prof writes its profile.
+    setImmediate(() => process.exit(0));
+  },
+});
+process.on('disconnect', () => process.exit(0));
+process.send!({ ready: server.url || 'ipc:' });

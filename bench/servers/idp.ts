@@ -1,0 +1,95 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.ts';
+import { createApp } from '../../src/app.ts';
+import { openStore } from '../../adapters/index.ts';
+import { accountCommands } from '../../src/cli/accounts.ts';
+import { hashPassword } from '../../src/accounts/password-hash.ts';
+import { updateAccount } from '../../src/accounts/update.ts';
+import { newTotpSecret } from '../../src/mfa/totp/totp.ts';
+import { PASSWORD, type BenchAccount } from '../fixture.ts';
+import { countingStore } from './counting-store.ts';
+import { mintSignedInUser, mintTokens } from './mint.ts';
+import { measureGrowth } from './memory.ts';
+
+export interface IdpOptions { store: 'redis' | 'embedded'; redisUrl: string; prefix: string; dataDir: string; clientsFile: string; jwksFile: string }
+
+/** Our service, composed exactly as src/main.ts does, on a loopback port, with a counting store. */
+export async function startIdp(o: IdpOptions) {
+  const server = createServer();
+  server.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const config = loadConfig({
+    ISSUER: issuer,
+    DATA_DIR: o.dataDir,
+    CLIENTS_FILE: o.clientsFile,
+    JWKS_FILE: o.jwksFile,
+    COOKIE_KEYS: randomBytes(32).toString('base64url'),
+    SECRETS_KEY: randomBytes(32).toString('hex'),
+    // Production's level: audit lines are written (the runner discards stdout).
+    LOG_LEVEL: 'info',
+    ...(o.store === 'redis' ? { REDIS_URL: o.redisUrl, REDIS_PREFIX: o.prefix } : {}),
+  });
+  const counting = countingStore(await openStore(config));
+  const app = await createApp(config, { store: counting.store });
+  server.on('request', app.callback);
+  const { services } = app;
+  let accountIds: string[] = [];
+
+  async function seed({ count, offset = 0 }: { count: number; offset?: number }): Promise<BenchAccount[]> {
+    // One argon2 hash for all: seeding 1,500 accounts should not take a minute.
+    const passwordHash = await hashPassword(PASSWORD);
+    const seeded: BenchAccount[] = [];
+    for (let start = 0; start < count; start += 50) {
+      const batch = Array.from({ length: Math.min(50, count - start) }, (_, i) => offset + start + i);
+      seeded.push(...await Promise.all(batch.map(async (n) => {
+        const email = `bench-${n}@bench.example`;
+        await accountCommands(services.store, 'create', { email, name: `Bench User ${n}`, locale: 'en' });
+        const { id } = (await services.accounts.findByEmail(email))!;
+        const secret = newTotpSecret();
+        await updateAccount(services.accounts, id, (a) => {
+          a.passwordHash = passwordHash;
+          a.totp.push({ id: randomUUID(), secret: services.secrets.seal(secret), createdAt: Math.floor(Date.now() / 1000) });
+        });
+        return { id, email, secret };
+      })));
+    }
+    accountIds = seeded.map((a) => a.id);
+    counting.take();
+    return seeded;
+  }
+
+  return {
+    url: issuer,
+    handlers: {
+      seed,
+      mint: async ({ count }: { count: number }) => {
+        const tokens = await mintTokens(services.provider, accountIds, count);
+        counting.take();
+        return tokens;
+      },
+      counts: async () => counting.take(),
+      memory: ({ sessions }: { sessions: number }) => measureGrowth(sessions, (i) => mintSignedInUser(services.provider, accountIds[i % accountIds.length]!), {
+        redis: services.store.redis,
+        file: o.store === 'embedded' ? () => statSync(join(o.dataDir, 'idp.sqlite')).size + walSize(o.dataDir) : undefined,
+      }),
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await app.close();
+    },
+  };
+}
+
+function walSize(dir: string): number {
+  try {
+    return statSync(join(dir, 'idp.sqlite-wal')).size;
+  } catch {
+    return 0;
+  }
+}
