@@ -43,7 +43,7 @@ export function screens(s: Services): Middleware {
     const interaction = await currentInteraction(ctx, s.provider);
     if (interaction.prompt.name === 'login') return login.show(ctx, interaction);
     if (interaction.prompt.name === 'consent') return consent.show(ctx, interaction);
-    return secondFactor.show(ctx);
+    return secondFactor.show(ctx, interaction);
   });
   router.post('/interaction/:uid/login', login.submit);
   router.get('/interaction/:uid/passkey/options', passkey.loginOptions);

@@ -18,6 +18,13 @@ if ARGV[2] == '' then return redis.call('PERSIST', KEYS[1]) end
 if existed then return redis.call('PEXPIRE', KEYS[1], ARGV[2], 'GT') end
 return redis.call('PEXPIRE', KEYS[1], ARGV[2])`;
 
+// The whole write of one model instance in one command (was MULTI DEL HSET PEXPIRE EXEC).
+const writeLua = `
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'payload', ARGV[1])
+if ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 1`;
+
 const takeGrantMembersLua = `
 local members = redis.call('SMEMBERS', KEYS[1])
 redis.call('DEL', KEYS[1])
@@ -27,6 +34,7 @@ export function redisOidcAdapterFactory(redis: Redis, keys: RedisKeys): OidcAdap
   const consume = defineScript<number>(redis, 'idpOidcConsume', consumeLua);
   const indexGrantMember = defineScript<number>(redis, 'idpOidcIndexGrantMember', indexGrantMemberLua);
   const takeGrantMembers = defineScript<string[]>(redis, 'idpOidcTakeGrantMembers', takeGrantMembersLua);
+  const writePayload = defineScript<number>(redis, 'idpOidcWrite', writeLua);
 
   const setIndex = (key: string, id: string, ttlMs: number | undefined) =>
     ttlMs === undefined ? redis.set(key, id) : redis.set(key, id, 'PX', ttlMs);
@@ -47,18 +55,22 @@ export function redisOidcAdapterFactory(redis: Redis, keys: RedisKeys): OidcAdap
       async upsert(id, payload, expiresIn) {
         const key = keys.oidc(model, id);
         const ttlMs = expiresIn === undefined ? undefined : ttlMilliseconds(expiresIn);
-        // Indexes first: a token must never exist that its grant's revocation cannot find.
+        // Indexes and write issued in the same tick: auto-pipelining sends them in one
+        // socket write, in this order, so a single Redis applies the index first.
         const indexes: Promise<unknown>[] = [];
         if (grantableModels.has(model) && payload.grantId) {
           indexes.push(indexGrantMember(keys.grant(payload.grantId), key, ttlMs ?? ''));
         }
         if (model === 'Session' && payload.uid) indexes.push(setIndex(keys.sessionUid(payload.uid), id, ttlMs));
         if (payload.userCode) indexes.push(setIndex(keys.userCode(model, payload.userCode), id, ttlMs));
-        await Promise.all(indexes);
-
-        const write = redis.multi().del(key).hset(key, 'payload', JSON.stringify(payload));
-        if (ttlMs !== undefined) write.pexpire(key, ttlMs);
-        for (const [error] of (await write.exec()) ?? []) if (error) throw error;
+        const write = writePayload(key, JSON.stringify(payload), ttlMs ?? '');
+        const [indexed, written] = await Promise.allSettled([Promise.all(indexes), write]);
+        if (indexed.status === 'rejected') {
+          // A token its grant's revocation could not find must not stay.
+          await redis.del(key);
+          throw indexed.reason;
+        }
+        if (written.status === 'rejected') throw written.reason;
       },
       find,
       findByUid: (uid) => findIndexed(keys.sessionUid(uid)),

@@ -20,11 +20,20 @@ export async function currentInteraction(ctx: Context, provider: Provider): Prom
   return interaction;
 }
 
-/** Hands the result back to oidc-provider, which decides what comes next (its policy). */
-export async function finish(ctx: Context, provider: Provider, result: InteractionResults): Promise<void> {
-  const to = await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false });
+/**
+ * Hands the result back to oidc-provider, which decides what comes next (its
+ * policy); returns where the browser goes next. This is what the provider's
+ * interactionResult() does, without reading the interaction a second time.
+ */
+export async function handBack(interaction: Interaction, result: InteractionResults): Promise<string> {
+  interaction.result = result;
+  await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
+  return interaction.returnTo;
+}
+
+export async function finish(ctx: Context, interaction: Interaction, result: InteractionResults): Promise<void> {
   ctx.status = 303;
-  ctx.redirect(to);
+  ctx.redirect(await handBack(interaction, result));
 }
 
 /** Stores flow state server-side with the interaction (never in a cookie), keeping its expiry. */

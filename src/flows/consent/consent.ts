@@ -15,7 +15,7 @@ export function consentFlow(s: Services) {
     if (scopes.length) grant.addOIDCScope(scopes.join(' '));
     const claims = (details.missingOIDCClaims as string[] | undefined) ?? [];
     if (claims.length) grant.addOIDCClaims(claims);
-    await finish(ctx, s.provider, { consent: { grantId: await grant.save() } });
+    await finish(ctx, interaction, { consent: { grantId: await grant.save() } });
   };
 
   return {
@@ -31,7 +31,7 @@ export function consentFlow(s: Services) {
       if (interaction.prompt.name !== 'consent') return ctx.redirect(interactionUrl(interaction.uid));
       const decision = (ctx.request as unknown as { body?: Record<string, unknown> }).body?.decision;
       if (decision === 'allow') return grant(ctx, interaction);
-      await finish(ctx, s.provider, { error: 'access_denied', error_description: 'the user denied the request' });
+      await finish(ctx, interaction, { error: 'access_denied', error_description: 'the user denied the request' });
     },
   };
 }

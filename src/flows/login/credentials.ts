@@ -13,12 +13,11 @@ export type CredentialCheck =
  * argon2 verification like any other, and count against the same limits.
  */
 export async function checkCredentials(s: Services, email: string, password: string, ip: string): Promise<CredentialCheck> {
-  const blocked = await s.limits.loginBlockedFor(email, ip);
+  const [blocked, account] = await Promise.all([s.limits.loginBlockedFor(email, ip), s.accounts.findByEmail(email)]);
   if (blocked) {
     s.audit('login.locked', { email, ip });
     return { kind: 'locked', seconds: blocked };
   }
-  const account = await s.accounts.findByEmail(email);
   const usable = account && !account.disabled && account.passwordHash ? account : undefined;
   const matches = await verifyPassword(usable?.passwordHash ?? (await decoyHash()), password);
   if (!usable || !matches) {

@@ -36,7 +36,7 @@ export function loginFlow(s: Services) {
         return page(ctx, interaction, form.values.username, { form: { key: 'login.locked', params: { minutes } } }, 429);
       }
       if (outcome.kind === 'invalid') return page(ctx, interaction, form.values.username, { form: 'login.invalid' }, 401);
-      await finish(ctx, s.provider, { login: { accountId: outcome.account.id, ...PASSWORD_ONLY, ts: signInTime(outcome.account), remember: false } });
+      await finish(ctx, interaction, { login: { accountId: outcome.account.id, ...PASSWORD_ONLY, ts: signInTime(outcome.account), remember: false } });
     },
   };
 }

@@ -5,6 +5,7 @@ import { passwordAndSecondFactor, type SecondFactor } from '../../oidc/amr.ts';
 import { regenerateRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
 import type { MfaStep } from './mfa-interaction.ts';
 import { signedIn } from './signed-in.ts';
+import { handBack } from '../interaction.ts';
 
 /**
  * "Two-factor authentication successfully activated", OK — with, at the first
@@ -13,6 +14,6 @@ import { signedIn } from './signed-in.ts';
 export async function showEnrolled(ctx: Context, s: Services, step: MfaStep, factor: SecondFactor): Promise<void> {
   s.audit('mfa.enrolled', { accountId: step.account.id, factor });
   const codes = step.account.recoveryCodes.length === 0 ? await regenerateRecoveryCodes(s, step.account.id) : undefined;
-  const okUrl = await s.provider.interactionResult(ctx.req, ctx.res, signedIn(ctx, s, step.account, passwordAndSecondFactor(factor)));
+  const okUrl = await handBack(step.interaction, signedIn(ctx, s, step.account, passwordAndSecondFactor(factor)));
   await render(ctx, 'enrolled', { title: 'mfa.choose.title', step: 3, message: 'totp.activated', codes, okUrl });
 }

@@ -11,8 +11,8 @@ export interface MfaStep { interaction: Interaction; account: Account; enrolling
  * was checked in this session. Undefined (after redirecting to the current
  * step) when the sign-in is at another prompt.
  */
-export async function mfaStep(ctx: Context, s: Services): Promise<MfaStep | undefined> {
-  const interaction = await currentInteraction(ctx, s.provider);
+export async function mfaStep(ctx: Context, s: Services, loaded?: Interaction): Promise<MfaStep | undefined> {
+  const interaction = loaded ?? (await currentInteraction(ctx, s.provider));
   if (interaction.prompt.name !== 'mfa') {
     ctx.redirect(interactionUrl(interaction.uid));
     return undefined;

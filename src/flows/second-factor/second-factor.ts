@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
-import { interactionUrl } from '../interaction.ts';
+import { interactionUrl, type Interaction } from '../interaction.ts';
 import type { MfaStep } from './mfa-interaction.ts';
 import { mfaStep } from './mfa-interaction.ts';
 
@@ -12,8 +12,8 @@ import { mfaStep } from './mfa-interaction.ts';
  */
 export function secondFactorFlow(s: Services, verify: { totp: (ctx: Context, step: MfaStep) => Promise<void>; passkey: (ctx: Context, step: MfaStep) => Promise<void> }) {
   return {
-    async show(ctx: Context) {
-      const step = await mfaStep(ctx, s);
+    async show(ctx: Context, interaction: Interaction) {
+      const step = await mfaStep(ctx, s, interaction);
       if (!step) return;
       // The passkey first when the account has one; the other ways are one link away.
       if (!step.enrolling) return step.account.passkeys.length ? verify.passkey(ctx, step) : verify.totp(ctx, step);

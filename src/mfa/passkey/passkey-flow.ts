@@ -84,7 +84,7 @@ export function passkeyFlow(s: Services, loginPage: (ctx: Context, interaction: 
         return verifyPage(ctx, step, true);
       }
       await recordUse(use);
-      await finish(ctx, s.provider, signedIn(ctx, s, use.account, passwordAndSecondFactor(use.passkey.kind)));
+      await finish(ctx, step.interaction, signedIn(ctx, s, use.account, passwordAndSecondFactor(use.passkey.kind)));
     },
 
     /** Passkey-only sign-in, from the login page: a discoverable passkey names its account. */
@@ -103,7 +103,7 @@ export function passkeyFlow(s: Services, loginPage: (ctx: Context, interaction: 
         return loginPage(ctx, interaction, { form: 'passkey.failed' }, 400);
       }
       await recordUse(use);
-      await finish(ctx, s.provider, signedIn(ctx, s, use.account, passkeyOnly(use.passkey.kind)));
+      await finish(ctx, interaction, signedIn(ctx, s, use.account, passkeyOnly(use.passkey.kind)));
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { interactionUrl } from '../../flows/interaction.ts';
+import { handBack, interactionUrl } from '../../flows/interaction.ts';
 import { mfaStep, type MfaStep } from '../../flows/second-factor/mfa-interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
 import { useRecoveryCode } from './recovery-codes.ts';
@@ -31,7 +31,7 @@ export function recoveryFlow(s: Services) {
       if (!form.ok) return page(ctx, step, form.errors, 400);
       const result = await useRecoveryCode(s, step.account.id, form.values.code);
       if (typeof result === 'string' || 'key' in result) return page(ctx, step, { code: result }, typeof result === 'string' ? 400 : 429);
-      const okUrl = await s.provider.interactionResult(ctx.req, ctx.res, signedIn(ctx, s, step.account, passwordAndSecondFactor('recovery')));
+      const okUrl = await handBack(step.interaction, signedIn(ctx, s, step.account, passwordAndSecondFactor('recovery')));
       await render(ctx, 'recovery-used', { title: 'recovery.verify_title', remaining: result.remaining, okUrl });
     },
   };

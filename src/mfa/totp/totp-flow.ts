@@ -34,7 +34,7 @@ export function totpFlow(s: Services) {
   };
 
   const completeSignIn = (ctx: Context, step: MfaStep) =>
-    finish(ctx, s.provider, signedIn(ctx, s, step.account, passwordAndSecondFactor('otp')));
+    finish(ctx, step.interaction, signedIn(ctx, s, step.account, passwordAndSecondFactor('otp')));
 
   const showVerify = (ctx: Context, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
     render(ctx, 'totp-verify', { title: 'verify.title', uid: step.interaction.uid, hasPasskey: step.account.passkeys.length > 0, errors }, status);
