@@ -56,8 +56,8 @@ export function createProvider(o: ProviderOptions): Provider {
     features: {
       devInteractions: { enabled: false },
       // A client may look at, or revoke, only its own tokens.
-      introspection: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
-      revocation: { enabled: true, allowedPolicy: async (ctx, client, token) => token.clientId === client.clientId },
+      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: o.logoutSource, postLogoutSuccessSource: o.postLogoutSuccessSource },

@@ -11,7 +11,7 @@ import type { AccountSession } from './account-session.ts';
 import type { accountGuards } from './guards.ts';
 import { showAccount } from './account-page.ts';
 import { accountChanged } from './notify.ts';
-import { removeSecondFactor } from './remove-factor.ts';
+import { removeFactorAction } from './remove-factor.ts';
 
 /**
  * Another authenticator app, or one fewer. The secret being added travels in
@@ -63,14 +63,6 @@ export function authenticatorApps(s: Services, guards: ReturnType<typeof account
       await render(ctx, 'message', { title: 'account.totp.title', message: 'account.totp.done', okUrl: '/account' });
     },
 
-    async remove(ctx: Context) {
-      const a = await guards.reauthenticated(ctx);
-      if (!a) return;
-      const form = readForm(ctx, { id: 64 });
-      const { result, account } = form.ok ? await removeSecondFactor(s, a.account.id, 'totp', form.values.id) : { result: 'unknown' as const, account: undefined };
-      if (result !== 'removed') return showAccount(ctx, s, { ...a, account: account ?? a.account }, { form: `account.remove.${result}` }, 400);
-      accountChanged(s, a.account, 'totp_removed', { factor: 'otp', factorId: form.values.id });
-      await render(ctx, 'message', { title: 'account.title', message: 'account.totp.removed', okUrl: '/account' });
-    },
+    remove: removeFactorAction(s, guards, 'totp'),
   };
 }

@@ -10,7 +10,7 @@ import { isReauthenticated } from './reauth.ts';
 import { accountSession } from './account-session.ts';
 import { showAccount } from './account-page.ts';
 import { accountChanged } from './notify.ts';
-import { removeSecondFactor } from './remove-factor.ts';
+import { removeFactorAction } from './remove-factor.ts';
 import { json } from './json.ts';
 
 /** Another passkey, or one fewer. Registration challenges are bound to this session. */
@@ -39,14 +39,6 @@ export function passkeys(s: Services, guards: ReturnType<typeof accountGuards>) 
       await render(ctx, 'message', { title: 'account.title', message: 'account.passkey.done', okUrl: '/account' });
     },
 
-    async remove(ctx: Context) {
-      const a = await guards.reauthenticated(ctx);
-      if (!a) return;
-      const form = readForm(ctx, { id: 1024 });
-      const { result, account } = form.ok ? await removeSecondFactor(s, a.account.id, 'passkeys', form.values.id) : { result: 'unknown' as const, account: undefined };
-      if (result !== 'removed') return showAccount(ctx, s, { ...a, account: account ?? a.account }, { form: `account.remove.${result}` }, 400);
-      accountChanged(s, a.account, 'passkey_removed', { factor: 'passkey', factorId: form.values.id });
-      await render(ctx, 'message', { title: 'account.title', message: 'account.passkey.removed', okUrl: '/account' });
-    },
+    remove: removeFactorAction(s, guards, 'passkeys'),
   };
 }

@@ -1,6 +1,12 @@
+import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import type { Account } from '../../accounts/account.ts';
 import { updateAccount } from '../../accounts/update.ts';
+import { render } from '../../web/render.ts';
+import { readForm } from '../../web/form.ts';
+import type { accountGuards } from './guards.ts';
+import { showAccount } from './account-page.ts';
+import { accountChanged } from './notify.ts';
 
 export type Removal = 'removed' | 'last' | 'unknown';
 
@@ -20,4 +26,22 @@ export async function removeSecondFactor(s: Services, accountId: string, kind: '
     else a.passkeys = a.passkeys.filter((f) => f.id !== id);
   });
   return { result, account };
+}
+
+const REMOVED = {
+  totp: { change: 'totp_removed', factor: 'otp', message: 'account.totp.removed' },
+  passkeys: { change: 'passkey_removed', factor: 'passkey', message: 'account.passkey.removed' },
+} as const;
+
+/** POST …/remove for an authenticator app or a passkey: re-authenticated, never the last factor, owner told. */
+export function removeFactorAction(s: Services, guards: ReturnType<typeof accountGuards>, kind: 'totp' | 'passkeys') {
+  return async (ctx: Context) => {
+    const a = await guards.reauthenticated(ctx);
+    if (!a) return;
+    const form = readForm(ctx, { id: 1024 });
+    const { result, account } = form.ok ? await removeSecondFactor(s, a.account.id, kind, form.values.id) : { result: 'unknown' as const, account: undefined };
+    if (result !== 'removed') return showAccount(ctx, s, { ...a, account: account ?? a.account }, { form: `account.remove.${result}` }, 400);
+    accountChanged(s, a.account, REMOVED[kind].change, { factor: REMOVED[kind].factor, factorId: form.values.id });
+    await render(ctx, 'message', { title: 'account.title', message: REMOVED[kind].message, okUrl: '/account' });
+  };
 }
