@@ -2,6 +2,7 @@ import { mkdirSync, copyFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
 
 /** Debian's Chromium (installed by .ci/run); playwright cannot download its own build here. */
 export function launch(): Promise<Browser> {
@@ -9,6 +10,19 @@ export function launch(): Promise<Browser> {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** One real service and one Chromium for a test file: started before its tests, closed after them. */
+export function withIdpAndBrowser(use: (idp: TestIdp, browser: Browser) => void, host?: 'localhost'): void {
+  let opened: [TestIdp, Browser] | undefined;
+  beforeAll(async () => {
+    opened = await Promise.all([startTestIdp('sqlite', {}, {}, host ? { host } : {}), launch()]);
+    use(...opened);
+  });
+  afterAll(async () => {
+    await opened?.[1].close();
+    await opened?.[0].close();
   });
 }
 

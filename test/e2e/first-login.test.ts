@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import type { TestIdp } from '../support/test-idp.ts';
 import { finishSignIn, resetLink, startSignIn, totpCode } from '../support/journey.ts';
-import { DESKTOP, PHONE, expectFocusOn, interceptApplication, launch, screenshot } from './browser.ts';
+import { DESKTOP, PHONE, expectFocusOn, interceptApplication, screenshot, withIdpAndBrowser } from './browser.ts';
 
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -25,13 +25,7 @@ const WORDS = {
 
 let idp: TestIdp;
 let browser: Browser;
-beforeAll(async () => {
-  [idp, browser] = await Promise.all([startTestIdp('sqlite'), launch()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await idp?.close();
-});
+withIdpAndBrowser((i, b) => { idp = i; browser = b; });
 
 /**
  * A message the guide closes with OK: a message dialog whose OK has focus. (The

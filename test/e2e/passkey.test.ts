@@ -1,8 +1,8 @@
 import type { Browser, BrowserContext, CDPSession, Page, Request, Route } from 'playwright-core';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import type { TestIdp } from '../support/test-idp.ts';
 import { finishSignIn, startSignIn, totpCode } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
-import { interceptApplication, launch, screenshot } from './browser.ts';
+import { interceptApplication, screenshot, withIdpAndBrowser } from './browser.ts';
 
 const PASSWORD = 'correct horse battery staple 42';
 const EMAIL = 'passkey-browser@example.org';
@@ -26,8 +26,8 @@ let webauthn: CDPSession;
 let authenticatorId: string;
 let app: { callbackUrl: () => string | undefined };
 
+withIdpAndBrowser((i, b) => { idp = i; browser = b; }, 'localhost');
 beforeAll(async () => {
-  [idp, browser] = await Promise.all([startTestIdp('sqlite', {}, {}, { host: 'localhost' }), launch()]);
   context = await browser.newContext({ locale: 'nl-NL' });
   context.setDefaultTimeout(10_000);
   app = await interceptApplication(context);
@@ -37,10 +37,6 @@ beforeAll(async () => {
   ({ authenticatorId } = await webauthn.send('WebAuthn.addVirtualAuthenticator', {
     options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
   }));
-});
-afterAll(async () => {
-  await browser?.close();
-  await idp?.close();
 });
 
 const userVerified = (isUserVerified: boolean) => webauthn.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified });

@@ -1,9 +1,9 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import type { TestIdp } from '../support/test-idp.ts';
 import { resetLink, startSignIn, totpCode } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
-import { DESKTOP, axeViolations, interceptApplication, launch, screenshot } from './browser.ts';
+import { DESKTOP, axeViolations, interceptApplication, screenshot, withIdpAndBrowser } from './browser.ts';
 
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -19,13 +19,7 @@ const WORDS = {
 
 let idp: TestIdp;
 let browser: Browser;
-beforeAll(async () => {
-  [idp, browser] = await Promise.all([startTestIdp('sqlite'), launch()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await idp?.close();
-});
+withIdpAndBrowser((i, b) => { idp = i; browser = b; });
 
 /** Every screen of the first login and of a later sign-in, scanned by axe-core and photographed, in both languages. */
 describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {

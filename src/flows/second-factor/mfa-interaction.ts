@@ -22,3 +22,21 @@ export async function mfaStep(ctx: Context, s: Services, loaded?: Interaction): 
   if (!account || account.disabled) throw new SignInExpired('account unusable at the mfa step');
   return { interaction, account, enrolling: interaction.prompt.reasons.includes('mfa_enrolment_required') };
 }
+
+/**
+ * The mfa step when it is in this phase (enrolling a first factor, or verifying
+ * one the account has, as `has` says); otherwise the browser is sent to the
+ * sign-in's current screen and the answer is undefined.
+ */
+export async function mfaStepIn(
+  ctx: Context,
+  s: Services,
+  phase: 'enrolling' | 'verifying',
+  has: (account: Account) => boolean = () => true,
+): Promise<MfaStep | undefined> {
+  const step = await mfaStep(ctx, s);
+  if (!step) return undefined;
+  if (step.enrolling === (phase === 'enrolling') && has(step.account)) return step;
+  ctx.redirect(interactionUrl(step.interaction.uid));
+  return undefined;
+}

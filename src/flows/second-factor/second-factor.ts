@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { interactionUrl, type Interaction } from '../interaction.ts';
 import type { MfaStep } from './mfa-interaction.ts';
-import { mfaStep } from './mfa-interaction.ts';
+import { mfaStep, mfaStepIn } from './mfa-interaction.ts';
 
 /**
  * The provider's mfa prompt. Without a second factor: the guide's notice
@@ -21,9 +21,8 @@ export function secondFactorFlow(s: Services, verify: { totp: (ctx: Context, ste
     },
 
     async choose(ctx: Context) {
-      const step = await mfaStep(ctx, s);
+      const step = await mfaStepIn(ctx, s, 'enrolling');
       if (!step) return;
-      if (!step.enrolling) return ctx.redirect(interactionUrl(step.interaction.uid));
       await render(ctx, 'choose-factor', { title: 'mfa.choose.title', step: 3, uid: step.interaction.uid });
     },
   };

@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { currentInteraction, finish, interactionUrl, type Interaction } from '../../flows/interaction.ts';
-import { mfaStep, type MfaStep } from '../../flows/second-factor/mfa-interaction.ts';
+import { mfaStepIn, type MfaStep } from '../../flows/second-factor/mfa-interaction.ts';
 import { showEnrolled } from '../../flows/second-factor/enrolled.ts';
 import { signedIn } from '../../flows/second-factor/signed-in.ts';
 import { updateAccount } from '../../accounts/update.ts';
@@ -35,16 +35,8 @@ export function passkeyFlow(s: Services, loginPage: (ctx: Context, interaction: 
   const enrolPage = (ctx: Context, step: MfaStep, failed = false) =>
     render(ctx, 'passkey-enrol', { title: 'passkey.title', step: 3, uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
 
-  const enrolling = async (ctx: Context) => {
-    const step = await mfaStep(ctx, s);
-    if (step && !step.enrolling) ctx.redirect(interactionUrl(step.interaction.uid));
-    return step?.enrolling ? step : undefined;
-  };
-  const verifying = async (ctx: Context) => {
-    const step = await mfaStep(ctx, s);
-    if (step && (step.enrolling || !step.account.passkeys.length)) ctx.redirect(interactionUrl(step.interaction.uid));
-    return step && !step.enrolling && step.account.passkeys.length ? step : undefined;
-  };
+  const enrolling = (ctx: Context) => mfaStepIn(ctx, s, 'enrolling');
+  const verifying = (ctx: Context) => mfaStepIn(ctx, s, 'verifying', (a) => a.passkeys.length > 0);
 
   return {
     async showEnrol(ctx: Context) {

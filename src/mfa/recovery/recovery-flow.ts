@@ -2,8 +2,8 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { handBack, interactionUrl } from '../../flows/interaction.ts';
-import { mfaStep, type MfaStep } from '../../flows/second-factor/mfa-interaction.ts';
+import { handBack } from '../../flows/interaction.ts';
+import { mfaStepIn, type MfaStep } from '../../flows/second-factor/mfa-interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
 import { useRecoveryCode } from './recovery-codes.ts';
 import { signedIn } from '../../flows/second-factor/signed-in.ts';
@@ -13,11 +13,7 @@ export function recoveryFlow(s: Services) {
   const page = (ctx: Context, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
     render(ctx, 'recovery-verify', { title: 'recovery.verify_title', uid: step.interaction.uid, errors }, status);
 
-  const verifying = async (ctx: Context) => {
-    const step = await mfaStep(ctx, s);
-    if (step?.enrolling) ctx.redirect(interactionUrl(step.interaction.uid));
-    return step && !step.enrolling ? step : undefined;
-  };
+  const verifying = (ctx: Context) => mfaStepIn(ctx, s, 'verifying');
 
   return {
     async show(ctx: Context) {

@@ -5,8 +5,8 @@ import type { Services } from '../../services.ts';
 import type { Account } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { finish, interactionUrl, remember } from '../../flows/interaction.ts';
-import { mfaStep, type MfaStep } from '../../flows/second-factor/mfa-interaction.ts';
+import { finish, remember } from '../../flows/interaction.ts';
+import { mfaStepIn, type MfaStep } from '../../flows/second-factor/mfa-interaction.ts';
 import { nowSeconds, updateAccount } from '../../accounts/update.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
 import { acceptCode } from './accept-code.ts';
@@ -41,16 +41,14 @@ export function totpFlow(s: Services) {
 
   return {
     async showEnrol(ctx: Context) {
-      const step = await mfaStep(ctx, s);
+      const step = await mfaStepIn(ctx, s, 'enrolling');
       if (!step) return;
-      if (!step.enrolling) return ctx.redirect(interactionUrl(step.interaction.uid));
       await enrolPage(ctx, step, await pendingSecret(step), {});
     },
 
     async enrol(ctx: Context) {
-      const step = await mfaStep(ctx, s);
+      const step = await mfaStepIn(ctx, s, 'enrolling');
       if (!step) return;
-      if (!step.enrolling) return ctx.redirect(interactionUrl(step.interaction.uid));
       const secret = await pendingSecret(step);
       const form = readForm(ctx, CODE);
       if (!form.ok) return enrolPage(ctx, step, secret, form.errors, 400);
@@ -66,16 +64,13 @@ export function totpFlow(s: Services) {
 
     showVerify,
     async showVerifyPage(ctx: Context) {
-      const step = await mfaStep(ctx, s);
-      if (!step) return;
-      if (step.enrolling || !step.account.totp.length) return ctx.redirect(interactionUrl(step.interaction.uid));
-      await showVerify(ctx, step);
+      const step = await mfaStepIn(ctx, s, 'verifying', (a) => a.totp.length > 0);
+      if (step) await showVerify(ctx, step);
     },
 
     async verify(ctx: Context) {
-      const step = await mfaStep(ctx, s);
+      const step = await mfaStepIn(ctx, s, 'verifying');
       if (!step) return;
-      if (step.enrolling) return ctx.redirect(interactionUrl(step.interaction.uid));
       const form = readForm(ctx, CODE);
       if (!form.ok) return showVerify(ctx, step, form.errors, 400);
       const secrets = step.account.totp.map((f) => s.secrets.open(f.secret));
