@@ -18,6 +18,11 @@ export interface StoredAccount {
 export class DuplicateEmailError extends Error {
   constructor(email: string) { super(`an account with e-mail ${email} already exists`); }
 }
+/** The back end cannot be reached or failed: an outage (503, logged), never a user error. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(what: string, options?: { cause?: unknown }) { super(`${what} is unavailable`, options); }
+}
 export class StaleAccountError extends Error {
   constructor(id: string) { super(`account ${id} was changed concurrently`); }
 }
@@ -34,15 +39,20 @@ export interface AccountStore<A extends StoredAccount = StoredAccount> {
 }
 
 /**
- * Single-use secrets (reset links, WebAuthn challenges): at most one live token per
- * (purpose, subject) — issuing a new one voids the previous. Only a hash is stored.
+ * Single-use secrets (reset links, WebAuthn challenges). Per (purpose, subject)
+ * at most `keep` tokens are live (default 1): a new one voids the oldest beyond
+ * that. Only a hash is stored.
  */
 export interface SingleUseTokenStore {
-  put(purpose: string, subject: string, hash: string, ttlSeconds: number, data?: unknown): Promise<void>;
+  put(purpose: string, subject: string, hash: string, ttlSeconds: number, options?: { data?: unknown; keep?: number }): Promise<void>;
   /** True when this token is live; consumes nothing (mail scanners open links too). */
   peek(purpose: string, subject: string, hash: string): Promise<boolean>;
-  /** Consumes the token exactly once, atomically; returns its data, or undefined when it is not live. */
+  /**
+   * Consumes the token exactly once, atomically, voiding every other token of
+   * (purpose, subject) with it; returns its data, or undefined when it is not live.
+   */
   take(purpose: string, subject: string, hash: string): Promise<{ data: unknown } | undefined>;
+  /** Voids every token of (purpose, subject). */
   drop(purpose: string, subject: string): Promise<void>;
 }
 

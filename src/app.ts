@@ -14,7 +14,8 @@ import { createProvider } from './oidc/provider.ts';
 import { loadAssets } from './web/assets.ts';
 import { pageState } from './web/page-state.ts';
 import { requestLog } from './web/request-log.ts';
-import { errorPages, providerErrorPage } from './web/error-pages.ts';
+import { errorPages, markStoreFailures, providerErrorPage } from './web/error-pages.ts';
+import { cacheDiscovery, pinnedToIssuer } from './security/issuer-host.ts';
 import { logoutPages } from './flows/logout/logout.ts';
 import { screens } from './routes.ts';
 import type { Services } from './services.ts';
@@ -37,7 +38,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   const provider = createProvider({
     issuer: config.issuer,
     store,
-    clients: loadClients(config.clientsFile, config.issuer),
+    clients: loadClients(config.clientsFile, config.issuer, config.production),
     jwks: await loadSigningKeys(config.jwksFile, config.dataDir),
     cookieKeys: config.cookieKeys,
     secureCookies: https,
@@ -45,7 +46,9 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     logoutSource: logoutPages.confirm,
     postLogoutSuccessSource: logoutPages.done,
   });
+  // Behind TRUST_PROXY_HOPS proxies, the client is the address the outermost of them saw.
   provider.proxy = config.trustProxy;
+  provider.maxIpsCount = config.trustProxyHops;
 
   const pending = new Set<Promise<void>>();
   const s: Services = {
@@ -55,6 +58,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     provider,
     mailer: deps.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log),
     limits: createLimits(store.redis, config.redisPrefix),
+    replay: store.replay,
     secrets: createSecretBox(config.secretsKey),
     audit: createAudit(log),
     log,
@@ -67,7 +71,10 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     },
   };
 
+  provider.use(pinnedToIssuer(config.issuer));
   provider.use(requestLog(log));
+  provider.use(markStoreFailures(provider as never, log));
+  provider.use(cacheDiscovery());
   provider.use(baseHeaders(https));
   provider.use(assets.middleware);
   provider.use(pageState({ secureCookies: https, asset: assets.url, serviceName: 'CBS Microdata' }));

@@ -3,7 +3,7 @@ import type { Logger } from './log.ts';
 /** The audit events we emit; each carries only identifiers, never a secret. */
 export type AuditEvent =
   | 'password.requested' | 'mail.sent' | 'mail.failed' | 'password.set'
-  | 'login.password_verified' | 'login.success' | 'login.failure' | 'login.locked'
+  | 'login.password_verified' | 'login.success' | 'login.failure' | 'login.locked' | 'login.restarted'
   | 'mfa.enrolled' | 'mfa.failure' | 'mfa.removed' | 'recovery.used'
   | 'account.created' | 'account.disabled' | 'account.enabled' | 'account.mfa_reset'
   | 'password.changed' | 'sessions.ended'

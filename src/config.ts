@@ -17,6 +17,8 @@ export interface Config {
   /** 32 bytes; encrypts second-factor secrets at rest (AES-256-GCM). */
   secretsKey: Buffer;
   trustProxy: boolean;
+  /** How many proxies in front of the service append to X-Forwarded-For; the client is the address the outermost saw. */
+  trustProxyHops: number;
   defaultReturnUrl?: string;
   resetTokenTtlSeconds: number;
   logLevel: string;
@@ -43,7 +45,8 @@ const schema = z.object({
   COOKIE_KEYS: z.string().optional(),
   SECRETS_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes)').optional(),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
-  DEFAULT_RETURN_URL: z.url().optional(),
+  TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
+  DEFAULT_RETURN_URL: z.url({ protocol: /^https?$/ }).optional(),
   RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -74,6 +77,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `Refusing to start with NODE_ENV=production on development defaults:\n  ${devDefaults.join('\n  ')}`,
     );
   }
+  const trustProxy = e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1';
+  const weak = weakSettings(e, issuer, trustProxy, production);
+  if (weak.length) throw new ConfigError(`Refusing to start on unsafe settings:\n  ${weak.join('\n  ')}`);
 
   return {
     production,
@@ -86,12 +92,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     clientsFile: e.CLIENTS_FILE,
     jwksFile: e.JWKS_FILE,
-    cookieKeys: e.COOKIE_KEYS ? e.COOKIE_KEYS.split(',').map((k) => k.trim()).filter(Boolean) : dev().cookieKeys,
+    cookieKeys: e.COOKIE_KEYS ? cookieKeyList(e.COOKIE_KEYS) : dev().cookieKeys,
     secretsKey: e.SECRETS_KEY ? Buffer.from(e.SECRETS_KEY, 'hex') : Buffer.from(dev().secretsKey, 'hex'),
-    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    trustProxy,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
     defaultReturnUrl: e.DEFAULT_RETURN_URL,
     resetTokenTtlSeconds: e.RESET_TOKEN_TTL_MINUTES * 60,
     logLevel: e.LOG_LEVEL,
     devDefaults,
   };
+}
+
+const cookieKeyList = (value: string) => value.split(',').map((k) => k.trim());
+
+/** At least 16 different byte values among the 32: an all-zero or patterned key is not a secret. */
+const lowEntropy = (hex: string) => new Set(Buffer.from(hex, 'hex')).size < 16;
+
+/** Settings that would run, but not safely; in production (and some always) the service refuses them. */
+function weakSettings(e: z.infer<typeof schema>, issuer: string, trustProxy: boolean, production: boolean): string[] {
+  const problems: string[] = [];
+  if (e.COOKIE_KEYS !== undefined) {
+    const keys = cookieKeyList(e.COOKIE_KEYS);
+    if (keys.some((k) => !k)) problems.push('COOKIE_KEYS has a blank entry');
+    else if (production && keys.some((k) => k.length < 32)) problems.push('COOKIE_KEYS: every key must be at least 32 characters');
+  }
+  if (production && e.SECRETS_KEY && lowEntropy(e.SECRETS_KEY)) problems.push('SECRETS_KEY is not random (all zeros or a repeated pattern); generate one with `openssl rand -hex 32`');
+  if (production && e.DEFAULT_RETURN_URL && !e.DEFAULT_RETURN_URL.startsWith('https://')) problems.push('DEFAULT_RETURN_URL must be an https URL');
+  // The service speaks plain HTTP; with an https ISSUER, TLS ends at a proxy it must trust, or every secure cookie fails.
+  if (issuer.startsWith('https:') && !trustProxy) problems.push('ISSUER is https but TRUST_PROXY is not set: run behind the TLS-terminating proxy and set TRUST_PROXY=true');
+  return problems;
 }

@@ -1,5 +1,5 @@
 import type Provider from 'oidc-provider';
-import type { AccountStore, Store } from '../adapters/types.ts';
+import type { AccountStore, ReplayGuard, Store } from '../adapters/types.ts';
 import type { Account } from './accounts/account.ts';
 import type { Audit } from './audit.ts';
 import type { Config } from './config.ts';
@@ -16,6 +16,8 @@ export interface Services {
   provider: Provider;
   mailer: Mailer;
   limits: Limits;
+  /** Markers set once (TOTP time steps, recovery codes): the store's replay guard. */
+  replay: ReplayGuard;
   secrets: SecretBox;
   audit: Audit;
   log: Logger;

@@ -16,7 +16,7 @@ export function redisKeys(prefix: string) {
     account: (id: string) => tag('a', id),
     accountIds: `${prefix}{accounts}`,
     email: (emailKey: string) => tag('e', emailKey),
-    singleUseToken: (purpose: string, subject: string) => `${tag('s', subject)}:t:${encodeURIComponent(purpose)}`,
+    singleUseToken: (purpose: string, subject: string) => `${tag('s', subject)}:tokens:${encodeURIComponent(purpose)}`,
     replayMarker: (subject: string, marker: string) => `${tag('s', subject)}:r:${encodeURIComponent(marker)}`,
   };
 }

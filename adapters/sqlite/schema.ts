@@ -25,13 +25,15 @@ CREATE TABLE IF NOT EXISTS accounts (
   document  TEXT NOT NULL
 ) STRICT;
 
-CREATE TABLE IF NOT EXISTS single_use_tokens (
+DROP TABLE IF EXISTS single_use_tokens;
+CREATE TABLE IF NOT EXISTS one_time_tokens (
   purpose    TEXT NOT NULL,
   subject    TEXT NOT NULL,
   hash       TEXT NOT NULL,
   data       TEXT,
+  seq        INTEGER NOT NULL,
   expires_at INTEGER NOT NULL,
-  PRIMARY KEY (purpose, subject)
+  PRIMARY KEY (purpose, subject, hash)
 ) STRICT;
 
 CREATE TABLE IF NOT EXISTS replay_markers (
@@ -42,7 +44,7 @@ CREATE TABLE IF NOT EXISTS replay_markers (
 ) STRICT;
 `;
 
-export const expiringTables = ['oidc_payloads', 'single_use_tokens', 'replay_markers'] as const;
+export const expiringTables = ['oidc_payloads', 'one_time_tokens', 'replay_markers'] as const;
 
 export function openDatabase(file: string): DatabaseSync {
   const db = new DatabaseSync(file);

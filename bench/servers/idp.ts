@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.ts';
@@ -8,7 +8,7 @@ import { createApp } from '../../src/app.ts';
 import { openStore } from '../../adapters/index.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { hashPassword } from '../../src/accounts/password-hash.ts';
-import { updateAccount } from '../../src/accounts/update.ts';
+import { addFactor, setPasswordHash } from '../../src/accounts/operations.ts';
 import { newTotpSecret } from '../../src/mfa/totp/totp.ts';
 import { PASSWORD, type BenchAccount } from '../fixture.ts';
 import { countingStore } from './counting-store.ts';
@@ -51,10 +51,8 @@ export async function startIdp(o: IdpOptions) {
         await accountCommands(services.store, 'create', { email, name: `Bench User ${n}`, locale: 'en' });
         const { id } = (await services.accounts.findByEmail(email))!;
         const secret = newTotpSecret();
-        await updateAccount(services.accounts, id, (a) => {
-          a.passwordHash = passwordHash;
-          a.totp.push({ id: randomUUID(), secret: services.secrets.seal(secret), createdAt: Math.floor(Date.now() / 1000) });
-        });
+        await setPasswordHash(services.store, id, passwordHash);
+        await addFactor(services.store, id, { totp: { secret: services.secrets.seal(secret) } }, true);
         return { id, email, secret };
       })));
     }

@@ -1,5 +1,6 @@
 import type { StoredAccount } from '../../adapters/types.ts';
 import type { Locale } from '../i18n/index.ts';
+import { nowSeconds } from '../clock.ts';
 
 export interface TotpFactor { id: string; secret: string; createdAt: number }
 export interface PasskeyFactor {
@@ -32,24 +33,19 @@ export interface Account extends StoredAccount {
    */
   sessionsValidAfter: number;
   recentSignIns: SignIn[];
+  /** The provider's grants made for this account, so that ending its sessions can revoke their tokens. */
+  grants?: GrantRef[];
   createdAt: number;
 }
 
-/** When a sign-in completing now counts as having happened: never before the account's last reset. */
-export function signInTime(account: Pick<Account, 'sessionsValidAfter'>): number {
-  return Math.max(Math.floor(Date.now() / 1000), account.sessionsValidAfter);
-}
-
-export function signedInBefore(signInSeconds: number | undefined, account: Pick<Account, 'sessionsValidAfter'>): boolean {
-  return (signInSeconds ?? 0) < account.sessionsValidAfter;
-}
+export interface GrantRef { id: string; exp: number }
 
 export function hasSecondFactor(account: Account): boolean {
   return account.totp.length > 0 || account.passkeys.length > 0;
 }
 
 export function newAccount(fields: { id: string; email: string; name: string; locale: Locale }): Account {
-  const now = Math.floor(Date.now() / 1000);
+  const now = nowSeconds();
   return {
     ...fields,
     version: 0,

@@ -14,7 +14,7 @@ const LOCAL_WORDS = ['wachtwoord', 'welkom', 'geheim', 'cbs', 'microdata', 'stat
 const common = new Set([...(dictionary['passwords-common'] as string[]), ...LOCAL_WORDS]);
 
 const length = (s: string) => [...s].length;
-const letters = (s: string) => s.toLowerCase().replace(/[^\p{L}]/gu, '');
+const alphanumeric = (s: string) => s.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
 const core = (s: string) => s.toLowerCase().replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
 
 function isCommon(password: string): boolean {
@@ -23,14 +23,19 @@ function isCommon(password: string): boolean {
   return new Set(lower).size < 4; // "aaaaaaaaaaaa", "abababababab"
 }
 
-/** Built from the e-mail address or the service's own words: little is left once those are taken out. */
+/**
+ * Built from the e-mail address or the service's own words: little is left once
+ * those are taken out — the whole address, its local part and the pieces of
+ * both (letters and digits alike), longest first.
+ */
 function isPersonal(password: string, email: string): boolean {
-  const local = letters(email.split('@')[0] ?? '');
-  const domain = letters((email.split('@')[1] ?? '').split('.')[0] ?? '');
-  let rest = letters(password);
-  for (const word of [local, domain, 'cbs', 'microdata'].filter((w) => w.length >= 3)) {
-    rest = rest.split(word).join('');
-  }
+  const [local = '', domain = ''] = email.toLowerCase().split('@');
+  const pieces = [email, local, ...local.split(/[^\p{L}\p{N}]+/u), ...domain.split('.'), 'cbs', 'microdata']
+    .map(alphanumeric)
+    .filter((w) => w.length >= 3)
+    .sort((a, b) => b.length - a.length);
+  let rest = alphanumeric(password);
+  for (const word of pieces) rest = rest.split(word).join('');
   return rest.length < 8;
 }
 

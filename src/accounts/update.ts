@@ -19,5 +19,3 @@ export async function updateAccount(
   }
   throw new StaleAccountError(id);
 }
-
-export const nowSeconds = () => Math.floor(Date.now() / 1000);

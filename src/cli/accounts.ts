@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DuplicateEmailError, type AccountStore, type Store } from '../../adapters/types.ts';
 import { newAccount, type Account } from '../accounts/account.ts';
-import { resetSecondFactors, setDisabled } from '../accounts/admin.ts';
+import { resetSecondFactors, setDisabled } from '../accounts/operations.ts';
 import { EMAIL, normalizeEmail } from '../web/form.ts';
 import { isLocale } from '../i18n/index.ts';
 

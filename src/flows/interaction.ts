@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
-import type { InteractionResults } from 'oidc-provider';
+import { errors, type InteractionResults } from 'oidc-provider';
 import { SignInExpired } from '../errors.ts';
 import { pickLocale } from '../i18n/index.ts';
 import { adoptLocale } from '../web/page-state.ts';
@@ -12,8 +12,10 @@ export async function currentInteraction(ctx: Context, provider: Provider): Prom
   let interaction: Interaction;
   try {
     interaction = await provider.interactionDetails(ctx.req, ctx.res);
-  } catch {
-    throw new SignInExpired();
+  } catch (err) {
+    // Only a missing or expired sign-in is the user's "expired"; a store failure is an outage (error-pages.ts).
+    if (err instanceof errors.SessionNotFound) throw new SignInExpired();
+    throw err;
   }
   if (interaction.uid !== ctx.params.uid) throw new SignInExpired('interaction cookie and URL differ');
   adoptLocale(ctx, pickLocale(interaction.params.ui_locales as string | undefined));

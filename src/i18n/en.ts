@@ -139,6 +139,7 @@ export const en: Record<MessageKey, string> = {
   'error.too_large': 'What you sent is too large. Go back, shorten what you entered and try again.',
   'error.too_many': 'Too many requests. Try again in a few minutes.',
   'error.server': 'There is a problem on our side. Try again in a few minutes.',
+  'error.unavailable': 'The login service is temporarily unavailable. Nothing you entered was lost or half-saved; try again in a minute.',
   'error.home': 'Go to the start page',
 
   'mail.reset.subject': 'Change password',

@@ -137,6 +137,7 @@ export const nl = {
   'error.too_large': 'Wat je verstuurde is te groot. Ga terug, maak je invoer korter en probeer het opnieuw.',
   'error.too_many': 'Te veel verzoeken. Probeer het over enkele minuten opnieuw.',
   'error.server': 'Er is een storing. Probeer het over enkele minuten opnieuw.',
+  'error.unavailable': 'De inlogdienst is tijdelijk niet beschikbaar. Er is niets half opgeslagen; probeer het over een minuut opnieuw.',
   'error.home': 'Naar de startpagina',
 
   'mail.reset.subject': 'Wachtwoord wijzigen',

@@ -32,10 +32,17 @@ export function accountClient(issuer: string): ClientMetadata {
   };
 }
 
-export function loadClients(clientsFile: string | undefined, issuer: string): ClientMetadata[] {
+/** The example file's secrets start like this; a real registration never does. */
+const PLACEHOLDER = /^replace-with-/;
+
+export function loadClients(clientsFile: string | undefined, issuer: string, production = false): ClientMetadata[] {
   if (!clientsFile) return [demoClient(issuer), accountClient(issuer)];
   const clients = JSON.parse(readFileSync(clientsFile, 'utf8')) as unknown;
   if (!Array.isArray(clients)) throw new Error(`CLIENTS_FILE (${clientsFile}) must hold a JSON array of client registrations`);
+  const placeholders = (clients as ClientMetadata[]).filter((c) => typeof c?.client_secret === 'string' && PLACEHOLDER.test(c.client_secret));
+  if (production && placeholders.length) {
+    throw new Error(`CLIENTS_FILE (${clientsFile}) still holds the example's placeholder secret for ${placeholders.map((c) => c.client_id).join(', ')}`);
+  }
   if (clients.some((c: ClientMetadata) => c?.client_id === ACCOUNT_CLIENT_ID)) {
     throw new Error(`CLIENTS_FILE (${clientsFile}) registers "${ACCOUNT_CLIENT_ID}", which the service keeps for its own My account page`);
   }

@@ -1,19 +1,24 @@
 import type { FindAccount } from 'oidc-provider';
 import type { AccountStore } from '../../adapters/types.ts';
-import { nameParts, signedInBefore, type Account } from '../accounts/account.ts';
+import { nameParts, type Account } from '../accounts/account.ts';
+import { signedInBefore } from '../accounts/standing.ts';
 
 export interface OidcAccount { accountId: string; record: Account }
 
 /**
- * Tokens die with the account's standing: a disabled account, or one whose
- * sessions were ended (reset-mfa, disable, new password) after the sign-in the
- * token stems from, has no account for refresh, userinfo or code exchange.
+ * Tokens die with the account's standing: a disabled account has no account for
+ * refresh, userinfo or code exchange, nor has a code or refresh token from a
+ * sign-in before the account's sessions were ended (reset-mfa, disable, new
+ * password). Access tokens carry no sign-in time: ending sessions revokes their
+ * grants instead (accounts/grants.ts), which userinfo and introspection check.
  */
 export function accountFinder(accounts: AccountStore<Account>): FindAccount {
   return async (_ctx, id, token) => {
     const record = await accounts.findById(id);
     if (!record) return undefined;
-    if (token && (record.disabled || signedInBefore((token as { authTime?: number }).authTime, record))) return undefined;
+    if (token && record.disabled) return undefined;
+    const authTime = (token as { authTime?: number } | undefined)?.authTime;
+    if (authTime !== undefined && signedInBefore(authTime, record)) return undefined;
     return {
       accountId: id,
       record,

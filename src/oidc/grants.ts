@@ -1,5 +1,15 @@
 import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
 import { isMultiFactor } from './amr.ts';
+import type { Store } from '../../adapters/types.ts';
+import { rememberGrant } from '../accounts/grants.ts';
+import { nowSeconds } from '../clock.ts';
+
+/** Saves a grant; a new one is also remembered with its account (see accounts/grants.ts). */
+export async function saveGrant(store: Store, grant: Grant, isNew: boolean): Promise<string> {
+  const id = await grant.save();
+  if (isNew) await rememberGrant(store, grant.accountId!, { id, exp: grant.exp ?? nowSeconds() + 14 * 86400 });
+  return id;
+}
 
 export function isFirstParty(client: { [key: string]: unknown } | undefined): boolean {
   return client?.['first_party'] === true;
@@ -17,7 +27,7 @@ export function grantRequested(ctx: KoaContextWithOIDC, grant: Grant): void {
  * First-party clients (marked `"first_party": true` in their registration) get
  * no consent screen: the grant is made here, but only once the second factor is done.
  */
-export async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant | undefined> {
+export const existingGrantLoader = (store: Store) => async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
   const { oidc } = ctx;
   const session = oidc.session!;
   const grantId = oidc.result?.consent?.grantId || session.grantIdFor(oidc.client!.clientId);
@@ -26,6 +36,6 @@ export async function loadExistingGrant(ctx: KoaContextWithOIDC): Promise<Grant 
 
   const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: session.accountId! });
   grantRequested(ctx, grant);
-  await grant.save();
+  await saveGrant(store, grant, !existing);
   return grant;
-}
+};

@@ -1,13 +1,18 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { hasSecondFactor, signedInBefore, type Account } from '../accounts/account.ts';
+import { hasSecondFactor, type Account } from '../accounts/account.ts';
+import { standingProblem, type StandingProblem } from '../accounts/standing.ts';
 import { isMultiFactor } from './amr.ts';
 
 const { base, Prompt, Check } = interactionPolicy;
 
-/** A password step older than this, not followed by a second factor, must be done again. */
-export const FIRST_FACTOR_MAX_AGE = 15 * 60;
-
 const record = (ctx: KoaContextWithOIDC) => (ctx.oidc.account as unknown as { record?: Account } | undefined)?.record;
+
+/** The session's sign-in against the account as it is now (see accounts/standing.ts). */
+function sessionProblem(ctx: KoaContextWithOIDC): StandingProblem | undefined {
+  const session = ctx.oidc.session!;
+  if (!session.accountId) return undefined;
+  return standingProblem(record(ctx), { loginTs: session.loginTs, multiFactor: isMultiFactor(session.amr) });
+}
 
 /**
  * The outer state machine, run by oidc-provider on every authorization request
@@ -15,23 +20,19 @@ const record = (ctx: KoaContextWithOIDC) => (ctx.oidc.account as unknown as { re
  *   login → the password, by a usable account, recently;
  *   mfa   → a second factor enrolled, and verified in this session;
  *   consent (skipped for first-party clients, see grants.ts).
- * No code, token or usable session exists before all three pass.
+ * No code, token or usable session exists before all three pass. The steps
+ * of the mfa prompt ask the same standing question on every request
+ * (flows/second-factor/mfa-step.ts).
  */
 export function policy() {
   const prompts = base();
   const login = prompts.get('login')!;
 
   login.checks.add(new Check('account_unusable', 'the account is disabled or its sessions were ended', 'login_required', (ctx) => {
-    const session = ctx.oidc.session!;
-    if (!session.accountId) return Check.NO_NEED_TO_PROMPT;
-    const account = record(ctx);
-    return !account || account.disabled || signedInBefore(session.loginTs, account);
+    const problem = sessionProblem(ctx);
+    return problem === 'account_unusable' || problem === 'sessions_ended';
   }));
-
-  login.checks.add(new Check('first_factor_stale', 'the password step must be repeated', 'login_required', (ctx) => {
-    const session = ctx.oidc.session!;
-    return !!session.accountId && !isMultiFactor(session.amr) && session.past(FIRST_FACTOR_MAX_AGE);
-  }));
+  login.checks.add(new Check('first_factor_stale', 'the password step must be repeated', 'login_required', (ctx) => sessionProblem(ctx) === 'first_factor_stale'));
 
   const mfa = new Prompt(
     { name: 'mfa', requestable: false },

@@ -5,7 +5,7 @@ import type { AccountStore } from '../../adapters/types.ts';
 import type { PrivateJwks } from './keys.ts';
 import { accountFinder } from './find-account.ts';
 import { policy } from './policy.ts';
-import { loadExistingGrant, isFirstParty } from './grants.ts';
+import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
 
 export interface ProviderOptions {
@@ -66,7 +66,7 @@ export function createProvider(o: ProviderOptions): Provider {
     conformIdTokenClaims: false,
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
-    loadExistingGrant,
+    loadExistingGrant: existingGrantLoader(o.store),
     interactions: { policy: policy(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     cookies: { keys: o.cookieKeys, long: cookie, short: cookie },
     ttl: {

@@ -19,17 +19,22 @@ const CSP = [
 export function screenHeaders(): Middleware {
   return async (ctx, next) => {
     ctx.set('Content-Security-Policy', CSP);
-    ctx.set('Referrer-Policy', 'no-referrer');
-    ctx.set('X-Frame-Options', 'DENY');
     ctx.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
     await next();
   };
 }
 
-/** Headers for every response, the provider's included. */
+/**
+ * Headers for every response, the provider's own pages included (logout,
+ * errors, form_post): nothing of ours may be framed, and no URL (with a token
+ * in it) leaks as a referrer.
+ */
 export function baseHeaders(https: boolean): Middleware {
   return async (ctx, next) => {
     ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set('Content-Security-Policy', "frame-ancestors 'none'");
+    ctx.set('Referrer-Policy', 'no-referrer');
     if (https) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     await next();
   };

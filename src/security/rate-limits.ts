@@ -1,81 +1,110 @@
-import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type IRateLimiterOptions } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract, type IRateLimiterOptions } from 'rate-limiter-flexible';
 import type { Redis } from 'ioredis';
+import { StoreUnavailableError } from '../../adapters/types.ts';
 
 /**
- * The one rate-limit policy table. Counters live in Redis when there is one,
- * so that every instance shares them; in the embedded mode, in this process.
- * They are keyed by account or address and by client IP, never by sign-in or
- * cookie, so starting a new sign-in does not reset them.
+ * The one rate-limit policy table (documented in docs/security.md). Counters
+ * live in Redis when there is one, so every instance shares them; in the
+ * embedded mode, in this process. Keys are accounts, addresses, IPs and known
+ * devices — never a sign-in or anything the client can reset.
+ *
+ * A point is taken atomically *before* an attempt is checked and given back
+ * on success, so parallel guesses cannot all slip past the check.
  */
 const POLICY = {
-  /** Consecutive failed passwords per account; past the limit, lockouts grow (see lockSeconds). */
-  loginFailsPerAccount: { points: 5, duration: 15 * 60 },
-  /** Lockouts per account or IP in a day: each one lasts longer than the last. */
+  /** Failed passwords for one account from one IP: this is what locks, and it locks the attacker's address only. */
+  passwordPerAccountAndIp: { points: 5, duration: 15 * 60 },
+  /** Every failed password for one account, from anywhere: a ceiling for attacks spread over many addresses. */
+  passwordPerAccount: { points: 50, duration: 60 * 60 },
+  /** A browser that completed a sign-in of this account before keeps its own budget instead of the one above. */
+  passwordPerKnownDevice: { points: 10, duration: 15 * 60 },
+  passwordPerIp: { points: 100, duration: 60 * 60, blockDuration: 60 * 60 },
+  /** Wrong second-factor codes (TOTP, recovery) per account: only someone with the password gets here. */
+  codePerAccount: { points: 5, duration: 15 * 60 },
+  /** Lockouts per key in a day: each one lasts longer than the last. */
   lockouts: { points: 1000, duration: 24 * 60 * 60 },
-  loginFailsPerIp: { points: 100, duration: 60 * 60, blockDuration: 60 * 60 },
-  /** Wrong second-factor codes (TOTP, recovery) per account. */
-  codeFailsPerAccount: { points: 5, duration: 15 * 60 },
-  passwordRequestsPerAddress: { points: 3, duration: 60 * 60 },
+  passwordRequestsPerAddressAndIp: { points: 3, duration: 60 * 60 },
+  passwordRequestsPerAddress: { points: 10, duration: 60 * 60 },
   passwordRequestsPerIp: { points: 20, duration: 60 * 60 },
 } satisfies Record<string, IRateLimiterOptions>;
+type Name = keyof typeof POLICY;
 
 /** 1, 2, 4 … minutes for the first, second, third … lockout of the day, at most an hour. */
 export function lockSeconds(lockout: number): number {
   return Math.min(60 * 2 ** Math.max(lockout - 1, 0), 60 * 60);
 }
 
+/** An attempt whose points are taken: report how it went. */
+export interface Attempt { succeeded(): Promise<void>; failed(): Promise<void> }
+export type Taken = { kind: 'taken'; attempt: Attempt } | { kind: 'locked'; retryAfter: number };
+export interface PasswordClient { account: string; ip: string; knownDevice?: string }
+
 export interface Limits {
-  /** Seconds until the account or IP may try a password again; 0 when it may now. */
-  loginBlockedFor(account: string, ip: string): Promise<number>;
-  loginFailed(account: string, ip: string): Promise<void>;
-  loginSucceeded(account: string): Promise<void>;
-  codeBlockedFor(accountId: string): Promise<number>;
-  codeFailed(accountId: string): Promise<void>;
-  codeSucceeded(accountId: string): Promise<void>;
-  /** False when this address or IP has asked too often. */
-  passwordRequestAllowed(address: string, ip: string): Promise<{ address: boolean; ip: boolean }>;
+  takePasswordAttempt(c: PasswordClient): Promise<Taken>;
+  /** A completed password reset or passkey sign-in lifts the locks on the owner's side. */
+  liftPasswordLocks(c: PasswordClient): Promise<void>;
+  takeCodeAttempt(accountId: string): Promise<Taken>;
+  /** Which of the quotas for a set-password mail this request fits in. */
+  passwordRequest(address: string, ip: string): Promise<{ ip: boolean; address: boolean }>;
 }
 
-export function createLimits(redis: Redis | undefined, prefix = 'idp:'): Limits {
-  const make = (name: keyof typeof POLICY) => {
-    const options = { ...POLICY[name], keyPrefix: `${prefix}rl:${name}` };
-    return redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false }) : new RateLimiterMemory(options);
-  };
-  const l = Object.fromEntries(Object.keys(POLICY).map((n) => [n, make(n as keyof typeof POLICY)])) as unknown as Record<keyof typeof POLICY, RateLimiterAbstract>;
+/** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, with an Error when its store fails. */
+const asStoreError = (err: unknown): never => {
+  throw err instanceof RateLimiterRes ? err : new StoreUnavailableError('rate-limit store', { cause: err });
+};
 
-  const blockedFor = async (limiter: RateLimiterAbstract, key: string) => {
-    const res = await limiter.get(key);
-    return res && res.consumedPoints > limiter.points ? Math.ceil(res.msBeforeNext / 1000) : 0;
+export function createLimits(redis: Redis | undefined, prefix = 'idp:'): Limits {
+  const make = (name: Name): RateLimiterAbstract => {
+    const options = { ...POLICY[name], keyPrefix: `${prefix}rl:${name}` };
+    return redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false, rejectIfRedisNotReady: true }) : new RateLimiterMemory(options);
   };
-  /** Counts one failure (atomically, so parallel attempts cannot slip through); past the limit, locks for a growing time. */
-  const fail = async (limiter: RateLimiterAbstract, key: string) => {
-    const res = await limiter.penalty(key, 1);
-    if (res.consumedPoints < limiter.points) return;
-    const lockout = await l.lockouts.penalty(`${limiter.keyPrefix}:${key}`, 1);
-    await limiter.block(key, lockSeconds(lockout.consumedPoints));
+  const l = Object.fromEntries(Object.keys(POLICY).map((n) => [n, make(n as Name)])) as Record<Name, RateLimiterAbstract>;
+
+  /** Takes a point from each (limiter, key) at once; if any is over, gives the others back and says how long to wait. */
+  const take = async (parts: [Name, string][], lockingPart: [Name, string]): Promise<Taken> => {
+    const results = await Promise.allSettled(parts.map(([n, key]) => l[n].consume(key).catch(asStoreError)));
+    const failure = results.find((r) => r.status === 'rejected' && !(r.reason instanceof RateLimiterRes));
+    const over = results.flatMap((r) => (r.status === 'rejected' && r.reason instanceof RateLimiterRes ? [r.reason] : []));
+    if (failure || over.length) {
+      await Promise.all(parts.map(([n, key], i) => (results[i]!.status === 'fulfilled' ? l[n].reward(key, 1).catch(asStoreError) : undefined)));
+      if (failure) throw (failure as PromiseRejectedResult).reason;
+      return { kind: 'locked', retryAfter: Math.ceil(Math.max(...over.map((r) => r.msBeforeNext)) / 1000) };
+    }
+    const [lockName, lockKey] = lockingPart;
+    const lockIndex = parts.findIndex(([n, k]) => n === lockName && k === lockKey);
+    return {
+      kind: 'taken',
+      attempt: {
+        // Success gives back every point: the owner's own typos stop counting once they get in.
+        succeeded: async () => { await Promise.all(parts.map(([n, key]) => (n === 'passwordPerIp' ? l[n].reward(key, 1) : l[n].delete(key))).map((p) => p.catch(asStoreError))); },
+        failed: async () => {
+          const res = results[lockIndex]!;
+          if (res.status !== 'fulfilled' || res.value.consumedPoints !== l[lockName].points) return;
+          const lockout = await l.lockouts.penalty(`${lockName}:${lockKey}`, 1).catch(asStoreError);
+          await l[lockName].block(lockKey, lockSeconds(lockout.consumedPoints)).catch(asStoreError);
+        },
+      },
+    };
   };
-  const tryConsume = (limiter: RateLimiterAbstract, key: string) => limiter.consume(key).then(() => true, () => false);
+
+  const passwordParts = (c: PasswordClient): [Name, string][] => [
+    ['passwordPerAccountAndIp', `${c.account}|${c.ip}`],
+    ['passwordPerIp', c.ip],
+    c.knownDevice ? ['passwordPerKnownDevice', `${c.account}|${c.knownDevice}`] : ['passwordPerAccount', c.account],
+  ];
 
   return {
-    async loginBlockedFor(account, ip) {
-      // Both counters at once: one pipelined round trip to Redis instead of two in a row.
-      const [byAccount, byIp] = await Promise.all([blockedFor(l.loginFailsPerAccount, account), blockedFor(l.loginFailsPerIp, ip)]);
-      return Math.max(byAccount, byIp);
+    takePasswordAttempt: (c) => take(passwordParts(c), passwordParts(c)[0]!),
+    async liftPasswordLocks(c) {
+      const parts: [Name, string][] = [...passwordParts(c), ['passwordPerAccount', c.account]];
+      await Promise.all(parts.filter(([n]) => n !== 'passwordPerIp').map(([n, key]) => l[n].delete(key).catch(asStoreError)));
     },
-    async loginFailed(account, ip) {
-      await Promise.all([fail(l.loginFailsPerAccount, account), l.loginFailsPerIp.penalty(ip, 1)]);
-    },
-    async loginSucceeded(account) {
-      await l.loginFailsPerAccount.delete(account);
-    },
-    codeBlockedFor: (id) => blockedFor(l.codeFailsPerAccount, id),
-    codeFailed: (id) => fail(l.codeFailsPerAccount, id),
-    async codeSucceeded(id) {
-      await l.codeFailsPerAccount.delete(id);
-    },
-    async passwordRequestAllowed(address, ip) {
-      const byIp = await tryConsume(l.passwordRequestsPerIp, ip);
-      return { ip: byIp, address: byIp && (await tryConsume(l.passwordRequestsPerAddress, address)) };
+    takeCodeAttempt: (id) => take([['codePerAccount', id]], ['codePerAccount', id]),
+    async passwordRequest(address, ip) {
+      const fits = (n: Name, key: string) => l[n].consume(key).then(() => true, (err: unknown) => (err instanceof RateLimiterRes ? false : asStoreError(err)));
+      if (!(await fits('passwordRequestsPerIp', ip))) return { ip: false, address: false };
+      const byAddress = (await fits('passwordRequestsPerAddressAndIp', `${address}|${ip}`)) && (await fits('passwordRequestsPerAddress', address));
+      return { ip: true, address: byAddress };
     },
   };
 }

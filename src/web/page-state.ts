@@ -12,7 +12,8 @@ function setLocale(ctx: Context, locale: Locale): void {
   state.langLinks = LOCALES.map((l) => {
     const query = new URLSearchParams(ctx.querystring);
     query.set('lang', l);
-    return { locale: l, href: `${ctx.path}?${query}`, label: translator(l)('lang.name'), current: l === locale };
+    // Relative to the current page: a path like //evil.example/x cannot turn into a link to another host.
+    return { locale: l, href: `?${query}`, label: translator(l)('lang.name'), current: l === locale };
   });
 }
 

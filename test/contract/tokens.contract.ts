@@ -7,7 +7,7 @@ export function singleUseTokenContract(store: StoreAccess): void {
 
     it('peeks without consuming, then takes exactly once', async () => {
       const subject = uniqueId('account');
-      await tokens().put(purpose, subject, 'hash-1', 60, { returnTo: '/done' });
+      await tokens().put(purpose, subject, 'hash-1', 60, { data: { returnTo: '/done' } });
       expect(await tokens().peek(purpose, subject, 'hash-1')).toBe(true);
       expect(await tokens().peek(purpose, subject, 'hash-1')).toBe(true);
       expect(await tokens().take(purpose, subject, 'hash-1')).toEqual({ data: { returnTo: '/done' } });
@@ -31,8 +31,8 @@ export function singleUseTokenContract(store: StoreAccess): void {
 
     it('voids the previous token on a new put', async () => {
       const subject = uniqueId('account');
-      await tokens().put(purpose, subject, 'old-hash', 60, 'old');
-      await tokens().put(purpose, subject, 'new-hash', 60, 'new');
+      await tokens().put(purpose, subject, 'old-hash', 60, { data: 'old' });
+      await tokens().put(purpose, subject, 'new-hash', 60, { data: 'new' });
       expect(await tokens().peek(purpose, subject, 'old-hash')).toBe(false);
       expect(await tokens().take(purpose, subject, 'old-hash')).toBeUndefined();
       expect(await tokens().take(purpose, subject, 'new-hash')).toEqual({ data: 'new' });
@@ -63,9 +63,29 @@ export function singleUseTokenContract(store: StoreAccess): void {
       expect(await tokens().take(purpose, subject, 'hash-1')).toBeUndefined();
     });
 
+    it('keeps the newest `keep` tokens live; taking one voids the others', async () => {
+      const subject = uniqueId('account');
+      for (const hash of ['h1', 'h2', 'h3', 'h4']) await tokens().put(purpose, subject, hash, 60, { keep: 3 });
+      expect(await tokens().peek(purpose, subject, 'h1')).toBe(false);
+      for (const hash of ['h2', 'h3', 'h4']) expect(await tokens().peek(purpose, subject, hash)).toBe(true);
+      expect(await tokens().take(purpose, subject, 'h3')).toEqual({ data: undefined });
+      for (const hash of ['h2', 'h4']) expect(await tokens().take(purpose, subject, hash)).toBeUndefined();
+    });
+
+    it('drop voids every live token of the pair, and no other pair', async () => {
+      const [subject, other] = [uniqueId('account'), uniqueId('account')];
+      await tokens().put(purpose, subject, 'h1', 60, { keep: 3 });
+      await tokens().put(purpose, subject, 'h2', 60, { keep: 3 });
+      await tokens().put(purpose, other, 'h1', 60);
+      await tokens().drop(purpose, subject);
+      expect(await tokens().peek(purpose, subject, 'h1')).toBe(false);
+      expect(await tokens().peek(purpose, subject, 'h2')).toBe(false);
+      expect(await tokens().peek(purpose, other, 'h1')).toBe(true);
+    });
+
     it('lets exactly one of 50 parallel takes win', async () => {
       const subject = uniqueId('account');
-      await tokens().put(purpose, subject, 'hash-1', 60, 'payload');
+      await tokens().put(purpose, subject, 'hash-1', 60, { data: 'payload' });
       const outcomes = await inParallel(50, () => tokens().take(purpose, subject, 'hash-1'));
       const taken = outcomes.filter((outcome) => outcome.status === 'fulfilled' && outcome.value !== undefined);
       expect(taken).toEqual([{ status: 'fulfilled', value: { data: 'payload' } }]);

@@ -1,6 +1,7 @@
 import { Browser, type Page } from '../support/browser.ts';
 import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
-import { login, startSignIn, text, totpCode, totpKey } from '../support/journey.ts';
+import * as oidc from 'openid-client';
+import { finishSignIn, login, startSignIn, text, totpCode, totpKey } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
 import { regenerateRecoveryCodes, useRecoveryCode } from '../../src/mfa/recovery/recovery-codes.ts';
@@ -135,6 +136,26 @@ describe.each<StoreKind>(['sqlite', 'redis'])('My account on %s', (store) => {
     expect(text(await login(other, loginAgain, email, NEW_PASSWORD))).toContain('verificatiecode');
   });
 
+  test("a password change ends the user's other sessions and refresh tokens, and keeps this one", async () => {
+    const email = `password-ends-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    // Elsewhere: a browser signed in to the portal, which holds a refresh token.
+    const elsewhere = new Browser(idp.issuer);
+    const portal = await startSignIn(idp, { scope: 'openid email offline_access', prompt: 'consent' });
+    const verify = await login(elsewhere, await elsewhere.follow(portal.url), email, PASSWORD);
+    const done = await elsewhere.submit(verify, '/verify/totp', { code: await totpCode(secret, -1) });
+    const tokens = await finishSignIn(portal, (await elsewhere.follow(done.location!)).location!);
+
+    const { browser, page } = await signInToAccount(email, secret, 0);
+    await reauthenticate(browser, page, await totpCode(secret, 1));
+    const form = await browser.get('/account/password');
+    expect((await browser.submit(form, '/account/password', { current_password: PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD })).status).toBe(200);
+
+    expect(isAccountPage(await browser.follow('/account'))).toBe(true);
+    expect((await elsewhere.follow((await startSignIn(idp, { prompt: 'none' })).url)).location).toMatch(/error=login_required/);
+    await expect(oidc.refreshTokenGrant(portal.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   test('add a second authenticator app, remove one, and never the last', async () => {
     const email = `apps-${store}@example.org`;
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
@@ -205,7 +226,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('My account on %s', (store) => {
   test('regenerate recovery codes: the old ones stop working, the new ones work', async () => {
     const email = `recovery-${store}@example.org`;
     const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const old = await regenerateRecoveryCodes(idp.app.services, id);
+    const old = await regenerateRecoveryCodes(idp.app.services.accounts, id);
     const { browser, page } = await signInToAccount(email, secret, -1);
 
     // A recovery code confirms it's you too (and is used up by it).
@@ -220,8 +241,8 @@ describe.each<StoreKind>(['sqlite', 'redis'])('My account on %s', (store) => {
     expect(fresh).toHaveLength(10);
     await expectNotification(email, 'Er zijn nieuwe herstelcodes gemaakt');
 
-    expect(await useRecoveryCode(idp.app.services, id, old[1]!)).toBe('recovery.invalid');
-    expect(await useRecoveryCode(idp.app.services, id, fresh[0]!)).toEqual({ remaining: 9 });
+    expect(await useRecoveryCode(idp.app.services, id, old[1]!)).toEqual({ kind: 'invalid' });
+    expect(await useRecoveryCode(idp.app.services, id, fresh[0]!)).toEqual({ kind: 'ok', remaining: 9 });
   });
 
   test('sign out everywhere: no session reaches /account any more', async () => {

@@ -4,6 +4,7 @@ import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.
 import { finishSignIn, login, startSignIn, text, totpCode } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
+import { endSessions } from '../../src/accounts/operations.ts';
 
 const PASSWORD = 'a long enough password 1';
 
@@ -47,6 +48,27 @@ describe.each<StoreKind>(['sqlite', 'redis'])('administration on %s', (store) =>
     const fresh = new Browser(idp.issuer);
     const notice = await login(fresh, await fresh.follow((await startSignIn(idp)).url), email, PASSWORD);
     expect(text(notice)).toContain('twee-factorauthenticatie verplicht');
+  });
+
+  test('userinfo answers a real user, whose password was set by the same path as the link', async () => {
+    const { tokens, config } = await signedIn(`userinfo-${store}@example.org`);
+    const claims = tokens.claims()!;
+    const info = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+    expect(info.email).toBe(`userinfo-${store}@example.org`);
+  });
+
+  test.each([
+    ['disable', (email: string) => accountCommands(idp.app.services.store, 'disable', { email })],
+    ['reset-mfa', (email: string) => accountCommands(idp.app.services.store, 'reset-mfa', { email })],
+    ['sign out everywhere', async (email: string) => { await endSessions(idp.app.services.store, (await idp.app.services.accounts.findByEmail(email))!.id); }],
+  ])('after %s, introspection says inactive and userinfo refuses, for tokens issued before', async (what, change) => {
+    const email = `inactive-${what.replace(/\W/g, '')}-${store}@example.org`;
+    const { tokens, config } = await signedIn(email);
+    expect((await oidc.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(true);
+    await change(email);
+    expect((await oidc.tokenIntrospection(config, tokens.refresh_token!)).active).toBe(false);
+    expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(false);
+    await expect(oidc.fetchUserInfo(config, tokens.access_token, tokens.claims()!.sub)).rejects.toBeTruthy();
   });
 
   test('disable ends sessions and refresh tokens, and refuses the password', async () => {

@@ -48,7 +48,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('recovery codes on %s', (store) =>
   test('the same code posted from two sign-ins at once logs in only once', async () => {
     const email = `recovery-race-${store}@example.org`;
     const { id } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const [code] = await regenerateRecoveryCodes(idp.app.services, id);
+    const [code] = await regenerateRecoveryCodes(idp.app.services.accounts, id);
     const steps = await Promise.all([recoveryStep(email), recoveryStep(email), recoveryStep(email)]);
     const results = await Promise.all(steps.map(({ browser, page }) => browser.submit(page, '/verify/recovery', { code: code! })));
     expect(results.map((r) => r.status).sort()).toEqual([200, 400, 400]);

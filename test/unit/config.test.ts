@@ -6,8 +6,9 @@ const PRODUCTION_READY = {
   JWKS_FILE: '/etc/idp/jwks.json',
   CLIENTS_FILE: '/etc/idp/clients.json',
   SMTP_URL: 'smtp://mail.cbs.example:587',
-  COOKIE_KEYS: 'one-long-cookie-key,another-one',
-  SECRETS_KEY: 'ab'.repeat(32),
+  TRUST_PROXY: 'true',
+  COOKIE_KEYS: 'one-long-cookie-key-of-32-characters,another-one-of-at-least-32-chars',
+  SECRETS_KEY: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
 };
 
 describe('configuration', () => {
@@ -22,7 +23,7 @@ describe('configuration', () => {
     const config = loadConfig(PRODUCTION_READY);
     expect(config.production).toBe(true);
     expect(config.devDefaults).toEqual([]);
-    expect(config.cookieKeys).toEqual(['one-long-cookie-key', 'another-one']);
+    expect(config.cookieKeys).toEqual(['one-long-cookie-key-of-32-characters', 'another-one-of-at-least-32-chars']);
     expect(config.secretsKey).toHaveLength(32);
   });
 
@@ -37,5 +38,22 @@ describe('configuration', () => {
     expect(config.issuer).toBe('http://localhost:3000');
     expect(config.redisUrl).toBeUndefined();
     expect(config.resetTokenTtlSeconds).toBe(3600);
+  });
+
+  test.each([
+    [{ COOKIE_KEYS: 'short-key' }, /COOKIE_KEYS: every key must be at least 32 characters/],
+    [{ COOKIE_KEYS: `${'k'.repeat(40)},,${'m'.repeat(40)}` }, /COOKIE_KEYS has a blank entry/],
+    [{ SECRETS_KEY: '0'.repeat(64) }, /SECRETS_KEY is not random/],
+    [{ SECRETS_KEY: 'ab'.repeat(32) }, /SECRETS_KEY is not random/],
+    [{ DEFAULT_RETURN_URL: 'javascript:alert(1)' }, /DEFAULT_RETURN_URL/],
+    [{ DEFAULT_RETURN_URL: 'http://portal.example' }, /DEFAULT_RETURN_URL must be an https URL/],
+    [{ TRUST_PROXY: 'false' }, /ISSUER is https but TRUST_PROXY is not set/],
+  ])('production refuses a weak setting: %j', (override, message) => {
+    expect(() => loadConfig({ ...PRODUCTION_READY, ...override })).toThrow(message);
+  });
+
+  test('TRUST_PROXY_HOPS defaults to one proxy and is bounded', () => {
+    expect(loadConfig(PRODUCTION_READY).trustProxyHops).toBe(1);
+    expect(() => loadConfig({ ...PRODUCTION_READY, TRUST_PROXY_HOPS: '0' })).toThrow(/TRUST_PROXY_HOPS/);
   });
 });

@@ -19,6 +19,11 @@ describe('password policy', () => {
     expect(checkPassword(password, EMAIL)).toEqual(problems);
   });
 
+  test.each(['j.jansen@example.org', '12345678@ab.nl', 'r2d2.c3po@science.example'])('the address %s, typed twice or with a year, is personal', (email) => {
+    expect(checkPassword(`${email}${email}`, email)).toEqual(['personal']);
+    expect(checkPassword(`${email.toUpperCase()} 2026`, email)).toEqual(['personal']);
+  });
+
   test('length counts characters, not bytes', () => {
     expect(checkPassword('één twee drié', EMAIL)).toEqual([]);
     expect(checkPassword('😀'.repeat(11), EMAIL)).toContain('too_short');

@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Services } from '../../services.ts';
-import { signedInBefore, type Account } from '../../accounts/account.ts';
+import type { Account } from '../../accounts/account.ts';
+import { signedInBefore } from '../../accounts/standing.ts';
 import { isMultiFactor } from '../../oidc/amr.ts';
 
 export type OpSession = Awaited<ReturnType<Provider['Session']['get']>>;

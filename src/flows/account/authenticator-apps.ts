@@ -1,12 +1,14 @@
 import type { Context } from 'koa';
-import QRCode from 'qrcode';
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { nowSeconds, updateAccount } from '../../accounts/update.ts';
-import { acceptCode } from '../../mfa/totp/accept-code.ts';
-import { groupedKey, newTotpSecret, otpauthUri } from '../../mfa/totp/totp.ts';
+import { updateAccount } from '../../accounts/update.ts';
+import { nowSeconds } from '../../clock.ts';
+import { checkCode } from '../../mfa/totp/check-code.ts';
+import { newTotpSecret } from '../../mfa/totp/totp.ts';
+import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
+import { factorFailure } from '../../web/factor-failure.ts';
 import type { AccountSession } from './account-session.ts';
 import type { accountGuards } from './guards.ts';
 import { showAccount } from './account-page.ts';
@@ -32,9 +34,8 @@ export function authenticatorApps(s: Services, guards: ReturnType<typeof account
   };
 
   const page = async (ctx: Context, a: AccountSession, secret: string, errors: FieldErrors, status = 200) => {
-    const uri = otpauthUri(s.config.issuer.startsWith('https://') ? 'CBS Microdata' : 'CBS Microdata (dev)', a.account.email, secret);
-    const qr = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
-    await render(ctx, 'account-totp', { title: 'account.totp.title', qr, key: groupedKey(secret), pending: seal(a, secret), errors }, status);
+    const view = await enrolmentView(s.config.issuer, a.account.email, secret);
+    await render(ctx, 'account-totp', { title: 'account.totp.title', ...view, pending: seal(a, secret), errors }, status);
   };
 
   return {
@@ -50,8 +51,11 @@ export function authenticatorApps(s: Services, guards: ReturnType<typeof account
       const secret = open(a, form.values.pending);
       if (!secret) return showAccount(ctx, s, a, { form: 'account.totp.expired' }, 400);
       if (!form.ok) return page(ctx, a, secret, form.errors, 400);
-      const check = await acceptCode(s, a.account.id, [secret], form.values.code);
-      if (check !== 'ok') return page(ctx, a, secret, { code: check }, check === 'verify.invalid' ? 400 : 429);
+      const check = await checkCode(s, a.account.id, [secret], form.values.code);
+      if (check.kind !== 'ok') {
+        const { message, status } = factorFailure(ctx, 'code', check);
+        return page(ctx, a, secret, { code: message }, status);
+      }
 
       const sealed = s.secrets.seal(secret);
       await updateAccount(s.accounts, a.account.id, (acc) => {

@@ -1,15 +1,17 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { readForm } from '../../web/form.ts';
-import { updateAccount } from '../../accounts/update.ts';
-import { acceptCode } from '../../mfa/totp/accept-code.ts';
+import { recordPasskeyUse } from '../../accounts/operations.ts';
+import { checkCode } from '../../mfa/totp/check-code.ts';
+import { factorFailure } from '../../web/factor-failure.ts';
 import { useRecoveryCode } from '../../mfa/recovery/recovery-codes.ts';
 import { authenticationOptions, verifyAuthentication } from '../../mfa/passkey/webauthn.ts';
 import type { AccountSession } from './account-session.ts';
 import type { accountGuards } from './guards.ts';
 import { showAccount } from './account-page.ts';
 import { markReauthenticated } from './reauth.ts';
-import { json } from './json.ts';
+import { PASSKEY_RESPONSE } from '../second-factor/passkey-step.ts';
+import { sendJson as json } from '../../web/json.ts';
 
 /**
  * "Confirm it's you" on My account: the second factor again, through the same
@@ -33,8 +35,11 @@ export function confirmIdentity(s: Services, guards: ReturnType<typeof accountGu
       const form = readForm(ctx, { code: 16 });
       if (!form.ok) return showAccount(ctx, s, a, form.errors, 400);
       const secrets = a.account.totp.map((f) => s.secrets.open(f.secret));
-      const check = await acceptCode(s, a.account.id, secrets, form.values.code);
-      if (check !== 'ok') return showAccount(ctx, s, a, { code: check }, check === 'verify.invalid' ? 400 : 429);
+      const check = await checkCode(s, a.account.id, secrets, form.values.code);
+      if (check.kind !== 'ok') {
+        const { message, status } = factorFailure(ctx, 'code', check);
+        return showAccount(ctx, s, a, { code: message }, status);
+      }
       await confirmed(ctx, a, 'otp');
     },
 
@@ -44,7 +49,10 @@ export function confirmIdentity(s: Services, guards: ReturnType<typeof accountGu
       const form = readForm(ctx, { recovery_code: 32 });
       if (!form.ok) return showAccount(ctx, s, a, form.errors, 400);
       const result = await useRecoveryCode(s, a.account.id, form.values.recovery_code);
-      if (typeof result === 'string' || 'key' in result) return showAccount(ctx, s, a, { recovery_code: result }, typeof result === 'string' ? 400 : 429);
+      if (result.kind !== 'ok') {
+        const { message, status } = factorFailure(ctx, 'recovery', result);
+        return showAccount(ctx, s, a, { recovery_code: message }, status);
+      }
       await confirmed(ctx, a, 'recovery');
     },
 
@@ -58,16 +66,13 @@ export function confirmIdentity(s: Services, guards: ReturnType<typeof accountGu
     async passkey(ctx: Context) {
       const a = await guards.signedIn(ctx);
       if (!a) return;
-      const form = readForm(ctx, { response: 64 * 1024 });
+      const form = readForm(ctx, PASSKEY_RESPONSE);
       const use = form.ok ? await verifyAuthentication(s, boundTo(a), form.values.response, a.account) : undefined;
-      if (!use) {
+      if (use?.kind !== 'ok') {
         s.audit('mfa.failure', { accountId: a.account.id, factor: 'passkey', via: 'account' });
         return showAccount(ctx, s, a, { form: 'passkey.failed' }, 400);
       }
-      await updateAccount(s.accounts, a.account.id, (acc) => {
-        const passkey = acc.passkeys.find((p) => p.id === use.passkey.id);
-        if (passkey) passkey.counter = use.counter;
-      });
+      await recordPasskeyUse(s.store, a.account.id, use.passkey.id, use.counter);
       await confirmed(ctx, a, use.passkey.kind);
     },
   };

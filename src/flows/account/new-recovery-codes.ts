@@ -10,7 +10,7 @@ export function newRecoveryCodes(s: Services, guards: ReturnType<typeof accountG
   return async (ctx: Context) => {
     const a = await guards.reauthenticated(ctx);
     if (!a) return;
-    const codes = await regenerateRecoveryCodes(s, a.account.id);
+    const codes = await regenerateRecoveryCodes(s.accounts, a.account.id);
     accountChanged(s, a.account, 'recovery_codes');
     await render(ctx, 'enrolled', { title: 'account.recovery.title', message: 'account.recovery.done', codes, okUrl: '/account' });
   };

@@ -11,7 +11,8 @@ import { accountSession } from './account-session.ts';
 import { showAccount } from './account-page.ts';
 import { accountChanged } from './notify.ts';
 import { removeFactorAction } from './remove-factor.ts';
-import { json } from './json.ts';
+import { sendJson as json } from '../../web/json.ts';
+import { PASSKEY_RESPONSE } from '../second-factor/passkey-step.ts';
 
 /** Another passkey, or one fewer. Registration challenges are bound to this session. */
 export function passkeys(s: Services, guards: ReturnType<typeof accountGuards>) {
@@ -29,7 +30,7 @@ export function passkeys(s: Services, guards: ReturnType<typeof accountGuards>) 
     async add(ctx: Context) {
       const a = await guards.reauthenticated(ctx);
       if (!a) return;
-      const form = readForm(ctx, { response: 64 * 1024 });
+      const form = readForm(ctx, PASSKEY_RESPONSE);
       const passkey = form.ok ? await verifyRegistration(s, boundTo(a), form.values.response, ctx.state.t('passkey.default_name')) : undefined;
       if (!passkey) return showAccount(ctx, s, a, { form: 'passkey.failed' }, 400);
       await updateAccount(s.accounts, a.account.id, (acc) => {

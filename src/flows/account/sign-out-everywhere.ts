@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
-import { endSessions } from '../../accounts/admin.ts';
+import { endSessions } from '../../accounts/operations.ts';
 import type { accountGuards } from './guards.ts';
 import { forgetReauthentication } from './reauth.ts';
 import { accountChanged } from './notify.ts';

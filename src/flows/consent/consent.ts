@@ -2,20 +2,20 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { currentInteraction, finish, interactionUrl, type Interaction } from '../interaction.ts';
-import { isFirstParty } from '../../oidc/grants.ts';
+import { isFirstParty, saveGrant } from '../../oidc/grants.ts';
 
 /** Consent, for clients not marked first-party; first-party clients are granted what they ask without a screen. */
 export function consentFlow(s: Services) {
   const grant = async (ctx: Context, interaction: Interaction) => {
     const { prompt: { details }, params, session } = interaction;
-    const grant = interaction.grantId
-      ? (await s.provider.Grant.find(interaction.grantId))!
-      : new s.provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+    const existing = interaction.grantId ? await s.provider.Grant.find(interaction.grantId) : undefined;
+    const grant = existing
+      ?? new s.provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
     const scopes = (details.missingOIDCScope as string[] | undefined) ?? [];
     if (scopes.length) grant.addOIDCScope(scopes.join(' '));
     const claims = (details.missingOIDCClaims as string[] | undefined) ?? [];
     if (claims.length) grant.addOIDCClaims(claims);
-    await finish(ctx, interaction, { consent: { grantId: await grant.save() } });
+    await finish(ctx, interaction, { consent: { grantId: await saveGrant(s.store, grant, !existing) } });
   };
 
   return {

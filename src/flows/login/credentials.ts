@@ -1,35 +1,38 @@
+import { createHash } from 'node:crypto';
 import type { Account } from '../../accounts/account.ts';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../accounts/password-hash.ts';
 import { updateAccount } from '../../accounts/update.ts';
+import type { FactorResult } from '../../mfa/result.ts';
 import type { Services } from '../../services.ts';
 
-export type CredentialCheck =
-  | { kind: 'ok'; account: Account }
-  | { kind: 'invalid' }
-  | { kind: 'locked'; seconds: number };
+export interface PasswordAttempt { email: string; password: string; ip: string; knownDevice?: (account?: Account) => Promise<string | undefined> }
 
 /**
- * The password check. Unknown, disabled and password-less accounts cost one
+ * The password check. A point is taken from the limits before argon2 runs and
+ * given back on success. Unknown, disabled and password-less accounts cost one
  * argon2 verification like any other, and count against the same limits.
  */
-export async function checkCredentials(s: Services, email: string, password: string, ip: string): Promise<CredentialCheck> {
-  const [blocked, account] = await Promise.all([s.limits.loginBlockedFor(email, ip), s.accounts.findByEmail(email)]);
-  if (blocked) {
-    s.audit('login.locked', { email, ip });
-    return { kind: 'locked', seconds: blocked };
+export async function checkPasswordAttempt(s: Services, a: PasswordAttempt): Promise<FactorResult<{ account: Account }>> {
+  const account = await s.accounts.findByEmail(a.email);
+  // What was typed as a username may be a password typed in the wrong field: logged as-is only when it is an account's address.
+  const who = account ? { accountId: account.id } : { username: createHash('sha256').update(a.email).digest('base64url').slice(0, 16) };
+  const taken = await s.limits.takePasswordAttempt({ account: a.email, ip: a.ip, knownDevice: await a.knownDevice?.(account) });
+  if (taken.kind === 'locked') {
+    s.audit('login.locked', { ...who, ip: a.ip });
+    return taken;
   }
   const usable = account && !account.disabled && account.passwordHash ? account : undefined;
-  const matches = await verifyPassword(usable?.passwordHash ?? (await decoyHash()), password);
+  const matches = await verifyPassword(usable?.passwordHash ?? (await decoyHash()), a.password);
   if (!usable || !matches) {
-    await s.limits.loginFailed(email, ip);
-    s.audit('login.failure', { email, ip, accountId: account?.id, reason: !account ? 'unknown' : account.disabled ? 'disabled' : 'password' });
+    await taken.attempt.failed();
+    s.audit('login.failure', { ...who, ip: a.ip, reason: !account ? 'unknown' : account.disabled ? 'disabled' : 'password' });
     return { kind: 'invalid' };
   }
-  await s.limits.loginSucceeded(email);
+  await taken.attempt.succeeded();
   if (needsRehash(usable.passwordHash!)) {
-    const passwordHash = await hashPassword(password);
-    await updateAccount(s.accounts, usable.id, (a) => { a.passwordHash = passwordHash; });
+    const passwordHash = await hashPassword(a.password);
+    await updateAccount(s.accounts, usable.id, (acc) => { acc.passwordHash = passwordHash; });
   }
-  s.audit('login.password_verified', { accountId: usable.id, ip });
+  s.audit('login.password_verified', { accountId: usable.id, ip: a.ip });
   return { kind: 'ok', account: usable };
 }

@@ -26,7 +26,7 @@ export function requestPasswordFlow(s: Services) {
       if (Object.keys(form.errors).length) return page(ctx, form.values.username, form.errors, 400);
 
       const email = normalizeEmail(form.values.username);
-      const allowed = await s.limits.passwordRequestAllowed(email, ctx.ip);
+      const allowed = await s.limits.passwordRequest(email, ctx.ip);
       if (!allowed.ip) throw new TooManyRequests(3600);
       if (allowed.address) s.background('reset link', () => sendResetLink(s, email));
       await render(ctx, 'message', { title: 'request.title', step: 1, message: 'request.sent', okUrl: '/password/continue' });

@@ -2,7 +2,10 @@ import type { Services } from '../../services.ts';
 import { randomToken, tokenHash } from '../../security/random-token.ts';
 import { composeMail } from '../../mail/templates.ts';
 
-export const RESET_PURPOSE = 'password-reset';
+import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
+
+/** Live links per account: a stranger asking for a link cannot void the one the owner is about to use. */
+const LIVE_LINKS = 3;
 
 /** The link carries the account id and a 256-bit secret; only the secret's hash is stored. */
 export function parseResetToken(value: unknown): { accountId: string; hash: string } | undefined {
@@ -13,17 +16,17 @@ export function parseResetToken(value: unknown): { accountId: string; hash: stri
 
 /**
  * Mails a set-password link to a usable account; does nothing, silently, for
- * unknown or disabled addresses. Runs off the request path. A new link voids
- * the previous one (one live token per account).
+ * unknown or disabled addresses. Runs off the request path. The newest few
+ * links stay live; setting a password voids them all.
  */
 export async function sendResetLink(s: Services, email: string): Promise<void> {
   const account = await s.accounts.findByEmail(email);
   if (!account || account.disabled) {
-    s.audit('password.requested', { email, sent: false, reason: account ? 'disabled' : 'unknown' });
+    s.audit('password.requested', { accountId: account?.id, sent: false, reason: account ? 'disabled' : 'unknown' });
     return;
   }
   const secret = randomToken();
-  await s.store.tokens.put(RESET_PURPOSE, account.id, tokenHash(secret), s.config.resetTokenTtlSeconds);
+  await s.store.tokens.put(RESET_PURPOSE, account.id, tokenHash(secret), s.config.resetTokenTtlSeconds, { keep: LIVE_LINKS });
   // Built from ISSUER, never from the request's Host header.
   const link = `${s.config.issuer}/password/set?token=${account.id}.${secret}`;
   const mail = await composeMail('reset', 'mail.reset.subject', account.email, account.locale, {

@@ -3,9 +3,11 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { adoptLocale } from '../../web/page-state.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { checkPassword, MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
-import { parseResetToken, RESET_PURPOSE } from '../request-password/reset-link.ts';
-import { setPassword } from './set-password.ts';
+import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
+import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
+import { parseResetToken } from '../request-password/reset-link.ts';
+import { setPasswordByLink } from './set-password.ts';
+import { newPasswordErrors } from './new-password.ts';
 
 type Token = NonNullable<ReturnType<typeof parseResetToken>>;
 
@@ -40,14 +42,11 @@ export function setPasswordFlow(s: Services) {
       if (!account || account.disabled) return linkExpired(ctx);
       adoptLocale(ctx, account.locale);
 
-      const problem = values.password ? checkPassword(values.password, account.email)[0] : undefined;
       const fieldErrors: FieldErrors = { ...errors };
       delete fieldErrors.token;
-      if (problem) fieldErrors.password = { key: `set.error.${problem}`, params: { min: MIN_LENGTH, max: MAX_LENGTH } };
-      if (!fieldErrors.password && !fieldErrors.confirm && values.password !== values.confirm) fieldErrors.confirm = 'set.error.mismatch';
-      if (Object.keys(fieldErrors).length) return form(ctx, values.token, fieldErrors, 400);
+      if (Object.keys(newPasswordErrors(values, account.email, fieldErrors)).length) return form(ctx, values.token, fieldErrors, 400);
 
-      if (!(await setPassword(s, account.id, token.hash, values.password))) return linkExpired(ctx);
+      if (!(await setPasswordByLink(s, account.id, token.hash, values.password, ctx.ip))) return linkExpired(ctx);
       await render(ctx, 'message', { title: 'set.title', step: 2, message: 'set.done', okUrl: '/password/continue' });
     },
   };

@@ -1,23 +1,20 @@
 import type { Services } from '../../services.ts';
-import { hashPassword } from '../../accounts/password-hash.ts';
-import { updateAccount } from '../../accounts/update.ts';
-import { endOfEarlierSessions } from '../../accounts/admin.ts';
+import { setPassword } from '../../accounts/operations.ts';
+import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 import { composeMail } from '../../mail/templates.ts';
-import { RESET_PURPOSE } from '../request-password/reset-link.ts';
+import { normalizeEmail } from '../../web/form.ts';
 
 /**
  * Takes the link (exactly once, even with two browsers racing), sets the
- * password, and ends every session and token of the account. False when the
- * link was already used or replaced.
+ * password, ends every session and token of the account and voids its other
+ * links, and lifts the password locks: the owner proved control of the mailbox.
+ * False when the link was already used or replaced.
  */
-export async function setPassword(s: Services, accountId: string, tokenHash: string, password: string): Promise<boolean> {
+export async function setPasswordByLink(s: Services, accountId: string, tokenHash: string, password: string, ip: string): Promise<boolean> {
   if (!(await s.store.tokens.take(RESET_PURPOSE, accountId, tokenHash))) return false;
-  const passwordHash = await hashPassword(password);
-  const account = await updateAccount(s.accounts, accountId, (a) => {
-    a.passwordHash = passwordHash;
-    a.sessionsValidAfter = endOfEarlierSessions();
-  });
+  const account = await setPassword(s.store, accountId, password);
   if (!account) return false;
+  await s.limits.liftPasswordLocks({ account: normalizeEmail(account.email), ip });
   s.audit('password.set', { accountId });
   s.background('password-set notification', async () => {
     await s.mailer.send(await composeMail('password-set', 'mail.set.subject', account.email, account.locale, { name: account.name }));

@@ -6,10 +6,15 @@ import {
   type AuthenticationResponseJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { Services } from '../../services.ts';
+import type { AccountStore, SingleUseTokenStore } from '../../../adapters/types.ts';
 import type { Account, PasskeyFactor } from '../../accounts/account.ts';
-import { nowSeconds } from '../../accounts/update.ts';
+import { nowSeconds } from '../../clock.ts';
 import { tokenHash } from '../../security/random-token.ts';
+import type { FactorResult } from '../result.ts';
+import { authenticationResponse, clientData, parseJson, registrationResponse } from './response-schema.ts';
+
+/** What the ceremonies need: where challenges live, the accounts, and the ISSUER that names the relying party. */
+export interface PasskeyDeps { store: { tokens: SingleUseTokenStore }; accounts: AccountStore<Account>; config: { issuer: string } }
 
 /**
  * WebAuthn ceremonies. The relying party is the ISSUER's host and origin. Every
@@ -24,19 +29,10 @@ export function relyingParty(issuer: string) {
   return { rpID: url.hostname, origin: url.origin, rpName: 'CBS Microdata' };
 }
 
-const remember = (s: Services, boundTo: string, challenge: string) => s.store.tokens.put(PURPOSE, boundTo, tokenHash(challenge), CHALLENGE_TTL);
-const takeChallenge = (s: Services, boundTo: string) => async (challenge: string) => !!(await s.store.tokens.take(PURPOSE, boundTo, tokenHash(challenge)));
+const remember = (s: PasskeyDeps, boundTo: string, challenge: string) => s.store.tokens.put(PURPOSE, boundTo, tokenHash(challenge), CHALLENGE_TTL);
+const takeChallenge = (s: PasskeyDeps, boundTo: string) => async (challenge: string) => !!(await s.store.tokens.take(PURPOSE, boundTo, tokenHash(challenge)));
 
-function parse<T>(json: string): T | undefined {
-  try {
-    const value = JSON.parse(json) as unknown;
-    return value && typeof value === 'object' ? (value as T) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function registrationOptions(s: Services, boundTo: string, account: Account) {
+export async function registrationOptions(s: PasskeyDeps, boundTo: string, account: Account) {
   const rp = relyingParty(s.config.issuer);
   const options = await generateRegistrationOptions({
     rpName: rp.rpName,
@@ -53,8 +49,8 @@ export async function registrationOptions(s: Services, boundTo: string, account:
 }
 
 /** The new passkey, or undefined when the response is not for this challenge, origin and user-verified. */
-export async function verifyRegistration(s: Services, boundTo: string, responseJson: string, name: string): Promise<PasskeyFactor | undefined> {
-  const response = parse<RegistrationResponseJSON>(responseJson);
+export async function verifyRegistration(s: PasskeyDeps, boundTo: string, responseJson: string, name: string): Promise<PasskeyFactor | undefined> {
+  const response = parseJson(registrationResponse, responseJson) as RegistrationResponseJSON | undefined;
   if (!response) return undefined;
   const rp = relyingParty(s.config.issuer);
   try {
@@ -82,7 +78,7 @@ export async function verifyRegistration(s: Services, boundTo: string, responseJ
 }
 
 /** Options for signing in with a passkey: of this account, or (no account) any discoverable passkey. */
-export async function authenticationOptions(s: Services, boundTo: string, account?: Account) {
+export async function authenticationOptions(s: PasskeyDeps, boundTo: string, account?: Account) {
   const options = await generateAuthenticationOptions({
     rpID: relyingParty(s.config.issuer).rpID,
     userVerification: 'required',
@@ -98,15 +94,15 @@ export interface PasskeyUse { account: Account; passkey: PasskeyFactor; counter:
  * Checks a passkey assertion. With an account, the passkey must be one of its
  * own; without, the account is the one the passkey names (its user handle).
  */
-export async function verifyAuthentication(s: Services, boundTo: string, responseJson: string, account?: Account): Promise<PasskeyUse | undefined> {
-  const response = parse<AuthenticationResponseJSON>(responseJson);
-  if (!response || typeof response.id !== 'string') return undefined;
-  const handle = response.response?.userHandle;
+export async function verifyAuthentication(s: PasskeyDeps, boundTo: string, responseJson: string, account?: Account): Promise<FactorResult<PasskeyUse>> {
+  const response = parseJson(authenticationResponse, responseJson) as AuthenticationResponseJSON | undefined;
+  if (!response) return { kind: 'invalid' };
+  const handle = response.response.userHandle;
   const owner = account ?? (handle ? await s.accounts.findById(Buffer.from(handle, 'base64url').toString('utf8')) : undefined);
   const passkey = owner?.passkeys.find((p) => p.id === response.id);
   if (!owner || !passkey || owner.disabled) {
     await takeChallenge(s, boundTo)(parseChallenge(response) ?? '');
-    return undefined;
+    return { kind: 'invalid' };
   }
   const rp = relyingParty(s.config.issuer);
   try {
@@ -118,17 +114,13 @@ export async function verifyAuthentication(s: Services, boundTo: string, respons
       requireUserVerification: true,
       credential: { id: passkey.id, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: passkey.counter, transports: passkey.transports as never },
     });
-    return result.verified ? { account: owner, passkey, counter: result.authenticationInfo.newCounter } : undefined;
+    return result.verified ? { kind: 'ok', account: owner, passkey, counter: result.authenticationInfo.newCounter } : { kind: 'invalid' };
   } catch {
-    return undefined;
+    return { kind: 'invalid' };
   }
 }
 
 /** The challenge a response answers, so that a failed attempt still uses it up. */
 function parseChallenge(response: AuthenticationResponseJSON): string | undefined {
-  try {
-    return (JSON.parse(Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8')) as { challenge?: string }).challenge;
-  } catch {
-    return undefined;
-  }
+  return parseJson(clientData, Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8'))?.challenge;
 }

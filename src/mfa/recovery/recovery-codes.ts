@@ -1,7 +1,9 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { Services } from '../../services.ts';
-import type { FieldMessage } from '../../web/form.ts';
+import type { AccountStore } from '../../../adapters/types.ts';
+import type { Account } from '../../accounts/account.ts';
 import { updateAccount } from '../../accounts/update.ts';
+import type { CodeCheckDeps } from '../totp/check-code.ts';
+import type { FactorResult } from '../result.ts';
 
 /**
  * Ten single-use recovery codes, shown once. 10 characters from a 32-letter
@@ -22,28 +24,31 @@ export function newRecoveryCodes(accountId: string): { codes: string[]; hashes: 
 }
 
 /** Gives the account a fresh set, voiding the old one; returns the codes to show once. */
-export async function regenerateRecoveryCodes(s: Services, accountId: string): Promise<string[]> {
+export async function regenerateRecoveryCodes(accounts: AccountStore<Account>, accountId: string): Promise<string[]> {
   const { codes, hashes } = newRecoveryCodes(accountId);
-  await updateAccount(s.accounts, accountId, (a) => { a.recoveryCodes = hashes; });
+  await updateAccount(accounts, accountId, (a) => { a.recoveryCodes = hashes; });
   return codes;
 }
 
+export interface RecoveryDeps extends CodeCheckDeps { accounts: AccountStore<Account> }
+
 /**
- * Uses one recovery code: rate-limited like verification codes, and single use
- * even under parallel requests (the replay guard decides who wins).
+ * Uses one recovery code: limited like verification codes (the point taken
+ * first), and single use even under parallel requests (the replay guard
+ * decides who wins).
  */
-export async function useRecoveryCode(s: Services, accountId: string, code: string): Promise<{ remaining: number } | FieldMessage> {
-  const blocked = await s.limits.codeBlockedFor(accountId);
-  if (blocked) return { key: 'verify.locked', params: { minutes: Math.ceil(blocked / 60) } };
+export async function useRecoveryCode(d: RecoveryDeps, accountId: string, code: string): Promise<FactorResult<{ remaining: number }>> {
+  const taken = await d.limits.takeCodeAttempt(accountId);
+  if (taken.kind === 'locked') return taken;
   const hash = recoveryHash(accountId, code);
-  const account = await s.accounts.findById(accountId);
-  if (account?.recoveryCodes.includes(hash) && (await s.store.replay.claim(accountId, `recovery:${hash}`, 365 * 86400))) {
-    const updated = await updateAccount(s.accounts, accountId, (a) => { a.recoveryCodes = a.recoveryCodes.filter((h) => h !== hash); });
-    await s.limits.codeSucceeded(accountId);
-    s.audit('recovery.used', { accountId, remaining: updated?.recoveryCodes.length });
-    return { remaining: updated?.recoveryCodes.length ?? 0 };
+  const account = await d.accounts.findById(accountId);
+  if (account?.recoveryCodes.includes(hash) && (await d.replay.claim(accountId, `recovery:${hash}`, 365 * 86400))) {
+    const updated = await updateAccount(d.accounts, accountId, (a) => { a.recoveryCodes = a.recoveryCodes.filter((h) => h !== hash); });
+    await taken.attempt.succeeded();
+    d.audit('recovery.used', { accountId, remaining: updated?.recoveryCodes.length });
+    return { kind: 'ok', remaining: updated?.recoveryCodes.length ?? 0 };
   }
-  await s.limits.codeFailed(accountId);
-  s.audit('mfa.failure', { accountId, factor: 'recovery' });
-  return 'recovery.invalid';
+  await taken.attempt.failed();
+  d.audit('mfa.failure', { accountId, factor: 'recovery' });
+  return { kind: 'invalid' };
 }

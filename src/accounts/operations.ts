@@ -1,0 +1,86 @@
+import type { AccountStore, Store } from '../../adapters/types.ts';
+import { nowSeconds } from '../clock.ts';
+import { hasSecondFactor, type Account, type PasskeyFactor } from './account.ts';
+import { hashPassword } from './password-hash.ts';
+import { revokeGrants } from './grants.ts';
+import { RESET_PURPOSE } from './reset-tokens.ts';
+import { updateAccount } from './update.ts';
+
+/**
+ * The named changes of an account, used alike by sign-in, My account, the CLI,
+ * the test seed and the benchmark. Each is one read-change-write of the
+ * account document (optimistic, retried on a concurrent write).
+ */
+const accountsOf = (store: Store) => store.accounts as AccountStore<Account>;
+
+/** The account's later changes compare against this: strictly later than any earlier reset, one second ahead of now. */
+const nextReset = (a: Account) => Math.max(nowSeconds() + 1, a.sessionsValidAfter + 1);
+
+export class FactorAlreadyEnrolled extends Error {
+  constructor() { super('the account gained a second factor during this sign-in'); }
+}
+
+/**
+ * Ends every session and token of the account: the provider's policy refuses any
+ * session whose sign-in predates the reset, and the grants (with their access
+ * and refresh tokens) are revoked. `keep` names grants of the caller's own session.
+ */
+export async function endSessions(store: Store, id: string, change: (a: Account) => void = () => {}, keep: string[] = []): Promise<Account | undefined> {
+  const before = await accountsOf(store).findById(id);
+  if (!before) return undefined;
+  const revoked = (before.grants ?? []).filter((g) => !keep.includes(g.id));
+  await revokeGrants(store, revoked);
+  return updateAccount(accountsOf(store), id, (a) => {
+    change(a);
+    a.sessionsValidAfter = nextReset(a);
+    a.grants = (a.grants ?? []).filter((g) => !revoked.some((r) => r.id === g.id));
+  });
+}
+
+export async function setDisabled(store: Store, id: string, disabled: boolean): Promise<Account | undefined> {
+  if (!disabled) return updateAccount(accountsOf(store), id, (a) => { a.disabled = false; });
+  // A link mailed before the disable must not work after a later enable.
+  await store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(store, id, (a) => { a.disabled = true; });
+}
+
+/** Removes every second factor; the next login must enrol again (after the password). */
+export function resetSecondFactors(store: Store, id: string): Promise<Account | undefined> {
+  return endSessions(store, id, (a) => {
+    a.totp = [];
+    a.passkeys = [];
+    a.recoveryCodes = [];
+  });
+}
+
+/** A new password ends every other session and voids every live set-password link. */
+export async function setPassword(store: Store, id: string, password: string, keepGrants: string[] = []): Promise<Account | undefined> {
+  return setPasswordHash(store, id, await hashPassword(password), keepGrants);
+}
+
+/** setPassword with the argon2 hash made by the caller (the benchmark seeds many accounts with one). */
+export async function setPasswordHash(store: Store, id: string, passwordHash: string, keepGrants: string[] = []): Promise<Account | undefined> {
+  await store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(store, id, (a) => { a.passwordHash = passwordHash; }, keepGrants);
+}
+
+/**
+ * Adds an authenticator app or passkey. At the sign-in's enrolment (`first`) it
+ * refuses, atomically with the write, when the account gained a factor since:
+ * a half-finished sign-in may not add a second way in.
+ */
+export function addFactor(store: Store, id: string, factor: { totp: { secret: string } } | { passkey: PasskeyFactor }, first: boolean): Promise<Account | undefined> {
+  return updateAccount(accountsOf(store), id, (a) => {
+    if (first && hasSecondFactor(a)) throw new FactorAlreadyEnrolled();
+    if ('totp' in factor) a.totp.push({ id: crypto.randomUUID(), secret: factor.totp.secret, createdAt: nowSeconds() });
+    else a.passkeys.push(factor.passkey);
+  });
+}
+
+/** The signature counter of a passkey after a successful use. */
+export function recordPasskeyUse(store: Store, id: string, passkeyId: string, counter: number): Promise<Account | undefined> {
+  return updateAccount(accountsOf(store), id, (a) => {
+    const passkey = a.passkeys.find((p) => p.id === passkeyId);
+    if (passkey) passkey.counter = counter;
+  });
+}

@@ -1,0 +1,40 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { currentInteraction, finish } from '../interaction.ts';
+import { normalizeEmail, readForm } from '../../web/form.ts';
+import { sendJson } from '../../web/json.ts';
+import { passkeyOnly } from '../../oidc/amr.ts';
+import { recordPasskeyUse } from '../../accounts/operations.ts';
+import { signInTime } from '../../accounts/standing.ts';
+import { authenticationOptions, verifyAuthentication } from '../../mfa/passkey/webauthn.ts';
+import { signedIn } from '../second-factor/signed-in.ts';
+import { PASSKEY_RESPONSE } from '../second-factor/passkey-step.ts';
+import { loginPage } from './login.ts';
+
+/**
+ * Passkey-only sign-in from the login page: a discoverable passkey with user
+ * verification names its account and is both factors in one gesture. It also
+ * lifts the password locks on the owner's side.
+ */
+export function passkeyLogin(s: Services) {
+  return {
+    async options(ctx: Context) {
+      const interaction = await currentInteraction(ctx, s.provider);
+      if (interaction.prompt.name !== 'login') return sendJson(ctx, { error: 'wrong_step' }, 409);
+      sendJson(ctx, await authenticationOptions(s, interaction.uid));
+    },
+    async submit(ctx: Context) {
+      const interaction = await currentInteraction(ctx, s.provider);
+      if (interaction.prompt.name !== 'login') return ctx.redirect(`/interaction/${interaction.uid}`);
+      const form = readForm(ctx, PASSKEY_RESPONSE);
+      const use = form.ok ? await verifyAuthentication(s, interaction.uid, form.values.response) : undefined;
+      if (use?.kind !== 'ok') {
+        s.audit('login.failure', { method: 'passkey', ip: ctx.ip });
+        return loginPage(ctx, interaction, '', { form: 'passkey.failed' }, 400);
+      }
+      await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
+      await s.limits.liftPasswordLocks({ account: normalizeEmail(use.account.email), ip: ctx.ip });
+      await finish(ctx, interaction, await signedIn(ctx, s, use.account, passkeyOnly(use.passkey.kind), signInTime(use.account)));
+    },
+  };
+}

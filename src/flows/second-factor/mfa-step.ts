@@ -1,0 +1,68 @@
+import type { Context, Middleware } from 'koa';
+import { hasSecondFactor, type Account } from '../../accounts/account.ts';
+import { standingProblem } from '../../accounts/standing.ts';
+import { isMultiFactor } from '../../oidc/amr.ts';
+import type { Services } from '../../services.ts';
+import { currentInteraction, interactionUrl, type Interaction } from '../interaction.ts';
+
+/**
+ * The sign-in at the provider's mfa prompt, read afresh on every request: the
+ * account as it is now, the phase that account is in (enrolling a first factor
+ * or verifying one it has), and the password step's real time.
+ */
+export interface MfaStep { interaction: Interaction; account: Account; enrolling: boolean; loginTs: number }
+
+export type Phase = 'enrolling' | 'verifying';
+
+export const stepOf = (ctx: Context) => ctx.state.mfaStep as MfaStep;
+
+/**
+ * Loads the step, or answers the request itself: a sign-in at another prompt
+ * goes to its current screen; one that no longer stands (account disabled,
+ * sessions ended since the password step, password step too old) is handed
+ * back to the provider, whose policy asks for the password again.
+ */
+export async function loadMfaStep(ctx: Context, s: Services, loaded?: Interaction, json = false): Promise<MfaStep | undefined> {
+  const interaction = loaded ?? (await currentInteraction(ctx, s.provider));
+  if (interaction.prompt.name !== 'mfa') return elsewhere(ctx, interaction.uid, json);
+  const session = interaction.session?.cookie ? await s.provider.Session.find(interaction.session.cookie) : undefined;
+  const account = session?.accountId ? await s.accounts.findById(session.accountId) : undefined;
+  const problem = session ? standingProblem(account, { loginTs: session.loginTs, multiFactor: isMultiFactor(session.amr) }) : 'sessions_ended';
+  if (problem || !account || !session?.loginTs) {
+    s.audit('login.restarted', { accountId: session?.accountId, reason: problem ?? 'no_session', step: ctx.path.split('/').slice(3).join('/') });
+    if (json) return void answerJson(ctx, 401, 'sign_in_restart');
+    ctx.status = 303;
+    return void ctx.redirect(interaction.returnTo);
+  }
+  return { interaction, account, enrolling: !hasSecondFactor(account), loginTs: session.loginTs };
+}
+
+function elsewhere(ctx: Context, uid: string, json: boolean): undefined {
+  if (json) return void answerJson(ctx, 409, 'wrong_step');
+  ctx.status = 303;
+  ctx.redirect(interactionUrl(uid));
+  return undefined;
+}
+
+function answerJson(ctx: Context, status: number, error: string): void {
+  ctx.status = status;
+  ctx.set('Cache-Control', 'no-store');
+  ctx.body = { error };
+}
+
+/**
+ * Route guard: the mfa step in this phase (and, for verifying, with the factor
+ * `has` asks for); anything else is sent to the sign-in's current screen.
+ */
+export function atMfa(s: Services, phase: Phase, has: (a: Account) => boolean = () => true, options: { json?: boolean } = {}): Middleware {
+  return async (ctx, next) => {
+    const step = await loadMfaStep(ctx, s, undefined, options.json);
+    if (!step) return;
+    if (step.enrolling !== (phase === 'enrolling') || !has(step.account)) return elsewhere(ctx, step.interaction.uid, !!options.json);
+    ctx.state.mfaStep = step;
+    await next();
+  };
+}
+
+export const hasTotp = (a: Account) => a.totp.length > 0;
+export const hasPasskey = (a: Account) => a.passkeys.length > 0;

@@ -1,0 +1,64 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { render } from '../../web/render.ts';
+import { readForm } from '../../web/form.ts';
+import { sendJson } from '../../web/json.ts';
+import { finish } from '../interaction.ts';
+import { passwordAndSecondFactor } from '../../oidc/amr.ts';
+import { addFactor, recordPasskeyUse } from '../../accounts/operations.ts';
+import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
+import { stepOf, type MfaStep } from './mfa-step.ts';
+import { showEnrolled } from './enrolled.ts';
+import { signedIn } from './signed-in.ts';
+import { firstFactorAdded } from './first-factor.ts';
+
+export const PASSKEY_RESPONSE = { response: 64 * 1024 };
+
+export const passkeyVerifyPage = (ctx: Context, step: MfaStep, failed = false) =>
+  render(ctx, 'passkey-verify', {
+    title: 'passkey.verify_title', uid: step.interaction.uid, hasTotp: step.account.totp.length > 0,
+    errors: failed ? { form: 'passkey.failed' } : {},
+  }, failed ? 400 : 200);
+
+/**
+ * Passkeys at the mfa step (WebAuthn): enrolled at the first sign-in, verified
+ * at later ones. Pages hold a form that public/passkey.js fills with the
+ * authenticator's answer; challenges are bound to the sign-in.
+ */
+export function passkeyStep(s: Services) {
+  const enrolPage = (ctx: Context, step: MfaStep, failed = false) =>
+    render(ctx, 'passkey-enrol', { title: 'passkey.title', step: 3, uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
+
+  return {
+    showEnrol: (ctx: Context) => enrolPage(ctx, stepOf(ctx)),
+    async enrolOptions(ctx: Context) {
+      const step = stepOf(ctx);
+      sendJson(ctx, await registrationOptions(s, step.interaction.uid, step.account));
+    },
+    async enrol(ctx: Context) {
+      const step = stepOf(ctx);
+      const form = readForm(ctx, PASSKEY_RESPONSE);
+      const passkey = form.ok ? await verifyRegistration(s, step.interaction.uid, form.values.response, ctx.state.t('passkey.default_name')) : undefined;
+      if (!passkey) return enrolPage(ctx, step, true);
+      const added = await firstFactorAdded(ctx, step, () => addFactor(s.store, step.account.id, { passkey }, true));
+      if (added) await showEnrolled(ctx, s, { ...step, account: added }, passkey.kind);
+    },
+
+    showVerify: (ctx: Context) => passkeyVerifyPage(ctx, stepOf(ctx)),
+    async verifyOptions(ctx: Context) {
+      const step = stepOf(ctx);
+      sendJson(ctx, await authenticationOptions(s, step.interaction.uid, step.account));
+    },
+    async verify(ctx: Context) {
+      const step = stepOf(ctx);
+      const form = readForm(ctx, PASSKEY_RESPONSE);
+      const use = form.ok ? await verifyAuthentication(s, step.interaction.uid, form.values.response, step.account) : undefined;
+      if (use?.kind !== 'ok') {
+        s.audit('mfa.failure', { accountId: step.account.id, factor: 'passkey' });
+        return passkeyVerifyPage(ctx, step, true);
+      }
+      await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
+      await finish(ctx, step.interaction, await signedIn(ctx, s, use.account, passwordAndSecondFactor(use.passkey.kind), step.loginTs));
+    },
+  };
+}

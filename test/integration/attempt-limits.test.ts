@@ -1,0 +1,103 @@
+import { Browser } from '../support/browser.ts';
+import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { login, resetLink, startSignIn, text } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
+
+const PASSWORD = 'a long enough password 1';
+
+/**
+ * Limits are taken before an attempt is checked, so parallel guesses cannot slip
+ * past them; and lockouts hurt the attacker's address, not the owner.
+ * Behind a proxy (TRUST_PROXY), each browser here is a different client IP.
+ */
+describe.each<StoreKind>(['sqlite', 'redis'])('attempt limits on %s', (store) => {
+  let idp: TestIdp;
+  beforeAll(async () => { idp = await startTestIdp(store, { TRUST_PROXY: 'true' }); });
+  afterAll(() => idp.close());
+
+  const loginPageFrom = async (ip: string) => {
+    const browser = new Browser(idp.issuer, { 'x-forwarded-for': ip });
+    return { browser, page: await browser.follow((await startSignIn(idp)).url) };
+  };
+  const statusesOf = (pages: { status: number }[]) => pages.map((p) => p.status).sort();
+
+  test('30 parallel wrong passwords: exactly 5 are checked, the rest are refused before argon2', async () => {
+    const email = `parallel-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    const attempts = await Promise.all(Array.from({ length: 30 }, () => loginPageFrom('198.51.100.7')));
+    const answers = await Promise.all(attempts.map(({ browser, page }, i) => browser.submit(page, '/login', { username: email, password: `wrong guess ${i}` })));
+    expect(statusesOf(answers).filter((s) => s === 401)).toHaveLength(5);
+    expect(statusesOf(answers).filter((s) => s === 429)).toHaveLength(25);
+  });
+
+  test('20 parallel wrong codes: exactly 5 are checked', async () => {
+    const email = `codes-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD, { totp: true });
+    const steps = [];
+    for (let i = 0; i < 20; i++) {
+      const { browser, page } = await loginPageFrom(`198.51.100.${20 + i}`);
+      steps.push({ browser, page: await login(browser, page, email, PASSWORD) });
+    }
+    const answers = await Promise.all(steps.map(({ browser, page }, i) => browser.submit(page, '/verify/totp', { code: String(100000 + i) })));
+    expect(statusesOf(answers).filter((s) => s === 400)).toHaveLength(5);
+    expect(statusesOf(answers).filter((s) => s === 429)).toHaveLength(15);
+  });
+
+  test("an attacker's failures from one address do not stop the owner signing in from another", async () => {
+    const email = `victim-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    for (let i = 0; i < 7; i++) {
+      const { browser, page } = await loginPageFrom('203.0.113.66');
+      await browser.submit(page, '/login', { username: email, password: `attacker guess ${i}` });
+    }
+    const attacker = await loginPageFrom('203.0.113.66');
+    expect((await attacker.browser.submit(attacker.page, '/login', { username: email, password: PASSWORD })).status).toBe(429);
+
+    const owner = await loginPageFrom('192.0.2.10');
+    expect(text(await login(owner.browser, owner.page, email, PASSWORD))).toContain('twee-factorauthenticatie verplicht');
+  });
+
+  test('the same address typed in Unicode NFD counts against the same limit', async () => {
+    const email = `jos\u00e9-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    const decomposed = email.normalize('NFD').toUpperCase();
+    for (let i = 0; i < 5; i++) {
+      const { browser, page } = await loginPageFrom('198.51.100.200');
+      await browser.submit(page, '/login', { username: i % 2 ? decomposed : email, password: `wrong guess ${i}` });
+    }
+    const { browser, page } = await loginPageFrom('198.51.100.200');
+    expect((await browser.submit(page, '/login', { username: decomposed, password: PASSWORD })).status).toBe(429);
+  });
+
+  test('a completed password reset lifts the lock of the address it was done from', async () => {
+    const email = `reset-lifts-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    const ip = '198.51.100.99';
+    for (let i = 0; i < 5; i++) {
+      const { browser, page } = await loginPageFrom(ip);
+      await browser.submit(page, '/login', { username: email, password: `forgotten ${i}` });
+    }
+    const owner = new Browser(idp.issuer, { 'x-forwarded-for': ip });
+    await owner.submit(await owner.get('/password/request'), '/password/request', { username: email });
+    const link = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
+    const NEW = 'my remembered passphrase 9';
+    expect((await owner.submit(await owner.get(link), '/password/set', { password: NEW, confirm: NEW })).status).toBe(200);
+    await idp.smtp.next(email);
+    const { browser, page } = await loginPageFrom(ip);
+    expect(text(await login(browser, page, email, NEW))).toContain('twee-factorauthenticatie verplicht');
+  });
+
+  test("requests for a set-password link count per requester: a stranger's requests do not use up the owner's", async () => {
+    const email = `quota-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    for (let i = 0; i < 4; i++) {
+      const stranger = new Browser(idp.issuer, { 'x-forwarded-for': '203.0.113.77' });
+      expect((await stranger.submit(await stranger.get('/password/request'), '/password/request', { username: email })).status).toBe(200);
+    }
+    for (let i = 0; i < 3; i++) await idp.smtp.next(email);
+    const owner = new Browser(idp.issuer, { 'x-forwarded-for': '192.0.2.44' });
+    await owner.submit(await owner.get('/password/request'), '/password/request', { username: email });
+    const mail = await idp.smtp.next(email);
+    expect(mail.text).toContain('/password/set?token=');
+  });
+});

@@ -1,0 +1,114 @@
+import { Browser, type Page } from '../support/browser.ts';
+import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { finishSignIn, login, startSignIn, text, totpCode, totpKey, type SignIn } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
+import { addFactor, endSessions, setDisabled, setPassword } from '../../src/accounts/operations.ts';
+import { useClock } from '../../src/clock.ts';
+
+const PASSWORD = 'a long enough password 1';
+
+/**
+ * An attacker who knows the password leaves a sign-in open at the second-factor
+ * step; meanwhile the account changes. Coming back, the sign-in must not finish.
+ */
+describe.each<StoreKind>(['sqlite', 'redis'])('a half-finished sign-in on %s', (store) => {
+  let idp: TestIdp;
+  beforeAll(async () => { idp = await startTestIdp(store); });
+  afterAll(() => idp.close());
+  const services = () => idp.app.services;
+
+  /** Password step done; the attacker holds the enrolment page with its key. */
+  const attackerAtEnrolment = async (email: string) => {
+    const browser = new Browser(idp.issuer);
+    const signIn = await startSignIn(idp);
+    const notice = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
+    const uid = /\/interaction\/([\w-]+)/.exec(notice.url)![1]!;
+    const enrol = await browser.follow(`/interaction/${uid}/enrol/totp`);
+    return { browser, signIn, enrol, secret: totpKey(enrol) };
+  };
+
+  /** Posts a valid code for the attacker's authenticator and follows wherever the service sends the browser. */
+  const attackerActivates = async (a: { browser: Browser; enrol: Page; secret: string }) => {
+    const answer = await a.browser.submit(a.enrol, '/enrol/totp', { code: await totpCode(a.secret) });
+    return { answer, landed: answer.location ? await a.browser.follow(answer.location) : answer };
+  };
+
+  const expectNoAttackerFactor = async (id: string, before: number) => {
+    const account = (await services().accounts.findById(id))!;
+    expect(account.totp.length + account.passkeys.length).toBe(before);
+  };
+
+  test.each([
+    ['the owner sets a new password by link', (id: string) => setPassword(services().store, id, 'the owners new password 7')],
+    ['the owner signs out everywhere', (id: string) => endSessions(services().store, id)],
+    ['the account is disabled and enabled again', async (id: string) => { await setDisabled(services().store, id, true); await setDisabled(services().store, id, false); }],
+  ])('after %s, enrolling the attacker\'s authenticator fails and the password is asked again', async (_what, change) => {
+    const email = `half-${store}-${Math.random().toString(36).slice(2)}@example.org`;
+    const { id } = await seedAccount(idp, email, PASSWORD);
+    const attacker = await attackerAtEnrolment(email);
+    await change(id);
+    const { answer, landed } = await attackerActivates(attacker);
+    expect(answer.status).toBe(303);
+    expect(landed.html).toContain('name="password"');
+    expect(landed.url).toMatch(/\/interaction\//);
+    await expectNoAttackerFactor(id, 0);
+  });
+
+  test('after the owner enrolled their own factor, the first-factor enrolment of the open sign-in fails', async () => {
+    const email = `raced-${store}@example.org`;
+    const { id } = await seedAccount(idp, email, PASSWORD);
+    const attacker = await attackerAtEnrolment(email);
+    await addFactor(services().store, id, { totp: { secret: services().secrets.seal('JBSWY3DPEHPK3PXP') } }, true);
+    const { landed } = await attackerActivates(attacker);
+    // The sign-in is now at verification of the owner's factor, which the attacker does not have.
+    expect(text(landed)).toContain('Verificatiecode');
+    await expectNoAttackerFactor(id, 1);
+  });
+
+  test('after the password-age limit, the open sign-in must start over', async () => {
+    const email = `old-${store}@example.org`;
+    const { id } = await seedAccount(idp, email, PASSWORD);
+    const attacker = await attackerAtEnrolment(email);
+    const restore = useClock({ nowMs: () => Date.now() + 16 * 60_000 });
+    try {
+      const { landed } = await attackerActivates(attacker);
+      expect(landed.html).toContain('name="password"');
+    } finally {
+      restore();
+    }
+    await expectNoAttackerFactor(id, 0);
+  });
+
+  test('at the verify step too: a sign-in from before a password reset cannot finish with a valid code', async () => {
+    const email = `verify-${store}@example.org`;
+    const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const browser = new Browser(idp.issuer);
+    const signIn = await startSignIn(idp);
+    const verify = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
+    await setPassword(services().store, id, 'the owners new password 7');
+    const answer = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) });
+    const landed = await browser.follow(answer.location!);
+    expect(landed.location ?? '').not.toContain('code=');
+    expect(landed.html).toContain('name="password"');
+  });
+
+  test("the ID token's auth_time is the password step's time, not the second factor's", async () => {
+    const email = `auth-time-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const browser = new Browser(idp.issuer);
+    const signIn: SignIn = await startSignIn(idp);
+    const before = Math.floor(Date.now() / 1000);
+    const verify = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
+    const restore = useClock({ nowMs: () => Date.now() + 10 * 60_000 });
+    let callback: Page;
+    try {
+      const done = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) });
+      callback = await browser.follow(done.location!);
+    } finally {
+      restore();
+    }
+    const tokens = await finishSignIn(signIn, callback.location!);
+    expect(tokens.claims()!.auth_time).toBeGreaterThanOrEqual(before);
+    expect(tokens.claims()!.auth_time).toBeLessThanOrEqual(before + 5);
+  });
+});
