@@ -21,6 +21,7 @@ import { healthRoutes } from './web/health.ts';
 import { devOutbox } from './web/dev-outbox.ts';
 import { demoFlow } from './flows/demo/demo.ts';
 import { accountFlow } from './flows/account/account-flow.ts';
+import { recentSecondFactor, signedIn } from './flows/account/guards.ts';
 
 /**
  * Every hosted screen, in one table. Guards for all of them: strict headers,
@@ -75,25 +76,29 @@ export function screens(s: Services): Middleware {
   router.post('/password/set', setPassword.submit);
   router.get('/password/continue', async (ctx) => ctx.redirect(await returnDestination(ctx, s)));
 
-  // My account: the provider's session gets you in; every POST needs the second factor again.
+  // My account: the provider's full session gets you in (signed); every change needs the
+  // second factor confirmed within five minutes (confirmed). JSON callers get JSON refusals.
   const account = accountFlow(s);
+  const signed = signedIn(s);
+  const confirmed = [signed, recentSecondFactor(s)];
+  const signedJson = signedIn(s, { json: true });
   router.get('/account/login', account.login);
   router.get('/account/callback', account.callback);
-  router.get('/account', account.show);
-  router.post('/account/confirm/code', account.confirm.code);
-  router.post('/account/confirm/recovery', account.confirm.recovery);
-  router.get('/account/confirm/passkey/options', account.confirm.passkeyOptions);
-  router.post('/account/confirm/passkey', account.confirm.passkey);
-  router.get('/account/password', account.password.show);
-  router.post('/account/password', account.password.submit);
-  router.get('/account/authenticator-app', account.apps.show);
-  router.post('/account/authenticator-app', account.apps.add);
-  router.post('/account/authenticator-app/remove', account.apps.remove);
-  router.get('/account/passkey/options', account.passkeys.options);
-  router.post('/account/passkey', account.passkeys.add);
-  router.post('/account/passkey/remove', account.passkeys.remove);
-  router.post('/account/recovery-codes', account.newRecoveryCodes);
-  router.post('/account/sign-out-everywhere', account.signOutEverywhere);
+  router.get('/account', signed, account.show);
+  router.post('/account/confirm/code', signed, account.confirm.code);
+  router.post('/account/confirm/recovery', signed, account.confirm.recovery);
+  router.get('/account/confirm/passkey/options', signedJson, account.confirm.passkeyOptions);
+  router.post('/account/confirm/passkey', signed, account.confirm.passkey);
+  router.get('/account/password', ...confirmed, account.password.show);
+  router.post('/account/password', ...confirmed, account.password.submit);
+  router.get('/account/authenticator-app', ...confirmed, account.apps.show);
+  router.post('/account/authenticator-app', ...confirmed, account.apps.add);
+  router.post('/account/authenticator-app/remove', ...confirmed, account.apps.remove);
+  router.get('/account/passkey/options', signedJson, recentSecondFactor(s, { json: true }), account.passkeys.options);
+  router.post('/account/passkey', ...confirmed, account.passkeys.add);
+  router.post('/account/passkey/remove', ...confirmed, account.passkeys.remove);
+  router.post('/account/recovery-codes', ...confirmed, account.newRecoveryCodes);
+  router.post('/account/sign-out-everywhere', ...confirmed, account.signOutEverywhere);
 
   router.get('/', home.show);
   if (!s.config.clientsFile) router.get('/demo/callback', demoFlow(s).callback);

@@ -64,17 +64,44 @@ export async function setPasswordHash(store: Store, id: string, passwordHash: st
   return endSessions(store, id, (a) => { a.passwordHash = passwordHash; }, keepGrants);
 }
 
+export type NewFactor = { totp: { secret: string; sameAs?: (sealed: string) => boolean } } | { passkey: PasskeyFactor };
+
 /**
- * Adds an authenticator app or passkey. At the sign-in's enrolment (`first`) it
- * refuses, atomically with the write, when the account gained a factor since:
- * a half-finished sign-in may not add a second way in.
+ * Adds an authenticator app or passkey, once (the same form posted twice adds
+ * it once). At the sign-in's enrolment (`first`) it refuses, atomically with
+ * the write, when the account gained a factor since — a half-finished sign-in
+ * may not add a second way in — and stores the first recovery codes with it.
  */
-export function addFactor(store: Store, id: string, factor: { totp: { secret: string } } | { passkey: PasskeyFactor }, first: boolean): Promise<Account | undefined> {
+export function addFactor(store: Store, id: string, factor: NewFactor, first: boolean, recoveryHashes?: string[]): Promise<Account | undefined> {
   return updateAccount(accountsOf(store), id, (a) => {
     if (first && hasSecondFactor(a)) throw new FactorAlreadyEnrolled();
-    if ('totp' in factor) a.totp.push({ id: crypto.randomUUID(), secret: factor.totp.secret, createdAt: nowSeconds() });
-    else a.passkeys.push(factor.passkey);
+    if (recoveryHashes) a.recoveryCodes = recoveryHashes;
+    if ('passkey' in factor) {
+      if (!a.passkeys.some((p) => p.id === factor.passkey.id)) a.passkeys.push(factor.passkey);
+    } else if (!a.totp.some((t) => factor.totp.sameAs?.(t.secret))) {
+      a.totp.push({ id: crypto.randomUUID(), secret: factor.totp.secret, createdAt: nowSeconds() });
+    }
   });
+}
+
+export type Removal = 'removed' | 'last' | 'unknown';
+
+/**
+ * Removes one authenticator app or passkey, but never the account's last second
+ * factor (the next sign-in would otherwise start enrolment with only a password).
+ * Decided on the fresh read inside the update, so two parallel removals cannot
+ * together take away both of the last two.
+ */
+export async function removeFactor(store: Store, id: string, kind: 'totp' | 'passkeys', factorId: string): Promise<{ result: Removal; account?: Account }> {
+  let result: Removal = 'unknown';
+  const account = await updateAccount(accountsOf(store), id, (a) => {
+    const known = (a[kind] as { id: string }[]).some((f) => f.id === factorId);
+    result = !known ? 'unknown' : a.totp.length + a.passkeys.length <= 1 ? 'last' : 'removed';
+    if (result !== 'removed') return;
+    if (kind === 'totp') a.totp = a.totp.filter((f) => f.id !== factorId);
+    else a.passkeys = a.passkeys.filter((f) => f.id !== factorId);
+  });
+  return { result, account };
 }
 
 /** The signature counter of a passkey after a successful use. */

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { accountGuards } from './guards.ts';
+import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
 import { accountLogin } from './account-login.ts';
 import { confirmIdentity } from './confirm-identity.ts';
@@ -16,18 +16,14 @@ import { signOutEverywhere } from './sign-out-everywhere.ts';
  * and the audit log (notify.ts).
  */
 export function accountFlow(s: Services) {
-  const guards = accountGuards(s);
   return {
     ...accountLogin(s),
-    async show(ctx: Context) {
-      const a = await guards.signedIn(ctx);
-      if (a) await showAccount(ctx, s, a);
-    },
-    confirm: confirmIdentity(s, guards),
-    password: changePassword(s, guards),
-    apps: authenticatorApps(s, guards),
-    passkeys: passkeys(s, guards),
-    newRecoveryCodes: newRecoveryCodes(s, guards),
-    signOutEverywhere: signOutEverywhere(s, guards),
+    show: (ctx: Context) => showAccount(ctx, s, accountOf(ctx)),
+    confirm: confirmIdentity(s),
+    password: changePassword(s),
+    apps: authenticatorApps(s),
+    passkeys: passkeys(s),
+    newRecoveryCodes: newRecoveryCodes(s),
+    signOutEverywhere: signOutEverywhere(s),
   };
 }

@@ -1,16 +1,14 @@
 import type { Context } from 'koa';
-import { randomUUID } from 'node:crypto';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { updateAccount } from '../../accounts/update.ts';
-import { nowSeconds } from '../../clock.ts';
+import { addFactor } from '../../accounts/operations.ts';
 import { checkCode } from '../../mfa/totp/check-code.ts';
 import { newTotpSecret } from '../../mfa/totp/totp.ts';
 import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
 import type { AccountSession } from './account-session.ts';
-import type { accountGuards } from './guards.ts';
+import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
 import { accountChanged } from './notify.ts';
 import { removeFactorAction } from './remove-factor.ts';
@@ -20,7 +18,7 @@ import { removeFactorAction } from './remove-factor.ts';
  * the form, sealed with SECRETS_KEY together with the account id, so nothing is
  * stored until the app's first code proves it was scanned.
  */
-export function authenticatorApps(s: Services, guards: ReturnType<typeof accountGuards>) {
+export function authenticatorApps(s: Services) {
   const seal = (a: AccountSession, secret: string) => s.secrets.seal(`${a.account.id}:${secret}`);
   /** The pending secret, only when it was sealed by us for this account. */
   const open = (a: AccountSession, sealed: string): string | undefined => {
@@ -40,13 +38,12 @@ export function authenticatorApps(s: Services, guards: ReturnType<typeof account
 
   return {
     async show(ctx: Context) {
-      const a = await guards.reauthenticated(ctx);
-      if (a) await page(ctx, a, newTotpSecret(), {});
+      const a = accountOf(ctx);
+      await page(ctx, a, newTotpSecret(), {});
     },
 
     async add(ctx: Context) {
-      const a = await guards.reauthenticated(ctx);
-      if (!a) return;
+      const a = accountOf(ctx);
       const form = readForm(ctx, { pending: 512, code: 16 });
       const secret = open(a, form.values.pending);
       if (!secret) return showAccount(ctx, s, a, { form: 'account.totp.expired' }, 400);
@@ -57,16 +54,11 @@ export function authenticatorApps(s: Services, guards: ReturnType<typeof account
         return page(ctx, a, secret, { code: message }, status);
       }
 
-      const sealed = s.secrets.seal(secret);
-      await updateAccount(s.accounts, a.account.id, (acc) => {
-        // The same form posted twice adds the app once.
-        if (acc.totp.some((f) => s.secrets.open(f.secret) === secret)) return;
-        acc.totp.push({ id: randomUUID(), secret: sealed, createdAt: nowSeconds() });
-      });
+      await addFactor(s.store, a.account.id, { totp: { secret: s.secrets.seal(secret), sameAs: (sealed) => s.secrets.open(sealed) === secret } }, false);
       accountChanged(s, a.account, 'totp_added', { factor: 'otp' });
       await render(ctx, 'message', { title: 'account.totp.title', message: 'account.totp.done', okUrl: '/account' });
     },
 
-    remove: removeFactorAction(s, guards, 'totp'),
+    remove: removeFactorAction(s, 'totp'),
   };
 }

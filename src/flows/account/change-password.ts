@@ -8,7 +8,7 @@ import { setPassword } from '../../accounts/operations.ts';
 import { checkPasswordAttempt } from '../login/credentials.ts';
 import { newPasswordErrors } from '../set-password/new-password.ts';
 import type { AccountSession } from './account-session.ts';
-import type { accountGuards } from './guards.ts';
+import { accountOf } from './guards.ts';
 import { markReauthenticated } from './reauth.ts';
 import { accountChanged } from './notify.ts';
 
@@ -19,7 +19,7 @@ const FIELDS = { current_password: MAX_LENGTH, password: MAX_LENGTH, confirm: MA
  * second factor). Every other session and token of the account ends; this
  * browser's session and its applications' grants are kept.
  */
-export function changePassword(s: Services, guards: ReturnType<typeof accountGuards>) {
+export function changePassword(s: Services) {
   const form = (ctx: Context, a: AccountSession, errors: FieldErrors, status = 200) =>
     render(ctx, 'account-password', { title: 'account.password.title', email: a.account.email, min: MIN_LENGTH, max: MAX_LENGTH, errors }, status);
 
@@ -43,13 +43,12 @@ export function changePassword(s: Services, guards: ReturnType<typeof accountGua
 
   return {
     async show(ctx: Context) {
-      const a = await guards.reauthenticated(ctx);
-      if (a) await form(ctx, a, {});
+      const a = accountOf(ctx);
+      await form(ctx, a, {});
     },
 
     async submit(ctx: Context) {
-      const a = await guards.reauthenticated(ctx);
-      if (!a) return;
+      const a = accountOf(ctx);
       const { values, errors } = readForm(ctx, FIELDS, ['current_password', 'password', 'confirm']);
       if (Object.keys(newPasswordErrors(values, a.account.email, errors)).length) return form(ctx, a, errors, 400);
 

@@ -7,7 +7,7 @@ import { factorFailure } from '../../web/factor-failure.ts';
 import { useRecoveryCode } from '../../mfa/recovery/recovery-codes.ts';
 import { authenticationOptions, verifyAuthentication } from '../../mfa/passkey/webauthn.ts';
 import type { AccountSession } from './account-session.ts';
-import type { accountGuards } from './guards.ts';
+import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
 import { markReauthenticated } from './reauth.ts';
 import { PASSKEY_RESPONSE } from '../second-factor/passkey-step.ts';
@@ -17,7 +17,7 @@ import { sendJson as json } from '../../web/json.ts';
  * "Confirm it's you" on My account: the second factor again, through the same
  * checks as at sign-in (rate limits, replay guard, single-use challenges).
  */
-export function confirmIdentity(s: Services, guards: ReturnType<typeof accountGuards>) {
+export function confirmIdentity(s: Services) {
   /** Passkey challenges for this are bound to the session, apart from those of a sign-in. */
   const boundTo = (a: AccountSession) => `reauth:${a.session.uid}`;
 
@@ -30,8 +30,7 @@ export function confirmIdentity(s: Services, guards: ReturnType<typeof accountGu
 
   return {
     async code(ctx: Context) {
-      const a = await guards.signedIn(ctx);
-      if (!a) return;
+      const a = accountOf(ctx);
       const form = readForm(ctx, { code: 16 });
       if (!form.ok) return showAccount(ctx, s, a, form.errors, 400);
       const secrets = a.account.totp.map((f) => s.secrets.open(f.secret));
@@ -44,8 +43,7 @@ export function confirmIdentity(s: Services, guards: ReturnType<typeof accountGu
     },
 
     async recovery(ctx: Context) {
-      const a = await guards.signedIn(ctx);
-      if (!a) return;
+      const a = accountOf(ctx);
       const form = readForm(ctx, { recovery_code: 32 });
       if (!form.ok) return showAccount(ctx, s, a, form.errors, 400);
       const result = await useRecoveryCode(s, a.account.id, form.values.recovery_code);
@@ -57,15 +55,13 @@ export function confirmIdentity(s: Services, guards: ReturnType<typeof accountGu
     },
 
     async passkeyOptions(ctx: Context) {
-      const a = await guards.signedIn(ctx);
-      if (!a) return;
+      const a = accountOf(ctx);
       if (!a.account.passkeys.length) return json(ctx, { error: 'no passkey' }, 400);
       json(ctx, await authenticationOptions(s, boundTo(a), a.account));
     },
 
     async passkey(ctx: Context) {
-      const a = await guards.signedIn(ctx);
-      if (!a) return;
+      const a = accountOf(ctx);
       const form = readForm(ctx, PASSKEY_RESPONSE);
       const use = form.ok ? await verifyAuthentication(s, boundTo(a), form.values.response, a.account) : undefined;
       if (use?.kind !== 'ok') {

@@ -1,36 +1,45 @@
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Services } from '../../services.ts';
+import { sendJson } from '../../web/json.ts';
+import { adoptLocale } from '../../web/page-state.ts';
 import { accountSession, type AccountSession } from './account-session.ts';
 import { isReauthenticated } from './reauth.ts';
 import { showAccount } from './account-page.ts';
-import { adoptLocale } from '../../web/page-state.ts';
+
+/** The signed-in user of a My account request, put there by the signedIn guard. */
+export const accountOf = (ctx: Context) => ctx.state.accountSession as AccountSession;
 
 /**
- * The two doors of My account. Each answers the request itself when it says no
- * (and returns undefined): no usable session → the sign-in; no recent second
- * factor → the page with "confirm it's you", status 403.
+ * Route guard: a usable, fully signed-in session of the provider (checked
+ * against the account as it is now). Without one: the sign-in, or for JSON
+ * callers a 401.
  */
-export function accountGuards(s: Services) {
-  const signedIn = async (ctx: Context): Promise<AccountSession | undefined> => {
+export function signedIn(s: Services, options: { json?: boolean } = {}): Middleware {
+  return async (ctx, next) => {
     const current = await accountSession(ctx, s);
     if (!current) {
+      if (options.json) return sendJson(ctx, { error: 'not signed in' }, 401);
       ctx.status = 303;
-      ctx.redirect('/account/login');
-      return undefined;
+      return ctx.redirect('/account/login');
     }
     // The account's own language, unless the user picked one.
     adoptLocale(ctx, current.account.locale);
-    return current;
+    ctx.state.accountSession = current;
+    await next();
   };
+}
 
-  const reauthenticated = async (ctx: Context): Promise<AccountSession | undefined> => {
-    const current = await signedIn(ctx);
-    if (!current) return undefined;
-    if (await isReauthenticated(s, current.session)) return current;
+/**
+ * Route guard, after signedIn: the second factor confirmed again within the
+ * last five minutes in this session. Without it: My account with "confirm it's
+ * you", status 403 (JSON 403 for JSON callers); nothing changes.
+ */
+export function recentSecondFactor(s: Services, options: { json?: boolean } = {}): Middleware {
+  return async (ctx, next) => {
+    const current = accountOf(ctx);
+    if (await isReauthenticated(s, current.session)) return next();
     s.audit('account.change_refused', { accountId: current.account.id, path: ctx.path, reason: 'not reauthenticated' });
+    if (options.json) return sendJson(ctx, { error: 'confirm it is you first' }, 403);
     await showAccount(ctx, s, current, { form: 'account.reauth.required' }, 403);
-    return undefined;
   };
-
-  return { signedIn, reauthenticated };
 }

@@ -2,14 +2,13 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { regenerateRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
-import type { accountGuards } from './guards.ts';
+import { accountOf } from './guards.ts';
 import { accountChanged } from './notify.ts';
 
 /** A fresh set of ten recovery codes, shown this once; the old set stops working at the same moment. */
-export function newRecoveryCodes(s: Services, guards: ReturnType<typeof accountGuards>) {
+export function newRecoveryCodes(s: Services) {
   return async (ctx: Context) => {
-    const a = await guards.reauthenticated(ctx);
-    if (!a) return;
+    const a = accountOf(ctx);
     const codes = await regenerateRecoveryCodes(s.accounts, a.account.id);
     accountChanged(s, a.account, 'recovery_codes');
     await render(ctx, 'enrolled', { title: 'account.recovery.title', message: 'account.recovery.done', codes, okUrl: '/account' });

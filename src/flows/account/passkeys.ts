@@ -2,12 +2,10 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
-import { updateAccount } from '../../accounts/update.ts';
+import { addFactor } from '../../accounts/operations.ts';
 import { registrationOptions, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
 import type { AccountSession } from './account-session.ts';
-import type { accountGuards } from './guards.ts';
-import { isReauthenticated } from './reauth.ts';
-import { accountSession } from './account-session.ts';
+import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
 import { accountChanged } from './notify.ts';
 import { removeFactorAction } from './remove-factor.ts';
@@ -15,31 +13,26 @@ import { sendJson as json } from '../../web/json.ts';
 import { PASSKEY_RESPONSE } from '../second-factor/passkey-step.ts';
 
 /** Another passkey, or one fewer. Registration challenges are bound to this session. */
-export function passkeys(s: Services, guards: ReturnType<typeof accountGuards>) {
+export function passkeys(s: Services) {
   const boundTo = (a: AccountSession) => `account:${a.session.uid}`;
 
   return {
-    /** Fetched by public/passkey.js: refused as JSON (it cannot follow a page) when the change is not allowed. */
+    /** Fetched by public/passkey.js; its guards answer in JSON. */
     async options(ctx: Context) {
-      const a = await accountSession(ctx, s);
-      if (!a) return json(ctx, { error: 'not signed in' }, 401);
-      if (!(await isReauthenticated(s, a.session))) return json(ctx, { error: 'confirm it is you first' }, 403);
+      const a = accountOf(ctx);
       json(ctx, await registrationOptions(s, boundTo(a), a.account));
     },
 
     async add(ctx: Context) {
-      const a = await guards.reauthenticated(ctx);
-      if (!a) return;
+      const a = accountOf(ctx);
       const form = readForm(ctx, PASSKEY_RESPONSE);
       const passkey = form.ok ? await verifyRegistration(s, boundTo(a), form.values.response, ctx.state.t('passkey.default_name')) : undefined;
       if (!passkey) return showAccount(ctx, s, a, { form: 'passkey.failed' }, 400);
-      await updateAccount(s.accounts, a.account.id, (acc) => {
-        if (!acc.passkeys.some((p) => p.id === passkey.id)) acc.passkeys.push(passkey);
-      });
+      await addFactor(s.store, a.account.id, { passkey }, false);
       accountChanged(s, a.account, 'passkey_added', { factor: passkey.kind });
       await render(ctx, 'message', { title: 'account.title', message: 'account.passkey.done', okUrl: '/account' });
     },
 
-    remove: removeFactorAction(s, guards, 'passkeys'),
+    remove: removeFactorAction(s, 'passkeys'),
   };
 }

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { endSessions } from '../../accounts/operations.ts';
-import type { accountGuards } from './guards.ts';
+import { accountOf } from './guards.ts';
 import { forgetReauthentication } from './reauth.ts';
 import { accountChanged } from './notify.ts';
 
@@ -10,10 +10,9 @@ import { accountChanged } from './notify.ts';
  * Ends every session and token of the account (the provider refuses anything
  * from an earlier sign-in), and removes this browser's session outright.
  */
-export function signOutEverywhere(s: Services, guards: ReturnType<typeof accountGuards>) {
+export function signOutEverywhere(s: Services) {
   return async (ctx: Context) => {
-    const a = await guards.reauthenticated(ctx);
-    if (!a) return;
+    const a = accountOf(ctx);
     await endSessions(s.store, a.account.id);
     await forgetReauthentication(s, a.session);
     await a.session.destroy();

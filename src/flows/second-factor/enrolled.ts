@@ -2,7 +2,6 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { passwordAndSecondFactor, type SecondFactor } from '../../oidc/amr.ts';
-import { regenerateRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
 import type { MfaStep } from './mfa-step.ts';
 import { signedIn } from './signed-in.ts';
 import { handBack } from '../interaction.ts';
@@ -11,9 +10,8 @@ import { handBack } from '../interaction.ts';
  * "Two-factor authentication successfully activated", OK — with, at the first
  * enrolment, the recovery codes (shown this once). OK completes the sign-in.
  */
-export async function showEnrolled(ctx: Context, s: Services, step: MfaStep, factor: SecondFactor): Promise<void> {
+export async function showEnrolled(ctx: Context, s: Services, step: MfaStep, factor: SecondFactor, codes?: string[]): Promise<void> {
   s.audit('mfa.enrolled', { accountId: step.account.id, factor });
-  const codes = step.account.recoveryCodes.length === 0 ? await regenerateRecoveryCodes(s.accounts, step.account.id) : undefined;
   const okUrl = await handBack(step.interaction, await signedIn(ctx, s, step.account, passwordAndSecondFactor(factor), step.loginTs));
   await render(ctx, 'enrolled', { title: 'mfa.choose.title', step: 3, message: 'totp.activated', codes, okUrl });
 }

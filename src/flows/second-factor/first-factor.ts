@@ -1,18 +1,22 @@
 import type { Context } from 'koa';
 import type { Account } from '../../accounts/account.ts';
-import { FactorAlreadyEnrolled } from '../../accounts/operations.ts';
+import { addFactor, FactorAlreadyEnrolled, type NewFactor } from '../../accounts/operations.ts';
+import { newRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
+import type { Services } from '../../services.ts';
 import { interactionUrl } from '../interaction.ts';
 import type { MfaStep } from './mfa-step.ts';
 
 /**
- * Runs the enrolment of a sign-in's first factor. When the account gained a
+ * Enrols a sign-in's first factor and, in the same write, the account's first
+ * recovery codes (shown once on the next page). When the account gained a
  * factor meanwhile (the check and the write are one atomic update), nothing is
  * added and the browser goes to the sign-in's current screen: verification.
  */
-export async function firstFactorAdded(ctx: Context, step: MfaStep, add: () => Promise<Account | undefined>): Promise<Account | undefined> {
+export async function firstFactorAdded(ctx: Context, s: Services, step: MfaStep, factor: NewFactor): Promise<{ account: Account; codes?: string[] } | undefined> {
+  const recovery = step.account.recoveryCodes.length === 0 ? newRecoveryCodes(step.account.id) : undefined;
   try {
-    const account = await add();
-    if (account) return account;
+    const account = await addFactor(s.store, step.account.id, factor, true, recovery?.hashes);
+    if (account) return { account, codes: recovery?.codes };
   } catch (err) {
     if (!(err instanceof FactorAlreadyEnrolled)) throw err;
   }

@@ -5,7 +5,7 @@ import { readForm } from '../../web/form.ts';
 import { sendJson } from '../../web/json.ts';
 import { finish } from '../interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
-import { addFactor, recordPasskeyUse } from '../../accounts/operations.ts';
+import { recordPasskeyUse } from '../../accounts/operations.ts';
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
 import { showEnrolled } from './enrolled.ts';
@@ -40,8 +40,8 @@ export function passkeyStep(s: Services) {
       const form = readForm(ctx, PASSKEY_RESPONSE);
       const passkey = form.ok ? await verifyRegistration(s, step.interaction.uid, form.values.response, ctx.state.t('passkey.default_name')) : undefined;
       if (!passkey) return enrolPage(ctx, step, true);
-      const added = await firstFactorAdded(ctx, step, () => addFactor(s.store, step.account.id, { passkey }, true));
-      if (added) await showEnrolled(ctx, s, { ...step, account: added }, passkey.kind);
+      const added = await firstFactorAdded(ctx, s, step, { passkey });
+      if (added) await showEnrolled(ctx, s, { ...step, account: added.account }, passkey.kind, added.codes);
     },
 
     showVerify: (ctx: Context) => passkeyVerifyPage(ctx, stepOf(ctx)),

@@ -5,7 +5,6 @@ import { readForm, type FieldErrors } from '../../web/form.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
 import { finish, remember } from '../interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
-import { addFactor } from '../../accounts/operations.ts';
 import { checkCode } from '../../mfa/totp/check-code.ts';
 import { newTotpSecret } from '../../mfa/totp/totp.ts';
 import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
@@ -49,8 +48,8 @@ export function totpStep(s: Services) {
         const { message, status } = factorFailure(ctx, 'code', check);
         return enrolPage(ctx, step, secret, { code: message }, status);
       }
-      const added = await firstFactorAdded(ctx, step, () => addFactor(s.store, step.account.id, { totp: { secret: s.secrets.seal(secret) } }, true));
-      if (added) await showEnrolled(ctx, s, { ...step, account: added }, 'otp');
+      const added = await firstFactorAdded(ctx, s, step, { totp: { secret: s.secrets.seal(secret) } });
+      if (added) await showEnrolled(ctx, s, { ...step, account: added.account }, 'otp', added.codes);
     },
 
     async showVerify(ctx: Context) {
