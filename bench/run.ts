@@ -2,7 +2,7 @@
  * npm run bench — starts our service (Redis by default, --store embedded for
  * SQLite) and the baselines, each in a process of its own, seeds what the
  * scenarios need, drives them from this process, prints a table and writes
- * the figures as JSON under bench/results/. See bench/README-section.md.
+ * the figures as JSON under bench/results/. README's performance section shows a run.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';

@@ -20,9 +20,6 @@ export class SignInExpired extends UserFacingError {
 export class InvalidCsrfToken extends UserFacingError {
   constructor() { super(403, 'error.csrf'); }
 }
-export class PageNotFound extends UserFacingError {
-  constructor() { super(404, 'error.not_found'); }
-}
 export class TooManyRequests extends UserFacingError {
   readonly retryAfterSeconds: number;
   constructor(retryAfterSeconds: number) {

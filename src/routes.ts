@@ -97,7 +97,7 @@ export function screens(s: Services): Middleware {
   router.get('/account/passkey/options', signedJson, recentSecondFactor(s, { json: true }), account.passkeys.options);
   router.post('/account/passkey', ...confirmed, account.passkeys.add);
   router.post('/account/passkey/remove', ...confirmed, account.passkeys.remove);
-  router.post('/account/recovery-codes', ...confirmed, account.newRecoveryCodes);
+  router.post('/account/recovery-codes', ...confirmed, account.replaceRecoveryCodes);
   router.post('/account/sign-out-everywhere', ...confirmed, account.signOutEverywhere);
 
   router.get('/', home.show);

@@ -4,14 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import Provider, { type Configuration } from 'oidc-provider';
 import { CLIENTS } from '../fixture.ts';
+import { PROTOCOL } from '../../src/oidc/provider.ts';
 import { mintSignedInUser, mintTokens } from './mint.ts';
 import { measureGrowth } from './memory.ts';
 
 /**
  * The token-endpoint ceiling: node-oidc-provider with its in-memory adapter,
- * the same clients, keys (ES256 ID tokens), features, scopes and TTLs as
- * src/oidc/provider.ts, and an account lookup from a Map. No store, no
- * screens, no middleware of ours.
+ * the same clients and keys, the same protocol settings (claims, scopes,
+ * token rules, TTLs: PROTOCOL in src/oidc/provider.ts) and features, and an
+ * account lookup from a Map. No store, no screens, no middleware of ours.
  */
 export async function startPlain(o: { jwksFile: string }) {
   const server = createServer();
@@ -26,14 +27,7 @@ export async function startPlain(o: { jwksFile: string }) {
       accountId: id,
       claims: () => ({ sub: id, email: `${id}@bench.example`, email_verified: true, name: 'Bench User', given_name: 'Bench', family_name: 'User', locale: 'en' }),
     }),
-    claims: {
-      openid: ['sub', 'acr', 'amr', 'auth_time'],
-      email: ['email', 'email_verified'],
-      profile: ['name', 'given_name', 'family_name', 'locale'],
-    },
-    scopes: ['openid', 'email', 'profile', 'offline_access'],
-    pkce: { required: () => true },
-    clientDefaults: { grant_types: ['authorization_code'], response_types: ['code'], id_token_signed_response_alg: 'ES256', token_endpoint_auth_method: 'client_secret_basic' },
+    ...PROTOCOL,
     extraClientMetadata: { properties: ['first_party'] },
     features: {
       devInteractions: { enabled: false },
@@ -42,11 +36,7 @@ export async function startPlain(o: { jwksFile: string }) {
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
     },
-    conformIdTokenClaims: false,
-    rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     cookies: { keys: [randomBytes(32).toString('base64url')] },
-    ttl: { AccessToken: 600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 3600, Interaction: 1800, Grant: 14 * 86400, Session: 12 * 3600, RefreshToken: 14 * 86400 },
   };
   // Its memory adapter is the point of this baseline: silence the warning that says so.
   const warn = console.warn;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { DuplicateEmailError, type AccountStore, type Store } from '../../adapters/types.ts';
 import { newAccount, type Account } from '../accounts/account.ts';
 import { resetSecondFactors, setDisabled } from '../accounts/operations.ts';
-import { EMAIL, normalizeEmail } from '../web/form.ts';
+import { EMAIL, normalizeEmail } from '../accounts/email.ts';
 import { isLocale } from '../i18n/index.ts';
 
 export class CliError extends Error {}

@@ -39,7 +39,7 @@ export async function finish(ctx: Context, interaction: Interaction, result: Int
 }
 
 /** Stores flow state server-side with the interaction (never in a cookie), keeping its expiry. */
-export async function remember(interaction: Interaction, state: Record<string, unknown>): Promise<void> {
+export async function keepWithSignIn(interaction: Interaction, state: Record<string, unknown>): Promise<void> {
   interaction.result = { ...interaction.result, ...state };
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
 }

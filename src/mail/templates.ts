@@ -1,4 +1,4 @@
-import { renderView } from '../web/render.ts';
+import { renderView } from '../view-engine.ts';
 import { translator, type Locale, type MessageKey } from '../i18n/index.ts';
 import type { Mail } from './mailer.ts';
 

@@ -20,31 +20,54 @@ export interface ProviderOptions {
   postLogoutSuccessSource: NonNullable<NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['postLogoutSuccessSource']>;
 }
 
+/**
+ * The protocol settings that do not depend on a deployment: claims, scopes,
+ * PKCE, client defaults, token rules and lifetimes. The benchmark's plain
+ * node-oidc-provider baseline uses these same settings.
+ */
+export const PROTOCOL = {
+  claims: {
+    sid: null,
+    // How the user signed in is part of every ID token, not only when a client asks.
+    openid: ['sub', 'acr', 'amr', 'auth_time'],
+    email: ['email', 'email_verified'],
+    profile: ['name', 'given_name', 'family_name', 'locale'],
+  },
+  scopes: ['openid', 'email', 'profile', 'offline_access'],
+  acrValues: ACR_VALUES,
+  responseTypes: ['code'],
+  pkce: { required: () => true },
+  clientDefaults: {
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    id_token_signed_response_alg: 'ES256',
+    token_endpoint_auth_method: 'client_secret_basic',
+  },
+  // Applications read who signed in, and how, from the ID token itself.
+  conformIdTokenClaims: false,
+  rotateRefreshToken: true,
+  issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+  ttl: {
+    AccessToken: 10 * 60,
+    AuthorizationCode: 60,
+    ClientCredentials: 10 * 60,
+    IdToken: 60 * 60,
+    Interaction: 30 * 60,
+    Grant: 14 * 24 * 60 * 60,
+    Session: 12 * 60 * 60,
+    RefreshToken: 14 * 24 * 60 * 60,
+  },
+} satisfies Configuration;
+
 /** The protocol is node-oidc-provider's; this only says which parts we use and how. */
 export function createProvider(o: ProviderOptions): Provider {
   const cookie = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: o.secureCookies };
   const configuration: Configuration = {
+    ...PROTOCOL,
     adapter: o.store.oidcAdapter as unknown as Configuration['adapter'],
     clients: o.clients,
     jwks: o.jwks as Configuration['jwks'],
     findAccount: accountFinder(o.store.accounts as AccountStore<Account>),
-    claims: {
-      sid: null,
-      // How the user signed in is part of every ID token, not only when a client asks.
-      openid: ['sub', 'acr', 'amr', 'auth_time'],
-      email: ['email', 'email_verified'],
-      profile: ['name', 'given_name', 'family_name', 'locale'],
-    },
-    scopes: ['openid', 'email', 'profile', 'offline_access'],
-    acrValues: ACR_VALUES,
-    responseTypes: ['code'],
-    pkce: { required: () => true },
-    clientDefaults: {
-      grant_types: ['authorization_code'],
-      response_types: ['code'],
-      id_token_signed_response_alg: 'ES256',
-      token_endpoint_auth_method: 'client_secret_basic',
-    },
     extraClientMetadata: {
       properties: ['first_party'],
       validator(_ctx, key, value) {
@@ -62,23 +85,9 @@ export function createProvider(o: ProviderOptions): Provider {
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: o.logoutSource, postLogoutSuccessSource: o.postLogoutSuccessSource },
     },
-    // Applications read who signed in, and how, from the ID token itself.
-    conformIdTokenClaims: false,
-    rotateRefreshToken: true,
-    issueRefreshToken: async (_ctx, client, code) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     loadExistingGrant: existingGrantLoader(o.store),
     interactions: { policy: policy(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     cookies: { keys: o.cookieKeys, long: cookie, short: cookie },
-    ttl: {
-      AccessToken: 10 * 60,
-      AuthorizationCode: 60,
-      ClientCredentials: 10 * 60,
-      IdToken: 60 * 60,
-      Interaction: 30 * 60,
-      Grant: 14 * 24 * 60 * 60,
-      Session: 12 * 60 * 60,
-      RefreshToken: 14 * 24 * 60 * 60,
-    },
     renderError: o.renderError,
   };
   const provider = new Provider(o.issuer, configuration);

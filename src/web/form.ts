@@ -1,6 +1,5 @@
 import type { Context } from 'koa';
 import type { MessageKey } from '../i18n/index.ts';
-import { emailKey } from '../../adapters/shared/email-key.ts';
 
 /** A message for a field (or 'form' for the whole form), with its parameters when it has any. */
 export type FieldMessage = MessageKey | { key: MessageKey; params: Record<string, string | number> };
@@ -24,6 +23,3 @@ export function readForm<K extends string>(ctx: Context, limits: Record<K, numbe
   return { values, errors, ok: Object.keys(errors).length === 0 };
 }
 
-export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** The one form of a typed address, for lookups and limit keys alike: NFC, trimmed, lower case (as the stores key it). */
-export const normalizeEmail = (email: string) => emailKey(email.trim());

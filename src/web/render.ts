@@ -1,10 +1,7 @@
-import { fileURLToPath } from 'node:url';
-import ejs from 'ejs';
 import type { Context } from 'koa';
 import type { MessageKey, Translate, Locale } from '../i18n/index.ts';
 import type { FieldMessage } from './form.ts';
-
-const VIEWS = fileURLToPath(new URL('../../views/', import.meta.url));
+import { renderView } from '../view-engine.ts';
 
 /** What every page gets from the request (set by the middleware in web/page-state.ts). */
 export interface PageState {
@@ -22,10 +19,6 @@ export interface PageModel {
   /** "Step n of 3" on the first-login screens. */
   step?: 1 | 2 | 3;
   [key: string]: unknown;
-}
-
-export async function renderView(view: string, data: Record<string, unknown>): Promise<string> {
-  return ejs.renderFile(`${VIEWS}${view}.ejs`, data, { cache: true, async: false, root: VIEWS }) as Promise<string>;
 }
 
 /** Renders a screen inside the layout. Never throws user data into the page unescaped (EJS <%= %>). */

@@ -7,7 +7,7 @@ import { confirmIdentity } from './confirm-identity.ts';
 import { changePassword } from './change-password.ts';
 import { authenticatorApps } from './authenticator-apps.ts';
 import { passkeys } from './passkeys.ts';
-import { newRecoveryCodes } from './new-recovery-codes.ts';
+import { replaceRecoveryCodes } from './replace-recovery-codes.ts';
 import { signOutEverywhere } from './sign-out-everywhere.ts';
 
 /**
@@ -23,7 +23,7 @@ export function accountFlow(s: Services) {
     password: changePassword(s),
     apps: authenticatorApps(s),
     passkeys: passkeys(s),
-    newRecoveryCodes: newRecoveryCodes(s),
+    replaceRecoveryCodes: replaceRecoveryCodes(s),
     signOutEverywhere: signOutEverywhere(s),
   };
 }

@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
-import { readForm, normalizeEmail, type FieldErrors } from '../../web/form.ts';
+import { readForm, type FieldErrors } from '../../web/form.ts';
+import { normalizeEmail } from '../../accounts/email.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
 import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
 import { setPassword } from '../../accounts/operations.ts';

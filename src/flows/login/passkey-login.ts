@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { currentInteraction, finish } from '../interaction.ts';
-import { normalizeEmail, readForm } from '../../web/form.ts';
+import { readForm } from '../../web/form.ts';
+import { normalizeEmail } from '../../accounts/email.ts';
 import { sendJson } from '../../web/json.ts';
 import { passkeyOnly } from '../../oidc/amr.ts';
 import { recordPasskeyUse } from '../../accounts/operations.ts';

@@ -1,7 +1,8 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
-import { readForm, EMAIL, normalizeEmail, type FieldErrors } from '../../web/form.ts';
+import { readForm, type FieldErrors } from '../../web/form.ts';
+import { EMAIL, normalizeEmail } from '../../accounts/email.ts';
 import { TooManyRequests } from '../../errors.ts';
 import { rememberReturn } from '../return-to.ts';
 import { sendResetLink } from './reset-link.ts';

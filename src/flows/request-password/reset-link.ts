@@ -7,13 +7,6 @@ import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 /** Live links per account: a stranger asking for a link cannot void the one the owner is about to use. */
 const LIVE_LINKS = 3;
 
-/** The link carries the account id and a 256-bit secret; only the secret's hash is stored. */
-export function parseResetToken(value: unknown): { accountId: string; hash: string } | undefined {
-  if (typeof value !== 'string' || value.length > 200) return undefined;
-  const match = /^([A-Za-z0-9_-]{8,64})\.([A-Za-z0-9_-]{43})$/.exec(value);
-  return match ? { accountId: match[1]!, hash: tokenHash(match[2]!) } : undefined;
-}
-
 /**
  * Mails a set-password link to a usable account; does nothing, silently, for
  * unknown or disabled addresses. Runs off the request path. The newest few

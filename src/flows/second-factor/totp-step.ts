@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
-import { finish, remember } from '../interaction.ts';
+import { finish, keepWithSignIn } from '../interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
 import { checkCode } from '../../mfa/totp/check-code.ts';
 import { newTotpSecret } from '../../mfa/totp/totp.ts';
@@ -28,7 +28,7 @@ export function totpStep(s: Services) {
     const sealed = step.interaction.result?.pendingTotp as string | undefined;
     if (sealed) return s.secrets.open(sealed);
     const secret = newTotpSecret();
-    await remember(step.interaction, { pendingTotp: s.secrets.seal(secret) });
+    await keepWithSignIn(step.interaction, { pendingTotp: s.secrets.seal(secret) });
     return secret;
   };
 

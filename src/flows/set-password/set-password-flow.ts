@@ -4,8 +4,7 @@ import { render } from '../../web/render.ts';
 import { adoptLocale } from '../../web/page-state.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
-import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
-import { parseResetToken } from '../request-password/reset-link.ts';
+import { parseResetToken, RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 import { setPasswordByLink } from './set-password.ts';
 import { newPasswordErrors } from './new-password.ts';
 

@@ -2,7 +2,7 @@ import type { Services } from '../../services.ts';
 import { setPassword } from '../../accounts/operations.ts';
 import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 import { composeMail } from '../../mail/templates.ts';
-import { normalizeEmail } from '../../web/form.ts';
+import { normalizeEmail } from '../../accounts/email.ts';
 
 /**
  * Takes the link (exactly once, even with two browsers racing), sets the

@@ -6,7 +6,7 @@ import { accountOf } from './guards.ts';
 import { accountChanged } from './notify.ts';
 
 /** A fresh set of ten recovery codes, shown this once; the old set stops working at the same moment. */
-export function newRecoveryCodes(s: Services) {
+export function replaceRecoveryCodes(s: Services) {
   return async (ctx: Context) => {
     const a = accountOf(ctx);
     const codes = await regenerateRecoveryCodes(s.accounts, a.account.id);
