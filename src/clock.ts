@@ -2,9 +2,9 @@
  * The one clock. Security rules that depend on time (password-step age, lockouts,
  * TOTP steps) read it through here, so unit tests can move time instead of sleeping.
  */
-export interface Clock { nowMs(): number }
+interface Clock { nowMs(): number }
 
-export const systemClock: Clock = { nowMs: () => Date.now() };
+const systemClock: Clock = { nowMs: () => Date.now() };
 
 let current: Clock = systemClock;
 

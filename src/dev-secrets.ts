@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * Development only: cookie keys and the secrets key are generated once and kept
  * under DATA_DIR, so that sessions and enrolled authenticators survive a restart.
  */
-export interface DevSecrets { cookieKeys: string[]; secretsKey: string }
+interface DevSecrets { cookieKeys: string[]; secretsKey: string }
 
 export function loadDevSecrets(dataDir: string): DevSecrets {
   const file = join(dataDir, 'dev-secrets.json');

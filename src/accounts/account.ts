@@ -2,7 +2,7 @@ import type { StoredAccount } from '../../adapters/types.ts';
 import type { Locale } from '../i18n/index.ts';
 import { nowSeconds } from '../clock.ts';
 
-export interface TotpFactor { id: string; secret: string; createdAt: number }
+interface TotpFactor { id: string; secret: string; createdAt: number }
 export interface PasskeyFactor {
   id: string;
   publicKey: string;

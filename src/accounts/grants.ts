@@ -18,7 +18,7 @@ export async function rememberGrant(store: Store, accountId: string, grant: Gran
 }
 
 /** Deletes the grant and every token issued under it (codes, access and refresh tokens). */
-export async function revokeGrant(store: Store, grantId: string): Promise<void> {
+async function revokeGrant(store: Store, grantId: string): Promise<void> {
   await store.oidcAdapter('AccessToken').revokeByGrantId(grantId);
   await store.oidcAdapter('Grant').destroy(grantId);
 }

@@ -84,7 +84,7 @@ export function addFactor(store: Store, id: string, factor: NewFactor, first: bo
   });
 }
 
-export type Removal = 'removed' | 'last' | 'unknown';
+type Removal = 'removed' | 'last' | 'unknown';
 
 /**
  * Removes one authenticator app or passkey, but never the account's last second

@@ -7,7 +7,7 @@ import { dictionary } from '@zxcvbn-ts/language-common';
 export const MIN_LENGTH = 12;
 export const MAX_LENGTH = 128;
 
-export type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'personal';
+type PasswordProblem = 'too_short' | 'too_long' | 'common' | 'personal';
 
 /** Words every guesser tries against our users, besides the public lists. */
 const LOCAL_WORDS = ['wachtwoord', 'welkom', 'geheim', 'cbs', 'microdata', 'statistiek', 'password', 'qwerty', 'azerty'];

@@ -3,8 +3,8 @@
  * `acr` values from OpenID PAPE. A session without 'mfa' in its amr is never
  * enough for an authorization (see policy.ts).
  */
-export const ACR_MFA = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
-export const ACR_PHISHING_RESISTANT = 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant';
+const ACR_MFA = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+const ACR_PHISHING_RESISTANT = 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant';
 export const ACR_VALUES = [ACR_MFA, ACR_PHISHING_RESISTANT];
 
 export type SecondFactor = 'otp' | 'hwk' | 'swk' | 'recovery';

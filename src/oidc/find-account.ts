@@ -3,8 +3,6 @@ import type { AccountStore } from '../../adapters/types.ts';
 import { nameParts, type Account } from '../accounts/account.ts';
 import { signedInBefore } from '../accounts/standing.ts';
 
-export interface OidcAccount { accountId: string; record: Account }
-
 /**
  * Tokens die with the account's standing: a disabled account has no account for
  * refresh, userinfo or code exchange, nor has a code or refresh token from a

@@ -16,7 +16,7 @@ export function isFirstParty(client: { [key: string]: unknown } | undefined): bo
 }
 
 /** Records in the grant what the client asked for; used where no consent screen is needed. */
-export function grantRequested(ctx: KoaContextWithOIDC, grant: Grant): void {
+function grantRequested(ctx: KoaContextWithOIDC, grant: Grant): void {
   grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
   const claims = ctx.oidc.params?.claims ? JSON.parse(String(ctx.oidc.params.claims)) as Record<string, Record<string, unknown>> : {};
   const names = [...Object.keys(claims.id_token ?? {}), ...Object.keys(claims.userinfo ?? {})];

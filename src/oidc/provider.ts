@@ -8,7 +8,7 @@ import { policy } from './policy.ts';
 import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
 
-export interface ProviderOptions {
+interface ProviderOptions {
   issuer: string;
   store: Store;
   clients: ClientMetadata[];

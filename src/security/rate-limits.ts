@@ -35,9 +35,9 @@ export function lockSeconds(lockout: number): number {
 }
 
 /** An attempt whose points are taken: report how it went. */
-export interface Attempt { succeeded(): Promise<void>; failed(): Promise<void> }
-export type Taken = { kind: 'taken'; attempt: Attempt } | { kind: 'locked'; retryAfter: number };
-export interface PasswordClient { account: string; ip: string; knownDevice?: string }
+interface Attempt { succeeded(): Promise<void>; failed(): Promise<void> }
+type Taken = { kind: 'taken'; attempt: Attempt } | { kind: 'locked'; retryAfter: number };
+interface PasswordClient { account: string; ip: string; knownDevice?: string }
 
 export interface Limits {
   takePasswordAttempt(c: PasswordClient): Promise<Taken>;

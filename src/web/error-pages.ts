@@ -14,13 +14,13 @@ const PROVIDER_ERRORS: Record<string, MessageKey> = {
 };
 
 /** A store that cannot be reached is an outage: 503, never "expired" or "too many requests". */
-export const isStoreFailure = (err: unknown): boolean =>
+const isStoreFailure = (err: unknown): boolean =>
   err instanceof StoreUnavailableError || (err instanceof Error && err.cause instanceof StoreUnavailableError);
 
 /** Callers that fetch JSON (public/passkey.js) get JSON errors with the same status. */
 const wantsJson = (ctx: Context) => ctx.accepts('html', 'json') === 'json';
 
-export function errorPage(ctx: Context, key: MessageKey, status: number): Promise<void> {
+function errorPage(ctx: Context, key: MessageKey, status: number): Promise<void> {
   if (status === 503) ctx.set('Retry-After', '30');
   if (wantsJson(ctx)) return Promise.resolve(sendJson(ctx, { error: ctx.state.t?.(key) ?? key }, status));
   return render(ctx, 'error', { title: 'error.title', message: key }, status);

@@ -14,7 +14,7 @@ export interface PageState {
   serviceName: string;
 }
 
-export interface PageModel {
+interface PageModel {
   title: MessageKey;
   /** "Step n of 3" on the first-login screens. */
   step?: 1 | 2 | 3;

@@ -16,7 +16,7 @@ const CHANGES = {
   signed_out: { event: 'sessions.ended', text: 'mail.changed.signed_out' },
 } satisfies Record<string, { event: AuditEvent; text: MessageKey }>;
 
-export type AccountChange = keyof typeof CHANGES;
+type AccountChange = keyof typeof CHANGES;
 
 /**
  * Every change on My account leaves an audit event and tells the owner by mail,

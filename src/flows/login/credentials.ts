@@ -5,7 +5,7 @@ import { updateAccount } from '../../accounts/update.ts';
 import type { FactorResult } from '../../mfa/result.ts';
 import type { Services } from '../../services.ts';
 
-export interface PasswordAttempt { email: string; password: string; ip: string; knownDevice?: (account?: Account) => Promise<string | undefined> }
+interface PasswordAttempt { email: string; password: string; ip: string; knownDevice?: (account?: Account) => Promise<string | undefined> }
 
 /**
  * The password check. A point is taken from the limits before argon2 runs and

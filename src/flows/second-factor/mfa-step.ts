@@ -12,7 +12,7 @@ import { currentInteraction, interactionUrl, type Interaction } from '../interac
  */
 export interface MfaStep { interaction: Interaction; account: Account; enrolling: boolean; loginTs: number }
 
-export type Phase = 'enrolling' | 'verifying';
+type Phase = 'enrolling' | 'verifying';
 
 export const stepOf = (ctx: Context) => ctx.state.mfaStep as MfaStep;
 

@@ -14,7 +14,7 @@ import type { FactorResult } from '../result.ts';
 import { authenticationResponse, clientData, parseJson, registrationResponse } from './response-schema.ts';
 
 /** What the ceremonies need: where challenges live, the accounts, and the ISSUER that names the relying party. */
-export interface PasskeyDeps { store: { tokens: SingleUseTokenStore }; accounts: AccountStore<Account>; config: { issuer: string } }
+interface PasskeyDeps { store: { tokens: SingleUseTokenStore }; accounts: AccountStore<Account>; config: { issuer: string } }
 
 /**
  * WebAuthn ceremonies. The relying party is the ISSUER's host and origin. Every
@@ -24,7 +24,7 @@ export interface PasskeyDeps { store: { tokens: SingleUseTokenStore }; accounts:
 const PURPOSE = 'webauthn-challenge';
 const CHALLENGE_TTL = 5 * 60;
 
-export function relyingParty(issuer: string) {
+function relyingParty(issuer: string) {
   const url = new URL(issuer);
   return { rpID: url.hostname, origin: url.origin, rpName: 'CBS Microdata' };
 }
@@ -88,7 +88,7 @@ export async function authenticationOptions(s: PasskeyDeps, boundTo: string, acc
   return options;
 }
 
-export interface PasskeyUse { account: Account; passkey: PasskeyFactor; counter: number }
+interface PasskeyUse { account: Account; passkey: PasskeyFactor; counter: number }
 
 /**
  * Checks a passkey assertion. With an account, the passkey must be one of its

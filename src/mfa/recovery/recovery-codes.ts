@@ -10,10 +10,10 @@ import type { FactorResult } from '../result.ts';
  * alphabet without look-alikes (~50 bits each); stored only as hashes.
  */
 const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 
 const normalize = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
-export const recoveryHash = (accountId: string, code: string) => createHash('sha256').update(`${accountId}:${normalize(code)}`).digest('base64url');
+const recoveryHash = (accountId: string, code: string) => createHash('sha256').update(`${accountId}:${normalize(code)}`).digest('base64url');
 
 export function newRecoveryCodes(accountId: string): { codes: string[]; hashes: string[] } {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
@@ -30,7 +30,7 @@ export async function regenerateRecoveryCodes(accounts: AccountStore<Account>, a
   return codes;
 }
 
-export interface RecoveryDeps extends CodeCheckDeps { accounts: AccountStore<Account> }
+interface RecoveryDeps extends CodeCheckDeps { accounts: AccountStore<Account> }
 
 /**
  * Uses one recovery code: limited like verification codes (the point taken

@@ -1,0 +1,77 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, dirname, relative, resolve } from 'node:path';
+import { nl } from '../../src/i18n/nl.ts';
+import { en } from '../../src/i18n/en.ts';
+
+/** The shape the code promises (README, "Code layout"), checked so that it cannot drift. */
+const ROOT = resolve(import.meta.dirname, '../..');
+const filesUnder = (dir: string, ext: RegExp): string[] =>
+  readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(join(ROOT, path)).isDirectory() ? filesUnder(path, ext) : ext.test(name) ? [path] : [];
+  });
+const source = (path: string) => readFileSync(join(ROOT, path), 'utf8');
+const SRC = filesUnder('src', /\.ts$/);
+
+/** Local imports of a file that exist at run time (type-only imports do not), as paths from the repository root. */
+const importsOf = (file: string) =>
+  [...source(file).matchAll(/^(?:import|export) (?!type )[^'"]*from '(\.[^']+)'/gm)].map((m) => relative(ROOT, resolve(ROOT, dirname(file), m[1]!)));
+
+/** The unit a source file belongs to: its folder (one per flow and per credential type), or itself for src/*.ts. */
+const folderOf = (file: string) => {
+  const parts = file.split('/');
+  if (parts[0] !== 'src') return parts[0]!;
+  if (parts.length <= 2) return file;
+  return ['flows', 'mfa'].includes(parts[1]!) && parts.length > 3 ? parts.slice(0, 3).join('/') : parts.slice(0, 2).join('/');
+};
+
+describe('code shape', () => {
+  test('credential modules (src/mfa) import nothing from flows or web', () => {
+    const offending = SRC.filter((f) => f.startsWith('src/mfa/')).flatMap((f) => importsOf(f).filter((i) => /^src\/(flows|web)\//.test(i)).map((i) => `${f} → ${i}`));
+    expect(offending).toEqual([]);
+  });
+
+  test('no import cycle between folders', () => {
+    const edges = new Map<string, Set<string>>();
+    for (const file of SRC) {
+      for (const target of importsOf(file)) {
+        const [from, to] = [folderOf(file), folderOf(target)];
+        if (from !== to) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+      }
+    }
+    const cycles: string[] = [];
+    const visit = (node: string, path: string[]) => {
+      for (const next of edges.get(node) ?? []) {
+        if (path.includes(next)) cycles.push([...path.slice(path.indexOf(next)), next].join(' → '));
+        else if (path.length < 12) visit(next, [...path, next]);
+      }
+    };
+    for (const start of edges.keys()) visit(start, [start]);
+    expect([...new Set(cycles)]).toEqual([]);
+  });
+
+  test('every translation key a template uses exists in both languages, and every key is used', () => {
+    const keys = new Set(Object.keys(nl));
+    expect(Object.keys(en).sort()).toEqual([...keys].sort());
+    const texts = [...filesUnder('views', /\.ejs$/), ...SRC].map(source).join('\n');
+    const used = new Set([...texts.matchAll(/'([a-z_]+(?:\.[a-z0-9_]+)+)'/g)].map((m) => m[1]!));
+    const fromViews = [...filesUnder('views', /\.ejs$/).map(source).join('\n').matchAll(/\bt\('([^']+)'/g)].map((m) => m[1]!);
+    // Keys built at run time (set.error.${problem} in code, t('step.' + n) in templates) are used by prefix.
+    const dynamic = [...texts.matchAll(/`([a-z_]+(?:\.[a-z_]+)*\.)\$\{/g)].map((m) => m[1]!);
+    dynamic.push(...fromViews.filter((k) => k.endsWith('.')));
+    expect(fromViews.filter((k) => !k.endsWith('.') && !keys.has(k))).toEqual([]);
+    expect(dynamic.filter((prefix) => ![...keys].some((k) => k.startsWith(prefix)))).toEqual([]);
+    const unused = [...keys].filter((k) => !used.has(k) && !dynamic.some((prefix) => k.startsWith(prefix)));
+    expect(unused).toEqual([]);
+  });
+
+  test('every export of src is used somewhere else', () => {
+    const everything = [...SRC, ...filesUnder('test', /\.ts$/), ...filesUnder('bench', /\.ts$/), ...filesUnder('adapters', /\.ts$/)];
+    const unused = SRC.flatMap((file) =>
+      [...source(file).matchAll(/^export (?:async )?(?:function|const|class|interface|type) (\w+)/gm)]
+        .map((m) => m[1]!)
+        .filter((name) => !everything.some((other) => other !== file && new RegExp(`\\b${name}\\b`).test(source(other))))
+        .map((name) => `${file}: ${name}`));
+    expect(unused).toEqual([]);
+  });
+});
