@@ -57,6 +57,9 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     postLogoutSuccessSource: logoutPages.done,
   });
   provider.proxy = config.trustProxy;
+  // One proxy hop: the client address is the one the load balancer appended to
+  // X-Forwarded-For, never an entry the client wrote itself (rate limits are per IP).
+  provider.maxIpsCount = 1;
 
   const pending = new Set<Promise<void>>();
   const s: Services = {

@@ -11,9 +11,12 @@ export class Browser {
   private readonly jar = new CookieJar();
   private readonly origin: string;
   private readonly headers: Record<string, string>;
-  constructor(origin: string, headers: Record<string, string> = {}) {
+  /** How requests go out: the fleet test gives each virtual user its own source address and retry rule. */
+  private readonly fetch: typeof fetch;
+  constructor(origin: string, headers: Record<string, string> = {}, fetchImpl: typeof fetch = fetch) {
     this.origin = origin;
     this.headers = headers;
+    this.fetch = fetchImpl;
   }
 
   async request(method: string, url: string, form?: Record<string, string>, extraHeaders: Record<string, string> = {}): Promise<Page> {
@@ -26,7 +29,8 @@ export class Browser {
     const cookie = this.jar.header(target.pathname);
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
-    const res = await fetch(target, { method, headers, body, redirect: 'manual', ...(typeof body === 'object' ? { duplex: 'half' } : {}) });
+    const init = { method, headers, body, redirect: 'manual', ...(typeof body === 'object' ? { duplex: 'half' } : {}) } as RequestInit;
+    const res = await this.fetch(target, init);
     this.jar.store(res.headers.getSetCookie(), target.pathname);
     const location = res.headers.get('location') ?? undefined;
     return { status: res.status, url: target.toString(), html: await res.text(), location: location ? new URL(location, target).toString() : undefined };

@@ -22,6 +22,13 @@ export interface SpawnedIdp {
 
 const started = new Set<ChildProcess>();
 
+/** Remembers a process this test started, until it exits. */
+export function track(child: ChildProcess): ChildProcess {
+  started.add(child);
+  child.on('exit', () => started.delete(child));
+  return child;
+}
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -37,7 +44,7 @@ export async function spawnIdp(env: Record<string, string>, options: { cwd?: str
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  started.add(child);
+  track(child);
   const lines: LogLine[] = [];
   let stderr = '';
   const waiters = new Set<() => void>();
@@ -52,7 +59,6 @@ export async function spawnIdp(env: Record<string, string>, options: { cwd?: str
   });
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => {
-    started.delete(child);
     waiters.forEach((wake) => wake());
     resolve(code ?? signal ?? 'unknown');
   }));
@@ -69,8 +75,17 @@ export async function spawnIdp(env: Record<string, string>, options: { cwd?: str
     check();
   });
 
-  await logLine((l) => l.msg === 'listening');
+  await untilReady(`http://127.0.0.1:${port}/readyz`, child, () => stderr);
   return { port, url: `http://127.0.0.1:${port}`, child, lines, exited, logLine };
+}
+
+async function untilReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${stderr()}`);
+    if (await fetch(url).then((r) => r.status === 200, () => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${url} not ready within 30 s:\n${stderr()}`);
 }
 
 /** Ends every process this module started that is still running (afterAll, also after a failure). */

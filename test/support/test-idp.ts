@@ -87,7 +87,8 @@ export async function startTestIdp(store: StoreKind, env: Record<string, string>
   };
 }
 
-async function dropKeys(prefix: string): Promise<void> {
+/** Removes every key under this test prefix (the shared Redis is never flushed). */
+export async function dropKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length) await redis.del(...keys);
