@@ -38,6 +38,8 @@ export function balancedFetch(observed: Observed, localAddress: string, hooks: F
           observed.answersByInstance.set(instance, (observed.answersByInstance.get(instance) ?? 0) + 1);
           hooks.answered(instance, what);
         }
+        // HAProxy sent it again after the instance holding it went away (retry-on empty-response).
+        if (Number(res.headers.get('x-retries') ?? 0) > 0 && observed.killSent) hooks.killedHit();
         if (res.status < 500) return res as unknown as Response;
         if (instance) {
           observed.instanceErrors.push(`${res.status} from ${instance} on ${what}`);

@@ -8,6 +8,8 @@ const HAPROXY = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'].find((path) => 
 /**
  * deploy/haproxy.cfg as compose runs it, with loopback addresses in place of
  * the container names, so that the fleet test proves the shipped configuration.
+ * One addition: X-Retries tells the test when HAProxy sent a request again
+ * (it hit an instance that went away), which the client cannot see otherwise.
  */
 export function haproxyConfig(port: number, servers: Record<string, number>): string {
   const shipped = readFileSync(new URL('../../deploy/haproxy.cfg', import.meta.url), 'utf8');
@@ -17,6 +19,7 @@ export function haproxyConfig(port: number, servers: Record<string, number>): st
     .replace(/^    log stdout.*\n/m, '')
     .replace(/^    bind .*$/m, `    bind 127.0.0.1:${port}`)
     .replace(/^    server .*\n/gm, '')
+    .replace(/^(    http-response set-header X-Backend-Server .*\n)/m, '$1    http-response set-header X-Retries %rc\n')
     .replace(/^(backend idp\n(?:.*\n)*)/m, (backend) => backend
       + Object.entries(servers).map(([name, p]) => `    server ${name} 127.0.0.1:${p} check\n`).join(''));
 }
