@@ -16,6 +16,13 @@ import { pageState } from './web/page-state.ts';
 import { requestLog } from './web/request-log.ts';
 import { errorPages, markStoreFailures, providerErrorPage } from './web/error-pages.ts';
 import { cacheDiscovery, pinnedToIssuer } from './security/issuer-host.ts';
+import { requestId } from './web/request-id.ts';
+import { createLifecycle, closeConnectionsWhileDraining } from './lifecycle.ts';
+import { createMetrics, type Metrics } from './metrics/metrics.ts';
+import { httpMetrics } from './metrics/http-metrics.ts';
+import { instrumentStore } from './metrics/store-metrics.ts';
+import { watchRedisConnection } from './metrics/redis-metrics.ts';
+import { countedAudit, countedMailer } from './metrics/domain-metrics.ts';
 import { logoutPages } from './flows/logout/logout.ts';
 import { screens } from './routes.ts';
 import type { Services } from './services.ts';
@@ -23,6 +30,8 @@ import type { Services } from './services.ts';
 export interface App {
   callback: ReturnType<Services['provider']['callback']>;
   services: Services;
+  /** Prometheus registry, served on METRICS_PORT by main.ts (never on the public port). */
+  metrics: Metrics['registry'];
   /** Waits for background work (mails), then closes the store. */
   close(): Promise<void>;
 }
@@ -30,7 +39,9 @@ export interface App {
 /** Composes the provider, our middleware and our screens. Tests pass their own store, mailer or logger. */
 export async function createApp(config: Config, deps: { store?: Store; mailer?: Mailer; log?: Logger } = {}): Promise<App> {
   const log = deps.log ?? createLogger(config.logLevel);
-  const store = deps.store ?? (await openStore(config));
+  const metrics = createMetrics();
+  const store = instrumentStore(deps.store ?? (await openStore(config)), metrics);
+  watchRedisConnection(store, metrics);
   store.redis?.on('error', (err: Error) => log.error({ err: err.message }, 'redis connection error'));
   const https = config.issuer.startsWith('https:');
   const assets = loadAssets();
@@ -56,12 +67,13 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     store,
     accounts: store.accounts as AccountStore<Account>,
     provider,
-    mailer: deps.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log),
+    mailer: countedMailer(deps.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log), metrics),
     limits: createLimits(store.redis, config.redisPrefix),
     replay: store.replay,
     secrets: createSecretBox(config.secretsKey),
-    audit: createAudit(log),
+    audit: countedAudit(createAudit(log), metrics),
     log,
+    lifecycle: createLifecycle(),
     background(name, work) {
       const job = new Promise<void>((resolve) => setImmediate(resolve))
         .then(work)
@@ -72,8 +84,11 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   };
 
   provider.use(pinnedToIssuer(config.issuer));
+  provider.use(requestId());
+  provider.use(httpMetrics(metrics));
   provider.use(requestLog(log));
   provider.use(markStoreFailures(provider as never, log));
+  provider.use(closeConnectionsWhileDraining(s.lifecycle));
   provider.use(cacheDiscovery());
   provider.use(baseHeaders(https));
   provider.use(assets.middleware);
@@ -84,6 +99,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   return {
     callback: provider.callback(),
     services: s,
+    metrics: metrics.registry,
     async close() {
       await Promise.allSettled([...pending]);
       await store.close();

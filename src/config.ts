@@ -22,6 +22,10 @@ export interface Config {
   defaultReturnUrl?: string;
   resetTokenTtlSeconds: number;
   logLevel: string;
+  /** Set: Prometheus metrics on this port (never on the public one). */
+  metricsPort?: number;
+  /** How long a graceful shutdown may take before the process exits anyway. */
+  shutdownTimeoutSeconds: number;
   /** Development defaults in use; production refuses to start on any of them. */
   devDefaults: string[];
 }
@@ -48,6 +52,8 @@ const schema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   DEFAULT_RETURN_URL: z.url({ protocol: /^https?$/ }).optional(),
   RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -59,6 +65,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
   }
   const e = parsed.data;
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT (metrics are never served on the public port)');
+  }
   const production = e.NODE_ENV === 'production';
   const devDefaults: string[] = [];
   const dev = () => loadDevSecrets(e.DATA_DIR);
@@ -99,6 +108,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultReturnUrl: e.DEFAULT_RETURN_URL,
     resetTokenTtlSeconds: e.RESET_TOKEN_TTL_MINUTES * 60,
     logLevel: e.LOG_LEVEL,
+    metricsPort: e.METRICS_PORT,
+    shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,
     devDefaults,
   };
 }

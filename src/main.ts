@@ -1,29 +1,24 @@
-import { createServer } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { loadConfig, ConfigError } from './config.ts';
 import { createApp } from './app.ts';
 import { startupBanner } from './startup-banner.ts';
+import { startMetricsServer } from './metrics/metrics-server.ts';
+import { gracefulShutdown } from './shutdown.ts';
 
-/** Starts the service; on SIGTERM/SIGINT stops taking requests, finishes what is in flight, closes the store. */
+/** Starts the service (and the metrics listener when METRICS_PORT is set); shuts down gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const app = await createApp(config);
+  const metricsServer: Server | undefined = config.metricsPort === undefined ? undefined : await startMetricsServer(app.metrics, config.metricsPort);
   const server = createServer(app.callback);
   server.listen(config.port, () => {
-    app.services.log.info({ issuer: config.issuer, port: config.port, store: app.services.store.kind }, 'listening');
+    app.services.log.info({ issuer: config.issuer, port: config.port, metricsPort: config.metricsPort, store: app.services.store.kind }, 'listening');
     if (!config.production) process.stdout.write(startupBanner(config, app.services.store.kind));
   });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.services.log.info({ signal }, 'shutting down');
-    setTimeout(() => process.exit(1), 10_000).unref();
-    server.close(() => void app.close().then(() => process.exit(0)));
-    server.closeIdleConnections();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const shutdown = gracefulShutdown(app, server, config.shutdownTimeoutSeconds, metricsServer);
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,7 @@ import type { AccountStore, ReplayGuard, Store } from '../adapters/types.ts';
 import type { Account } from './accounts/account.ts';
 import type { Audit } from './audit.ts';
 import type { Config } from './config.ts';
+import type { Lifecycle } from './lifecycle.ts';
 import type { Logger } from './log.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Limits } from './security/rate-limits.ts';
@@ -21,6 +22,8 @@ export interface Services {
   secrets: SecretBox;
   audit: Audit;
   log: Logger;
+  /** Draining during a graceful shutdown (readiness turns 503). */
+  lifecycle: Lifecycle;
   /** Runs work after the response, so that its duration tells nothing (mail, lookups). */
   background: (name: string, work: () => Promise<void>) => void;
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { ClientMetadata } from 'oidc-provider';
+import { ConfigError } from '../config.ts';
 
 /** The demo client, registered only in development when no CLIENTS_FILE is given. */
 export function demoClient(issuer: string): ClientMetadata {
@@ -38,13 +39,13 @@ const PLACEHOLDER = /^replace-with-/;
 export function loadClients(clientsFile: string | undefined, issuer: string, production = false): ClientMetadata[] {
   if (!clientsFile) return [demoClient(issuer), accountClient(issuer)];
   const clients = JSON.parse(readFileSync(clientsFile, 'utf8')) as unknown;
-  if (!Array.isArray(clients)) throw new Error(`CLIENTS_FILE (${clientsFile}) must hold a JSON array of client registrations`);
+  if (!Array.isArray(clients)) throw new ConfigError(`CLIENTS_FILE (${clientsFile}) must hold a JSON array of client registrations`);
   const placeholders = (clients as ClientMetadata[]).filter((c) => typeof c?.client_secret === 'string' && PLACEHOLDER.test(c.client_secret));
   if (production && placeholders.length) {
-    throw new Error(`CLIENTS_FILE (${clientsFile}) still holds the example's placeholder secret for ${placeholders.map((c) => c.client_id).join(', ')}`);
+    throw new ConfigError(`CLIENTS_FILE (${clientsFile}) still holds the example's placeholder secret for ${placeholders.map((c) => c.client_id).join(', ')}`);
   }
   if (clients.some((c: ClientMetadata) => c?.client_id === ACCOUNT_CLIENT_ID)) {
-    throw new Error(`CLIENTS_FILE (${clientsFile}) registers "${ACCOUNT_CLIENT_ID}", which the service keeps for its own My account page`);
+    throw new ConfigError(`CLIENTS_FILE (${clientsFile}) registers "${ACCOUNT_CLIENT_ID}", which the service keeps for its own My account page`);
   }
   return [...(clients as ClientMetadata[]), accountClient(issuer)];
 }

@@ -1,7 +1,10 @@
 import type { Context } from 'koa';
 import type { Services } from '../services.ts';
 
-/** /healthz: the process answers. /readyz: the store answers too. Handled before anything else runs. */
+/**
+ * /healthz: the process answers. /readyz: the store answers too, and the
+ * instance is not shutting down. Handled before anything else runs.
+ */
 export function healthRoutes(s: Services) {
   return async (ctx: Context): Promise<boolean> => {
     if (ctx.path === '/healthz') {
@@ -9,6 +12,11 @@ export function healthRoutes(s: Services) {
       return true;
     }
     if (ctx.path === '/readyz') {
+      if (s.lifecycle.draining) {
+        ctx.status = 503;
+        ctx.body = { status: 'shutting down', store: s.store.kind };
+        return true;
+      }
       try {
         await s.store.ping();
         ctx.body = { status: 'ready', store: s.store.kind };

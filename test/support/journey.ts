@@ -6,7 +6,7 @@ import { CALLBACK, type TestIdp } from './test-idp.ts';
 /** What the application (relying party) keeps while the user is away signing in. */
 export interface SignIn { url: string; verifier: string; state: string; config: oidc.Configuration }
 
-export async function startSignIn(idp: TestIdp, params: Record<string, string> = {}, clientId = 'portal'): Promise<SignIn> {
+export async function startSignIn(idp: Pick<TestIdp, 'client'>, params: Record<string, string> = {}, clientId = 'portal'): Promise<SignIn> {
   const config = await idp.client(clientId);
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
@@ -29,7 +29,7 @@ export async function finishSignIn(signIn: SignIn, callbackUrl: string) {
 export const text = (page: Page) => page.html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
 
 /** Request password → mail → set password, as the guide's steps 1 and 2. Returns the page after OK. */
-export async function setPasswordByMail(browser: Browser, idp: TestIdp, loginPage: Page, email: string, password: string): Promise<Page> {
+export async function setPasswordByMail(browser: Browser, idp: Pick<TestIdp, 'smtp' | 'issuer'>, loginPage: Page, email: string, password: string): Promise<Page> {
   const request = await browser.get(linkTo(loginPage, /Request password/.test(loginPage.html) ? 'Request password' : 'Wachtwoord opvragen'));
   const sent = await browser.submit(request, '/password/request', { username: email });
   if (sent.status !== 200) throw new Error(`request password answered ${sent.status}`);

@@ -31,6 +31,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       }, done);
     },
   });
+  // A sender that vanishes mid-mail (a killed service) is not the sink's failure.
+  server.on('error', () => {});
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   const sink: SmtpSink = {

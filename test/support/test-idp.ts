@@ -42,6 +42,11 @@ export interface TestIdpOptions {
   host?: '127.0.0.1' | 'localhost';
 }
 
+/** openid-client's view of a registered client at this issuer (plain http: tests run on loopback). */
+export function clientOf(issuer: string, id = 'portal', secret = `${id === 'portal' ? 'portal' : id.split('-')[0]}-secret`): Promise<oidc.Configuration> {
+  return oidc.discovery(new URL(issuer), id, secret, undefined, { execute: [oidc.allowInsecureRequests] });
+}
+
 /** The real app on a loopback port, with a real SMTP sink, on the chosen store. */
 export async function startTestIdp(store: StoreKind, env: Record<string, string> = {}, deps: Parameters<typeof createApp>[1] = {}, options: TestIdpOptions = {}): Promise<TestIdp> {
   const smtp = await startSmtpSink();
@@ -67,8 +72,7 @@ export async function startTestIdp(store: StoreKind, env: Record<string, string>
     issuer,
     app,
     smtp,
-    client: (id = 'portal', secret = `${id === 'portal' ? 'portal' : id.split('-')[0]}-secret`) =>
-      oidc.discovery(new URL(issuer), id, secret, undefined, { execute: [oidc.allowInsecureRequests] }),
+    client: (id, secret) => clientOf(issuer, id, secret),
     async createAccount(email, name = 'Test Researcher', locale = 'nl') {
       await accountCommands(app.services.store, 'create', { email, name, locale });
     },
@@ -83,7 +87,8 @@ export async function startTestIdp(store: StoreKind, env: Record<string, string>
   };
 }
 
-async function dropKeys(prefix: string): Promise<void> {
+/** Removes every key under this test prefix (the shared Redis is never flushed). */
+export async function dropKeys(prefix: string): Promise<void> {
   const redis = new Redis(REDIS_URL);
   const keys = await redis.keys(`${prefix}*`);
   if (keys.length) await redis.del(...keys);

@@ -1,0 +1,55 @@
+import type { Audit, AuditEvent } from '../audit.ts';
+import type { Mailer } from '../mail/mailer.ts';
+import type { Metrics } from './metrics.ts';
+
+type Fields = Record<string, unknown>;
+
+/** A second factor as a label: the amr value or factor name a handler used, folded into a fixed set. */
+function factorOf(value: unknown): string {
+  if (value === 'otp' || value === 'totp') return 'totp';
+  if (value === 'hwk' || value === 'swk' || value === 'passkey') return 'passkey';
+  if (value === 'recovery') return 'recovery';
+  return 'other';
+}
+
+/** How a successful sign-in was finished: the second entry of ["pwd", factor, "mfa"], or a passkey alone. */
+function signInFactor(amr: unknown): string {
+  if (!Array.isArray(amr)) return 'other';
+  return factorOf(amr[0] === 'pwd' ? amr[1] : amr[0]);
+}
+
+const COUNTERS: Partial<Record<AuditEvent, (m: Metrics, f: Fields) => void>> = {
+  'login.success': (m, f) => m.signIns.inc({ outcome: 'success', factor: signInFactor(f.amr) }),
+  'login.failure': (m, f) => m.signIns.inc({ outcome: 'failure', factor: f.method === 'passkey' ? 'passkey' : 'password' }),
+  // Confirming a change on My account is not a sign-in.
+  'mfa.failure': (m, f) => { if (f.via !== 'account') m.signIns.inc({ outcome: 'failure', factor: factorOf(f.factor) }); },
+  'login.locked': (m, f) => m.lockouts.inc({ step: f.step === 'code' ? 'code' : 'password' }),
+  'mfa.enrolled': (m, f) => m.enrolments.inc({ factor: factorOf(f.factor ?? String(f.change).replace(/_added$/, '')) }),
+  'recovery.used': (m) => m.recoveryCodesUsed.inc(),
+  'password.requested': (m, f) => { if (f.sent === true) m.resetLinksIssued.inc(); },
+  'password.set': (m) => m.resetLinksUsed.inc(),
+};
+
+/** The audit trail, also counted: every handler already reports what happened, so metrics hook in here once. */
+export function countedAudit(audit: Audit, metrics: Metrics): Audit {
+  return (event, fields = {}) => {
+    audit(event, fields);
+    COUNTERS[event]?.(metrics, fields);
+  };
+}
+
+/** Every mail the service sends, counted by whether the mail server took it. */
+export function countedMailer(mailer: Mailer, metrics: Metrics): Mailer {
+  return {
+    ...mailer,
+    async send(mail) {
+      try {
+        await mailer.send(mail);
+        metrics.mails.inc({ result: 'sent' });
+      } catch (error) {
+        metrics.mails.inc({ result: 'failed' });
+        throw error;
+      }
+    },
+  };
+}
