@@ -32,6 +32,8 @@ export interface App {
   services: Services;
   /** Prometheus registry, served on METRICS_PORT by main.ts (never on the public port). */
   metrics: Metrics['registry'];
+  /** Resolves once the background work started so far (mails, lookups) has finished. */
+  settled(): Promise<void>;
   /** Waits for background work (mails), then closes the store. */
   close(): Promise<void>;
 }
@@ -92,7 +94,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.use(cacheDiscovery());
   provider.use(baseHeaders(https));
   provider.use(assets.middleware);
-  provider.use(pageState({ secureCookies: https, asset: assets.url, serviceName: 'CBS Microdata' }));
+  provider.use(pageState({ secureCookies: https, asset: assets.url }));
   provider.use(errorPages(log));
   provider.use(screens(s));
 
@@ -100,6 +102,9 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     callback: provider.callback(),
     services: s,
     metrics: metrics.registry,
+    async settled() {
+      await Promise.allSettled([...pending]);
+    },
     async close() {
       await Promise.allSettled([...pending]);
       await store.close();

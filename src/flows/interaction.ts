@@ -29,6 +29,7 @@ export async function currentInteraction(ctx: Context, provider: Provider): Prom
  */
 export async function handBack(interaction: Interaction, result: InteractionResults): Promise<string> {
   interaction.result = result;
+  // Interaction lifetimes are the provider's, on its own clock (Date.now), not ours.
   await interaction.save(interaction.exp - Math.floor(Date.now() / 1000));
   return interaction.returnTo;
 }

@@ -21,7 +21,7 @@ function setLocale(ctx: Context, locale: Locale): void {
  * The language: ?lang= (remembered in a cookie), else the cookie, else the
  * application's ui_locales (adoptLocale), else Dutch.
  */
-export function pageState(options: { secureCookies: boolean; asset: (name: string) => string; serviceName: string }): Middleware {
+export function pageState(options: { secureCookies: boolean; asset: (name: string) => string }): Middleware {
   return async (ctx, next) => {
     const query = ctx.query.lang;
     const chosen = isLocale(query) ? query : ctx.cookies.get(LANG_COOKIE);
@@ -30,7 +30,7 @@ export function pageState(options: { secureCookies: boolean; asset: (name: strin
     }
     ctx.state.explicitLocale = isLocale(chosen);
     setLocale(ctx, isLocale(chosen) ? chosen : DEFAULT_LOCALE);
-    Object.assign(ctx.state, { asset: options.asset, serviceName: options.serviceName });
+    Object.assign(ctx.state, { asset: options.asset });
     // Lazily: only pages with a form set the CSRF cookie, never the protocol endpoints.
     Object.defineProperty(ctx.state, 'csrf', { get: () => csrfToken(ctx, options.secureCookies), enumerable: true });
     await next();

@@ -11,7 +11,6 @@ export interface PageState {
   /** This page's URL in the other language, for the language switch. */
   langLinks: { locale: Locale; href: string; label: string; current: boolean }[];
   asset: (name: string) => string;
-  serviceName: string;
 }
 
 interface PageModel {

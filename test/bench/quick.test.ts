@@ -17,7 +17,7 @@ test('npm run bench --quick completes on the embedded store with figures for eve
   const out = join(dir, 'results.json');
   try {
     await run(process.execPath, [
-      'bench/run.ts', '--quick', '--store', 'embedded', '--duration', '0.5', '--warmup', '0.2',
+      'bench/run.ts', '--quick', '--store', 'embedded', '--duration', '1.5', '--warmup', '0.2',
       '--concurrency', LEVELS.join(','), '--sessions', '200', '--accounts', '60', '--out', out,
     ], { timeout: 150_000, maxBuffer: 10 * 1024 * 1024 });
     const results = JSON.parse(readFileSync(out, 'utf8')) as {

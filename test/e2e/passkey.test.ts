@@ -118,7 +118,7 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     await seedAccount(idp, EMAIL, PASSWORD);
     const signIn = await newSignIn();
     await enterPassword(EMAIL);
-    await page.getByRole('alertdialog').getByText('twee-factorauthenticatie verplicht').waitFor();
+    await page.getByRole('main').getByText('twee-factorauthenticatie verplicht').waitFor();
     await page.getByRole('link', { name: 'OK', exact: true }).click();
     await page.getByRole('region', { name: /^Optie 1/ }).getByRole('link', { name: 'Activeren', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Inloggen met één druk op de knop' }).waitFor();
@@ -279,14 +279,14 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     const key = (await page.locator('#totp-key').textContent())!.replace(/ /g, '');
     await page.getByLabel('Verificatiecode').fill(await totpCode(key));
     await page.getByRole('button', { name: 'Activeren', exact: true }).click();
-    await page.getByRole('alertdialog').getByText('De authenticatie-app is toegevoegd').waitFor();
+    await page.getByRole('main').getByText('De authenticatie-app is toegevoegd').waitFor();
     expect((await idp.smtp.next(EMAIL)).text).toContain('Er is een authenticatie-app toegevoegd.');
     await page.getByRole('link', { name: 'OK', exact: true }).click();
 
     // Now the passkey can be removed.
     const passkeyItem = page.getByRole('listitem').filter({ hasText: 'Passkey (' });
     await passkeyItem.getByRole('button', { name: 'Verwijderen' }).click();
-    await page.getByRole('alertdialog').getByText('De passkey is verwijderd').waitFor();
+    await page.getByRole('main').getByText('De passkey is verwijderd').waitFor();
     expect((await idp.smtp.next(EMAIL)).text).toContain('Er is een passkey verwijderd.');
     await page.getByRole('link', { name: 'OK', exact: true }).click();
     await page.getByText('Je hebt geen passkey.').waitFor();

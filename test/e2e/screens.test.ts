@@ -78,7 +78,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await check(page, 'request-password-errors');
     await page.getByLabel(w.username).fill(email);
     await page.getByRole('button', { name: w.request, exact: true }).click();
-    await page.getByRole('alertdialog').waitFor();
+    await page.getByRole('link', { name: 'OK', exact: true }).waitFor();
     await check(page, 'request-sent');
     await ok(page);
 
@@ -94,7 +94,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await page.getByLabel(w.password, { exact: true }).fill(PASSWORD);
     await page.getByLabel(w.confirm).fill(PASSWORD);
     await page.getByRole('button', { name: w.update, exact: true }).click();
-    await page.getByRole('alertdialog').waitFor();
+    await page.getByRole('link', { name: 'OK', exact: true }).waitFor();
     await check(page, 'password-set');
     await ok(page);
 
@@ -102,7 +102,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await page.getByLabel(w.username).fill(email);
     await page.getByLabel(w.password, { exact: true }).fill(PASSWORD);
     await page.getByRole('button', { name: w.login, exact: true }).click();
-    await page.getByRole('alertdialog').waitFor();
+    await page.getByRole('link', { name: 'OK', exact: true }).waitFor();
     await check(page, '2fa-required');
     await ok(page);
     await check(page, 'choose-method');
@@ -127,7 +127,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await page.goto(metadata.end_session_endpoint!);
     await check(page, 'logout');
     await page.getByRole('button', { name: w.logout, exact: true }).click();
-    await page.getByRole('alertdialog').waitFor();
+    await page.getByRole('link', { name: 'OK', exact: true }).waitFor();
     await check(page, 'logged-out');
 
     // A later sign-in at a third-party application: the code, a wrong one first, then consent.
@@ -210,7 +210,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
 
     // Sign out everywhere.
     await page.getByRole('button', { name: w.signOutEverywhere, exact: true }).click();
-    await page.getByRole('alertdialog').waitFor();
+    await page.getByRole('link', { name: 'OK', exact: true }).waitFor();
     await check(page, 'account-signed-out');
 
     // The account-changed mail, as a mail client shows its HTML part. The client's own page holds the

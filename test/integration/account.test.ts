@@ -1,19 +1,18 @@
 import { Browser, type Page } from '../support/browser.ts';
-import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import * as oidc from 'openid-client';
-import { finishSignIn, login, startSignIn, text, totpCode, totpKey } from '../support/journey.ts';
+import { finishSignIn, login, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
 import { regenerateRecoveryCodes, useRecoveryCode } from '../../src/mfa/recovery/recovery-codes.ts';
 
-const PASSWORD = 'a long enough password 1';
 const NEW_PASSWORD = 'another fine passphrase 2';
 
 const csrf = (page: Page) => /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!;
 const isAccountPage = (page: Page) => page.status === 200 && page.url.endsWith('/account') && page.html.includes('Mijn account');
 
 /** My account: reached through the provider's session; every change needs the second factor again. */
-describe.each<StoreKind>(['sqlite', 'redis'])('My account on %s', (store) => {
+describeOnEveryStore('My account', (store) => {
   let idp: TestIdp;
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());

@@ -1,15 +1,14 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, text, totpCode } from '../support/journey.ts';
+import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { finishSignIn, login, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { endSessions } from '../../src/accounts/operations.ts';
 
-const PASSWORD = 'a long enough password 1';
 
 /** What an administrator's reset-mfa and disable do to a signed-in user. */
-describe.each<StoreKind>(['sqlite', 'redis'])('administration on %s', (store) => {
+describeOnEveryStore('administration', (store) => {
   let idp: TestIdp;
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());

@@ -1,16 +1,15 @@
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
-import { login, resetLink, startSignIn, text } from '../support/journey.ts';
+import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { login, resetLink, startSignIn, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 
-const PASSWORD = 'a long enough password 1';
 
 /**
  * Limits are taken before an attempt is checked, so parallel guesses cannot slip
  * past them; and lockouts hurt the attacker's address, not the owner.
  * Behind a proxy (TRUST_PROXY), each browser here is a different client IP.
  */
-describe.each<StoreKind>(['sqlite', 'redis'])('attempt limits on %s', (store) => {
+describeOnEveryStore('attempt limits', (store) => {
   let idp: TestIdp;
   beforeAll(async () => { idp = await startTestIdp(store, { TRUST_PROXY: 'true' }); });
   afterAll(() => idp.close());

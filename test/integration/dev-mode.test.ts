@@ -19,7 +19,7 @@ describe('development mode', () => {
       const loginPage = await browser.follow(auth);
       const request = await browser.get(linkTo(loginPage, 'Wachtwoord opvragen'));
       await browser.submit(request, '/password/request', { username: 'dev@example.org' });
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await idp.app.settled();
 
       const outbox = await browser.get('/dev/outbox');
       expect(outbox.status).toBe(200);

@@ -1,13 +1,12 @@
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
-import { login, startSignIn, text } from '../support/journey.ts';
+import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { login, startSignIn, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 
-const PASSWORD = 'a long enough password 1';
 
 /** What protects every form: CSRF tokens, lockouts, no enumeration, clear 4xx pages. */
-describe.each<StoreKind>(['sqlite', 'redis'])('guards on %s', (store) => {
+describeOnEveryStore('guards', (store) => {
   let idp: TestIdp;
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());
@@ -27,7 +26,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('guards on %s', (store) => {
     expect(text(forged)).toContain('Het formulier is verlopen');
     const request = await new Browser(idp.issuer).request('POST', '/password/request', { username: email });
     expect(request.status).toBe(403);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await idp.app.settled();
     expect(idp.smtp.to(email)).toHaveLength(0);
     // The real form, with its token, still works.
     expect(text(await login(browser, page, email, PASSWORD))).toContain('twee-factorauthenticatie verplicht');
@@ -65,7 +64,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('guards on %s', (store) => {
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
     expect(answers[0]!.body).toContain('Als er een geldig e-mailadres is opgegeven');
     await idp.smtp.next(known);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await idp.app.settled();
     expect(idp.smtp.to(disabled)).toHaveLength(0);
     expect(idp.smtp.to(unknown)).toHaveLength(0);
   });

@@ -2,12 +2,11 @@ import { Writable } from 'node:stream';
 import { get } from 'node:http';
 import { pino } from 'pino';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
-import { login, resetLink, startSignIn, text } from '../support/journey.ts';
+import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { login, resetLink, startSignIn, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 
-const PASSWORD = 'a long enough password 1';
 /** A GET with the path exactly as written (fetch would resolve '//host' to another host). */
 const rawGet = (origin: string, path: string) => new Promise<string>((resolve, reject) => {
   const { hostname, port } = new URL(origin);
@@ -19,7 +18,7 @@ const rawGet = (origin: string, path: string) => new Promise<string>((resolve, r
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Malformed input, forged headers and leaks, tried as an attacker would. */
-describe.each<StoreKind>(['sqlite', 'redis'])('hardening on %s', (store) => {
+describeOnEveryStore('hardening', (store) => {
   const lines: string[] = [];
   let idp: TestIdp;
   beforeAll(async () => {

@@ -1,13 +1,12 @@
 import { Browser, linkTo, type Page } from '../support/browser.ts';
-import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, text } from '../support/journey.ts';
+import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { finishSignIn, login, startSignIn, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { SoftAuthenticator } from '../support/soft-authenticator.ts';
 
-const PASSWORD = 'a long enough password 1';
 
 /** Passkeys over HTTP with a software authenticator: enrolment, second factor, passkey alone. */
-describe.each<StoreKind>(['sqlite', 'redis'])('passkeys on %s', (store) => {
+describeOnEveryStore('passkeys', (store) => {
   let idp: TestIdp;
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());

@@ -1,13 +1,12 @@
 import { Browser, linkTo } from '../support/browser.ts';
-import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, text, totpCode, totpKey } from '../support/journey.ts';
+import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { finishSignIn, login, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { regenerateRecoveryCodes } from '../../src/mfa/recovery/recovery-codes.ts';
 
-const PASSWORD = 'a long enough password 1';
 
 /** Recovery codes: made at the first enrolment, shown once, each usable once instead of the second factor. */
-describe.each<StoreKind>(['sqlite', 'redis'])('recovery codes on %s', (store) => {
+describeOnEveryStore('recovery codes', (store) => {
   let idp: TestIdp;
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());

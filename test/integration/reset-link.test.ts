@@ -1,5 +1,5 @@
 import { Browser, linkTo } from '../support/browser.ts';
-import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { login, resetLink, startSignIn, text } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { RESET_PURPOSE } from '../../src/accounts/reset-tokens.ts';
@@ -9,7 +9,7 @@ const OLD = 'an old password that works';
 const NEW = 'a brand new password 2026';
 
 /** Reset links: single use, newest only, expiring, built from ISSUER, never a login. */
-describe.each<StoreKind>(['sqlite', 'redis'])('reset links on %s', (store) => {
+describeOnEveryStore('reset links', (store) => {
   let idp: TestIdp;
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());

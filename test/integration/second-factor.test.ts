@@ -1,12 +1,11 @@
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, CALLBACK, type StoreKind, type TestIdp } from '../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, text, totpCode } from '../support/journey.ts';
+import { startTestIdp, CALLBACK, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { finishSignIn, login, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 
-const PASSWORD = 'a long enough password 1';
 
 /** The second factor cannot be skipped, replayed or guessed. */
-describe.each<StoreKind>(['sqlite', 'redis'])('second factor on %s', (store) => {
+describeOnEveryStore('second factor', (store) => {
   let idp: TestIdp;
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());

@@ -3,6 +3,9 @@ import { generate } from 'otplib';
 import { Browser, linkTo, type Page } from './browser.ts';
 import { CALLBACK, type TestIdp } from './test-idp.ts';
 
+/** The password the seeded test accounts have, unless a test needs another. */
+export const PASSWORD = 'a long enough password 1';
+
 /** What the application (relying party) keeps while the user is away signing in. */
 export interface SignIn { url: string; verifier: string; state: string; config: oidc.Configuration }
 

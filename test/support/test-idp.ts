@@ -12,6 +12,10 @@ import { accountCommands } from '../../src/cli/accounts.ts';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 
 export type StoreKind = 'sqlite' | 'redis';
+
+/** One suite, run once on the embedded store and once on Redis: every behaviour holds on both. */
+export const describeOnEveryStore = (name: string, suite: (store: StoreKind) => void) =>
+  describe.each<StoreKind>(['sqlite', 'redis'])(`${name} on %s`, suite);
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const CALLBACK = 'http://127.0.0.1:9/callback';
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadConfig, ConfigError } from '../../src/config.ts';
 
 const PRODUCTION_READY = {
@@ -12,8 +15,12 @@ const PRODUCTION_READY = {
 };
 
 describe('configuration', () => {
+  // Development defaults write generated keys to DATA_DIR: a folder of this run's own, removed after.
+  const dataDir = mkdtempSync(join(tmpdir(), 'cbs-idp-config-test-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
   test('production refuses to start on development defaults, naming each one', () => {
-    const attempt = () => loadConfig({ NODE_ENV: 'production', DATA_DIR: '/tmp/never-written', ISSUER: 'http://login.example' });
+    const attempt = () => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, ISSUER: 'http://login.example' });
     expect(attempt).toThrow(ConfigError);
     const message = (() => { try { attempt(); } catch (e) { return (e as Error).message; } return ''; })();
     for (const name of ['ISSUER uses http', 'JWKS_FILE', 'CLIENTS_FILE', 'SMTP_URL', 'COOKIE_KEYS', 'SECRETS_KEY']) expect(message).toContain(name);
@@ -33,7 +40,7 @@ describe('configuration', () => {
   });
 
   test('development defaults: port 3000, issuer from the port, embedded store', () => {
-    const config = loadConfig({ DATA_DIR: `/tmp/cbs-idp-config-test-${process.pid}` });
+    const config = loadConfig({ DATA_DIR: dataDir });
     expect(config.port).toBe(3000);
     expect(config.issuer).toBe('http://localhost:3000');
     expect(config.redisUrl).toBeUndefined();

@@ -4,6 +4,7 @@ import type { AuditEvent } from '../../audit.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import { composeMail } from '../../mail/templates.ts';
 import { formatTime } from './format.ts';
+import { nowMs } from '../../clock.ts';
 
 /** What can change on My account: its audit event, and the sentence the notification mail uses. */
 const CHANGES = {
@@ -30,7 +31,7 @@ export function accountChanged(s: Services, account: Account, change: AccountCha
     await s.mailer.send(await composeMail('account-changed', 'mail.changed.subject', account.email, account.locale, {
       name: account.name,
       change: text,
-      at: formatTime(account.locale, new Date()),
+      at: formatTime(account.locale, new Date(nowMs())),
     }));
     s.audit('mail.sent', { accountId: account.id, template: 'account-changed', change });
   });

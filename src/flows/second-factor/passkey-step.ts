@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
+import type { Account } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
 import { sendJson } from '../../web/json.ts';
@@ -29,12 +30,15 @@ export function passkeyStep(s: Services) {
   const enrolPage = (ctx: Context, step: MfaStep, failed = false) =>
     render(ctx, 'passkey-enrol', { title: 'passkey.title', step: 3, uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
 
+  /** The ceremony's options for public/passkey.js, bound to this sign-in. */
+  const options = (make: (d: Services, boundTo: string, account: Account) => Promise<unknown>) => async (ctx: Context) => {
+    const step = stepOf(ctx);
+    sendJson(ctx, await make(s, step.interaction.uid, step.account));
+  };
+
   return {
     showEnrol: (ctx: Context) => enrolPage(ctx, stepOf(ctx)),
-    async enrolOptions(ctx: Context) {
-      const step = stepOf(ctx);
-      sendJson(ctx, await registrationOptions(s, step.interaction.uid, step.account));
-    },
+    enrolOptions: options(registrationOptions),
     async enrol(ctx: Context) {
       const step = stepOf(ctx);
       const form = readForm(ctx, PASSKEY_RESPONSE);
@@ -45,10 +49,7 @@ export function passkeyStep(s: Services) {
     },
 
     showVerify: (ctx: Context) => passkeyVerifyPage(ctx, stepOf(ctx)),
-    async verifyOptions(ctx: Context) {
-      const step = stepOf(ctx);
-      sendJson(ctx, await authenticationOptions(s, step.interaction.uid, step.account));
-    },
+    verifyOptions: options(authenticationOptions),
     async verify(ctx: Context) {
       const step = stepOf(ctx);
       const form = readForm(ctx, PASSKEY_RESPONSE);

@@ -6,7 +6,7 @@ import {
   type AuthenticationResponseJSON,
   type RegistrationResponseJSON,
 } from '@simplewebauthn/server';
-import type { AccountStore, SingleUseTokenStore } from '../../../adapters/types.ts';
+import { StoreUnavailableError, type AccountStore, type SingleUseTokenStore } from '../../../adapters/types.ts';
 import type { Account, PasskeyFactor } from '../../accounts/account.ts';
 import { nowSeconds } from '../../clock.ts';
 import { tokenHash } from '../../security/random-token.ts';
@@ -52,15 +52,8 @@ export async function registrationOptions(s: PasskeyDeps, boundTo: string, accou
 export async function verifyRegistration(s: PasskeyDeps, boundTo: string, responseJson: string, name: string): Promise<PasskeyFactor | undefined> {
   const response = parseJson(registrationResponse, responseJson) as RegistrationResponseJSON | undefined;
   if (!response) return undefined;
-  const rp = relyingParty(s.config.issuer);
-  try {
-    const result = await verifyRegistrationResponse({
-      response,
-      expectedChallenge: takeChallenge(s, boundTo),
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rpID,
-      requireUserVerification: true,
-    });
+  return unlessRejected(async () => {
+    const result = await verifyRegistrationResponse({ response, ...expectations(s, boundTo) });
     if (!result.verified) return undefined;
     const { credential, credentialDeviceType } = result.registrationInfo;
     return {
@@ -71,10 +64,8 @@ export async function verifyRegistration(s: PasskeyDeps, boundTo: string, respon
       kind: credentialDeviceType === 'multiDevice' ? 'swk' : 'hwk',
       name,
       createdAt: nowSeconds(),
-    };
-  } catch {
-    return undefined;
-  }
+    } satisfies PasskeyFactor;
+  });
 }
 
 /** Options for signing in with a passkey: of this account, or (no account) any discoverable passkey. */
@@ -104,19 +95,30 @@ export async function verifyAuthentication(s: PasskeyDeps, boundTo: string, resp
     await takeChallenge(s, boundTo)(parseChallenge(response) ?? '');
     return { kind: 'invalid' };
   }
-  const rp = relyingParty(s.config.issuer);
-  try {
+  const counter = await unlessRejected(async () => {
     const result = await verifyAuthenticationResponse({
       response,
-      expectedChallenge: takeChallenge(s, boundTo),
-      expectedOrigin: rp.origin,
-      expectedRPID: rp.rpID,
-      requireUserVerification: true,
+      ...expectations(s, boundTo),
       credential: { id: passkey.id, publicKey: Buffer.from(passkey.publicKey, 'base64url'), counter: passkey.counter, transports: passkey.transports as never },
     });
-    return result.verified ? { kind: 'ok', account: owner, passkey, counter: result.authenticationInfo.newCounter } : { kind: 'invalid' };
-  } catch {
-    return { kind: 'invalid' };
+    return result.verified ? result.authenticationInfo.newCounter : undefined;
+  });
+  return counter === undefined ? { kind: 'invalid' } : { kind: 'ok', account: owner, passkey, counter };
+}
+
+/** What every ceremony expects: the challenge bound to this sign-in (taken once), our origin and RP ID, user verification. */
+function expectations(s: PasskeyDeps, boundTo: string) {
+  const rp = relyingParty(s.config.issuer);
+  return { expectedChallenge: takeChallenge(s, boundTo), expectedOrigin: rp.origin, expectedRPID: rp.rpID, requireUserVerification: true };
+}
+
+/** A response the library rejects is a failed attempt; a store that fails meanwhile is an outage, and goes up. */
+async function unlessRejected<T>(verify: () => Promise<T | undefined>): Promise<T | undefined> {
+  try {
+    return await verify();
+  } catch (err) {
+    if (err instanceof StoreUnavailableError) throw err;
+    return undefined;
   }
 }
 

@@ -13,14 +13,14 @@ const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const RECOVERY_CODE_COUNT = 10;
 
 const normalize = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
-const recoveryHash = (accountId: string, code: string) => createHash('sha256').update(`${accountId}:${normalize(code)}`).digest('base64url');
+export const recoveryCodeHash = (accountId: string, code: string) => createHash('sha256').update(`${accountId}:${normalize(code)}`).digest('base64url');
 
 export function newRecoveryCodes(accountId: string): { codes: string[]; hashes: string[] } {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {
     const raw = Array.from({ length: 10 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
     return `${raw.slice(0, 5)}-${raw.slice(5)}`;
   });
-  return { codes, hashes: codes.map((c) => recoveryHash(accountId, c)) };
+  return { codes, hashes: codes.map((c) => recoveryCodeHash(accountId, c)) };
 }
 
 /** Gives the account a fresh set, voiding the old one; returns the codes to show once. */
@@ -40,7 +40,7 @@ interface RecoveryDeps extends CodeCheckDeps { accounts: AccountStore<Account> }
 export async function useRecoveryCode(d: RecoveryDeps, accountId: string, code: string): Promise<FactorResult<{ remaining: number }>> {
   const taken = await d.limits.takeCodeAttempt(accountId);
   if (taken.kind === 'locked') return taken;
-  const hash = recoveryHash(accountId, code);
+  const hash = recoveryCodeHash(accountId, code);
   const account = await d.accounts.findById(accountId);
   if (account?.recoveryCodes.includes(hash) && (await d.replay.claim(accountId, `recovery:${hash}`, 365 * 86400))) {
     const updated = await updateAccount(d.accounts, accountId, (a) => { a.recoveryCodes = a.recoveryCodes.filter((h) => h !== hash); });

@@ -1,4 +1,5 @@
 import { generateSecret, generateURI, verify } from 'otplib';
+import { nowSeconds } from '../../clock.ts';
 
 /**
  * TOTP as every authenticator app reads it (Google, Microsoft, Duo, LastPass):
@@ -17,9 +18,8 @@ export function otpauthUri(issuer: string, email: string, secret: string): strin
 }
 
 /** The time step the code belongs to, or undefined when it matches none within the drift window. */
-export async function matchTotp(secret: string, code: string, nowSeconds = Date.now() / 1000): Promise<number | undefined> {
+export async function matchTotp(secret: string, code: string, epoch = nowSeconds()): Promise<number | undefined> {
   if (!/^\d{6}$/.test(code)) return undefined;
-  const epoch = Math.floor(nowSeconds);
   const result = await verify({ secret, token: code, epoch, epochTolerance: PERIOD, digits: DIGITS, algorithm: 'sha1', period: PERIOD });
   if (!result.valid) return undefined;
   return Math.floor(epoch / PERIOD) + result.delta;
