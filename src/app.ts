@@ -72,7 +72,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     mailer: countedMailer(deps.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log), metrics),
     limits: createLimits(store.redis, config.redisPrefix),
     replay: store.replay,
-    secrets: createSecretBox(config.secretsKey),
+    secrets: createSecretBox(config.secretsKeys),
     audit: countedAudit(createAudit(log), metrics),
     log,
     lifecycle: createLifecycle(),

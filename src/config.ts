@@ -14,8 +14,8 @@ export interface Config {
   clientsFile?: string;
   jwksFile?: string;
   cookieKeys: string[];
-  /** 32 bytes; encrypts second-factor secrets at rest (AES-256-GCM). */
-  secretsKey: Buffer;
+  /** 32 bytes each; encrypt second-factor secrets at rest (AES-256-GCM): the first seals, all open. */
+  secretsKeys: Buffer[];
   trustProxy: boolean;
   /** How many proxies in front of the service append to X-Forwarded-For; the client is the address the outermost saw. */
   trustProxyHops: number;
@@ -35,6 +35,7 @@ export class ConfigError extends Error {
 }
 
 const optional = z.string().trim().min(1).optional().catch(undefined);
+const HEX_KEY = /^[0-9a-fA-F]{64}$/;
 const schema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -47,7 +48,8 @@ const schema = z.object({
   CLIENTS_FILE: optional,
   JWKS_FILE: optional,
   COOKIE_KEYS: z.string().optional(),
-  SECRETS_KEY: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes)').optional(),
+  SECRETS_KEY: z.string().regex(HEX_KEY, 'must be 64 hexadecimal characters (32 bytes)').optional(),
+  SECRETS_KEYS: z.string().regex(new RegExp(`^${HEX_KEY.source.slice(1, -1)}(,${HEX_KEY.source.slice(1, -1)})*$`), 'must be a comma-separated list of 64-hexadecimal-character keys, the sealing key first').optional(),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   DEFAULT_RETURN_URL: z.url({ protocol: /^https?$/ }).optional(),
@@ -79,7 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!e.CLIENTS_FILE) devDefaults.push('CLIENTS_FILE is not set (a demo client is registered)');
   if (!e.SMTP_URL) devDefaults.push('SMTP_URL is not set (mails go to the console)');
   if (!e.COOKIE_KEYS) devDefaults.push('COOKIE_KEYS is not set (generated keys are used)');
-  if (!e.SECRETS_KEY) devDefaults.push('SECRETS_KEY is not set (a generated key is used)');
+  if (!e.SECRETS_KEY && !e.SECRETS_KEYS) devDefaults.push('SECRETS_KEY is not set (a generated key is used)');
 
   if (production && devDefaults.length) {
     throw new ConfigError(
@@ -102,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     clientsFile: e.CLIENTS_FILE,
     jwksFile: e.JWKS_FILE,
     cookieKeys: e.COOKIE_KEYS ? cookieKeyList(e.COOKIE_KEYS) : dev().cookieKeys,
-    secretsKey: e.SECRETS_KEY ? Buffer.from(e.SECRETS_KEY, 'hex') : Buffer.from(dev().secretsKey, 'hex'),
+    secretsKeys: (e.SECRETS_KEYS?.split(',') ?? [e.SECRETS_KEY ?? dev().secretsKey]).map((k) => Buffer.from(k, 'hex')),
     trustProxy,
     trustProxyHops: e.TRUST_PROXY_HOPS,
     defaultReturnUrl: e.DEFAULT_RETURN_URL,
@@ -127,7 +129,8 @@ function weakSettings(e: z.infer<typeof schema>, issuer: string, trustProxy: boo
     if (keys.some((k) => !k)) problems.push('COOKIE_KEYS has a blank entry');
     else if (production && keys.some((k) => k.length < 32)) problems.push('COOKIE_KEYS: every key must be at least 32 characters');
   }
-  if (production && e.SECRETS_KEY && lowEntropy(e.SECRETS_KEY)) problems.push('SECRETS_KEY is not random (all zeros or a repeated pattern); generate one with `openssl rand -hex 32`');
+  if (e.SECRETS_KEY && e.SECRETS_KEYS) problems.push('set SECRETS_KEYS or SECRETS_KEY, not both');
+  if (production && [e.SECRETS_KEY ?? '', ...(e.SECRETS_KEYS?.split(',') ?? [])].some((k) => k && lowEntropy(k))) problems.push('SECRETS_KEY is not random (all zeros or a repeated pattern); generate one with `openssl rand -hex 32`');
   if (production && e.DEFAULT_RETURN_URL && !e.DEFAULT_RETURN_URL.startsWith('https://')) problems.push('DEFAULT_RETURN_URL must be an https URL');
   // The service speaks plain HTTP; with an https ISSUER, TLS ends at a proxy it must trust, or every secure cookie fails.
   if (issuer.startsWith('https:') && !trustProxy) problems.push('ISSUER is https but TRUST_PROXY is not set: run behind the TLS-terminating proxy and set TRUST_PROXY=true');

@@ -32,6 +32,23 @@ describe('secret sealing', () => {
     expect(a).not.toBe(b);
     expect(box.open(a)).toBe('JBSWY3DPEHPK3PXP');
   });
+  test('key rotation: the first key seals, every listed key opens, a dropped key opens nothing', () => {
+    const [a, b] = [Buffer.alloc(32, 1), Buffer.alloc(32, 2)];
+    const underA = createSecretBox(a).seal('enrolled before the rotation');
+    const rotated = createSecretBox([b, a]);
+    expect(rotated.open(underA)).toBe('enrolled before the rotation');
+    const underB = rotated.seal('enrolled after');
+    expect(createSecretBox(b).open(underB)).toBe('enrolled after');
+    expect(() => createSecretBox(b).open(underA)).toThrow(/no longer configured/);
+  });
+
+  test('secrets sealed before key ids (v1) still open, by whichever key authenticates them', () => {
+    const key = Buffer.alloc(32, 3);
+    const v2 = createSecretBox(key).seal('old format').split('.');
+    const v1 = ['v1', v2[2], v2[3], v2[4]].join('.');
+    expect(createSecretBox([Buffer.alloc(32, 4), key]).open(v1)).toBe('old format');
+  });
+
   test('refuses a tampered or foreign seal', () => {
     const sealed = box.seal('secret');
     const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
