@@ -19,10 +19,14 @@ import { cacheDiscovery, pinnedToIssuer } from './security/issuer-host.ts';
 import { logoutPages } from './flows/logout/logout.ts';
 import { screens } from './routes.ts';
 import type { Services } from './services.ts';
+import { startAccountEndJob, type AccountEndJob } from './jobs/account-end.ts';
+import { scimApi } from './scim/routes.ts';
 
 export interface App {
   callback: ReturnType<Services['provider']['callback']>;
   services: Services;
+  /** Reminds and disables accounts at their end date; stopped by close(). */
+  accountEnd: AccountEndJob;
   /** Waits for background work (mails), then closes the store. */
   close(): Promise<void>;
 }
@@ -76,15 +80,19 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.use(markStoreFailures(provider as never, log));
   provider.use(cacheDiscovery());
   provider.use(baseHeaders(https));
+  provider.use(scimApi(s));
   provider.use(assets.middleware);
   provider.use(pageState({ secureCookies: https, asset: assets.url, serviceName: 'CBS Microdata' }));
   provider.use(errorPages(log));
   provider.use(screens(s));
 
+  const accountEnd = startAccountEndJob(s);
   return {
     callback: provider.callback(),
     services: s,
+    accountEnd,
     async close() {
+      await accountEnd.stop();
       await Promise.allSettled([...pending]);
       await store.close();
     },

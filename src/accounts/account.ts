@@ -56,6 +56,8 @@ export interface Account extends StoredAccount {
   grants?: GrantRef[];
   createdAt: number;
   invitation?: Invitation;
+  /** The provisioning system's own identifier of the user (SCIM externalId). */
+  externalId?: string;
   /** The last day (YYYY-MM-DD, Amsterdam time) the account may be used; the expiry job disables it after. */
   endDate?: string;
   /** The end date whose reminder mail went out, and the one that disabled the account: each happens once per end date. */
