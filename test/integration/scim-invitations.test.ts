@@ -23,7 +23,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
   afterAll(() => idp.close());
 
   const scim = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${idp.issuer}/scim/v2${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: body && JSON.stringify(body) });
+    const res = await fetch(`${idp.issuer}/scim/v2${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: res.status, body: await res.json() };
   };
   const invitee = async (email: string, extension: Record<string, unknown> = { sendInvitation: true }, locale = 'nl') => {
