@@ -1,6 +1,7 @@
 import * as oidc from 'openid-client';
 import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
 import { CBS_EXTENSION, PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
+import { StoreUnavailableError } from '../../adapters/types.ts';
 
 const SCIM_JSON = 'application/scim+json';
 
@@ -168,6 +169,18 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
     for (const path of ['/Users/does-not-exist', '/Groups', '/Schemas/urn:nope']) {
       const res = await scim('GET', path);
       expect([res.status, res.type?.includes(SCIM_JSON), res.body.status]).toEqual([404, true, '404']);
+    }
+  });
+
+  test('a store outage is a 503 SCIM error, never a 4xx', async () => {
+    const accounts = idp.app.services.accounts;
+    const list = accounts.list;
+    accounts.list = async () => { throw new StoreUnavailableError('accounts'); };
+    try {
+      const res = await scim('GET', '/Users');
+      expect([res.status, res.body.status, res.headers.get('retry-after')]).toEqual([503, '503', '30']);
+    } finally {
+      accounts.list = list;
     }
   });
 
