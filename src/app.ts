@@ -26,6 +26,8 @@ import { countedAudit, countedMailer } from './metrics/domain-metrics.ts';
 import { logoutPages } from './flows/logout/logout.ts';
 import { screens } from './routes.ts';
 import type { Services } from './services.ts';
+import { startAccountEndJob, type AccountEndJob } from './jobs/account-end.ts';
+import { scimApi } from './scim/routes.ts';
 
 export interface App {
   callback: ReturnType<Services['provider']['callback']>;
@@ -34,6 +36,8 @@ export interface App {
   metrics: Metrics['registry'];
   /** Resolves once the background work started so far (mails, lookups) has finished. */
   settled(): Promise<void>;
+  /** Reminds and disables accounts at their end date; stopped by close(). */
+  accountEnd: AccountEndJob;
   /** Waits for background work (mails), then closes the store. */
   close(): Promise<void>;
 }
@@ -93,11 +97,13 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.use(closeConnectionsWhileDraining(s.lifecycle));
   provider.use(cacheDiscovery());
   provider.use(baseHeaders(https));
+  provider.use(scimApi(s));
   provider.use(assets.middleware);
   provider.use(pageState({ secureCookies: https, asset: assets.url }));
   provider.use(errorPages(log));
   provider.use(screens(s));
 
+  const accountEnd = startAccountEndJob(s);
   return {
     callback: provider.callback(),
     services: s,
@@ -105,7 +111,9 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     async settled() {
       await Promise.allSettled([...pending]);
     },
+    accountEnd,
     async close() {
+      await accountEnd.stop();
       await Promise.allSettled([...pending]);
       await store.close();
     },

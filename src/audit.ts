@@ -7,7 +7,10 @@ export type AuditEvent =
   | 'mfa.enrolled' | 'mfa.failure' | 'mfa.removed' | 'recovery.used'
   | 'account.created' | 'account.disabled' | 'account.enabled' | 'account.mfa_reset'
   | 'password.changed' | 'sessions.ended'
-  | 'account.reauthenticated' | 'account.change_refused' | 'recovery.regenerated';
+  | 'account.reauthenticated' | 'account.change_refused' | 'recovery.regenerated'
+  | 'scim.user_created' | 'scim.user_updated' | 'scim.user_deleted' | 'scim.access_refused'
+  | 'invitation.sent' | 'invitation.not_sent' | 'invitation.expired_link'
+  | 'account.end_date_set' | 'account.end_reminder_sent' | 'account.ended';
 
 export interface Audit { (event: AuditEvent, fields?: Record<string, unknown>): void }
 

@@ -21,6 +21,10 @@ export interface Config {
   trustProxyHops: number;
   defaultReturnUrl?: string;
   resetTokenTtlSeconds: number;
+  /** Lifetime of the set-password link in an invitation (welcome mail). */
+  inviteTtlSeconds: number;
+  /** How often each instance looks for accounts whose end date comes near or has passed. */
+  accountEndCheckSeconds: number;
   logLevel: string;
   /** Set: Prometheus metrics on this port (never on the public one). */
   metricsPort?: number;
@@ -56,6 +60,8 @@ const schema = z.object({
   RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
+  INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(72),
+  ACCOUNT_END_CHECK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -109,6 +115,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY_HOPS,
     defaultReturnUrl: e.DEFAULT_RETURN_URL,
     resetTokenTtlSeconds: e.RESET_TOKEN_TTL_MINUTES * 60,
+    inviteTtlSeconds: e.INVITE_TTL_HOURS * 3600,
+    accountEndCheckSeconds: e.ACCOUNT_END_CHECK_MINUTES * 60,
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,

@@ -74,6 +74,7 @@ export function screens(s: Services): Middleware {
   router.post('/password/request', requestPassword.submit);
   router.get('/password/set', setPassword.show);
   router.post('/password/set', setPassword.submit);
+  router.post('/password/invitation', setPassword.renewInvitation);
   router.get('/password/continue', async (ctx) => ctx.redirect(await returnDestination(ctx, s)));
 
   // My account: the provider's full session gets you in (signed); every change needs the

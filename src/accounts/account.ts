@@ -15,6 +15,25 @@ export interface PasskeyFactor {
 }
 export interface SignIn { at: number; method: string; ip?: string }
 
+/**
+ * A welcome mail with a set-password link. Kept on the account so that staff see
+ * its state, and so that an expired link can be told apart from a used one.
+ */
+export interface Invitation {
+  sentAt: number;
+  expiresAt: number;
+  /** When a password was first set after it (by this link or any other). */
+  acceptedAt?: number;
+  /** SHA-256 of the newest invitation link's secret (as the token store keeps it). */
+  linkHash: string;
+}
+type InvitationState = 'pending' | 'expired' | 'accepted';
+
+export function invitationState(invitation: Invitation, now = nowSeconds()): InvitationState {
+  if (invitation.acceptedAt !== undefined) return 'accepted';
+  return now < invitation.expiresAt ? 'pending' : 'expired';
+}
+
 /** The account aggregate: everything about one user, stored as one document. */
 export interface Account extends StoredAccount {
   name: string;
@@ -36,6 +55,16 @@ export interface Account extends StoredAccount {
   /** The provider's grants made for this account, so that ending its sessions can revoke their tokens. */
   grants?: GrantRef[];
   createdAt: number;
+  invitation?: Invitation;
+  /** The provisioning system's own identifier of the user (SCIM externalId). */
+  externalId?: string;
+  /** The last day (YYYY-MM-DD, Amsterdam time) the account may be used; the expiry job disables it after. */
+  endDate?: string;
+  /** The end date whose reminder mail went out, and the one that disabled the account: each happens once per end date. */
+  endDateReminded?: string;
+  endDateApplied?: string;
+  /** Removed (SCIM DELETE): personal data scrubbed, the address freed; kept so that the id is never reused. */
+  deletedAt?: number;
 }
 
 export interface GrantRef { id: string; exp: number }

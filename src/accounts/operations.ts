@@ -61,7 +61,24 @@ export async function setPassword(store: Store, id: string, password: string, ke
 /** setPassword with the argon2 hash made by the caller (the benchmark seeds many accounts with one). */
 export async function setPasswordHash(store: Store, id: string, passwordHash: string, keepGrants: string[] = []): Promise<Account | undefined> {
   await store.tokens.drop(RESET_PURPOSE, id);
-  return endSessions(store, id, (a) => { a.passwordHash = passwordHash; }, keepGrants);
+  return endSessions(store, id, (a) => {
+    a.passwordHash = passwordHash;
+    // The invitation's purpose is met by any first password, whichever link set it.
+    if (a.invitation && a.invitation.acceptedAt === undefined) a.invitation.acceptedAt = nowSeconds();
+  }, keepGrants);
+}
+
+/**
+ * Removes the account as a user sees it: disabled, sessions and tokens ended,
+ * links voided, personal data and credentials scrubbed, its address free for a
+ * new account. The document stays (deletedAt) so that the id is never reused.
+ */
+export async function removeAccount(store: Store, id: string): Promise<Account | undefined> {
+  await store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(store, id, (a) => {
+    Object.assign(a, { disabled: true, deletedAt: nowSeconds(), email: `deleted-${a.id}@deleted.invalid`, name: '', totp: [], passkeys: [], recoveryCodes: [], recentSignIns: [] });
+    for (const field of ['passwordHash', 'invitation', 'endDate', 'endDateReminded', 'endDateApplied'] as const) delete a[field];
+  });
 }
 
 export type NewFactor = { totp: { secret: string; sameAs?: (sealed: string) => boolean } } | { passkey: PasskeyFactor };

@@ -4,6 +4,10 @@ import { newAccount, type Account } from '../accounts/account.ts';
 import { resetSecondFactors, setDisabled } from '../accounts/operations.ts';
 import { EMAIL, normalizeEmail } from '../accounts/email.ts';
 import { isLocale } from '../i18n/index.ts';
+import { invitationState } from '../accounts/account.ts';
+import { isEndDate } from '../accounts/end-date.ts';
+import { updateAccount } from '../accounts/update.ts';
+import { sendInvitation, type InvitationDeps } from '../flows/invitation/invitation.ts';
 
 export class CliError extends Error {}
 
@@ -22,9 +26,30 @@ async function find(accounts: AccountStore<Account>, email: string | undefined):
   return account;
 }
 
-type Options = { email?: string; name?: string; locale?: string };
+type Options = { email?: string; name?: string; locale?: string; invite?: boolean; expires?: string };
 
-export async function accountCommands(store: Store, command: string, o: Options): Promise<string> {
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+const invitationLine = (a: Account) =>
+  a.invitation ? `invitation: ${invitationState(a.invitation)}, sent ${iso(a.invitation.sentAt)}, link valid until ${iso(a.invitation.expiresAt)}` : 'invitation: none';
+
+/** --expires YYYY-MM-DD, or "none" (set-expiry only) to clear it. */
+function endDateOption(value: string | undefined, clearable: boolean): string | undefined {
+  if (value === undefined || (clearable && value === 'none')) return undefined;
+  if (!isEndDate(value)) throw new CliError(`--expires must be a date written YYYY-MM-DD${clearable ? ' (or none)' : ''}, not "${value}"`);
+  return value;
+}
+
+/** Mails the invitation and waits until the mail server took it: the operator learns at once when it did not. */
+async function invite(deps: InvitationDeps | undefined, a: Account): Promise<string> {
+  if (!deps) throw new CliError('sending an invitation needs the mail configuration');
+  const sent = await sendInvitation(deps, a.id, { by: 'cli' });
+  if (sent === 'accepted') throw new CliError(`${a.email} has already set a password; no invitation was sent`);
+  if (typeof sent === 'string') throw new CliError(`${a.email} is disabled; no invitation was sent`);
+  await sent.delivery;
+  return `invitation sent to ${a.email}; its link works until ${iso(sent.account.invitation!.expiresAt)} (earlier links no longer work)`;
+}
+
+export async function accountCommands(store: Store, command: string, o: Options, deps?: InvitationDeps): Promise<string> {
   const accounts = store.accounts as AccountStore<Account>;
   switch (command) {
     case 'create': {
@@ -33,20 +58,31 @@ export async function accountCommands(store: Store, command: string, o: Options)
       if (!name || name.length > 200) throw new CliError('--name is required (at most 200 characters)');
       const locale = o.locale ?? 'nl';
       if (!isLocale(locale)) throw new CliError('--locale must be nl or en');
-      const account = newAccount({ id: randomBytes(12).toString('base64url'), email, name, locale });
+      const endDate = endDateOption(o.expires, false);
+      const account: Account = { ...newAccount({ id: randomBytes(12).toString('base64url'), email, name, locale }), ...(endDate ? { endDate } : {}) };
       try {
         await accounts.create(account);
       } catch (err) {
         if (err instanceof DuplicateEmailError) throw new CliError(`an account with e-mail ${email} already exists`);
         throw err;
       }
+      if (o.invite) return `created ${describe(account)}\n${await invite(deps, account)}`;
       return `created ${describe(account)}\nThe user sets a password through "Wachtwoord opvragen / Request password" on the login page.`;
     }
     case 'list':
-      return (await accounts.list()).map(describe).join('\n') || '(no accounts)';
+      return (await accounts.list()).filter((a) => !a.deletedAt).map(describe).join('\n') || '(no accounts)';
     case 'show': {
       const a = await find(accounts, o.email);
-      return `${describe(a)}\nid: ${a.id}\ncreated: ${new Date(a.createdAt * 1000).toISOString()}`;
+      return `${describe(a)}\nid: ${a.id}\ncreated: ${iso(a.createdAt)}\n${invitationLine(a)}\nend date: ${a.endDate ?? 'none'}`;
+    }
+    case 'invite':
+      return invite(deps, await find(accounts, o.email));
+    case 'set-expiry': {
+      const a = await find(accounts, o.email);
+      if (o.expires === undefined) throw new CliError('--expires YYYY-MM-DD (or none) is required');
+      const endDate = endDateOption(o.expires, true);
+      await updateAccount(accounts, a.id, (x) => { if (endDate) x.endDate = endDate; else delete x.endDate; });
+      return endDate ? `${a.email} can be used up to and including ${endDate}` : `${a.email} has no end date`;
     }
     case 'disable':
     case 'enable': {

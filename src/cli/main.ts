@@ -3,11 +3,18 @@ import { loadConfig } from '../config.ts';
 import { openStore } from '../../adapters/index.ts';
 import { CliError, accountCommands } from './accounts.ts';
 import { generateJwks } from '../oidc/keys.ts';
+import { createLogger } from '../log.ts';
+import { createMailer } from '../mail/mailer.ts';
+import { createAudit } from '../audit.ts';
+import type { AccountStore } from '../../adapters/types.ts';
+import type { Account } from '../accounts/account.ts';
 
 const USAGE = `Usage: idp <command>
-  accounts create --email E --name N [--locale nl|en]
+  accounts create --email E --name N [--locale nl|en] [--invite] [--expires YYYY-MM-DD]
   accounts list
   accounts show --email E
+  accounts invite --email E             (re)sends the welcome mail; earlier links stop working
+  accounts set-expiry --email E --expires YYYY-MM-DD|none
   accounts disable --email E
   accounts enable --email E
   accounts reset-mfa --email E
@@ -17,16 +24,22 @@ async function run(argv: string[]): Promise<string> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string' }, help: { type: 'boolean' } },
+    options: {
+      email: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string' }, help: { type: 'boolean' },
+      invite: { type: 'boolean' }, expires: { type: 'string' },
+    },
   });
   const [group, command] = positionals;
   if (values.help || !group) return USAGE;
   if (group === 'keys' && command === 'generate') return JSON.stringify(await generateJwks(), null, 2);
   if (group !== 'accounts' || !command) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
 
-  const store = await openStore(loadConfig());
+  const config = loadConfig();
+  const store = await openStore(config);
+  const log = createLogger(config.logLevel);
+  const deps = { store, accounts: store.accounts as AccountStore<Account>, config, mailer: createMailer(config.smtpUrl, config.mailFrom, log), audit: createAudit(log) };
   try {
-    return await accountCommands(store, command, values);
+    return await accountCommands(store, command, values, deps);
   } finally {
     await store.close();
   }

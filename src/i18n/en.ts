@@ -57,6 +57,9 @@ export const en: Record<MessageKey, string> = {
   'set.error.personal': 'This password is made from your email address or the words CBS or microdata.',
   'set.error.mismatch': 'The passwords do not match.',
   'set.error.link': 'This link has expired or has already been used. Request a new one.',
+  'set.invitation_expired': 'The link in your invitation has expired. Ask for a new email below; it goes to the email address of your account.',
+  'set.invitation_title': 'Invitation expired',
+  'set.invitation_renew': 'Send a new email',
   'set.link_title': 'Link expired',
 
   'mfa.required': 'Two-factor authentication is required to log in.',
@@ -149,6 +152,13 @@ export const en: Record<MessageKey, string> = {
   'mail.reset.ignore': 'Did you not request this? Then you can ignore this email; your password stays as it is.',
   'mail.set.subject': 'Your password has been set',
   'mail.set.body': 'The password of your account at the CBS microdata portal has just been set. Was this not you? Contact CBS right away.',
+  'mail.invite.subject': 'An account has been created for you',
+  'mail.invite.body': 'An account has been created for you at the CBS microdata portal. Your username is your email address: {email}.',
+  'mail.invite.link': 'Use the link below to set your password. The link works for {hours} hours, once.',
+  'mail.invite.next': 'Then log in and activate two-factor authentication. Does the link no longer work? Choose "Request password" on the login page.',
+  'mail.end.subject': 'Your account expires soon',
+  'mail.end.body': 'You can use your account at the CBS microdata portal up to and including {date}. After that it will be disabled.',
+  'mail.end.extend': 'Does your project run longer? Then ask your contact at CBS to extend the end date.',
   'mail.signature': 'Kind regards,\nCBS Microdata Services',
 
   // My account (src/flows/account)

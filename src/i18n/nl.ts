@@ -55,6 +55,9 @@ export const nl = {
   'set.error.personal': 'Dit wachtwoord is gemaakt van je e-mailadres of van de woorden CBS of microdata.',
   'set.error.mismatch': 'De wachtwoorden zijn niet gelijk.',
   'set.error.link': 'Deze link is verlopen of al gebruikt. Vraag een nieuwe aan.',
+  'set.invitation_expired': 'De link in je uitnodiging is verlopen. Vraag hieronder een nieuwe e-mail aan; die gaat naar het e-mailadres van je account.',
+  'set.invitation_title': 'Uitnodiging verlopen',
+  'set.invitation_renew': 'Nieuwe e-mail sturen',
   'set.link_title': 'Link verlopen',
 
   'mfa.required': 'Om in te kunnen loggen is twee-factorauthenticatie verplicht.',
@@ -147,6 +150,13 @@ export const nl = {
   'mail.reset.ignore': 'Heb je dit niet aangevraagd? Dan kun je deze e-mail negeren; je wachtwoord blijft ongewijzigd.',
   'mail.set.subject': 'Je wachtwoord is ingesteld',
   'mail.set.body': 'Het wachtwoord van je account bij het CBS-microdataportaal is zojuist ingesteld. Was jij dit niet? Neem dan direct contact op met het CBS.',
+  'mail.invite.subject': 'Er is een account voor je aangemaakt',
+  'mail.invite.body': 'Er is voor jou een account aangemaakt bij het CBS-microdataportaal. Je gebruikersnaam is je e-mailadres: {email}.',
+  'mail.invite.link': 'Stel met de link hieronder je wachtwoord in. De link werkt {hours} uur, één keer.',
+  'mail.invite.next': 'Daarna log je in en activeer je twee-factorauthenticatie. Werkt de link niet meer? Kies op de inlogpagina "Wachtwoord opvragen".',
+  'mail.end.subject': 'Je account verloopt binnenkort',
+  'mail.end.body': 'Je account bij het CBS-microdataportaal kun je gebruiken tot en met {date}. Daarna wordt het uitgeschakeld.',
+  'mail.end.extend': 'Loopt je project langer door? Vraag dan je contactpersoon bij het CBS om de einddatum te verlengen.',
   'mail.signature': 'Met vriendelijke groet,\nCBS Microdataservices',
 
   // My account (src/flows/account)

@@ -33,7 +33,8 @@ export const PROTOCOL = {
     email: ['email', 'email_verified'],
     profile: ['name', 'given_name', 'family_name', 'locale'],
   },
-  scopes: ['openid', 'email', 'profile', 'offline_access'],
+  // scim: SCIM provisioning (src/scim), for client_credentials clients registered with it.
+  scopes: ['openid', 'email', 'profile', 'offline_access', 'scim'],
   acrValues: ACR_VALUES,
   responseTypes: ['code'],
   pkce: { required: () => true },

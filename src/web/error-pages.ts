@@ -14,7 +14,7 @@ const PROVIDER_ERRORS: Record<string, MessageKey> = {
 };
 
 /** A store that cannot be reached is an outage: 503, never "expired" or "too many requests". */
-const isStoreFailure = (err: unknown): boolean =>
+export const isStoreFailure = (err: unknown): boolean =>
   err instanceof StoreUnavailableError || (err instanceof Error && err.cause instanceof StoreUnavailableError);
 
 /** Callers that fetch JSON (public/passkey.js) get JSON errors with the same status. */

@@ -24,6 +24,7 @@ export const CLIENTS = [
   { client_id: 'portal', client_secret: 'portal-secret', redirect_uris: [CALLBACK], post_logout_redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], first_party: true, client_name: 'Microdataportaal' },
   { client_id: 'other-app', client_secret: 'other-secret', redirect_uris: [CALLBACK], grant_types: ['authorization_code'], client_name: 'Other application' },
   { client_id: 'service', client_secret: 'service-secret', redirect_uris: [], response_types: [], grant_types: ['client_credentials'] },
+  { client_id: 'provisioner', client_secret: 'provisioner-secret', redirect_uris: [], response_types: [], grant_types: ['client_credentials'], scope: 'scim' },
 ];
 
 export interface TestIdp {

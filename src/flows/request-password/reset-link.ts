@@ -8,6 +8,17 @@ import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 const LIVE_LINKS = 3;
 
 /**
+ * A new set-password link for the account (the newest few stay live). Only the
+ * secret's hash is stored; the link is built from ISSUER, never from the request's Host header.
+ */
+export async function issueSetPasswordLink(s: Pick<Services, 'store' | 'config'>, accountId: string, ttlSeconds: number): Promise<{ link: string; hash: string }> {
+  const secret = randomToken();
+  const hash = tokenHash(secret);
+  await s.store.tokens.put(RESET_PURPOSE, accountId, hash, ttlSeconds, { keep: LIVE_LINKS });
+  return { link: `${s.config.issuer}/password/set?token=${accountId}.${secret}`, hash };
+}
+
+/**
  * Mails a set-password link to a usable account; does nothing, silently, for
  * unknown or disabled addresses. Runs off the request path. The newest few
  * links stay live; setting a password voids them all.
@@ -18,10 +29,7 @@ export async function sendResetLink(s: Services, email: string): Promise<void> {
     s.audit('password.requested', { accountId: account?.id, sent: false, reason: account ? 'disabled' : 'unknown' });
     return;
   }
-  const secret = randomToken();
-  await s.store.tokens.put(RESET_PURPOSE, account.id, tokenHash(secret), s.config.resetTokenTtlSeconds, { keep: LIVE_LINKS });
-  // Built from ISSUER, never from the request's Host header.
-  const link = `${s.config.issuer}/password/set?token=${account.id}.${secret}`;
+  const { link } = await issueSetPasswordLink(s, account.id, s.config.resetTokenTtlSeconds);
   const mail = await composeMail('reset', 'mail.reset.subject', account.email, account.locale, {
     name: account.name,
     link,

@@ -7,6 +7,7 @@ import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
 import { parseResetToken, RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 import { setPasswordByLink } from './set-password.ts';
 import { newPasswordErrors } from './new-password.ts';
+import { expiredInvitationFlow, isExpiredInvitation } from '../invitation/expired-link.ts';
 
 type Token = NonNullable<ReturnType<typeof parseResetToken>>;
 
@@ -23,15 +24,20 @@ const form = (ctx: Context, token: string, errors: FieldErrors, status = 200) =>
  */
 export function setPasswordFlow(s: Services) {
   const live = (t: Token | undefined) => (t ? s.store.tokens.peek(RESET_PURPOSE, t.accountId, t.hash) : false);
+  const expiredInvitation = expiredInvitationFlow(s);
   return {
     async show(ctx: Context) {
       const raw = String(ctx.query.token ?? '');
       const token = parseResetToken(raw);
-      if (!token || !(await live(token))) return linkExpired(ctx);
+      if (!token) return linkExpired(ctx);
+      const [isLive, account] = await Promise.all([live(token), s.accounts.findById(token.accountId)]);
+      if (!isLive) return isExpiredInvitation(account, token.hash) ? expiredInvitation.show(ctx, account, raw) : linkExpired(ctx);
       // The link may be opened in any browser: speak the account's language unless the user chose one.
-      adoptLocale(ctx, (await s.accounts.findById(token.accountId))?.locale);
+      adoptLocale(ctx, account?.locale);
       await form(ctx, raw, {});
     },
+
+    renewInvitation: expiredInvitation.renew,
 
     async submit(ctx: Context) {
       const { values, errors } = readForm(ctx, { token: 200, password: MAX_LENGTH, confirm: MAX_LENGTH }, ['password', 'confirm']);

@@ -1,0 +1,47 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { invitationState, type Account } from '../../accounts/account.ts';
+import { render } from '../../web/render.ts';
+import { adoptLocale } from '../../web/page-state.ts';
+import { readForm } from '../../web/form.ts';
+import { normalizeEmail } from '../../accounts/email.ts';
+import { TooManyRequests } from '../../errors.ts';
+import { parseResetToken } from '../../accounts/reset-tokens.ts';
+import { sendInvitation } from './invitation.ts';
+
+/** The account's newest invitation link, never used, past its lifetime: worth a new mail rather than "invalid link". */
+export function isExpiredInvitation(account: Account | undefined, linkHash: string): account is Account {
+  const invitation = account?.invitation;
+  return !!invitation && !account.disabled && invitation.linkHash === linkHash && invitationState(invitation) === 'expired';
+}
+
+/**
+ * An expired invitation link says so and offers a fresh one, sent to the
+ * account's own address (never one typed here). The answer is the neutral
+ * "request password" message, and the mail goes out after the response.
+ */
+export function expiredInvitationFlow(s: Services) {
+  return {
+    async show(ctx: Context, account: Account, token: string): Promise<void> {
+      adoptLocale(ctx, account.locale);
+      s.audit('invitation.expired_link', { accountId: account.id });
+      await render(ctx, 'invitation-expired', { title: 'set.invitation_title', token }, 410);
+    },
+
+    async renew(ctx: Context): Promise<void> {
+      const token = parseResetToken(readForm(ctx, { token: 200 }).values.token);
+      const account = token ? await s.accounts.findById(token.accountId) : undefined;
+      if (token && isExpiredInvitation(account, token.hash)) {
+        const allowed = await s.limits.passwordRequest(normalizeEmail(account.email), ctx.ip);
+        if (!allowed.ip) throw new TooManyRequests(3600);
+        if (allowed.address) {
+          s.background('invitation renewal', async () => {
+            const sent = await sendInvitation(s, account.id, { by: 'expired-link' });
+            if (typeof sent !== 'string') await sent.delivery;
+          });
+        }
+      }
+      await render(ctx, 'message', { title: 'set.invitation_title', message: 'request.sent', okUrl: '/password/continue' });
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { Services } from '../services.ts';
+import type { Account } from '../accounts/account.ts';
+import { setDisabled } from '../accounts/operations.ts';
+import { updateAccount } from '../accounts/update.ts';
+import { endDateDue } from '../accounts/end-date.ts';
+import { composeMail } from '../mail/templates.ts';
+import { nowSeconds } from '../clock.ts';
+
+export interface AccountEndJob {
+  /** One pass over the accounts; the timer calls it, tests call it after moving the clock. */
+  runOnce(): Promise<void>;
+  /** Stops the timer and waits for a pass under way. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Accounts with an end date: a reminder mail END_REMINDER_DAYS before, and at
+ * the end the account is disabled like `accounts disable` (sessions and tokens
+ * end). Every instance runs this; the store's replay guard lets one of them
+ * act on each account, and the account records what was done, so each happens
+ * once per end date. A claim lasts an hour: a mail that failed is tried again.
+ */
+export function startAccountEndJob(s: Services): AccountEndJob {
+  let running: Promise<void> | undefined;
+
+  const act = async (account: Account, due: 'remind' | 'end') => {
+    if (!(await s.replay.claim(`account-end:${account.id}`, `${due}:${account.endDate}`, 3600))) return;
+    if (due === 'end') {
+      await setDisabled(s.store, account.id, true);
+      await updateAccount(s.accounts, account.id, (a) => { a.endDateApplied = account.endDate; });
+      s.audit('account.ended', { accountId: account.id, endDate: account.endDate });
+      return;
+    }
+    const date = new Intl.DateTimeFormat(account.locale === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${account.endDate}T00:00:00Z`));
+    await s.mailer.send(await composeMail('end-reminder', 'mail.end.subject', account.email, account.locale, { name: account.name, date }));
+    await updateAccount(s.accounts, account.id, (a) => { a.endDateReminded = account.endDate; });
+    s.audit('account.end_reminder_sent', { accountId: account.id, endDate: account.endDate });
+  };
+
+  const pass = async () => {
+    const now = nowSeconds();
+    for (const account of await s.accounts.list()) {
+      const due = endDateDue(account, now);
+      if (!due) continue;
+      // One account's failure (a mail server hiccup) must not hold up the others.
+      await act(account, due).catch((err: unknown) => s.log.error({ err, accountId: account.id, due }, 'account end date step failed'));
+    }
+  };
+
+  const runOnce = () => {
+    running ??= pass().finally(() => { running = undefined; });
+    return running;
+  };
+  const timer = setInterval(() => {
+    runOnce().catch((err: unknown) => s.log.error({ err }, 'account end date check failed'));
+  }, s.config.accountEndCheckSeconds * 1000);
+  timer.unref();
+  return {
+    runOnce,
+    async stop() {
+      clearInterval(timer);
+      await running?.catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { DuplicateEmailError } from '../../adapters/types.ts';
+import type { Services } from '../services.ts';
+import { newAccount, type Account } from '../accounts/account.ts';
+import { removeAccount, setDisabled } from '../accounts/operations.ts';
+import { RESET_PURPOSE } from '../accounts/reset-tokens.ts';
+import { sendInvitation } from '../flows/invitation/invitation.ts';
+import { ScimError, invalidValue } from './errors.ts';
+import type { UserFields } from './user-fields.ts';
+
+const taken = (email: string) => new ScimError(409, 'uniqueness', `an account with userName ${email} already exists`);
+
+/** Sends the invitation after the answer: the account already says it is pending; a mail server's delay is not the client's. */
+async function invite(s: Services, account: Account, clientId: string): Promise<void> {
+  const sent = await sendInvitation(s, account.id, { clientId });
+  if (typeof sent !== 'string') s.background('invitation mail', () => sent.delivery);
+}
+
+/** Refused before anything changes: an invitation only makes sense for a usable account without a password. */
+function checkInvitation(fields: UserFields, current?: Account): void {
+  if (!fields.sendInvitation) return;
+  if (current?.passwordHash) throw invalidValue('sendInvitation: the user has already set a password');
+  if (fields.active === false || (current?.disabled && fields.active !== true)) throw invalidValue('sendInvitation: the account is not active');
+}
+
+export async function createUser(s: Services, fields: UserFields, clientId: string): Promise<Account> {
+  checkInvitation(fields);
+  const account: Account = {
+    ...newAccount({ id: randomBytes(12).toString('base64url'), email: fields.email, name: fields.name, locale: fields.locale }),
+    ...(fields.externalId ? { externalId: fields.externalId } : {}),
+    ...(fields.endDate ? { endDate: fields.endDate } : {}),
+    disabled: fields.active === false,
+  };
+  try {
+    await s.accounts.create(account);
+  } catch (err) {
+    throw err instanceof DuplicateEmailError ? taken(fields.email) : err;
+  }
+  s.audit('scim.user_created', { accountId: account.id, clientId, active: !account.disabled, endDate: account.endDate, invite: fields.sendInvitation });
+  if (fields.sendInvitation) await invite(s, account, clientId);
+  return account;
+}
+
+/** The profile attributes a User carries, written in one save on the version the client's request was checked against. */
+const PROFILE = ['email', 'name', 'locale', 'externalId', 'endDate'] as const;
+
+/**
+ * Brings the account to what the User says. Profile changes are one write on
+ * the version that was read (a concurrent change: StaleAccountError, retried
+ * or 412 by the caller); deactivation goes through setDisabled, so that
+ * sessions and tokens end as with `accounts disable`.
+ */
+export async function updateUser(s: Services, current: Account, fields: UserFields, clientId: string): Promise<string[]> {
+  checkInvitation(fields, current);
+  const profile = PROFILE.filter((key) => (fields[key] ?? undefined) !== (current[key] ?? undefined));
+  const changed: string[] = [...profile];
+  if (profile.length) {
+    const next: Account = { ...current };
+    for (const key of profile) {
+      if (fields[key] === undefined) delete next[key];
+      else Object.assign(next, { [key]: fields[key] });
+    }
+    try {
+      await s.accounts.save(next);
+    } catch (err) {
+      if (err instanceof DuplicateEmailError) throw taken(fields.email);
+      throw err;
+    }
+    // Links mailed to the old address must not outlive the change.
+    if (changed.includes('email')) await s.store.tokens.drop(RESET_PURPOSE, current.id);
+  }
+  if (fields.active !== undefined && fields.active === current.disabled) {
+    await setDisabled(s.store, current.id, !fields.active);
+    changed.push('active');
+  }
+  if (fields.sendInvitation) await invite(s, current, clientId);
+  s.audit('scim.user_updated', { accountId: current.id, clientId, changed, invite: fields.sendInvitation });
+  return changed;
+}
+
+export async function deleteUser(s: Services, account: Account, clientId: string): Promise<void> {
+  await removeAccount(s.store, account.id);
+  s.audit('scim.user_deleted', { accountId: account.id, clientId });
+}
