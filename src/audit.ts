@@ -7,7 +7,8 @@ export type AuditEvent =
   | 'mfa.enrolled' | 'mfa.failure' | 'mfa.removed' | 'recovery.used'
   | 'account.created' | 'account.disabled' | 'account.enabled' | 'account.mfa_reset'
   | 'password.changed' | 'sessions.ended'
-  | 'account.reauthenticated' | 'account.change_refused' | 'recovery.regenerated';
+  | 'account.reauthenticated' | 'account.change_refused' | 'recovery.regenerated'
+  | 'account.role_granted' | 'account.role_revoked' | 'account.unlocked' | 'admin.refused';
 
 export interface Audit { (event: AuditEvent, fields?: Record<string, unknown>): void }
 

@@ -1,6 +1,6 @@
 import type { AccountStore, Store } from '../../adapters/types.ts';
 import { nowSeconds } from '../clock.ts';
-import { hasSecondFactor, type Account, type PasskeyFactor } from './account.ts';
+import { hasSecondFactor, type Account, type AccountEvent, type PasskeyFactor, type Role } from './account.ts';
 import { hashPassword } from './password-hash.ts';
 import { revokeGrants } from './grants.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
@@ -109,5 +109,36 @@ export function recordPasskeyUse(store: Store, id: string, passkeyId: string, co
   return updateAccount(accountsOf(store), id, (a) => {
     const passkey = a.passkeys.find((p) => p.id === passkeyId);
     if (passkey) passkey.counter = counter;
+  });
+}
+
+/** Gives the account a staff role (once); false when it had it already. */
+export async function grantRole(store: Store, id: string, role: Role): Promise<boolean> {
+  let granted = false;
+  await updateAccount(accountsOf(store), id, (a) => {
+    granted = !(a.roles ?? []).includes(role);
+    if (granted) a.roles = [...(a.roles ?? []), role];
+  });
+  return granted;
+}
+
+/** Takes a staff role away; false when the account did not have it. */
+export async function revokeRole(store: Store, id: string, role: Role): Promise<boolean> {
+  let revoked = false;
+  await updateAccount(accountsOf(store), id, (a) => {
+    revoked = (a.roles ?? []).includes(role);
+    a.roles = (a.roles ?? []).filter((r) => r !== role);
+    if (!a.roles.length) delete a.roles;
+  });
+  return revoked;
+}
+
+/** How many staff or CLI changes an account keeps for the console's "recent events"; older ones stay in the audit log only. */
+const RECENT_EVENTS = 20;
+
+/** Notes a change by staff or the CLI on the account itself (there is no queryable audit store). */
+export function recordAccountEvent(store: Store, id: string, event: Omit<AccountEvent, 'at'>): Promise<Account | undefined> {
+  return updateAccount(accountsOf(store), id, (a) => {
+    a.recentEvents = [...(a.recentEvents ?? []), { at: nowSeconds(), ...event }].slice(-RECENT_EVENTS);
   });
 }

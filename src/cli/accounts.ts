@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { DuplicateEmailError, type AccountStore, type Store } from '../../adapters/types.ts';
-import { newAccount, type Account } from '../accounts/account.ts';
-import { resetSecondFactors, setDisabled } from '../accounts/operations.ts';
+import { userInfo } from 'node:os';
+import { newAccount, ROLES, type Account, type Role } from '../accounts/account.ts';
+import { grantRole, recordAccountEvent, resetSecondFactors, revokeRole, setDisabled } from '../accounts/operations.ts';
+import type { Audit } from '../audit.ts';
 import { EMAIL, normalizeEmail } from '../accounts/email.ts';
 import { isLocale } from '../i18n/index.ts';
 
 export class CliError extends Error {}
 
 const describe = (a: Account) =>
-  `${a.email}\t${a.name}\t${a.locale}\t${a.disabled ? 'disabled' : 'active'}\tpassword:${a.passwordHash ? 'set' : 'none'}\tfactors:${a.totp.length + a.passkeys.length}`;
+  `${a.email}\t${a.name}\t${a.locale}\t${a.disabled ? 'disabled' : 'active'}\tpassword:${a.passwordHash ? 'set' : 'none'}\tfactors:${a.totp.length + a.passkeys.length}${a.roles?.length ? `\troles:${a.roles.join(',')}` : ''}`;
 
 function requireEmail(email: string | undefined): string {
   if (!email || !EMAIL.test(email.trim())) throw new CliError(`--email must be an e-mail address${email ? `, not "${email}"` : ''}`);
@@ -22,9 +24,17 @@ async function find(accounts: AccountStore<Account>, email: string | undefined):
   return account;
 }
 
-type Options = { email?: string; name?: string; locale?: string };
+function requireRole(role: string | undefined): Role {
+  if (!(ROLES as readonly string[]).includes(role ?? '')) throw new CliError(`--role must be ${ROLES.join(' or ')}`);
+  return role as Role;
+}
 
-export async function accountCommands(store: Store, command: string, o: Options): Promise<string> {
+type Options = { email?: string; name?: string; locale?: string; role?: string };
+
+/** Who ran a command, for the audit trail: the operating-system user at the server. */
+const operator = () => `cli:${userInfo().username}`;
+
+export async function accountCommands(store: Store, command: string, o: Options, audit: Audit = () => {}): Promise<string> {
   const accounts = store.accounts as AccountStore<Account>;
   switch (command) {
     case 'create': {
@@ -58,6 +68,18 @@ export async function accountCommands(store: Store, command: string, o: Options)
       const a = await find(accounts, o.email);
       await resetSecondFactors(store, a.id);
       return `removed every second factor of ${a.email} and ended its sessions; enrolment is required at the next login`;
+    }
+    case 'grant-role':
+    case 'revoke-role': {
+      const role = requireRole(o.role);
+      const a = await find(accounts, o.email);
+      const grant = command === 'grant-role';
+      const changed = await (grant ? grantRole : revokeRole)(store, a.id, role);
+      if (!changed) return `${a.email} ${grant ? 'already has' : 'does not have'} the role ${role}`;
+      const event = grant ? 'account.role_granted' : 'account.role_revoked';
+      audit(event, { accountId: a.id, role, by: operator() });
+      await recordAccountEvent(store, a.id, { event, by: operator(), note: role });
+      return `${grant ? 'granted' : 'revoked'} ${role} ${grant ? 'to' : 'from'} ${a.email}`;
     }
     default:
       throw new CliError(`unknown command: accounts ${command}`);

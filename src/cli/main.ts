@@ -3,6 +3,9 @@ import { loadConfig } from '../config.ts';
 import { openStore } from '../../adapters/index.ts';
 import { CliError, accountCommands } from './accounts.ts';
 import { generateJwks } from '../oidc/keys.ts';
+import { createLogger } from '../log.ts';
+import { createAudit } from '../audit.ts';
+import { destination } from 'pino';
 
 const USAGE = `Usage: idp <command>
   accounts create --email E --name N [--locale nl|en]
@@ -11,22 +14,27 @@ const USAGE = `Usage: idp <command>
   accounts disable --email E
   accounts enable --email E
   accounts reset-mfa --email E
+  accounts grant-role --email E --role helpdesk|admin
+  accounts revoke-role --email E --role helpdesk|admin
   keys generate                 prints a private JWKS (ES256 and RS256) for JWKS_FILE`;
 
 async function run(argv: string[]): Promise<string> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { email: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string' }, help: { type: 'boolean' } },
+    options: { email: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string' }, role: { type: 'string' }, help: { type: 'boolean' } },
   });
   const [group, command] = positionals;
   if (values.help || !group) return USAGE;
   if (group === 'keys' && command === 'generate') return JSON.stringify(await generateJwks(), null, 2);
   if (group !== 'accounts' || !command) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
 
-  const store = await openStore(loadConfig());
+  const config = loadConfig();
+  const store = await openStore(config);
+  // Audit events go to stderr as JSON lines, so stdout stays the command's answer.
+  const audit = createAudit(createLogger(config.logLevel, destination({ fd: 2, sync: true })));
   try {
-    return await accountCommands(store, command, values);
+    return await accountCommands(store, command, values, audit);
   } finally {
     await store.close();
   }
