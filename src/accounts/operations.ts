@@ -1,6 +1,8 @@
-import type { AccountStore, Store } from '../../adapters/types.ts';
+import { randomBytes } from 'node:crypto';
+import { DuplicateEmailError, type AccountStore, type Store } from '../../adapters/types.ts';
+import type { Locale } from '../i18n/index.ts';
 import { nowSeconds } from '../clock.ts';
-import { hasSecondFactor, type Account, type AccountEvent, type PasskeyFactor, type Role } from './account.ts';
+import { hasSecondFactor, newAccount, type Account, type AccountEvent, type PasskeyFactor, type Role } from './account.ts';
 import { hashPassword } from './password-hash.ts';
 import { revokeGrants } from './grants.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
@@ -18,6 +20,21 @@ const nextReset = (a: Account) => Math.max(nowSeconds() + 1, a.sessionsValidAfte
 
 export class FactorAlreadyEnrolled extends Error {
   constructor() { super('the account gained a second factor during this sign-in'); }
+}
+
+/** The longest name an account may have. */
+export const NAME_MAX = 200;
+
+/** A new account, without password or second factor; undefined when its address is taken (case-insensitively). */
+export async function createAccount(store: Store, fields: { email: string; name: string; locale: Locale }): Promise<Account | undefined> {
+  const account = newAccount({ id: randomBytes(12).toString('base64url'), ...fields });
+  try {
+    await accountsOf(store).create(account);
+  } catch (err) {
+    if (err instanceof DuplicateEmailError) return undefined;
+    throw err;
+  }
+  return account;
 }
 
 /**

@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { DuplicateEmailError, type AccountStore, type Store } from '../../adapters/types.ts';
+import type { AccountStore, Store } from '../../adapters/types.ts';
 import { userInfo } from 'node:os';
-import { newAccount, ROLES, type Account, type Role } from '../accounts/account.ts';
-import { grantRole, recordAccountEvent, resetSecondFactors, revokeRole, setDisabled } from '../accounts/operations.ts';
+import { ROLES, type Account, type Role } from '../accounts/account.ts';
+import { createAccount, grantRole, NAME_MAX, recordAccountEvent, resetSecondFactors, revokeRole, setDisabled } from '../accounts/operations.ts';
 import type { Audit } from '../audit.ts';
 import { EMAIL, normalizeEmail } from '../accounts/email.ts';
 import { isLocale } from '../i18n/index.ts';
@@ -40,16 +39,11 @@ export async function accountCommands(store: Store, command: string, o: Options,
     case 'create': {
       const email = requireEmail(o.email);
       const name = o.name?.trim();
-      if (!name || name.length > 200) throw new CliError('--name is required (at most 200 characters)');
+      if (!name || name.length > NAME_MAX) throw new CliError(`--name is required (at most ${NAME_MAX} characters)`);
       const locale = o.locale ?? 'nl';
       if (!isLocale(locale)) throw new CliError('--locale must be nl or en');
-      const account = newAccount({ id: randomBytes(12).toString('base64url'), email, name, locale });
-      try {
-        await accounts.create(account);
-      } catch (err) {
-        if (err instanceof DuplicateEmailError) throw new CliError(`an account with e-mail ${email} already exists`);
-        throw err;
-      }
+      const account = await createAccount(store, { email, name, locale });
+      if (!account) throw new CliError(`an account with e-mail ${email} already exists`);
       return `created ${describe(account)}\nThe user sets a password through "Wachtwoord opvragen / Request password" on the login page.`;
     }
     case 'list':
