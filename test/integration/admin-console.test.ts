@@ -7,6 +7,9 @@ import { finishSignIn, login, startSignIn, text, totpCode, PASSWORD } from '../s
 import { seedAccount } from '../support/seed.ts';
 import { confirmInConsole, csrf, seedStaff, signInToConsole } from '../support/staff.ts';
 
+/** A link to an account in the search results (not "New account"). */
+const RESULT_LINK = /href="\/admin\/accounts\/(?!new")[\w-]+"/g;
+
 /** The helpdesk console over HTTP: who may read, who may change what, and what each change does. */
 describeOnEveryStore('helpdesk console', (store) => {
   let idp: TestIdp;
@@ -179,5 +182,81 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(text(await admin.browser.submit(await accountPage(admin.browser, user), '/helpdesk/revoke', {}))).toContain('niet meer');
     expect((await account(user)).roles).toBeUndefined();
     expect(audited('account.role_granted')).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: id, by: (await account(`root-${store}@example.org`)).id, note: 'helpdesk' })]));
+  });
+
+  test('search by address or name, 20 a page; an overlong query is a 400 with a message', async () => {
+    const { secret } = await seedStaff(idp, `searcher-${store}@example.org`, ['helpdesk']);
+    for (let i = 0; i < 23; i++) await idp.createAccount(`zoek-${String(i).padStart(2, '0')}-${store}@example.org`, `Zoekbare Onderzoeker ${i}`);
+    await idp.createAccount(`other-${store}@example.org`, 'Anna Zoekbaar-Jansen');
+    const { browser } = await signInToConsole(idp, `searcher-${store}@example.org`, secret, -1);
+
+    const first = await browser.get(`/admin?q=${encodeURIComponent(`ZOEK-`)}`);
+    expect(first.status).toBe(200);
+    expect(text(first)).toContain('23 accounts gevonden');
+    expect(text(first)).toContain('Pagina 1 van 2');
+    expect(first.html.match(RESULT_LINK)).toHaveLength(20);
+    const second = await browser.get(/href="([^"]*page=2)"/.exec(first.html)![1]!.replace(/&amp;/g, '&'));
+    expect(second.html.match(RESULT_LINK)).toHaveLength(3);
+    expect(text(second)).toContain(`zoek-22-${store}@example.org`);
+
+    const byName = await browser.get('/admin?q=zoekbaar-jansen');
+    expect(text(byName)).toContain(`other-${store}@example.org`);
+    expect(text(byName)).toContain('1 accounts gevonden');
+    expect(text(await browser.get('/admin?q=nobody-by-this-name'))).toContain('Geen accounts gevonden');
+    const overlong = await browser.get(`/admin?q=${'x'.repeat(201)}`);
+    expect(overlong.status).toBe(400);
+    expect(text(overlong)).toContain('Dit veld is te lang');
+  });
+
+  test('the account page says whether the account is locked; lifting the lockout lets the holder in at once', async () => {
+    const { secret } = await seedStaff(idp, `unlocker-${store}@example.org`, ['helpdesk']);
+    const user = `locked-${store}@example.org`;
+    const seeded = await seedAccount(idp, user, PASSWORD, { totp: true });
+    // The holder signed in from this address before, then mistyped five times in another browser there.
+    const before = new Browser(idp.issuer);
+    const verify = await login(before, await before.follow((await startSignIn(idp)).url), user, PASSWORD);
+    expect((await before.submit(verify, '/verify/totp', { code: await totpCode(seeded.secret, -1) })).status).toBe(303);
+    const attacker = new Browser(idp.issuer);
+    for (let i = 0; i < 5; i++) await attacker.submit(await attacker.follow((await startSignIn(idp)).url), '/login', { username: user, password: `wrong password number ${i}` });
+    const lockedOut = await attacker.submit(await attacker.follow((await startSignIn(idp)).url), '/login', { username: user, password: PASSWORD });
+    expect(lockedOut.status).toBe(429);
+
+    const { browser } = await signInToConsole(idp, `unlocker-${store}@example.org`, secret, -1);
+    const page = await confirmInConsole(browser, await accountPage(browser, user), secret, 0);
+    expect(text(page)).toContain('Geblokkeerd na te veel mislukte pogingen');
+    expect(text(page)).toContain('Wachtwoord: ingesteld');
+    expect(text(page)).toContain('Authenticatie-app, toegevoegd op');
+    const done = await browser.submit(page, '/unlock', {});
+    expect(text(done)).toContain('De blokkade is opgeheven');
+    expect(text(await accountPage(browser, user))).toContain('Niet geblokkeerd');
+    expect(text(await login(attacker, await attacker.follow((await startSignIn(idp)).url), user, PASSWORD))).toContain('verificatiecode');
+    expect(audited('account.unlocked').map((e) => e.accountId)).toContain((await account(user)).id);
+  });
+
+  test('create an account: checked like the CLI, no password, noted as made by the staff member', async () => {
+    const { secret } = await seedStaff(idp, `creator-${store}@example.org`, ['helpdesk']);
+    const { browser, page: search } = await signInToConsole(idp, `creator-${store}@example.org`, secret, -1);
+    const asked = await browser.get('/admin/accounts/new');
+    expect(asked.status).toBe(403);
+    await confirmInConsole(browser, asked, secret, 0);
+    const form = await browser.get('/admin/accounts/new');
+    expect(form.status).toBe(200);
+
+    const bad = await browser.submit(form, '/admin/accounts', { email: 'not an address', name: '', locale: 'de' });
+    expect(bad.status).toBe(400);
+    expect(text(bad)).toContain('Vul een geldig e-mailadres in');
+    expect(text(bad)).toContain('Kies Nederlands of Engels');
+    const email = `New.Researcher-${store}@Example.org`;
+    const made = await browser.submit(form, '/admin/accounts', { email, name: 'Nieuwe Onderzoeker', locale: 'en' });
+    expect(made.status).toBe(303);
+    const shown = await browser.follow(made.location!);
+    expect(text(shown)).toContain(email.toLowerCase());
+    expect(text(shown)).toContain('Wachtwoord: nog niet ingesteld');
+    expect(text(shown)).toContain(`account aangemaakt, door creator-${store}@example.org`);
+    expect((await account(email.toLowerCase())).locale).toBe('en');
+    const again = await browser.submit(form, '/admin/accounts', { email: email.toUpperCase(), name: 'Again', locale: 'nl' });
+    expect(again.status).toBe(409);
+    expect(text(again)).toContain('Er bestaat al een account met dit e-mailadres');
+    expect(search.status).toBe(200);
   });
 });

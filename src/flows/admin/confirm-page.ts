@@ -9,7 +9,7 @@ import { REAUTH_SECONDS } from '../account/reauth.ts';
 const CONSOLE_PAGE = /^\/admin(?:\/accounts\/(?:new|[\w-]{1,64}(?:\/reset-mfa)?))?$/;
 
 /** Where a confirmation lands: the console page it was asked on, else the search. */
-export function returnTo(ctx: Context): string {
+function returnTo(ctx: Context): string {
   const asked = (ctx.request as unknown as { body?: Record<string, unknown> }).body?.return_to;
   return typeof asked === 'string' && CONSOLE_PAGE.test(asked) ? asked : '/admin';
 }
