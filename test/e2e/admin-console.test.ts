@@ -1,10 +1,10 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TestIdp } from '../support/test-idp.ts';
 import { totpCode } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { seedStaff } from '../support/staff.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
-import { DESKTOP, axeViolations, screenshot, withIdpAndBrowser } from './browser.ts';
+import { axeViolations, pagesIn, screenshot, withIdpAndBrowser } from './browser.ts';
 
 const PASSWORD = 'a long enough password 1';
 
@@ -20,17 +20,7 @@ withIdpAndBrowser((i, b) => { idp = i; browser = b; });
 /** The helpdesk console's screens, scanned by axe-core and photographed, in both languages. */
 describe.each(['nl', 'en'] as const)('helpdesk console in %s', (locale) => {
   const w = WORDS[locale];
-  const contexts: BrowserContext[] = [];
-  afterAll(() => Promise.all(contexts.map((c) => c.close())));
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${idp.issuer}/?lang=${locale}`);
-    return page;
-  }
+  const newPage = pagesIn(locale, () => ({ idp, browser }));
 
   async function check(page: Page, screen: string): Promise<void> {
     await page.waitForLoadState('load');
