@@ -10,7 +10,8 @@ export type AuditEvent =
   | 'account.reauthenticated' | 'account.change_refused' | 'recovery.regenerated'
   | 'scim.user_created' | 'scim.user_updated' | 'scim.user_deleted' | 'scim.access_refused'
   | 'invitation.sent' | 'invitation.not_sent' | 'invitation.expired_link'
-  | 'account.end_date_set' | 'account.end_reminder_sent' | 'account.ended';
+  | 'account.end_date_set' | 'account.end_reminder_sent' | 'account.ended'
+  | 'account.role_granted' | 'account.role_revoked' | 'account.unlocked' | 'admin.refused';
 
 export interface Audit { (event: AuditEvent, fields?: Record<string, unknown>): void }
 

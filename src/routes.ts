@@ -22,6 +22,9 @@ import { devOutbox } from './web/dev-outbox.ts';
 import { demoFlow } from './flows/demo/demo.ts';
 import { accountFlow } from './flows/account/account-flow.ts';
 import { recentSecondFactor, signedIn } from './flows/account/guards.ts';
+import { adminFlow } from './flows/admin/admin-flow.ts';
+import { mayChange, staff, targetAccount } from './flows/admin/guards.ts';
+import { askAgain } from './flows/admin/confirm-page.ts';
 
 /**
  * Every hosted screen, in one table. Guards for all of them: strict headers,
@@ -100,6 +103,34 @@ export function screens(s: Services): Middleware {
   router.post('/account/passkey/remove', ...confirmed, account.passkeys.remove);
   router.post('/account/recovery-codes', ...confirmed, account.replaceRecoveryCodes);
   router.post('/account/sign-out-everywhere', ...confirmed, account.signOutEverywhere);
+
+  // The helpdesk console: the same full sign-in (staffIn), a staff role (helpdesk, or admin for roles),
+  // for a change to an account: one this staff member may change (mayChange), and the second factor
+  // confirmed within five minutes (fresh), else "confirm it's you" and nothing changes.
+  const admin = adminFlow(s);
+  const staffIn = signedIn(s, { loginPath: '/admin/login' });
+  const fresh = recentSecondFactor(s, { askAgain });
+  const helpdesk = staff(s, 'helpdesk');
+  const target = targetAccount(s);
+  const may = mayChange(s);
+  router.get('/admin/login', admin.login);
+  router.get('/admin/callback', admin.callback);
+  router.get('/admin', staffIn, helpdesk, admin.search);
+  router.post('/admin/confirm/code', staffIn, helpdesk, admin.confirm.code);
+  router.post('/admin/confirm/recovery', staffIn, helpdesk, admin.confirm.recovery);
+  router.get('/admin/confirm/passkey/options', signedIn(s, { json: true }), helpdesk, admin.confirm.passkeyOptions);
+  router.post('/admin/confirm/passkey', staffIn, helpdesk, admin.confirm.passkey);
+  router.get('/admin/accounts/new', staffIn, helpdesk, fresh, admin.create.show);
+  router.post('/admin/accounts', staffIn, helpdesk, fresh, admin.create.submit);
+  router.get('/admin/accounts/:id', staffIn, helpdesk, target, admin.show);
+  router.get('/admin/accounts/:id/reset-mfa', staffIn, helpdesk, target, may, fresh, admin.resetMfa.show);
+  router.post('/admin/accounts/:id/reset-mfa', staffIn, helpdesk, target, may, fresh, admin.resetMfa.submit);
+  router.post('/admin/accounts/:id/disable', staffIn, helpdesk, target, may, fresh, admin.disable);
+  router.post('/admin/accounts/:id/enable', staffIn, helpdesk, target, may, fresh, admin.enable);
+  router.post('/admin/accounts/:id/unlock', staffIn, helpdesk, target, may, fresh, admin.unlock);
+  router.post('/admin/accounts/:id/invite', staffIn, helpdesk, target, may, fresh, admin.invite);
+  router.post('/admin/accounts/:id/helpdesk/grant', staffIn, staff(s, 'admin'), target, may, fresh, admin.grantHelpdesk);
+  router.post('/admin/accounts/:id/helpdesk/revoke', staffIn, staff(s, 'admin'), target, may, fresh, admin.revokeHelpdesk);
 
   router.get('/', home.show);
   if (!s.config.clientsFile) router.get('/demo/callback', demoFlow(s).callback);

@@ -1,5 +1,6 @@
 import type { StoredAccount } from '../../adapters/types.ts';
 import type { Locale } from '../i18n/index.ts';
+import type { AuditEvent } from '../audit.ts';
 import { nowSeconds } from '../clock.ts';
 
 interface TotpFactor { id: string; secret: string; createdAt: number }
@@ -34,6 +35,17 @@ export function invitationState(invitation: Invitation, now = nowSeconds()): Inv
   return now < invitation.expiresAt ? 'pending' : 'expired';
 }
 
+/** What a staff member may do in the helpdesk console (src/flows/admin): helpdesk work, or that and managing roles. */
+export const ROLES = ['helpdesk', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+/**
+ * A change made to the account by someone other than its holder (console, CLI),
+ * kept on the account so that staff see its recent history without a separate
+ * audit store; the full trail is the audit log.
+ */
+export interface AccountEvent { at: number; event: AuditEvent; by: string; note?: string }
+
 /** The account aggregate: everything about one user, stored as one document. */
 export interface Account extends StoredAccount {
   name: string;
@@ -54,6 +66,10 @@ export interface Account extends StoredAccount {
   recentSignIns: SignIn[];
   /** The provider's grants made for this account, so that ending its sessions can revoke their tokens. */
   grants?: GrantRef[];
+  /** Staff roles; absent on most accounts. */
+  roles?: Role[];
+  /** The latest changes by staff or the CLI, newest last, bounded (recordAccountEvent). */
+  recentEvents?: AccountEvent[];
   createdAt: number;
   invitation?: Invitation;
   /** The provisioning system's own identifier of the user (SCIM externalId). */
@@ -72,6 +88,8 @@ export interface GrantRef { id: string; exp: number }
 export function hasSecondFactor(account: Account): boolean {
   return account.totp.length > 0 || account.passkeys.length > 0;
 }
+
+export const isStaff = (account: Account): boolean => (account.roles ?? []).length > 0;
 
 export function newAccount(fields: { id: string; email: string; name: string; locale: Locale }): Account {
   const now = nowSeconds();

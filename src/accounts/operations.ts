@@ -1,6 +1,8 @@
-import type { AccountStore, Store } from '../../adapters/types.ts';
+import { randomBytes } from 'node:crypto';
+import { DuplicateEmailError, type AccountStore, type Store } from '../../adapters/types.ts';
+import type { Locale } from '../i18n/index.ts';
 import { nowSeconds } from '../clock.ts';
-import { hasSecondFactor, type Account, type PasskeyFactor } from './account.ts';
+import { hasSecondFactor, newAccount, type Account, type AccountEvent, type PasskeyFactor, type Role } from './account.ts';
 import { hashPassword } from './password-hash.ts';
 import { revokeGrants } from './grants.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
@@ -18,6 +20,22 @@ const nextReset = (a: Account) => Math.max(nowSeconds() + 1, a.sessionsValidAfte
 
 export class FactorAlreadyEnrolled extends Error {
   constructor() { super('the account gained a second factor during this sign-in'); }
+}
+
+/** The longest name an account may have. */
+export const NAME_MAX = 200;
+
+/** A new account, without password or second factor; undefined when its address is taken (case-insensitively). */
+export async function createAccount(store: Store, fields: { email: string; name: string; locale: Locale; endDate?: string }): Promise<Account | undefined> {
+  const { endDate, ...identity } = fields;
+  const account: Account = { ...newAccount({ id: randomBytes(12).toString('base64url'), ...identity }), ...(endDate ? { endDate } : {}) };
+  try {
+    await accountsOf(store).create(account);
+  } catch (err) {
+    if (err instanceof DuplicateEmailError) return undefined;
+    throw err;
+  }
+  return account;
 }
 
 /**
@@ -126,5 +144,36 @@ export function recordPasskeyUse(store: Store, id: string, passkeyId: string, co
   return updateAccount(accountsOf(store), id, (a) => {
     const passkey = a.passkeys.find((p) => p.id === passkeyId);
     if (passkey) passkey.counter = counter;
+  });
+}
+
+/** Gives the account a staff role (once); false when it had it already. */
+export async function grantRole(store: Store, id: string, role: Role): Promise<boolean> {
+  let granted = false;
+  await updateAccount(accountsOf(store), id, (a) => {
+    granted = !(a.roles ?? []).includes(role);
+    if (granted) a.roles = [...(a.roles ?? []), role];
+  });
+  return granted;
+}
+
+/** Takes a staff role away; false when the account did not have it. */
+export async function revokeRole(store: Store, id: string, role: Role): Promise<boolean> {
+  let revoked = false;
+  await updateAccount(accountsOf(store), id, (a) => {
+    revoked = (a.roles ?? []).includes(role);
+    a.roles = (a.roles ?? []).filter((r) => r !== role);
+    if (!a.roles.length) delete a.roles;
+  });
+  return revoked;
+}
+
+/** How many staff or CLI changes an account keeps for the console's "recent events"; older ones stay in the audit log only. */
+const RECENT_EVENTS = 20;
+
+/** Notes a change by staff or the CLI on the account itself (there is no queryable audit store). */
+export function recordAccountEvent(store: Store, id: string, event: Omit<AccountEvent, 'at'>): Promise<Account | undefined> {
+  return updateAccount(accountsOf(store), id, (a) => {
+    a.recentEvents = [...(a.recentEvents ?? []), { at: nowSeconds(), ...event }].slice(-RECENT_EVENTS);
   });
 }

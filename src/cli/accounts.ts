@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { DuplicateEmailError, type AccountStore, type Store } from '../../adapters/types.ts';
-import { newAccount, type Account } from '../accounts/account.ts';
-import { resetSecondFactors, setDisabled } from '../accounts/operations.ts';
+import type { AccountStore, Store } from '../../adapters/types.ts';
+import { userInfo } from 'node:os';
+import { ROLES, type Account, type Role } from '../accounts/account.ts';
+import { createAccount, grantRole, NAME_MAX, recordAccountEvent, resetSecondFactors, revokeRole, setDisabled } from '../accounts/operations.ts';
+import type { Audit } from '../audit.ts';
 import { EMAIL, normalizeEmail } from '../accounts/email.ts';
 import { isLocale } from '../i18n/index.ts';
 import { invitationState } from '../accounts/account.ts';
@@ -12,7 +13,7 @@ import { sendInvitation, type InvitationDeps } from '../flows/invitation/invitat
 export class CliError extends Error {}
 
 const describe = (a: Account) =>
-  `${a.email}\t${a.name}\t${a.locale}\t${a.disabled ? 'disabled' : 'active'}\tpassword:${a.passwordHash ? 'set' : 'none'}\tfactors:${a.totp.length + a.passkeys.length}`;
+  `${a.email}\t${a.name}\t${a.locale}\t${a.disabled ? 'disabled' : 'active'}\tpassword:${a.passwordHash ? 'set' : 'none'}\tfactors:${a.totp.length + a.passkeys.length}${a.roles?.length ? `\troles:${a.roles.join(',')}` : ''}`;
 
 function requireEmail(email: string | undefined): string {
   if (!email || !EMAIL.test(email.trim())) throw new CliError(`--email must be an e-mail address${email ? `, not "${email}"` : ''}`);
@@ -26,7 +27,15 @@ async function find(accounts: AccountStore<Account>, email: string | undefined):
   return account;
 }
 
-type Options = { email?: string; name?: string; locale?: string; invite?: boolean; expires?: string };
+function requireRole(role: string | undefined): Role {
+  if (!(ROLES as readonly string[]).includes(role ?? '')) throw new CliError(`--role must be ${ROLES.join(' or ')}`);
+  return role as Role;
+}
+
+type Options = { email?: string; name?: string; locale?: string; invite?: boolean; expires?: string; role?: string };
+
+/** Who ran a command, for the audit trail: the operating-system user at the server. */
+const operator = () => `cli:${userInfo().username}`;
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 const invitationLine = (a: Account) =>
@@ -49,24 +58,22 @@ async function invite(deps: InvitationDeps | undefined, a: Account): Promise<str
   return `invitation sent to ${a.email}; its link works until ${iso(sent.account.invitation!.expiresAt)} (earlier links no longer work)`;
 }
 
+/** What commands need beyond the store: the mail configuration (invitations) and the audit trail. */
 export async function accountCommands(store: Store, command: string, o: Options, deps?: InvitationDeps): Promise<string> {
+  const audit: Audit = deps?.audit ?? (() => {});
   const accounts = store.accounts as AccountStore<Account>;
   switch (command) {
     case 'create': {
       const email = requireEmail(o.email);
       const name = o.name?.trim();
-      if (!name || name.length > 200) throw new CliError('--name is required (at most 200 characters)');
+      if (!name || name.length > NAME_MAX) throw new CliError(`--name is required (at most ${NAME_MAX} characters)`);
       const locale = o.locale ?? 'nl';
       if (!isLocale(locale)) throw new CliError('--locale must be nl or en');
       const endDate = endDateOption(o.expires, false);
-      const account: Account = { ...newAccount({ id: randomBytes(12).toString('base64url'), email, name, locale }), ...(endDate ? { endDate } : {}) };
-      try {
-        await accounts.create(account);
-      } catch (err) {
-        if (err instanceof DuplicateEmailError) throw new CliError(`an account with e-mail ${email} already exists`);
-        throw err;
-      }
-      if (o.invite) return `created ${describe(account)}\n${await invite(deps, account)}`;
+      const account = await createAccount(store, { email, name, locale, ...(endDate ? { endDate } : {}) });
+      if (!account) throw new CliError(`an account with e-mail ${email} already exists`);
+      if (o.invite) return `created ${describe(account)}
+${await invite(deps, account)}`;
       return `created ${describe(account)}\nThe user sets a password through "Wachtwoord opvragen / Request password" on the login page.`;
     }
     case 'list':
@@ -94,6 +101,18 @@ export async function accountCommands(store: Store, command: string, o: Options,
       const a = await find(accounts, o.email);
       await resetSecondFactors(store, a.id);
       return `removed every second factor of ${a.email} and ended its sessions; enrolment is required at the next login`;
+    }
+    case 'grant-role':
+    case 'revoke-role': {
+      const role = requireRole(o.role);
+      const a = await find(accounts, o.email);
+      const grant = command === 'grant-role';
+      const changed = await (grant ? grantRole : revokeRole)(store, a.id, role);
+      if (!changed) return `${a.email} ${grant ? 'already has' : 'does not have'} the role ${role}`;
+      const event = grant ? 'account.role_granted' : 'account.role_revoked';
+      audit(event, { accountId: a.id, role, by: operator() });
+      await recordAccountEvent(store, a.id, { event, by: operator(), note: role });
+      return `${grant ? 'granted' : 'revoked'} ${role} ${grant ? 'to' : 'from'} ${a.email}`;
     }
     default:
       throw new CliError(`unknown command: accounts ${command}`);

@@ -6,6 +6,7 @@ import { generateJwks } from '../oidc/keys.ts';
 import { createLogger } from '../log.ts';
 import { createMailer } from '../mail/mailer.ts';
 import { createAudit } from '../audit.ts';
+import { destination } from 'pino';
 import type { AccountStore } from '../../adapters/types.ts';
 import type { Account } from '../accounts/account.ts';
 
@@ -18,6 +19,8 @@ const USAGE = `Usage: idp <command>
   accounts disable --email E
   accounts enable --email E
   accounts reset-mfa --email E
+  accounts grant-role --email E --role helpdesk|admin
+  accounts revoke-role --email E --role helpdesk|admin
   keys generate                 prints a private JWKS (ES256 and RS256) for JWKS_FILE`;
 
 async function run(argv: string[]): Promise<string> {
@@ -26,7 +29,7 @@ async function run(argv: string[]): Promise<string> {
     allowPositionals: true,
     options: {
       email: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string' }, help: { type: 'boolean' },
-      invite: { type: 'boolean' }, expires: { type: 'string' },
+      invite: { type: 'boolean' }, expires: { type: 'string' }, role: { type: 'string' },
     },
   });
   const [group, command] = positionals;
@@ -36,7 +39,8 @@ async function run(argv: string[]): Promise<string> {
 
   const config = loadConfig();
   const store = await openStore(config);
-  const log = createLogger(config.logLevel);
+  // Logs and audit events go to stderr as JSON lines, so stdout stays the command's answer.
+  const log = createLogger(config.logLevel, destination({ fd: 2, sync: true }));
   const deps = { store, accounts: store.accounts as AccountStore<Account>, config, mailer: createMailer(config.smtpUrl, config.mailFrom, log), audit: createAudit(log) };
   try {
     return await accountCommands(store, command, values, deps);

@@ -18,7 +18,7 @@ export function demoClient(issuer: string): ClientMetadata {
 export const ACCOUNT_CLIENT_ID = 'idp-account';
 
 /**
- * The service's own My account page (src/flows/account), registered always: it
+ * The service's own My account page and helpdesk console, registered always: they
  * signs users in through the normal authorization request, so the same password
  * and second factor apply. A public client; PKCE is required for every client.
  */
@@ -27,7 +27,8 @@ export function accountClient(issuer: string): ClientMetadata {
     client_id: ACCOUNT_CLIENT_ID,
     client_name: 'CBS Microdata',
     token_endpoint_auth_method: 'none',
-    redirect_uris: [`${issuer}/account/callback`],
+    // The helpdesk console (src/flows/admin) signs staff in the same way.
+    redirect_uris: [`${issuer}/account/callback`, `${issuer}/admin/callback`],
     grant_types: ['authorization_code'],
     first_party: true,
   };

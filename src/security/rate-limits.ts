@@ -38,12 +38,21 @@ export function lockSeconds(lockout: number): number {
 interface Attempt { succeeded(): Promise<void>; failed(): Promise<void> }
 type Taken = { kind: 'taken'; attempt: Attempt } | { kind: 'locked'; retryAfter: number };
 interface PasswordClient { account: string; ip: string; knownDevice?: string }
+/** One account's own counters as staff see them: its address, its id, and the addresses it signed in from lately. */
+interface AccountCounters { account: string; accountId: string; ips: string[] }
 
 export interface Limits {
   takePasswordAttempt(c: PasswordClient): Promise<Taken>;
   /** A completed password reset or passkey sign-in lifts the locks on the owner's side. */
   liftPasswordLocks(c: PasswordClient): Promise<void>;
   takeCodeAttempt(accountId: string): Promise<Taken>;
+  /** Whether the account's own counters stop its holder now (password from anywhere or from a recent address; codes). */
+  accountLocked(c: AccountCounters): Promise<boolean>;
+  /**
+   * The helpdesk's "lift lockout": clears those counters. A known device's own
+   * budget is not listed anywhere and runs out by itself within 15 minutes.
+   */
+  liftAccountLocks(c: AccountCounters): Promise<void>;
   /** Which of the quotas for a set-password mail this request fits in. */
   passwordRequest(address: string, ip: string): Promise<{ ip: boolean; address: boolean }>;
 }
@@ -93,7 +102,20 @@ export function createLimits(redis: Redis | undefined, prefix = 'idp:'): Limits 
     c.knownDevice ? ['passwordPerKnownDevice', `${c.account}|${c.knownDevice}`] : ['passwordPerAccount', c.account],
   ];
 
+  const accountParts = (c: AccountCounters): [Name, string][] => [
+    ['passwordPerAccount', c.account],
+    ['codePerAccount', c.accountId],
+    ...c.ips.map((ip): [Name, string] => ['passwordPerAccountAndIp', `${c.account}|${ip}`]),
+  ];
+
   return {
+    async accountLocked(c) {
+      const states = await Promise.all(accountParts(c).map(([n, key]) => l[n].get(key).catch(asStoreError)));
+      return states.some((res, i) => !!res && res.consumedPoints >= l[accountParts(c)[i]![0]].points);
+    },
+    async liftAccountLocks(c) {
+      await Promise.all(accountParts(c).map(([n, key]) => l[n].delete(key).catch(asStoreError)));
+    },
     takePasswordAttempt: (c) => take(passwordParts(c), passwordParts(c)[0]!),
     async liftPasswordLocks(c) {
       const parts: [Name, string][] = [...passwordParts(c), ['passwordPerAccount', c.account]];

@@ -83,3 +83,23 @@ export async function screenshot(page: Page, name: string, options: { docs?: str
 export async function expectFocusOn(page: Page, text: string): Promise<void> {
   await page.waitForFunction((expected) => document.activeElement?.textContent?.trim() === expected, text, { timeout: 5000 });
 }
+
+/**
+ * New pages for one suite in one language, on a desktop: each in a context of
+ * its own (closed after the suite), the application's redirect answered by the
+ * browser itself, the language cookie set as the switch sets it.
+ */
+export function pagesIn(locale: 'nl' | 'en', opened: () => { idp: TestIdp; browser: Browser }): () => Promise<Page> {
+  const contexts: BrowserContext[] = [];
+  afterAll(() => Promise.all(contexts.map((c) => c.close())));
+  return async () => {
+    const { idp, browser } = opened();
+    const context = await browser.newContext({ viewport: DESKTOP });
+    context.setDefaultTimeout(10_000);
+    contexts.push(context);
+    await interceptApplication(context);
+    const page = await context.newPage();
+    await page.goto(`${idp.issuer}/?lang=${locale}`);
+    return page;
+  };
+}

@@ -1,9 +1,9 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { TestIdp } from '../support/test-idp.ts';
 import { resetLink, startSignIn, totpCode } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
-import { DESKTOP, axeViolations, interceptApplication, screenshot, withIdpAndBrowser } from './browser.ts';
+import { axeViolations, pagesIn, screenshot, withIdpAndBrowser } from './browser.ts';
 
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -24,18 +24,7 @@ withIdpAndBrowser((i, b) => { idp = i; browser = b; });
 /** Every screen of the first login and of a later sign-in, scanned by axe-core and photographed, in both languages. */
 describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
   const w = WORDS[locale];
-  const contexts: BrowserContext[] = [];
-  afterAll(() => Promise.all(contexts.map((c) => c.close())));
-
-  async function newPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    context.setDefaultTimeout(10_000);
-    contexts.push(context);
-    await interceptApplication(context);
-    const page = await context.newPage();
-    await page.goto(`${idp.issuer}/?lang=${locale}`); // the language cookie, as the switch sets it
-    return page;
-  }
+  const newPage = pagesIn(locale, () => ({ idp, browser }));
 
   /** Zero axe-core violations on this screen (reported with its name), and its screenshot. */
   async function check(page: Page, screen: string, skip: string[] = []): Promise<void> {

@@ -28,7 +28,19 @@ describe('idp CLI', () => {
     expect((await idp('accounts', 'list')).out).toContain('active');
   });
 
+  test('grants and revokes staff roles, and says so in the audit log on stderr', async () => {
+    await idp('accounts', 'create', '--email', 'grace@example.org', '--name', 'Grace Hopper');
+    const granted = await idp('accounts', 'grant-role', '--email', 'grace@example.org', '--role', 'helpdesk');
+    expect(granted).toMatchObject({ code: 0, out: 'granted helpdesk to grace@example.org\n' });
+    expect(granted.err).toContain('"event":"account.role_granted"');
+    expect((await idp('accounts', 'list')).out).toMatch(/grace@example\.org\t.*\troles:helpdesk/);
+    expect((await idp('accounts', 'grant-role', '--email', 'grace@example.org', '--role', 'helpdesk')).out).toContain('already has the role helpdesk');
+    expect((await idp('accounts', 'revoke-role', '--email', 'grace@example.org', '--role', 'helpdesk')).code).toBe(0);
+    expect((await idp('accounts', 'list')).out).not.toContain('roles:');
+  });
+
   test.each([
+    [['accounts', 'grant-role', '--email', 'ada@example.org', '--role', 'root'], /--role must be helpdesk or admin/],
     [['accounts', 'create', '--email', 'ada@example.org', '--name', 'Again'], /already exists/],
     [['accounts', 'create', '--email', 'not-an-address', '--name', 'X'], /must be an e-mail address/],
     [['accounts', 'create', '--email', 'x@example.org'], /--name is required/],

@@ -13,8 +13,8 @@ import { ACCOUNT_CLIENT_ID, accountClient } from '../../oidc/clients.ts';
  * redeemed (it expires in a minute), so the PKCE verifier is not kept either —
  * the provider requires PKCE of every client.
  */
-export function accountLogin(s: Services) {
-  const redirectUri = accountClient(s.config.issuer).redirect_uris![0]!;
+export function accountLogin(s: Services, area: 'account' | 'admin' = 'account') {
+  const redirectUri = accountClient(s.config.issuer).redirect_uris!.find((uri) => uri.endsWith(`/${area}/callback`))!;
   return {
     login(ctx: Context) {
       const challenge = createHash('sha256').update(randomToken()).digest('base64url');
@@ -33,8 +33,8 @@ export function accountLogin(s: Services) {
 
     async callback(ctx: Context) {
       // The user cancelled or the provider refused: no loop back into the sign-in.
-      if (ctx.query.error) return render(ctx, 'message', { title: 'account.title', message: 'account.sign_in_failed', okUrl: '/account/login', okLabel: 'account.try_again' }, 400);
-      ctx.redirect('/account');
+      if (ctx.query.error) return render(ctx, 'message', { title: `${area}.title`, message: 'account.sign_in_failed', okUrl: `/${area}/login`, okLabel: 'account.try_again' }, 400);
+      ctx.redirect(`/${area}`);
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { readForm } from '../../web/form.ts';
+import { readForm, type FieldErrors } from '../../web/form.ts';
 import { recordPasskeyUse } from '../../accounts/operations.ts';
 import { checkCode } from '../../mfa/totp/check-code.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
@@ -13,11 +13,19 @@ import { markReauthenticated } from './reauth.ts';
 import { PASSKEY_RESPONSE } from '../second-factor/passkey-step.ts';
 import { sendJson as json } from '../../web/json.ts';
 
+/** Where "confirm it's you" is asked: the page that asks again with errors, and where a confirmation lands. */
+export interface ConfirmPlace {
+  page: (ctx: Context, a: AccountSession, errors: FieldErrors, status: number) => Promise<void>;
+  landing: (ctx: Context) => string;
+}
+const MY_ACCOUNT: (s: Services) => ConfirmPlace = (s) => ({ page: (ctx, a, errors, status) => showAccount(ctx, s, a, errors, status), landing: () => '/account' });
+
 /**
- * "Confirm it's you" on My account: the second factor again, through the same
- * checks as at sign-in (rate limits, replay guard, single-use challenges).
+ * "Confirm it's you" on My account or the helpdesk console: the second factor
+ * again, through the same checks as at sign-in (rate limits, replay guard,
+ * single-use challenges).
  */
-export function confirmIdentity(s: Services) {
+export function confirmIdentity(s: Services, place: ConfirmPlace = MY_ACCOUNT(s)) {
   /** Passkey challenges for this are bound to the session, apart from those of a sign-in. */
   const boundTo = (a: AccountSession) => `reauth:${a.session.uid}`;
 
@@ -25,19 +33,19 @@ export function confirmIdentity(s: Services) {
     await markReauthenticated(s, a.session);
     s.audit('account.reauthenticated', { accountId: a.account.id, factor });
     ctx.status = 303;
-    ctx.redirect('/account');
+    ctx.redirect(place.landing(ctx));
   };
 
   return {
     async code(ctx: Context) {
       const a = accountOf(ctx);
       const form = readForm(ctx, { code: 16 });
-      if (!form.ok) return showAccount(ctx, s, a, form.errors, 400);
+      if (!form.ok) return place.page(ctx, a, form.errors, 400);
       const secrets = a.account.totp.map((f) => s.secrets.open(f.secret));
       const check = await checkCode(s, a.account.id, secrets, form.values.code);
       if (check.kind !== 'ok') {
         const { message, status } = factorFailure(ctx, 'code', check);
-        return showAccount(ctx, s, a, { code: message }, status);
+        return place.page(ctx, a, { code: message }, status);
       }
       await confirmed(ctx, a, 'otp');
     },
@@ -45,11 +53,11 @@ export function confirmIdentity(s: Services) {
     async recovery(ctx: Context) {
       const a = accountOf(ctx);
       const form = readForm(ctx, { recovery_code: 32 });
-      if (!form.ok) return showAccount(ctx, s, a, form.errors, 400);
+      if (!form.ok) return place.page(ctx, a, form.errors, 400);
       const result = await useRecoveryCode(s, a.account.id, form.values.recovery_code);
       if (result.kind !== 'ok') {
         const { message, status } = factorFailure(ctx, 'recovery', result);
-        return showAccount(ctx, s, a, { recovery_code: message }, status);
+        return place.page(ctx, a, { recovery_code: message }, status);
       }
       await confirmed(ctx, a, 'recovery');
     },
@@ -66,7 +74,7 @@ export function confirmIdentity(s: Services) {
       const use = form.ok ? await verifyAuthentication(s, boundTo(a), form.values.response, a.account) : undefined;
       if (use?.kind !== 'ok') {
         s.audit('mfa.failure', { accountId: a.account.id, factor: 'passkey', via: 'account' });
-        return showAccount(ctx, s, a, { form: 'passkey.failed' }, 400);
+        return place.page(ctx, a, { form: 'passkey.failed' }, 400);
       }
       await recordPasskeyUse(s.store, a.account.id, use.passkey.id, use.counter);
       await confirmed(ctx, a, use.passkey.kind);

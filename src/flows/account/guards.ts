@@ -14,13 +14,13 @@ export const accountOf = (ctx: Context) => ctx.state.accountSession as AccountSe
  * against the account as it is now). Without one: the sign-in, or for JSON
  * callers a 401.
  */
-export function signedIn(s: Services, options: { json?: boolean } = {}): Middleware {
+export function signedIn(s: Services, options: { json?: boolean; loginPath?: string } = {}): Middleware {
   return async (ctx, next) => {
     const current = await accountSession(ctx, s);
     if (!current) {
       if (options.json) return sendJson(ctx, { error: 'not signed in' }, 401);
       ctx.status = 303;
-      return ctx.redirect('/account/login');
+      return ctx.redirect(options.loginPath ?? '/account/login');
     }
     // The account's own language, unless the user picked one.
     adoptLocale(ctx, current.account.locale);
@@ -31,15 +31,15 @@ export function signedIn(s: Services, options: { json?: boolean } = {}): Middlew
 
 /**
  * Route guard, after signedIn: the second factor confirmed again within the
- * last five minutes in this session. Without it: My account with "confirm it's
- * you", status 403 (JSON 403 for JSON callers); nothing changes.
+ * last five minutes in this session. Without it: "confirm it's you" (My account,
+ * or the caller's own page), status 403 (JSON 403 for JSON callers); nothing changes.
  */
-export function recentSecondFactor(s: Services, options: { json?: boolean } = {}): Middleware {
+export function recentSecondFactor(s: Services, options: { json?: boolean; askAgain?: (ctx: Context, current: AccountSession) => Promise<void> } = {}): Middleware {
   return async (ctx, next) => {
     const current = accountOf(ctx);
     if (await isReauthenticated(s, current.session)) return next();
     s.audit('account.change_refused', { accountId: current.account.id, path: ctx.path, reason: 'not reauthenticated' });
     if (options.json) return sendJson(ctx, { error: 'confirm it is you first' }, 403);
-    await showAccount(ctx, s, current, { form: 'account.reauth.required' }, 403);
+    await (options.askAgain ?? ((c, a) => showAccount(c, s, a, { form: 'account.reauth.required' }, 403)))(ctx, current);
   };
 }

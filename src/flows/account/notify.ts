@@ -27,9 +27,18 @@ type AccountChange = keyof typeof CHANGES;
 export function accountChanged(s: Services, account: Account, change: AccountChange, fields: Record<string, unknown> = {}): void {
   const { event, text } = CHANGES[change];
   s.audit(event, { accountId: account.id, via: 'account', change, ...fields });
+  tellHolder(s, account, change, text, 'account');
+}
+
+/** Who made a change the holder is told about: the holder on My account, or CBS staff in the helpdesk console. */
+const BODY = { account: 'mail.changed.body', helpdesk: 'mail.changed.body_helpdesk' } satisfies Record<string, MessageKey>;
+
+/** The "your account has been changed" mail, in the holder's language, sent after the response. */
+export function tellHolder(s: Services, account: Account, change: string, text: MessageKey, by: keyof typeof BODY): void {
   s.background('account-changed notification', async () => {
     await s.mailer.send(await composeMail('account-changed', 'mail.changed.subject', account.email, account.locale, {
       name: account.name,
+      body: BODY[by],
       change: text,
       at: formatTime(account.locale, new Date(nowMs())),
     }));

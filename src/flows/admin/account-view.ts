@@ -1,0 +1,42 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import type { MessageKey } from '../../i18n/index.ts';
+import { render, type PageState } from '../../web/render.ts';
+import type { FieldErrors } from '../../web/form.ts';
+import { formatTime, signInMethod } from '../account/format.ts';
+import { isReauthenticated, REAUTH_SECONDS } from '../account/reauth.ts';
+import { holds, protection, staffOf, targetOf } from './guards.ts';
+import { lockCounters } from './lock-counters.ts';
+import { invitationState } from '../../accounts/account.ts';
+
+/**
+ * One account as the helpdesk sees it: status, how it signs in, whether it is
+ * locked, what happened lately. The action forms show only where this staff
+ * member may change the account; each POST checks that again.
+ */
+export async function showStaffView(ctx: Context, s: Services, errors: FieldErrors = {}, status = 200): Promise<void> {
+  const { locale } = ctx.state as PageState;
+  const staffMember = staffOf(ctx);
+  const a = targetOf(ctx);
+  const when = (at: number) => (at ? formatTime(locale, at) : '');
+  const [locked, reauthenticated] = await Promise.all([s.limits.accountLocked(lockCounters(a)), isReauthenticated(s, staffMember.session)]);
+  await render(ctx, 'admin-account', {
+    title: 'admin.account.title',
+    account: { id: a.id, name: a.name, email: a.email, language: `admin.language.${a.locale}`, created: when(a.createdAt), disabled: a.disabled, passwordSet: !!a.passwordHash, roles: a.roles ?? [] },
+    apps: a.totp.map((f) => when(f.createdAt)),
+    passkeys: a.passkeys.map((p) => ({ name: p.name, kind: `account.kind.${p.kind}`, added: when(p.createdAt) })),
+    recoveryCodes: a.recoveryCodes.length,
+    locked,
+    signIns: [...a.recentSignIns].sort((x, y) => y.at - x.at).map((x) => ({ at: when(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
+    events: [...(a.recentEvents ?? [])].reverse().map((e) => ({ at: when(e.at), what: `admin.event.${e.event.split('.')[1]}` as MessageKey, by: e.by, note: e.note ?? '' })),
+    invitation: a.invitation ? { state: `admin.invitation.${invitationState(a.invitation)}` as MessageKey, expires: when(a.invitation.expiresAt), resend: !a.passwordHash && !a.disabled } : undefined,
+    protectedAs: protection(staffMember.account, a),
+    manageRoles: holds(staffMember.account, 'admin'),
+    reauthenticated,
+    reauthMinutes: REAUTH_SECONDS / 60,
+    hasCode: staffMember.account.totp.length > 0,
+    hasPasskey: staffMember.account.passkeys.length > 0,
+    returnTo: `/admin/accounts/${a.id}`,
+    errors,
+  }, status);
+}

@@ -1,0 +1,65 @@
+import type { Context, Middleware } from 'koa';
+import type { Services } from '../../services.ts';
+import { isStaff, type Account, type Role } from '../../accounts/account.ts';
+import { render } from '../../web/render.ts';
+import { accountOf } from '../account/guards.ts';
+import type { AccountSession } from '../account/account-session.ts';
+import { showStaffView } from './account-view.ts';
+
+/** The signed-in staff member of a console request (after signedIn and staff). */
+export const staffOf = (ctx: Context): AccountSession => accountOf(ctx);
+/** The account a console request is about (after targetAccount). */
+export const targetOf = (ctx: Context) => ctx.state.targetAccount as Account;
+
+/** An admin may do all a helpdesk member may. */
+export const holds = (account: Account, role: Role): boolean => {
+  const roles = account.roles ?? [];
+  return roles.includes('admin') || roles.includes(role);
+};
+
+/**
+ * Route guard, after signedIn: the signed-in account holds this role (or
+ * admin). Anyone else gets a 403 page, and the refusal is audited.
+ */
+export function staff(s: Services, role: Role): Middleware {
+  return async (ctx, next) => {
+    const { account } = staffOf(ctx);
+    if (holds(account, role)) return next();
+    s.audit('admin.refused', { accountId: account.id, path: ctx.path, reason: `needs role ${role}` });
+    await render(ctx, 'error', { title: 'admin.title', message: 'admin.refused.role' }, 403);
+  };
+}
+
+/** Route guard: the account named by :id, or the 404 page. */
+export function targetAccount(s: Services): Middleware {
+  return async (ctx, next) => {
+    const target = typeof ctx.params?.id === 'string' ? await s.accounts.findById(ctx.params.id) : undefined;
+    if (!target) return render(ctx, 'error', { title: 'admin.title', message: 'error.not_found' }, 404);
+    ctx.state.targetAccount = target;
+    await next();
+  };
+}
+
+/**
+ * Why this staff member may not change this account through the console, if
+ * they may not: nobody changes their own account here (My account is for
+ * that, and nobody grants themselves more), and only an admin changes another
+ * staff member's account.
+ */
+export function protection(staffMember: Account, target: Account): 'self' | 'staff' | undefined {
+  if (staffMember.id === target.id) return 'self';
+  if (isStaff(target) && !holds(staffMember, 'admin')) return 'staff';
+  return undefined;
+}
+
+/** Route guard, after targetAccount: the change is allowed for this staff member on this account; else the account page, 403. */
+export function mayChange(s: Services): Middleware {
+  return async (ctx, next) => {
+    const { account } = staffOf(ctx);
+    const target = targetOf(ctx);
+    const why = protection(account, target);
+    if (!why) return next();
+    s.audit('admin.refused', { accountId: target.id, by: account.id, path: ctx.path, reason: why });
+    await showStaffView(ctx, s, { form: `admin.refused.${why}` }, 403);
+  };
+}

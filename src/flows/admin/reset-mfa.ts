@@ -1,0 +1,38 @@
+import type { Context } from 'koa';
+import type { Services } from '../../services.ts';
+import { render } from '../../web/render.ts';
+import { readForm, type FieldErrors } from '../../web/form.ts';
+import { resetSecondFactors } from '../../accounts/operations.ts';
+import { tellHolder } from '../account/notify.ts';
+import { staffOf, targetOf } from './guards.ts';
+import { actionDone, recordStaffAction } from './staff-action.ts';
+
+/** How the caller's identity was checked, in the staff member's words: required, kept in the audit log and on the account. */
+const FIELDS = { identity_check: 500 };
+
+/**
+ * "I lost my phone": every second factor and recovery code goes, every session
+ * and token ends, and the next sign-in enrols a new factor after the password.
+ * The holder is told by mail, so a reset they did not ask for does not go unnoticed.
+ */
+export function resetMfa(s: Services) {
+  const form = (ctx: Context, errors: FieldErrors, status = 200) => {
+    const a = targetOf(ctx);
+    return render(ctx, 'admin-reset-mfa', { title: 'admin.reset.title', account: { id: a.id, name: a.name, email: a.email }, errors }, status);
+  };
+
+  return {
+    show: (ctx: Context) => form(ctx, {}),
+
+    async submit(ctx: Context) {
+      const { values, errors, ok } = readForm(ctx, FIELDS);
+      if (!ok) return form(ctx, errors, 400);
+      const target = targetOf(ctx);
+      const reset = await resetSecondFactors(s.store, target.id);
+      if (!reset) return render(ctx, 'error', { title: 'admin.title', message: 'error.not_found' }, 404);
+      await recordStaffAction(s, staffOf(ctx).account, target, 'account.mfa_reset', values.identity_check);
+      tellHolder(s, target, 'mfa_reset', 'mail.changed.mfa_reset', 'helpdesk');
+      await actionDone(ctx, 'admin.reset.done');
+    },
+  };
+}

@@ -1,0 +1,290 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import * as oidc from 'openid-client';
+import { Browser } from '../support/browser.ts';
+import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { finishSignIn, login, resetLink, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
+import { confirmInConsole, csrf, seedStaff, signInToConsole } from '../support/staff.ts';
+
+/** A link to an account in the search results (not "New account"). */
+const RESULT_LINK = /href="\/admin\/accounts\/(?!new")[\w-]+"/g;
+
+/** The helpdesk console over HTTP: who may read, who may change what, and what each change does. */
+describeOnEveryStore('helpdesk console', (store) => {
+  let idp: TestIdp;
+  const lines: string[] = [];
+  beforeAll(async () => {
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    idp = await startTestIdp(store, {}, { log: pino({ level: 'info' }, sink) });
+  });
+  afterAll(() => idp.close());
+
+  const account = async (email: string) => (await idp.app.services.accounts.findByEmail(email))!;
+  const audited = (event: string) => lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.event === event);
+  const accountPage = async (browser: Browser, email: string) => browser.get(`/admin/accounts/${(await account(email)).id}`);
+
+  test('without a session /admin signs in first; without a staff role it is a 403 page, and nothing can be changed', async () => {
+    const { secret } = await seedAccount(idp, `norole-${store}@example.org`, PASSWORD, { totp: true });
+    const victim = await seedAccount(idp, `norole-victim-${store}@example.org`, PASSWORD, { totp: true });
+    expect((await new Browser(idp.issuer).get('/admin')).location).toMatch(/\/admin\/login$/);
+
+    const { browser, page } = await signInToConsole(idp, `norole-${store}@example.org`, secret, -1);
+    expect(page.status).toBe(403);
+    expect(text(page)).toContain('Je hebt geen toegang tot de helpdeskconsole');
+    expect((await browser.get(`/admin/accounts/${victim.id}`)).status).toBe(403);
+    // Confirming the second factor does not make anyone staff.
+    const token = csrf(await browser.get('/account'));
+    expect((await browser.request('POST', '/admin/confirm/code', { _csrf: token, code: await totpCode(secret, 0) })).status).toBe(403);
+    for (const action of ['reset-mfa', 'disable', 'helpdesk/grant']) {
+      const refused = await browser.request('POST', `/admin/accounts/${victim.id}/${action}`, { _csrf: token, identity_check: 'called back' });
+      expect([action, refused.status]).toEqual([action, 403]);
+    }
+    const after = await account(`norole-victim-${store}@example.org`);
+    expect([after.disabled, after.totp.length, after.roles]).toEqual([false, 1, undefined]);
+    expect(audited('admin.refused').length).toBeGreaterThan(0);
+  });
+
+  test('reading needs the full sign-in only; a change without a recent second factor asks for it and changes nothing', async () => {
+    const { secret } = await seedStaff(idp, `stale-${store}@example.org`, ['helpdesk']);
+    const user = `stale-user-${store}@example.org`;
+    await seedAccount(idp, user, PASSWORD, { totp: true });
+    const { browser } = await signInToConsole(idp, `stale-${store}@example.org`, secret, -1);
+    const page = await accountPage(browser, user);
+    expect(page.status).toBe(200);
+    expect(text(page)).toContain(user);
+    expect(text(page)).toContain('Bevestig dat jij het bent');
+
+    for (const [action, form] of [['reset-mfa', { identity_check: 'called back' }], ['disable', {}], ['unlock', {}]] as const) {
+      const refused = await browser.request('POST', `/admin/accounts/${(await account(user)).id}/${action}`, { _csrf: csrf(page), ...form });
+      expect([action, refused.status]).toEqual([action, 403]);
+      expect(text(refused)).toContain('Bevestig eerst dat jij het bent');
+    }
+    expect((await browser.get('/admin/accounts/new')).status).toBe(403);
+    const after = await account(user);
+    expect([after.disabled, after.totp.length, after.recentEvents]).toEqual([false, 1, undefined]);
+
+    // A wrong code confirms nothing; the right one lands back on the account.
+    expect((await browser.submit(page, '/admin/confirm/code', { code: '000000' })).status).toBe(400);
+    const confirmed = await confirmInConsole(browser, page, secret, 0);
+    expect(confirmed.url).toMatch(new RegExp(`/admin/accounts/${after.id}$`));
+    expect(confirmed.html).toContain(`/admin/accounts/${after.id}/disable`);
+  });
+
+  test('reset-mfa requires the identity check, removes every factor, ends sessions and mails the holder in their language', async () => {
+    const { secret } = await seedStaff(idp, `desk-${store}@example.org`, ['helpdesk']);
+    const holder = `lost-phone-${store}@example.org`;
+    await seedAccount(idp, holder, PASSWORD, { totp: true, locale: 'en' });
+    const { browser } = await signInToConsole(idp, `desk-${store}@example.org`, secret, -1);
+    await confirmInConsole(browser, await accountPage(browser, holder), secret, 0);
+
+    const form = await browser.get(`/admin/accounts/${(await account(holder)).id}/reset-mfa`);
+    expect(form.status).toBe(200);
+    const missing = await browser.submit(form, '/reset-mfa', { identity_check: '  ' });
+    expect(missing.status).toBe(400);
+    expect(text(missing)).toContain('Vul dit veld in');
+    expect((await account(holder)).totp).toHaveLength(1);
+    expect(idp.smtp.to(holder)).toHaveLength(0);
+
+    const done = await browser.submit(form, '/reset-mfa', { identity_check: 'Called back on the number in our records' });
+    expect(done.status).toBe(200);
+    expect(text(done)).toContain('De tweede factor is gereset');
+    const after = await account(holder);
+    expect([after.totp, after.passkeys, after.recoveryCodes]).toEqual([[], [], []]);
+    const mail = await idp.smtp.next(holder);
+    expect(mail.subject).toBe('Your account has been changed');
+    expect(mail.text).toContain('the CBS helpdesk');
+    expect(mail.text).toContain('All your authentication apps, passkeys and recovery codes were removed');
+
+    const staffId = (await account(`desk-${store}@example.org`)).id;
+    expect(audited('account.mfa_reset')).toEqual([expect.objectContaining({ accountId: after.id, by: staffId, note: 'Called back on the number in our records' })]);
+    const shown = text(await accountPage(browser, holder));
+    expect(shown).toContain(`tweede factor gereset, door desk-${store}@example.org`);
+    expect(shown).toContain('Called back on the number in our records');
+    // The holder's next sign-in enrols a new factor after the password.
+    const fresh = new Browser(idp.issuer);
+    expect(text(await login(fresh, await fresh.follow((await startSignIn(idp)).url), holder, PASSWORD))).toContain('twee-factorauthenticatie verplicht');
+  });
+
+  test("disable ends the user's sessions and tokens; enable lets them in again", async () => {
+    const { secret } = await seedStaff(idp, `disabler-${store}@example.org`, ['helpdesk']);
+    const user = `to-disable-${store}@example.org`;
+    const seeded = await seedAccount(idp, user, PASSWORD, { totp: true });
+    const elsewhere = new Browser(idp.issuer);
+    const portal = await startSignIn(idp, { scope: 'openid email offline_access', prompt: 'consent' });
+    const verify = await login(elsewhere, await elsewhere.follow(portal.url), user, PASSWORD);
+    const signedIn = await elsewhere.submit(verify, '/verify/totp', { code: await totpCode(seeded.secret, -1) });
+    const tokens = await finishSignIn(portal, (await elsewhere.follow(signedIn.location!)).location!);
+
+    const { browser } = await signInToConsole(idp, `disabler-${store}@example.org`, secret, -1);
+    const page = await confirmInConsole(browser, await accountPage(browser, user), secret, 0);
+    const done = await browser.submit(page, '/disable', {});
+    expect(text(done)).toContain('Het account is geblokkeerd');
+    expect((await account(user)).disabled).toBe(true);
+    await expect(oidc.refreshTokenGrant(portal.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    expect((await elsewhere.follow((await startSignIn(idp, { prompt: 'none' })).url)).location).toMatch(/error=login_required/);
+
+    const enabled = await browser.submit(await accountPage(browser, user), '/enable', {});
+    expect(text(enabled)).toContain('Het account is gedeblokkeerd');
+    const again = new Browser(idp.issuer);
+    expect(text(await login(again, await again.follow((await startSignIn(idp)).url), user, PASSWORD))).toContain('verificatiecode');
+    expect(audited('account.disabled').map((e) => e.by)).toContain((await account(`disabler-${store}@example.org`)).id);
+  });
+
+  test("helpdesk never changes its own account or another staff member's; an admin may change a helpdesk member's", async () => {
+    const desk = await seedStaff(idp, `self-${store}@example.org`, ['helpdesk']);
+    await seedStaff(idp, `colleague-${store}@example.org`, ['helpdesk']);
+    const boss = await seedStaff(idp, `boss-${store}@example.org`, ['admin']);
+    await seedAccount(idp, `researcher-${store}@example.org`, PASSWORD, { totp: true });
+    const { browser } = await signInToConsole(idp, `self-${store}@example.org`, desk.secret, -1);
+    const token = csrf(await confirmInConsole(browser, await accountPage(browser, `researcher-${store}@example.org`), desk.secret, 0));
+    const own = await accountPage(browser, `self-${store}@example.org`);
+    expect(text(own)).toContain('Je eigen account wijzig je niet in de helpdeskconsole');
+    expect(own.html).not.toContain('/disable"');
+
+    for (const [who, message] of [[`self-${store}@example.org`, 'Je eigen account'], [`colleague-${store}@example.org`, 'andere medewerker'], [`boss-${store}@example.org`, 'andere medewerker']]) {
+      const id = (await account(who)).id;
+      for (const action of ['reset-mfa', 'disable', 'unlock']) {
+        const refused = await browser.request('POST', `/admin/accounts/${id}/${action}`, { _csrf: token, identity_check: 'it is me' });
+        expect([who, action, refused.status]).toEqual([who, action, 403]);
+        expect(text(refused)).toContain(message);
+      }
+      const after = await account(who);
+      expect([after.disabled, after.totp.length]).toEqual([false, 1]);
+    }
+
+    const admin = await signInToConsole(idp, `boss-${store}@example.org`, boss.secret, -1);
+    const colleague = await confirmInConsole(admin.browser, await accountPage(admin.browser, `colleague-${store}@example.org`), boss.secret, 0);
+    expect(text(await admin.browser.submit(colleague, '/disable', {}))).toContain('Het account is geblokkeerd');
+    expect((await account(`colleague-${store}@example.org`)).disabled).toBe(true);
+  });
+
+  test('only an admin grants and revokes the helpdesk role', async () => {
+    const desk = await seedStaff(idp, `granter-${store}@example.org`, ['helpdesk']);
+    const boss = await seedStaff(idp, `root-${store}@example.org`, ['admin']);
+    const user = `promoted-${store}@example.org`;
+    await seedAccount(idp, user, PASSWORD, { totp: true });
+    const id = (await account(user)).id;
+
+    const helpdesk = await signInToConsole(idp, `granter-${store}@example.org`, desk.secret, -1);
+    const page = await confirmInConsole(helpdesk.browser, await accountPage(helpdesk.browser, user), desk.secret, 0);
+    expect(page.html).not.toContain('/helpdesk/grant');
+    const refused = await helpdesk.browser.request('POST', `/admin/accounts/${id}/helpdesk/grant`, { _csrf: csrf(page) });
+    expect(refused.status).toBe(403);
+    expect((await account(user)).roles).toBeUndefined();
+
+    const admin = await signInToConsole(idp, `root-${store}@example.org`, boss.secret, -1);
+    const adminPage = await confirmInConsole(admin.browser, await accountPage(admin.browser, user), boss.secret, 0);
+    expect(text(await admin.browser.submit(adminPage, '/helpdesk/grant', {}))).toContain('heeft nu de helpdeskrol');
+    expect((await account(user)).roles).toEqual(['helpdesk']);
+    // Now staff: the helpdesk member may no longer change it.
+    expect((await helpdesk.browser.request('POST', `/admin/accounts/${id}/disable`, { _csrf: csrf(page) })).status).toBe(403);
+    expect(text(await admin.browser.submit(await accountPage(admin.browser, user), '/helpdesk/revoke', {}))).toContain('niet meer');
+    expect((await account(user)).roles).toBeUndefined();
+    expect(audited('account.role_granted')).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: id, by: (await account(`root-${store}@example.org`)).id, note: 'helpdesk' })]));
+  });
+
+  test('search by address or name, 20 a page; an overlong query is a 400 with a message', async () => {
+    const { secret } = await seedStaff(idp, `searcher-${store}@example.org`, ['helpdesk']);
+    for (let i = 0; i < 23; i++) await idp.createAccount(`zoek-${String(i).padStart(2, '0')}-${store}@example.org`, `Zoekbare Onderzoeker ${i}`);
+    await idp.createAccount(`other-${store}@example.org`, 'Anna Zoekbaar-Jansen');
+    const { browser } = await signInToConsole(idp, `searcher-${store}@example.org`, secret, -1);
+
+    const first = await browser.get(`/admin?q=${encodeURIComponent(`ZOEK-`)}`);
+    expect(first.status).toBe(200);
+    expect(text(first)).toContain('23 accounts gevonden');
+    expect(text(first)).toContain('Pagina 1 van 2');
+    expect(first.html.match(RESULT_LINK)).toHaveLength(20);
+    const second = await browser.get(/href="([^"]*page=2)"/.exec(first.html)![1]!.replace(/&amp;/g, '&'));
+    expect(second.html.match(RESULT_LINK)).toHaveLength(3);
+    expect(text(second)).toContain(`zoek-22-${store}@example.org`);
+
+    const byName = await browser.get('/admin?q=zoekbaar-jansen');
+    expect(text(byName)).toContain(`other-${store}@example.org`);
+    expect(text(byName)).toContain('1 accounts gevonden');
+    expect(text(await browser.get('/admin?q=nobody-by-this-name'))).toContain('Geen accounts gevonden');
+    const overlong = await browser.get(`/admin?q=${'x'.repeat(201)}`);
+    expect(overlong.status).toBe(400);
+    expect(text(overlong)).toContain('Dit veld is te lang');
+  });
+
+  test('the account page says whether the account is locked; lifting the lockout lets the holder in at once', async () => {
+    const { secret } = await seedStaff(idp, `unlocker-${store}@example.org`, ['helpdesk']);
+    const user = `locked-${store}@example.org`;
+    const seeded = await seedAccount(idp, user, PASSWORD, { totp: true });
+    // The holder signed in from this address before, then mistyped five times in another browser there.
+    const before = new Browser(idp.issuer);
+    const verify = await login(before, await before.follow((await startSignIn(idp)).url), user, PASSWORD);
+    expect((await before.submit(verify, '/verify/totp', { code: await totpCode(seeded.secret, -1) })).status).toBe(303);
+    const attacker = new Browser(idp.issuer);
+    for (let i = 0; i < 5; i++) await attacker.submit(await attacker.follow((await startSignIn(idp)).url), '/login', { username: user, password: `wrong password number ${i}` });
+    const lockedOut = await attacker.submit(await attacker.follow((await startSignIn(idp)).url), '/login', { username: user, password: PASSWORD });
+    expect(lockedOut.status).toBe(429);
+
+    const { browser } = await signInToConsole(idp, `unlocker-${store}@example.org`, secret, -1);
+    const page = await confirmInConsole(browser, await accountPage(browser, user), secret, 0);
+    expect(text(page)).toContain('Geblokkeerd na te veel mislukte pogingen');
+    expect(text(page)).toContain('Wachtwoord: ingesteld');
+    expect(text(page)).toContain('Authenticatie-app, toegevoegd op');
+    const done = await browser.submit(page, '/unlock', {});
+    expect(text(done)).toContain('De blokkade is opgeheven');
+    expect(text(await accountPage(browser, user))).toContain('Niet geblokkeerd');
+    expect(text(await login(attacker, await attacker.follow((await startSignIn(idp)).url), user, PASSWORD))).toContain('verificatiecode');
+    expect(audited('account.unlocked').map((e) => e.accountId)).toContain((await account(user)).id);
+  });
+
+  test('create an account: checked like the CLI, no password, noted as made by the staff member', async () => {
+    const { secret } = await seedStaff(idp, `creator-${store}@example.org`, ['helpdesk']);
+    const { browser, page: search } = await signInToConsole(idp, `creator-${store}@example.org`, secret, -1);
+    const asked = await browser.get('/admin/accounts/new');
+    expect(asked.status).toBe(403);
+    await confirmInConsole(browser, asked, secret, 0);
+    const form = await browser.get('/admin/accounts/new');
+    expect(form.status).toBe(200);
+
+    const bad = await browser.submit(form, '/admin/accounts', { email: 'not an address', name: '', locale: 'de' });
+    expect(bad.status).toBe(400);
+    expect(text(bad)).toContain('Vul een geldig e-mailadres in');
+    expect(text(bad)).toContain('Kies Nederlands of Engels');
+    const email = `New.Researcher-${store}@Example.org`;
+    const made = await browser.submit(form, '/admin/accounts', { email, name: 'Nieuwe Onderzoeker', locale: 'en' });
+    expect(made.status).toBe(303);
+    const shown = await browser.follow(made.location!);
+    expect(text(shown)).toContain(email.toLowerCase());
+    expect(text(shown)).toContain('Wachtwoord: nog niet ingesteld');
+    expect(text(shown)).toContain(`account aangemaakt, door creator-${store}@example.org`);
+    expect((await account(email.toLowerCase())).locale).toBe('en');
+    const again = await browser.submit(form, '/admin/accounts', { email: email.toUpperCase(), name: 'Again', locale: 'nl' });
+    expect(again.status).toBe(409);
+    expect(text(again)).toContain('Er bestaat al een account met dit e-mailadres');
+    expect(search.status).toBe(200);
+  });
+
+  test('invitations: sent at creation, shown with their state, resent with the old link voided, refused once a password is set', async () => {
+    const { secret } = await seedStaff(idp, `inviter-${store}@example.org`, ['helpdesk']);
+    const { browser } = await signInToConsole(idp, `inviter-${store}@example.org`, secret, -1);
+    await confirmInConsole(browser, await browser.get('/admin/accounts/new'), secret, 0);
+    const email = `invited-${store}@example.org`;
+    const made = await browser.submit(await browser.get('/admin/accounts/new'), '/admin/accounts', { email, name: 'Uitgenodigde Onderzoeker', locale: 'nl', invite: 'yes' });
+    expect(made.status).toBe(303);
+    const first = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
+    const shown = await browser.follow(made.location!);
+    expect(text(shown)).toContain('verstuurd, nog niet gebruikt');
+    expect(text(await browser.get('/admin?invitations=open'))).toContain(email);
+
+    const resent = await browser.submit(shown, '/invite', {});
+    expect(text(resent)).toContain('De uitnodiging is verstuurd');
+    const second = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
+    const holder = new Browser(idp.issuer);
+    expect((await holder.get(first)).status).toBe(410);
+    expect((await holder.submit(await holder.get(second), '/password/set', { password: PASSWORD, confirm: PASSWORD })).status).toBe(200);
+
+    const after = await accountPage(browser, email);
+    expect(text(after)).toContain('aangenomen');
+    expect(text(await browser.get('/admin?invitations=open'))).not.toContain(email);
+    const token = csrf(after);
+    const refused = await browser.request('POST', `/admin/accounts/${(await account(email)).id}/invite`, { _csrf: token });
+    expect(refused.status).toBe(409);
+    expect(text(refused)).toContain('Er is al een wachtwoord ingesteld');
+  });
+});
