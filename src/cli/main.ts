@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
-import { openStore } from '../../adapters/index.ts';
+import { pino } from 'pino';
+import { createApp } from '../app.ts';
+import { createLogger } from '../log.ts';
 import { CliError, accountCommands } from './accounts.ts';
 import { generateJwks } from '../oidc/keys.ts';
 
@@ -24,11 +26,17 @@ async function run(argv: string[]): Promise<string> {
   if (group === 'keys' && command === 'generate') return JSON.stringify(await generateJwks(), null, 2);
   if (group !== 'accounts' || !command) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
 
-  const store = await openStore(loadConfig());
+  // The server's own composition, without an HTTP listener: the same store, and the same provider
+  // (keys, registered applications) to sign the logout tokens that disable and reset-mfa send.
+  // Its log (a logout token an application did not take) goes to stderr, apart from the command's answer.
+  const config = loadConfig();
+  const app = await createApp(config, { log: createLogger(config.logLevel, pino.destination(2)) });
   try {
-    return await accountCommands(store, command, values);
+    const out = await accountCommands(app.services.store, command, values);
+    await app.logoutsDelivered();
+    return out;
   } finally {
-    await store.close();
+    await app.close();
   }
 }
 

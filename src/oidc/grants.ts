@@ -4,10 +4,13 @@ import type { Store } from '../../adapters/types.ts';
 import { rememberGrant } from '../accounts/grants.ts';
 import { nowSeconds } from '../clock.ts';
 
-/** Saves a grant; a new one is also remembered with its account (see accounts/grants.ts). */
-export async function saveGrant(store: Store, grant: Grant, isNew: boolean): Promise<string> {
+/**
+ * Saves a grant; a new one is also remembered with its account (see
+ * accounts/grants.ts), with the application's session id, which logout tokens name.
+ */
+export async function saveGrant(store: Store, grant: Grant, isNew: boolean, sid: string | undefined): Promise<string> {
   const id = await grant.save();
-  if (isNew) await rememberGrant(store, grant.accountId!, { id, exp: grant.exp ?? nowSeconds() + 14 * 86400 });
+  if (isNew) await rememberGrant(store, grant.accountId!, { id, exp: grant.exp ?? nowSeconds() + 14 * 86400, clientId: grant.clientId, sid });
   return id;
 }
 
@@ -36,6 +39,6 @@ export const existingGrantLoader = (store: Store) => async (ctx: KoaContextWithO
 
   const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: session.accountId! });
   grantRequested(ctx, grant);
-  await saveGrant(store, grant, !existing);
+  await saveGrant(store, grant, !existing, session.sidFor(oidc.client!.clientId));
   return grant;
 };

@@ -15,7 +15,8 @@ export function consentFlow(s: Services) {
     if (scopes.length) grant.addOIDCScope(scopes.join(' '));
     const claims = (details.missingOIDCClaims as string[] | undefined) ?? [];
     if (claims.length) grant.addOIDCClaims(claims);
-    await finish(ctx, interaction, { consent: { grantId: await saveGrant(s.store, grant, !existing) } });
+    const sid = session?.cookie ? (await s.provider.Session.find(session.cookie))?.sidFor(grant.clientId!) : undefined;
+    await finish(ctx, interaction, { consent: { grantId: await saveGrant(s.store, grant, !existing, sid) } });
   };
 
   return {
