@@ -2,7 +2,7 @@ import type { Store } from '../../adapters/types.ts';
 import type { GrantRef } from './account.ts';
 
 /** Told which grants of an account ended, after the account's sessions were ended. */
-export type SessionsEndedListener = (accountId: string, ended: GrantRef[]) => void;
+type SessionsEndedListener = (accountId: string, ended: GrantRef[]) => void;
 
 const listeners = new WeakMap<Store, SessionsEndedListener>();
 

@@ -1,9 +1,9 @@
 import type { Logger } from '../log.ts';
 
-export type DeliveryOutcome = 'delivered' | 'retried' | 'failed' | 'dropped';
+type DeliveryOutcome = 'delivered' | 'retried' | 'failed' | 'dropped';
 
 /** After a failed attempt, the next one waits this long; after the last, the delivery is given up. */
-export const RETRY_DELAYS_MS = [2_000, 10_000, 60_000];
+const RETRY_DELAYS_MS = [2_000, 10_000, 60_000];
 
 interface DeliveryOptions {
   log: Logger;

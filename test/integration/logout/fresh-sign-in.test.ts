@@ -2,6 +2,7 @@ import { Browser } from '../../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
 import { finishSignIn, login, startSignIn, text, totpCode, PASSWORD } from '../../support/journey.ts';
 import { seedAccount } from '../../support/seed.ts';
+import { signInTo } from '../../support/logout-clients.ts';
 import { useClock } from '../../../src/clock.ts';
 
 /**
@@ -16,11 +17,8 @@ describeOnEveryStore('a fresh sign-in asks both factors', (store) => {
   async function signedIn(email: string) {
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const browser = new Browser(idp.issuer);
-    const signIn = await startSignIn(idp);
-    const verify = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
-    const done = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret, -1) });
-    const first = await finishSignIn(signIn, (await browser.follow(done.location!)).location!);
-    return { browser, secret, first: first.claims()! };
+    const { claims } = await signInTo(idp, browser, 'portal', { email, secret, offset: -1 });
+    return { browser, secret, first: claims };
   }
 
   /** The application asks again with `params`: password, then (asserted) the code page, then the ID token. */
