@@ -24,6 +24,10 @@ import { instrumentStore } from './metrics/store-metrics.ts';
 import { watchRedisConnection } from './metrics/redis-metrics.ts';
 import { countedAudit, countedMailer } from './metrics/domain-metrics.ts';
 import { logoutPages } from './flows/logout/logout.ts';
+import { createLogoutDeliveries } from './oidc/logout-deliveries.ts';
+import { backchannelLogout } from './oidc/backchannel-logout.ts';
+import { onSessionsEnded } from './accounts/sessions-ended.ts';
+import { logoutEndsEveryGrant } from './oidc/logout-ends-grants.ts';
 import { screens } from './routes.ts';
 import type { Services } from './services.ts';
 import { startAccountEndJob, type AccountEndJob } from './jobs/account-end.ts';
@@ -38,12 +42,14 @@ export interface App {
   settled(): Promise<void>;
   /** Reminds and disables accounts at their end date; stopped by close(). */
   accountEnd: AccountEndJob;
-  /** Waits for background work (mails), then closes the store. */
+  /** Resolves once every back-channel logout queued so far is delivered or given up (the CLI waits for it). */
+  logoutsDelivered(): Promise<void>;
+  /** Waits for background work (mails), then closes the store; back-channel retries still waiting are dropped. */
   close(): Promise<void>;
 }
 
 /** Composes the provider, our middleware and our screens. Tests pass their own store, mailer or logger. */
-export async function createApp(config: Config, deps: { store?: Store; mailer?: Mailer; log?: Logger } = {}): Promise<App> {
+export async function createApp(config: Config, deps: { store?: Store; mailer?: Mailer; log?: Logger; logoutRetryDelaysMs?: number[] } = {}): Promise<App> {
   const log = deps.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const store = instrumentStore(deps.store ?? (await openStore(config)), metrics);
@@ -66,6 +72,8 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   // Behind TRUST_PROXY_HOPS proxies, the client is the address the outermost of them saw.
   provider.proxy = config.trustProxy;
   provider.maxIpsCount = config.trustProxyHops;
+  const deliveries = createLogoutDeliveries({ log, count: (outcome) => metrics.backchannelLogouts.inc({ outcome }), retryDelaysMs: deps.logoutRetryDelaysMs });
+  const accountSignedOut = backchannelLogout(provider, deliveries);
 
   const pending = new Set<Promise<void>>();
   const s: Services = {
@@ -89,6 +97,8 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     },
   };
 
+  onSessionsEnded(store, (accountId, ended) => s.background('back-channel logout', () => accountSignedOut(accountId, ended)));
+
   provider.use(pinnedToIssuer(config.issuer));
   provider.use(requestId());
   provider.use(httpMetrics(metrics));
@@ -101,6 +111,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.use(assets.middleware);
   provider.use(pageState({ secureCookies: https, asset: assets.url }));
   provider.use(errorPages(log));
+  provider.use(logoutEndsEveryGrant(store));
   provider.use(screens(s));
 
   const accountEnd = startAccountEndJob(s);
@@ -112,9 +123,14 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
       await Promise.allSettled([...pending]);
     },
     accountEnd,
+    async logoutsDelivered() {
+      await Promise.allSettled([...pending]);
+      await deliveries.drained();
+    },
     async close() {
       await accountEnd.stop();
       await Promise.allSettled([...pending]);
+      await deliveries.close();
       await store.close();
     },
   };

@@ -83,7 +83,12 @@ export interface Account extends StoredAccount {
   deletedAt?: number;
 }
 
-export interface GrantRef { id: string; exp: number }
+/**
+ * A grant made for the account; with the application it was made for and that
+ * application's session id (sid), so that ending the account's sessions can
+ * tell the application which of its sessions ended (back-channel logout).
+ */
+export interface GrantRef { id: string; exp: number; clientId?: string; sid?: string }
 
 export function hasSecondFactor(account: Account): boolean {
   return account.totp.length > 0 || account.passkeys.length > 0;

@@ -5,6 +5,7 @@ import { nowSeconds } from '../clock.ts';
 import { hasSecondFactor, newAccount, type Account, type AccountEvent, type PasskeyFactor, type Role } from './account.ts';
 import { hashPassword } from './password-hash.ts';
 import { revokeGrants } from './grants.ts';
+import { announceSessionsEnded } from './sessions-ended.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
 import { updateAccount } from './update.ts';
 
@@ -41,18 +42,21 @@ export async function createAccount(store: Store, fields: { email: string; name:
 /**
  * Ends every session and token of the account: the provider's policy refuses any
  * session whose sign-in predates the reset, and the grants (with their access
- * and refresh tokens) are revoked. `keep` names grants of the caller's own session.
+ * and refresh tokens) are revoked, and the applications those grants were for
+ * are told (back-channel logout). `keep` names grants of the caller's own session.
  */
 export async function endSessions(store: Store, id: string, change: (a: Account) => void = () => {}, keep: string[] = []): Promise<Account | undefined> {
   const before = await accountsOf(store).findById(id);
   if (!before) return undefined;
   const revoked = (before.grants ?? []).filter((g) => !keep.includes(g.id));
   await revokeGrants(store, revoked);
-  return updateAccount(accountsOf(store), id, (a) => {
+  const after = await updateAccount(accountsOf(store), id, (a) => {
     change(a);
     a.sessionsValidAfter = nextReset(a);
     a.grants = (a.grants ?? []).filter((g) => !revoked.some((r) => r.id === g.id));
   });
+  announceSessionsEnded(store, id, revoked);
+  return after;
 }
 
 export async function setDisabled(store: Store, id: string, disabled: boolean): Promise<Account | undefined> {

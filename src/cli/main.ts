@@ -1,14 +1,10 @@
 import { parseArgs } from 'node:util';
+import { destination } from 'pino';
 import { loadConfig } from '../config.ts';
-import { openStore } from '../../adapters/index.ts';
+import { createApp } from '../app.ts';
+import { createLogger } from '../log.ts';
 import { CliError, accountCommands } from './accounts.ts';
 import { generateJwks } from '../oidc/keys.ts';
-import { createLogger } from '../log.ts';
-import { createMailer } from '../mail/mailer.ts';
-import { createAudit } from '../audit.ts';
-import { destination } from 'pino';
-import type { AccountStore } from '../../adapters/types.ts';
-import type { Account } from '../accounts/account.ts';
 
 const USAGE = `Usage: idp <command>
   accounts create --email E --name N [--locale nl|en] [--invite] [--expires YYYY-MM-DD]
@@ -37,15 +33,17 @@ async function run(argv: string[]): Promise<string> {
   if (group === 'keys' && command === 'generate') return JSON.stringify(await generateJwks(), null, 2);
   if (group !== 'accounts' || !command) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
 
-  const config = loadConfig();
-  const store = await openStore(config);
+  // The server's own composition, without an HTTP listener: the same store, and the same provider
+  // (keys, registered applications) to sign the logout tokens that disable and reset-mfa send.
   // Logs and audit events go to stderr as JSON lines, so stdout stays the command's answer.
-  const log = createLogger(config.logLevel, destination({ fd: 2, sync: true }));
-  const deps = { store, accounts: store.accounts as AccountStore<Account>, config, mailer: createMailer(config.smtpUrl, config.mailFrom, log), audit: createAudit(log) };
+  const config = loadConfig();
+  const app = await createApp(config, { log: createLogger(config.logLevel, destination({ fd: 2, sync: true })) });
   try {
-    return await accountCommands(store, command, values, deps);
+    const out = await accountCommands(app.services.store, command, values, app.services);
+    await app.logoutsDelivered();
+    return out;
   } finally {
-    await store.close();
+    await app.close();
   }
 }
 

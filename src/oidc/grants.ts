@@ -1,14 +1,27 @@
-import type { KoaContextWithOIDC, Grant } from 'oidc-provider';
+import type { KoaContextWithOIDC, Grant, Session } from 'oidc-provider';
 import { isMultiFactor } from './amr.ts';
 import type { Store } from '../../adapters/types.ts';
 import { rememberGrant } from '../accounts/grants.ts';
 import { nowSeconds } from '../clock.ts';
 
-/** Saves a grant; a new one is also remembered with its account (see accounts/grants.ts). */
-export async function saveGrant(store: Store, grant: Grant, isNew: boolean): Promise<string> {
+/**
+ * Saves a grant; a new one is also remembered with its account (see
+ * accounts/grants.ts), with the application's session id, which logout tokens name.
+ */
+export async function saveGrant(store: Store, grant: Grant, isNew: boolean, sid: string | undefined): Promise<string> {
   const id = await grant.save();
-  if (isNew) await rememberGrant(store, grant.accountId!, { id, exp: grant.exp ?? nowSeconds() + 14 * 86400 });
+  if (isNew) await rememberGrant(store, grant.accountId!, { id, exp: grant.exp ?? nowSeconds() + 14 * 86400, clientId: grant.clientId, sid });
   return id;
+}
+
+/**
+ * The application's session id (sid) in this provider session, made now if the
+ * provider has not made it yet (it keeps one that exists): the grant is
+ * remembered with it before the provider would otherwise create it.
+ */
+export function sessionIdFor(session: Session, clientId: string): string {
+  session.ensureClientContainer(clientId);
+  return session.sidFor(clientId)!;
 }
 
 export function isFirstParty(client: { [key: string]: unknown } | undefined): boolean {
@@ -36,6 +49,6 @@ export const existingGrantLoader = (store: Store) => async (ctx: KoaContextWithO
 
   const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: session.accountId! });
   grantRequested(ctx, grant);
-  await saveGrant(store, grant, !existing);
+  await saveGrant(store, grant, !existing, sessionIdFor(session, oidc.client!.clientId));
   return grant;
 };

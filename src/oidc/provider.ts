@@ -7,6 +7,7 @@ import { accountFinder } from './find-account.ts';
 import { policy } from './policy.ts';
 import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
+import { outgoingFetch } from './backchannel-logout.ts';
 
 interface ProviderOptions {
   issuer: string;
@@ -67,6 +68,9 @@ export function createProvider(o: ProviderOptions): Provider {
     ...PROTOCOL,
     adapter: o.store.oidcAdapter as unknown as Configuration['adapter'],
     clients: o.clients,
+    // Logout tokens name the session (sid) unless an application registers otherwise.
+    clientDefaults: { ...PROTOCOL.clientDefaults, backchannel_logout_session_required: true },
+    fetch: outgoingFetch as Configuration['fetch'],
     jwks: o.jwks as Configuration['jwks'],
     findAccount: accountFinder(o.store.accounts as AccountStore<Account>),
     extraClientMetadata: {
@@ -85,6 +89,8 @@ export function createProvider(o: ProviderOptions): Provider {
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: o.logoutSource, postLogoutSuccessSource: o.postLogoutSuccessSource },
+      // Delivered off the request path: see backchannel-logout.ts.
+      backchannelLogout: { enabled: true },
     },
     loadExistingGrant: existingGrantLoader(o.store),
     interactions: { policy: policy(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },

@@ -2,7 +2,16 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { currentInteraction, finish, interactionUrl, type Interaction } from '../interaction.ts';
-import { isFirstParty, saveGrant } from '../../oidc/grants.ts';
+import { isFirstParty, saveGrant, sessionIdFor } from '../../oidc/grants.ts';
+
+/** The application's sid in the browser's provider session, kept in the session for the provider to use. */
+async function persistedSessionId(s: Services, cookie: string | undefined, clientId: string): Promise<string | undefined> {
+  const session = cookie ? await s.provider.Session.find(cookie) : undefined;
+  if (!session) return undefined;
+  const sid = sessionIdFor(session, clientId);
+  await session.persist();
+  return sid;
+}
 
 /** Consent, for clients not marked first-party; first-party clients are granted what they ask without a screen. */
 export function consentFlow(s: Services) {
@@ -15,7 +24,8 @@ export function consentFlow(s: Services) {
     if (scopes.length) grant.addOIDCScope(scopes.join(' '));
     const claims = (details.missingOIDCClaims as string[] | undefined) ?? [];
     if (claims.length) grant.addOIDCClaims(claims);
-    await finish(ctx, interaction, { consent: { grantId: await saveGrant(s.store, grant, !existing) } });
+    const sid = await persistedSessionId(s, session?.cookie, grant.clientId!);
+    await finish(ctx, interaction, { consent: { grantId: await saveGrant(s.store, grant, !existing, sid) } });
   };
 
   return {
