@@ -64,6 +64,10 @@ export function screens(s: Services): Middleware {
   router.get('/interaction/:uid/enrol/passkey', enrolling, passkey.showEnrol);
   router.get('/interaction/:uid/enrol/passkey/options', atMfa(s, 'enrolling', undefined, { json: true }), passkey.enrolOptions);
   router.post('/interaction/:uid/enrol/passkey', enrolling, passkey.enrol);
+  // An application that accepts only a passkey, for an account without one: add it after the second factor.
+  router.get('/interaction/:uid/add-passkey', atMfa(s, 'adding-passkey'), passkey.showAdd);
+  router.get('/interaction/:uid/add-passkey/options', atMfa(s, 'adding-passkey', undefined, { json: true }), passkey.addOptions);
+  router.post('/interaction/:uid/add-passkey', atMfa(s, 'adding-passkey'), passkey.add);
   router.get('/interaction/:uid/verify/totp', atMfa(s, 'verifying', hasTotp), totp.showVerify);
   router.post('/interaction/:uid/verify/totp', atMfa(s, 'verifying', hasTotp), totp.verify);
   router.get('/interaction/:uid/verify/passkey', atMfa(s, 'verifying', hasPasskey), passkey.showVerify);

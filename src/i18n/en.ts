@@ -87,6 +87,9 @@ export const en: Record<MessageKey, string> = {
   'verify.invalid': 'The verification code is incorrect or has already been used. Wait for a new code and try again.',
   'verify.locked': 'Too many incorrect codes. Try again in {minutes} minutes.',
 
+  'stepup.title': 'This application asks for a passkey',
+  'stepup.intro': 'The application you are signing in to accepts only a sign-in with a passkey. You do not have one yet: add one now. Then you sign in with it straight away.',
+  'stepup.submit': 'Add passkey',
   'passkey.title': 'One-tap login',
   'passkey.step1': 'Click Activate. Your browser asks where to keep the passkey: on this device, in your password manager or on your phone.',
   'passkey.step2': 'On a computer you can scan a QR code with your phone; then confirm with your fingerprint, face or PIN.',

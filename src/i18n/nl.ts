@@ -85,6 +85,9 @@ export const nl = {
   'verify.invalid': 'De verificatiecode is onjuist of al gebruikt. Wacht op een nieuwe code en probeer het opnieuw.',
   'verify.locked': 'Te veel onjuiste codes. Probeer het over {minutes} minuten opnieuw.',
 
+  'stepup.title': 'Deze toepassing vraagt om een passkey',
+  'stepup.intro': 'De toepassing waarbij je inlogt, accepteert alleen inloggen met een passkey. Je hebt er nog geen: voeg er nu een toe. Daarna log je er direct mee in.',
+  'stepup.submit': 'Passkey toevoegen',
   'passkey.title': 'Inloggen met één druk op de knop',
   'passkey.step1': 'Klik op Activeren. Je browser vraagt waar je de passkey wilt bewaren: op dit apparaat, in je wachtwoordbeheerder of op je telefoon.',
   'passkey.step2': 'Op een computer kun je een QR-code scannen met je telefoon; bevestig daarna met je vingerafdruk, gezicht of pincode.',

@@ -15,7 +15,23 @@ export const PASSWORD_ONLY = { amr: ['pwd'] };
 export function passwordAndSecondFactor(factor: SecondFactor): { amr: string[]; acr: string } {
   // RFC 8176 has no value for recovery codes; they are one-time passwords.
   const second = factor === 'recovery' ? 'otp' : factor;
-  return { amr: ['pwd', second, 'mfa'], acr: ACR_MFA };
+  // A passkey is bound to our origin: a phisher who has the password still cannot finish the sign-in.
+  return { amr: ['pwd', second, 'mfa'], acr: usedPasskey([second]) ? ACR_PHISHING_RESISTANT : ACR_MFA };
+}
+
+/** Whether a sign-in's amr includes a passkey (a hardware or synced WebAuthn credential). */
+export function usedPasskey(amr: readonly string[] | undefined): boolean {
+  return !!amr?.some((v) => v === 'hwk' || v === 'swk');
+}
+
+/**
+ * Whether the application accepts nothing but a phishing-resistant sign-in: every
+ * acr it asked for (acr_values, its registered default_acr_values, or the acr
+ * claim request) is PAPE phishing-resistant.
+ */
+export function onlyPhishingResistant(requested: { value?: string; values?: string[] } | undefined): boolean {
+  const values = requested?.values ?? (requested?.value ? [requested.value] : []);
+  return values.length > 0 && values.every((v) => v === ACR_PHISHING_RESISTANT);
 }
 
 /** Passkey alone, with user verification (PIN or biometric) on the device: two factors in one gesture. */

@@ -1,7 +1,7 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
 import { hasSecondFactor, type Account } from '../accounts/account.ts';
 import { standingProblem, type StandingProblem } from '../accounts/standing.ts';
-import { isMultiFactor } from './amr.ts';
+import { isMultiFactor, onlyPhishingResistant, usedPasskey } from './amr.ts';
 
 const { base, Prompt, Check } = interactionPolicy;
 
@@ -18,7 +18,8 @@ function sessionProblem(ctx: KoaContextWithOIDC): StandingProblem | undefined {
  * The outer state machine, run by oidc-provider on every authorization request
  * (prompt=none and single sign-on included):
  *   login → the password, by a usable account, recently;
- *   mfa   → a second factor enrolled, and verified in this session;
+ *   mfa   → a second factor enrolled, and verified in this session — a passkey
+ *           when the application accepts only a phishing-resistant sign-in;
  *   consent (skipped for first-party clients, see grants.ts).
  * No code, token or usable session exists before all three pass. The steps
  * of the mfa prompt ask the same standing question on every request
@@ -32,6 +33,10 @@ export function policy() {
     const problem = sessionProblem(ctx);
     return problem === 'account_unusable' || problem === 'sessions_ended';
   }));
+  // What an application asks of the acr is answered at the mfa prompt (passkey_required):
+  // asking for a passkey must not throw away the password step.
+  login.checks.remove('essential_acrs');
+  login.checks.remove('essential_acr');
   login.checks.add(new Check('first_factor_stale', 'the password step must be repeated', 'login_required', (ctx) => sessionProblem(ctx) === 'first_factor_stale'));
 
   const mfa = new Prompt(
@@ -41,6 +46,8 @@ export function policy() {
       return !!account && !hasSecondFactor(account);
     }),
     new Check('mfa_required', 'the second factor must be verified', (ctx) => !isMultiFactor(ctx.oidc.session!.amr)),
+    new Check('passkey_required', 'the application accepts only a phishing-resistant sign-in', (ctx) =>
+      onlyPhishingResistant(ctx.oidc.claims?.id_token?.acr as never) && !usedPasskey(ctx.oidc.session!.amr)),
   );
   prompts.add(mfa, 1);
   return prompts;

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render, type PageState } from '../../web/render.ts';
 import type { FieldErrors } from '../../web/form.ts';
-import { formatTime, signInMethod } from './format.ts';
+import { formatTime, signInMethod } from '../../i18n/format.ts';
 import { isReauthenticated, REAUTH_SECONDS } from './reauth.ts';
 import type { AccountSession } from './account-session.ts';
 

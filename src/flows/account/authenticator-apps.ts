@@ -10,7 +10,7 @@ import { factorFailure } from '../../web/factor-failure.ts';
 import type { AccountSession } from './account-session.ts';
 import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
-import { accountChanged } from './notify.ts';
+import { accountChanged } from '../../mail/account-changed.ts';
 import { removeFactorAction } from './remove-factor.ts';
 
 /**

@@ -11,7 +11,7 @@ import { newPasswordErrors } from '../set-password/new-password.ts';
 import type { AccountSession } from './account-session.ts';
 import { accountOf } from './guards.ts';
 import { markReauthenticated } from './reauth.ts';
-import { accountChanged } from './notify.ts';
+import { accountChanged } from '../../mail/account-changed.ts';
 
 const FIELDS = { current_password: MAX_LENGTH, password: MAX_LENGTH, confirm: MAX_LENGTH };
 

@@ -10,7 +10,7 @@ import type { AccountSession } from './account-session.ts';
 import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
 import { markReauthenticated } from './reauth.ts';
-import { PASSKEY_RESPONSE } from '../second-factor/passkey-step.ts';
+import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { sendJson as json } from '../../web/json.ts';
 
 /** Where "confirm it's you" is asked: the page that asks again with errors, and where a confirmation lands. */

@@ -7,10 +7,10 @@ import { registrationOptions, verifyRegistration } from '../../mfa/passkey/webau
 import type { AccountSession } from './account-session.ts';
 import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
-import { accountChanged } from './notify.ts';
+import { accountChanged } from '../../mail/account-changed.ts';
 import { removeFactorAction } from './remove-factor.ts';
 import { sendJson as json } from '../../web/json.ts';
-import { PASSKEY_RESPONSE } from '../second-factor/passkey-step.ts';
+import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 
 /** Another passkey, or one fewer. Registration challenges are bound to this session. */
 export function passkeys(s: Services) {

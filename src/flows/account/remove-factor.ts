@@ -5,7 +5,7 @@ import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
 import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
-import { accountChanged } from './notify.ts';
+import { accountChanged } from '../../mail/account-changed.ts';
 
 const REMOVED = {
   totp: { change: 'totp_removed', factor: 'otp', message: 'account.totp.removed' },

@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { regenerateRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
 import { accountOf } from './guards.ts';
-import { accountChanged } from './notify.ts';
+import { accountChanged } from '../../mail/account-changed.ts';
 
 /** A fresh set of ten recovery codes, shown this once; the old set stops working at the same moment. */
 export function replaceRecoveryCodes(s: Services) {

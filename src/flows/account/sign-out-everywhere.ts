@@ -4,7 +4,7 @@ import { render } from '../../web/render.ts';
 import { endSessions } from '../../accounts/operations.ts';
 import { accountOf } from './guards.ts';
 import { forgetReauthentication } from './reauth.ts';
-import { accountChanged } from './notify.ts';
+import { accountChanged } from '../../mail/account-changed.ts';
 
 /**
  * Ends every session and token of the account (the provider refuses anything

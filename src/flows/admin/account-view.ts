@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import { render, type PageState } from '../../web/render.ts';
 import type { FieldErrors } from '../../web/form.ts';
-import { formatTime, signInMethod } from '../account/format.ts';
+import { formatTime, signInMethod } from '../../i18n/format.ts';
 import { isReauthenticated, REAUTH_SECONDS } from '../account/reauth.ts';
 import { holds, protection, staffOf, targetOf } from './guards.ts';
 import { lockCounters } from './lock-counters.ts';

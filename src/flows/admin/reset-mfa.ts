@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { resetSecondFactors } from '../../accounts/operations.ts';
-import { tellHolder } from '../account/notify.ts';
+import { tellHolder } from '../../mail/account-changed.ts';
 import { staffOf, targetOf } from './guards.ts';
 import { actionDone, recordStaffAction } from './staff-action.ts';
 

@@ -9,7 +9,7 @@ import { recordPasskeyUse } from '../../accounts/operations.ts';
 import { signInTime } from '../../accounts/standing.ts';
 import { authenticationOptions, verifyAuthentication } from '../../mfa/passkey/webauthn.ts';
 import { signedIn } from '../second-factor/signed-in.ts';
-import { PASSKEY_RESPONSE } from '../second-factor/passkey-step.ts';
+import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { loginPage } from './login.ts';
 
 /**

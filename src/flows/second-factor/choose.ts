@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { interactionUrl, type Interaction } from '../interaction.ts';
 import { loadMfaStep, stepOf } from './mfa-step.ts';
-import { passkeyVerifyPage } from './passkey-step.ts';
+import { addPasskeyPage, passkeyVerifyPage } from './passkey-step.ts';
 import { totpVerifyPage } from './totp-step.ts';
 
 /**
@@ -17,8 +17,9 @@ export function chooseStep(s: Services) {
     async show(ctx: Context, interaction: Interaction) {
       const step = await loadMfaStep(ctx, s, interaction);
       if (!step) return;
+      if (step.phase === 'adding-passkey') return addPasskeyPage(ctx, step);
       // The passkey first when the account has one; the other ways are one link away.
-      if (!step.enrolling) return step.account.passkeys.length ? passkeyVerifyPage(ctx, step) : totpVerifyPage(ctx, step);
+      if (step.phase === 'verifying') return step.account.passkeys.length ? passkeyVerifyPage(ctx, step) : totpVerifyPage(ctx, step);
       await render(ctx, 'message', { title: 'mfa.choose.title', step: 3, message: 'mfa.required', okUrl: interactionUrl(step.interaction.uid, '/enrol') });
     },
 

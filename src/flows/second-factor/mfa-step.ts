@@ -7,12 +7,21 @@ import { currentInteraction, interactionUrl, type Interaction } from '../interac
 
 /**
  * The sign-in at the provider's mfa prompt, read afresh on every request: the
- * account as it is now, the phase that account is in (enrolling a first factor
- * or verifying one it has), and the password step's real time.
+ * account as it is now, the phase it is in (enrolling a first factor, verifying
+ * one it has, or — when the application accepts only a passkey and the account
+ * has none — adding a passkey after the second factor), and the password step's
+ * real time.
  */
-export interface MfaStep { interaction: Interaction; account: Account; enrolling: boolean; loginTs: number }
+export interface MfaStep { interaction: Interaction; account: Account; phase: Phase; loginTs: number }
 
-type Phase = 'enrolling' | 'verifying';
+type Phase = 'enrolling' | 'verifying' | 'adding-passkey';
+
+/** The phase follows from the account now, and from what this sign-in still lacks. */
+function phaseOf(account: Account, interaction: Interaction, multiFactor: boolean): Phase {
+  if (!hasSecondFactor(account)) return 'enrolling';
+  const passkeyAsked = interaction.prompt.reasons.includes('passkey_required');
+  return passkeyAsked && multiFactor && !hasPasskey(account) ? 'adding-passkey' : 'verifying';
+}
 
 export const stepOf = (ctx: Context) => ctx.state.mfaStep as MfaStep;
 
@@ -34,7 +43,7 @@ export async function loadMfaStep(ctx: Context, s: Services, loaded?: Interactio
     ctx.status = 303;
     return void ctx.redirect(interaction.returnTo);
   }
-  return { interaction, account, enrolling: !hasSecondFactor(account), loginTs: session.loginTs };
+  return { interaction, account, phase: phaseOf(account, interaction, isMultiFactor(session.amr)), loginTs: session.loginTs };
 }
 
 function elsewhere(ctx: Context, uid: string, json: boolean): undefined {
@@ -58,7 +67,7 @@ export function atMfa(s: Services, phase: Phase, has: (a: Account) => boolean = 
   return async (ctx, next) => {
     const step = await loadMfaStep(ctx, s, undefined, options.json);
     if (!step) return;
-    if (step.enrolling !== (phase === 'enrolling') || !has(step.account)) return elsewhere(ctx, step.interaction.uid, !!options.json);
+    if (step.phase !== phase || !has(step.account)) return elsewhere(ctx, step.interaction.uid, !!options.json);
     ctx.state.mfaStep = step;
     await next();
   };

@@ -4,16 +4,20 @@ import type { Account } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
 import { sendJson } from '../../web/json.ts';
-import { finish } from '../interaction.ts';
+import { finish, interactionUrl } from '../interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
-import { recordPasskeyUse } from '../../accounts/operations.ts';
+import { addFactor, recordPasskeyUse } from '../../accounts/operations.ts';
+import { accountChanged } from '../../mail/account-changed.ts';
+import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
 import { showEnrolled } from './enrolled.ts';
 import { signedIn } from './signed-in.ts';
 import { firstFactorAdded } from './first-factor.ts';
 
-export const PASSKEY_RESPONSE = { response: 64 * 1024 };
+/** An application that accepts only a passkey, for an account that has none yet: add one, then sign in with it. */
+export const addPasskeyPage = (ctx: Context, step: MfaStep, failed = false) =>
+  render(ctx, 'passkey-add', { title: 'stepup.title', uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
 
 export const passkeyVerifyPage = (ctx: Context, step: MfaStep, failed = false) =>
   render(ctx, 'passkey-verify', {
@@ -46,6 +50,20 @@ export function passkeyStep(s: Services) {
       if (!passkey) return enrolPage(ctx, step, true);
       const added = await firstFactorAdded(ctx, s, step, { passkey });
       if (added) await showEnrolled(ctx, s, { ...step, account: added.account }, passkey.kind, added.codes);
+    },
+
+    showAdd: (ctx: Context) => addPasskeyPage(ctx, stepOf(ctx)),
+    addOptions: options(registrationOptions),
+    /** A further passkey (not the first factor): then the sign-in asks for it, so amr and acr say it was used. */
+    async add(ctx: Context) {
+      const step = stepOf(ctx);
+      const form = readForm(ctx, PASSKEY_RESPONSE);
+      const passkey = form.ok ? await verifyRegistration(s, step.interaction.uid, form.values.response, ctx.state.t('passkey.default_name')) : undefined;
+      if (!passkey) return addPasskeyPage(ctx, step, true);
+      await addFactor(s.store, step.account.id, { passkey }, false);
+      accountChanged(s, step.account, 'passkey_added', { factor: passkey.kind, via: 'sign-in' });
+      ctx.status = 303;
+      ctx.redirect(interactionUrl(step.interaction.uid));
     },
 
     showVerify: (ctx: Context) => passkeyVerifyPage(ctx, stepOf(ctx)),

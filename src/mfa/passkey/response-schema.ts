@@ -7,6 +7,9 @@ import { z } from 'zod';
  * post-quantum keys reach 4.6 kB, our user handles are account ids). A
  * response that does not fit is simply a failed attempt.
  */
+/** The form field that carries a WebAuthn answer, and its size limit in characters. */
+export const PASSKEY_RESPONSE = { response: 64 * 1024 };
+
 const b64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*={0,2}$/);
 const transports = z.array(z.string().max(32)).max(10).optional();
 const extensions = z.record(z.string().max(64), z.unknown()).refine((o) => Object.keys(o).length <= 16).optional().default({});

@@ -1,4 +1,4 @@
-import type { Locale, MessageKey } from '../../i18n/index.ts';
+import type { Locale, MessageKey } from './index.ts';
 
 /** A moment as CBS's users read it: Dutch time, in the page's language. */
 export function formatTime(locale: Locale, epochSeconds: number | Date): string {

@@ -1,10 +1,10 @@
-import type { Services } from '../../services.ts';
-import type { Account } from '../../accounts/account.ts';
-import type { AuditEvent } from '../../audit.ts';
-import type { MessageKey } from '../../i18n/index.ts';
-import { composeMail } from '../../mail/templates.ts';
-import { formatTime } from './format.ts';
-import { nowMs } from '../../clock.ts';
+import type { Services } from '../services.ts';
+import type { Account } from '../accounts/account.ts';
+import type { AuditEvent } from '../audit.ts';
+import type { MessageKey } from '../i18n/index.ts';
+import { composeMail } from './templates.ts';
+import { formatTime } from '../i18n/format.ts';
+import { nowMs } from '../clock.ts';
 
 /** What can change on My account: its audit event, and the sentence the notification mail uses. */
 const CHANGES = {

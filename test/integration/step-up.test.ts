@@ -1,0 +1,80 @@
+import { Browser, type Page } from '../support/browser.ts';
+import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { finishSignIn, login, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
+import { SoftAuthenticator } from '../support/soft-authenticator.ts';
+
+const PHISHING_RESISTANT = 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant';
+const MULTI_FACTOR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
+
+/**
+ * An application that accepts only a phishing-resistant sign-in (acr_values, or
+ * its registered default_acr_values) gets a code only after a passkey; a user without one
+ * adds it after their code, then signs in with it. The ID token says so.
+ */
+describeOnEveryStore('step-up to a passkey', (store) => {
+  let idp: TestIdp;
+  beforeAll(async () => { idp = await startTestIdp(store); });
+  afterAll(() => idp.close());
+
+  /** What public/passkey.js does: fetch the options, ask the authenticator, post its answer. */
+  async function ceremony(browser: Browser, page: Page, action: string, answer: (options: never) => string) {
+    const form = new RegExp(`action="([^"]*${action})"`).exec(page.html);
+    if (!form) throw new Error(`no passkey form ${action} on ${page.url}`);
+    const options = JSON.parse((await browser.get(`${form[1]}/options`)).html) as never;
+    return browser.submit(page, action, { response: answer(options) });
+  }
+
+  test('a user with only an authenticator app: code, then "add a passkey", then the passkey; acr phishing-resistant', async () => {
+    const email = `stepup-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const browser = new Browser(idp.issuer);
+    const signIn = await startSignIn(idp, { acr_values: PHISHING_RESISTANT });
+    const verify = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
+    const afterCode = await browser.follow((await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) })).location!);
+    expect(afterCode.location ?? '').not.toContain('code=');
+    expect(text(afterCode)).toContain('Deze toepassing vraagt om een passkey');
+
+    const authenticator = new SoftAuthenticator(idp.issuer);
+    const added = await ceremony(browser, afterCode, '/add-passkey', (o) => authenticator.create(o));
+    expect(added.status).toBe(303);
+    const askPasskey = await browser.follow(added.location!);
+    expect(text(askPasskey)).toContain('Bevestig met je passkey');
+    const used = await ceremony(browser, askPasskey, '/verify/passkey', (o) => authenticator.get(o));
+    const claims = (await finishSignIn(signIn, (await browser.follow(used.location!)).location!)).claims()!;
+    expect(claims.acr).toBe(PHISHING_RESISTANT);
+    expect(claims.amr).toEqual(['pwd', 'swk', 'mfa']);
+    expect((await idp.smtp.next(email)).text).toContain('passkey');
+  });
+
+  test('single sign-on with a code does not satisfy a passkey-only application: no silent code, and the passkey step without the password again', async () => {
+    const email = `stepup-sso-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const browser = new Browser(idp.issuer);
+    const portal = await startSignIn(idp);
+    const verify = await login(browser, await browser.follow(portal.url), email, PASSWORD);
+    const done = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) });
+    const portalClaims = (await finishSignIn(portal, (await browser.follow(done.location!)).location!)).claims()!;
+    expect(portalClaims.acr).toBe(MULTI_FACTOR);
+
+    const silent = await browser.follow((await startSignIn(idp, { prompt: 'none', acr_values: PHISHING_RESISTANT })).url);
+    expect(silent.location).toMatch(/error=interaction_required/);
+
+    const stepUp = await startSignIn(idp, { acr_values: PHISHING_RESISTANT });
+    const page = await browser.follow(stepUp.url);
+    expect(page.html).not.toContain('name="password"');
+    expect(text(page)).toContain('Deze toepassing vraagt om een passkey');
+  });
+
+  test('the add-passkey step cannot be reached before the second factor, nor by an application that did not ask', async () => {
+    const email = `stepup-guard-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD, { totp: true });
+    const browser = new Browser(idp.issuer);
+    const signIn = await startSignIn(idp, { acr_values: PHISHING_RESISTANT });
+    const verify = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
+    const uid = /\/interaction\/([\w-]+)/.exec(verify.url)![1];
+    const early = await browser.get(`/interaction/${uid}/add-passkey`);
+    expect(early.status).toBe(303);
+    expect((await browser.get(`/interaction/${uid}/add-passkey/options`)).status).toBe(409);
+  });
+});
