@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { SingleUseTokenStore } from '../types.ts';
+import type { RedisClient, SingleUseTokenStore } from '../types.ts';
 import { ttlMilliseconds, type RedisKeys } from './keys.ts';
 import { defineScript } from './script.ts';
 
@@ -11,7 +10,7 @@ if not stored or cjson.decode(stored).hash ~= ARGV[1] then return false end
 redis.call('DEL', KEYS[1])
 return stored`;
 
-export function redisTokenStore(redis: Redis, keys: RedisKeys): SingleUseTokenStore {
+export function redisTokenStore(redis: RedisClient, keys: RedisKeys): SingleUseTokenStore {
   const take = defineScript<string | null>(redis, 'idpTokenTake', takeLua);
 
   return {

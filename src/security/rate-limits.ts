@@ -1,5 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract, type IRateLimiterOptions } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/types.ts';
 
 /**
  * The one rate-limit policy table. Counters live in Redis when there is one,
@@ -36,7 +36,7 @@ export interface Limits {
   passwordRequestAllowed(address: string, ip: string): Promise<{ address: boolean; ip: boolean }>;
 }
 
-export function createLimits(redis: Redis | undefined, prefix = 'idp:'): Limits {
+export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): Limits {
   const make = (name: keyof typeof POLICY) => {
     const options = { ...POLICY[name], keyPrefix: `${prefix}rl:${name}` };
     return redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false }) : new RateLimiterMemory(options);
