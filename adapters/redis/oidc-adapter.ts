@@ -59,8 +59,9 @@ export function redisOidcAdapterFactory(redis: RedisClient, keys: RedisKeys): Oi
         const write = writePayload(key, JSON.stringify(payload), ttlMs ?? '');
         const [indexed, written] = await Promise.allSettled([Promise.all(indexes), write]);
         if (indexed.status === 'rejected') {
-          // A token its grant's revocation could not find must not stay.
-          await redis.del(key);
+          // A token its grant's revocation could not find must not stay. Not awaited: the
+          // caller learns of the failure now, not one more command timeout later.
+          redis.del(key).catch(() => {});
           throw indexed.reason;
         }
         if (written.status === 'rejected') throw written.reason;

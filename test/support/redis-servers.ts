@@ -15,8 +15,11 @@ export interface RedisProcess {
   dir: string;
   /** Starts the process (again), with the same port, directory and arguments. */
   start(): Promise<void>;
-  /** SIGKILL by default: the process gets no chance to save anything. */
+  /** SIGKILL by default: the process gets no chance to save anything. Resolves once it has exited. */
   kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGSTOP / SIGCONT: a Redis that keeps its connections but stops answering, and resumes. */
+  freeze(): void;
+  thaw(): void;
 }
 
 const running = new Set<ChildProcess>();
@@ -98,6 +101,8 @@ export async function startRedisProcess(
       stopping.kill(signal);
       await exited;
     },
+    freeze: () => { child?.kill('SIGSTOP'); },
+    thaw: () => { child?.kill('SIGCONT'); },
   };
   await server.start();
   return server;
