@@ -65,13 +65,13 @@ export async function connectRedis(settings: RedisSettings): Promise<RedisClient
 
 /**
  * A command that timed out may sit unsent behind a dead connection (a host gone
- * without a reset): drop the connection, so that nothing queued there is sent when
- * the network returns and the next commands go to a fresh connection.
+ * without a reset): drop the connections, so that nothing queued there is sent when
+ * the network returns and the next commands go to fresh connections. (The error does
+ * not say which connection it came from; reconnecting a healthy one costs little.)
  */
-export function dropConnectionOnTimeout(client: RedisClient): (error: unknown) => void {
+export function dropConnectionOnTimeout(clients: RedisClient[]): (error: unknown) => void {
   return (error) => {
-    if (error instanceof Error && error.message === 'Command timed out' && client.status === 'ready') {
-      client.disconnect(true);
-    }
+    if (!(error instanceof Error) || error.message !== 'Command timed out') return;
+    for (const client of clients) if (client.status === 'ready') client.disconnect(true);
   };
 }

@@ -17,23 +17,31 @@ export interface RedisStoreOptions extends Partial<Pick<AccountStoreOptions, 'cl
 export async function openRedisStore({ settings, prefix, claimLeaseMs }: RedisStoreOptions): Promise<Store> {
   const keys = redisKeys(prefix);
   const redis = await connectRedis(settings);
-  const acknowledged = replicaAcknowledgement(redis, settings.waitReplicas ?? 0);
+  const waitReplicas = settings.waitReplicas ?? 0;
+  // WAIT blocks its connection and counts that connection's writes: account writes that
+  // wait for replicas get a connection of their own, so no other request queues behind.
+  const accountsRedis = waitReplicas > 0 ? await connectRedis(settings) : redis;
+  const clients = [...new Set([redis, accountsRedis])];
+  // The clients reconnect by themselves; the last error only explains an unready connection.
+  let lastError: Error | undefined;
+  for (const client of clients) client.on('error', (error: Error) => { lastError = error; });
   const store: Store = {
     kind: 'redis',
-    accounts: redisAccountStore(redis, keys, { acknowledged, claimLeaseMs }),
+    accounts: redisAccountStore(accountsRedis, keys, { acknowledged: replicaAcknowledgement(accountsRedis, waitReplicas), claimLeaseMs }),
     tokens: redisTokenStore(redis, keys),
     replay: redisReplayGuard(redis, keys),
     oidcAdapter: redisOidcAdapterFactory(redis, keys),
     redis,
     async ping() {
       // A readiness probe must answer now, not once a reconnect has succeeded.
-      if (redis.status !== 'ready') throw new Error(`Redis connection is ${redis.status}`);
-      await redis.ping();
+      const unready = clients.find((client) => client.status !== 'ready');
+      if (unready) throw new Error(`Redis connection is ${unready.status} (${lastError?.message ?? 'no error'})`);
+      await Promise.all(clients.map((client) => client.ping()));
     },
     async close() {
       // QUIT needs a live connection; without one there is nothing to close politely.
-      await redis.quit().catch(() => redis.disconnect());
+      await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
     },
   };
-  return guardStore(store, dropConnectionOnTimeout(redis));
+  return guardStore(store, dropConnectionOnTimeout(clients));
 }

@@ -28,7 +28,8 @@ export interface SentinelSetup {
 
 /** One master, one replica and three sentinels (quorum 2) that fail over one second after the master goes. */
 export async function startSentinelSetup(): Promise<SentinelSetup> {
-  const auth = ['--requirepass', dataPassword, '--masterauth', dataPassword];
+  // No diskless-sync delay: the replica holds the data at once, not five seconds later.
+  const auth = ['--requirepass', dataPassword, '--masterauth', dataPassword, '--repl-diskless-sync-delay', '0'];
   const master = await startRedisProcess('master', (port, dir) => dataNodeArgs(port, dir, auth), dataPassword);
   const replica = await startRedisProcess('replica', (port, dir) =>
     dataNodeArgs(port, dir, [...auth, '--replicaof', '127.0.0.1', String(master.port)]), dataPassword);
@@ -44,6 +45,8 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
       `sentinel failover-timeout ${masterName} 5000`,
     ].join('\n'));
   })));
+  await waitUntil('the replica in sync', async () =>
+    (await redisCli(replica.port, ['info', 'replication'], dataPassword)).includes('master_link_status:up'));
   // Ready for a failover: every sentinel sees the replica and the two other sentinels.
   await waitUntil('sentinels that know each other and the replica', async () => {
     const views = await Promise.all(sentinels.map(sentinelView));
