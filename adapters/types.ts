@@ -5,6 +5,7 @@
  * no redesign (every multi-key operation stays within one hash slot).
  */
 import type { Adapter, AdapterPayload } from 'oidc-provider';
+import type { Cluster, Redis } from 'ioredis';
 
 /** A stored account document. The store knows its id, e-mail and version; the rest is opaque to it. */
 export interface StoredAccount {
@@ -18,13 +19,19 @@ export interface StoredAccount {
 export class DuplicateEmailError extends Error {
   constructor(email: string) { super(`an account with e-mail ${email} already exists`); }
 }
-/** The back end cannot be reached or failed: an outage (503, logged), never a user error. */
-export class StoreUnavailableError extends Error {
-  override name = 'StoreUnavailableError';
-  constructor(what: string, options?: { cause?: unknown }) { super(`${what} is unavailable`, options); }
-}
 export class StaleAccountError extends Error {
   constructor(id: string) { super(`account ${id} was changed concurrently`); }
+}
+
+/**
+ * The one error a store throws when it cannot do its work (Redis down or too slow,
+ * a write no replica acknowledged, a SQLite failure). The original error is the
+ * cause. DuplicateEmailError and StaleAccountError are answers, not failures, and
+ * are never wrapped.
+ */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(message: string, options?: { cause?: unknown }) { super(message, options); }
 }
 
 export interface AccountStore<A extends StoredAccount = StoredAccount> {
@@ -70,9 +77,12 @@ export interface Store {
   tokens: SingleUseTokenStore;
   replay: ReplayGuard;
   oidcAdapter: OidcAdapterFactory;
-  /** Rejects when the back end cannot be reached. */
+  /** Rejects (StoreUnavailableError) when the back end cannot be reached. */
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The Redis connection, for counters shared across instances (rate limits). */
-  redis?: import('ioredis').Redis;
+  redis?: RedisClient;
 }
+
+/** A single server or Sentinel-managed master (Redis), or a Redis Cluster. */
+export type RedisClient = Redis | Cluster;

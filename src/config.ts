@@ -1,12 +1,17 @@
 import { z } from 'zod';
 import { loadDevSecrets } from './dev-secrets.ts';
+import { redisEnvSchema, redisSettingsFrom } from './redis-config.ts';
+import type { RedisSettings } from '../adapters/redis/settings.ts';
 
 /** Environment → typed configuration. Fails fast, naming every problem at once. */
 export interface Config {
   production: boolean;
   port: number;
   issuer: string;
+  /** REDIS_URL, when the store is a single Redis server. */
   redisUrl?: string;
+  /** Set: the store is Redis (single server, Sentinel or Cluster); unset: embedded SQLite. */
+  redis?: RedisSettings;
   redisPrefix: string;
   dataDir: string;
   smtpUrl?: string;
@@ -44,7 +49,7 @@ const schema = z.object({
   NODE_ENV: z.string().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   ISSUER: z.url({ protocol: /^https?$/ }).optional(),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  ...redisEnvSchema.shape,
   REDIS_PREFIX: z.string().default('idp:'),
   DATA_DIR: z.string().default('./data'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
@@ -76,6 +81,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (e.METRICS_PORT !== undefined && e.METRICS_PORT === e.PORT) {
     throw new ConfigError('Invalid configuration:\n  METRICS_PORT: must differ from PORT (metrics are never served on the public port)');
   }
+  const redis = redisSettingsFrom(e);
+  if (redis.problems.length) throw new ConfigError(`Invalid configuration:\n  ${redis.problems.join('\n  ')}`);
   const production = e.NODE_ENV === 'production';
   const devDefaults: string[] = [];
   const dev = () => loadDevSecrets(e.DATA_DIR);
@@ -103,6 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     issuer,
     redisUrl: e.REDIS_URL,
+    redis: redis.settings,
     redisPrefix: e.REDIS_PREFIX,
     dataDir: e.DATA_DIR,
     smtpUrl: e.SMTP_URL,

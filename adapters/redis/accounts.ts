@@ -1,5 +1,6 @@
-import type { Redis } from 'ioredis';
-import { DuplicateEmailError, StaleAccountError, type AccountStore, type StoredAccount } from '../types.ts';
+import {
+  DuplicateEmailError, StaleAccountError, type AccountStore, type RedisClient, type StoredAccount,
+} from '../types.ts';
 import { byEmail, emailKey } from '../shared/email-key.ts';
 import type { RedisKeys } from './keys.ts';
 import { defineScript } from './script.ts';
@@ -21,9 +22,31 @@ const releaseIfHeldByLua = `
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 return redis.call('DEL', KEYS[1])`;
 
-export function redisAccountStore(redis: Redis, keys: RedisKeys): AccountStore {
+// Makes a create's lease on its e-mail key permanent, or takes the key again when the
+// lease ran out unused. 0: another account holds the address now.
+const confirmClaimLua = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('PERSIST', KEYS[1]) return 1 end
+if holder then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+return 1`;
+
+export interface AccountStoreOptions {
+  /** Resolves once the account writes so far are safe from a failover (replicas). */
+  acknowledged: () => Promise<void>;
+  /**
+   * How long a create's claim on an address lasts before its account is written. A
+   * create that dies in between leaves a claim that frees the address by itself.
+   * Far longer than the two writes in between can take (each times out within 1 s).
+   */
+  claimLeaseMs?: number;
+}
+
+export function redisAccountStore(redis: RedisClient, keys: RedisKeys, options: AccountStoreOptions): AccountStore {
+  const { acknowledged, claimLeaseMs = 5000 } = options;
   const writeAccount = defineScript<WriteOutcome>(redis, 'idpAccountWrite', writeAccountLua);
   const releaseIfHeldBy = defineScript<number>(redis, 'idpReleaseIfHeldBy', releaseIfHeldByLua);
+  const confirmClaim = defineScript<number>(redis, 'idpConfirmEmailClaim', confirmClaimLua);
 
   const write = (account: StoredAccount, expectedVersion: number | '', mayChangeEmail: boolean) => {
     const { version, ...document } = account;
@@ -32,10 +55,15 @@ export function redisAccountStore(redis: Redis, keys: RedisKeys): AccountStore {
       JSON.stringify(document), mayChangeEmail ? '1' : '0');
   };
 
-  /** The e-mail index is its own aggregate: claim it first, release it unless the account write lands. */
-  const withEmailClaimed = async (account: StoredAccount, attempt: () => Promise<WriteOutcome>) => {
+  /**
+   * The e-mail index is its own aggregate: claim it first, release it unless the account
+   * write lands. A lease (create) makes the claim expire unless confirmed afterwards.
+   */
+  const withEmailClaimed = async (account: StoredAccount, attempt: () => Promise<WriteOutcome>, leaseMs?: number) => {
     const indexKey = keys.email(emailKey(account.email));
-    const holder = await redis.set(indexKey, account.id, 'NX', 'GET');
+    const holder = leaseMs === undefined
+      ? await redis.set(indexKey, account.id, 'NX', 'GET')
+      : await redis.set(indexKey, account.id, 'PX', leaseMs, 'NX', 'GET');
     if (holder !== null && holder !== account.id) throw new DuplicateEmailError(account.email);
     let outcome: WriteOutcome | undefined;
     try {
@@ -57,9 +85,15 @@ export function redisAccountStore(redis: Redis, keys: RedisKeys): AccountStore {
 
   return {
     async create(account) {
-      const [outcome] = await withEmailClaimed(account, () => write(account, '', true));
+      const [outcome] = await withEmailClaimed(account, () => write(account, '', true), claimLeaseMs);
       if (outcome !== 'saved') throw new Error(`an account with id ${account.id} already exists`);
+      if (await confirmClaim(keys.email(emailKey(account.email)), account.id) === 0) {
+        // Our lease ran out and another create took the address: this account never was.
+        await redis.del(keys.account(account.id));
+        throw new DuplicateEmailError(account.email);
+      }
       await redis.sadd(keys.accountIds, account.id);
+      await acknowledged();
     },
     findById: (id) => findById(id),
     async findByEmail(email) {
@@ -79,6 +113,7 @@ export function redisAccountStore(redis: Redis, keys: RedisKeys): AccountStore {
       }
       if (outcome[0] !== 'saved') throw new StaleAccountError(account.id);
       if (outcome[1] !== emailKey(account.email)) await releaseIfHeldBy(keys.email(outcome[1]), account.id);
+      await acknowledged();
       return { ...account, version: account.version + 1 };
     },
   };

@@ -1,44 +1,47 @@
-import { Redis } from 'ioredis';
 import type { Store } from '../types.ts';
+import { guardStore } from '../shared/unavailable.ts';
 import { redisKeys } from './keys.ts';
 import { redisOidcAdapterFactory } from './oidc-adapter.ts';
-import { redisAccountStore } from './accounts.ts';
+import { redisAccountStore, type AccountStoreOptions } from './accounts.ts';
 import { redisTokenStore } from './tokens.ts';
 import { redisReplayGuard } from './replay.ts';
+import { connectRedis, dropConnectionOnTimeout } from './connection.ts';
+import { replicaAcknowledgement } from './replicas.ts';
+import type { RedisSettings } from './settings.ts';
 
-export async function openRedisStore({ url, prefix }: { url: string; prefix: string }): Promise<Store> {
+export interface RedisStoreOptions extends Partial<Pick<AccountStoreOptions, 'claimLeaseMs'>> {
+  settings: RedisSettings;
+  prefix: string;
+}
+
+export async function openRedisStore({ settings, prefix, claimLeaseMs }: RedisStoreOptions): Promise<Store> {
   const keys = redisKeys(prefix);
-  // lazyConnect: the first connection attempt is awaited, so an unreachable Redis fails
-  // start-up at once instead of after the offline queue's retries.
-  const redis = new Redis(url, { enableAutoPipelining: true, lazyConnect: true });
-  let connectionError: Error | undefined;
-  const rememberError = (error: Error) => { connectionError = error; };
-  redis.on('error', rememberError);
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (error) {
-    redis.disconnect();
-    const { host, port } = redis.options;
-    const reason = (connectionError ?? (error as Error)).message;
-    throw new Error(`Redis at ${host}:${port} (REDIS_URL) cannot be reached: ${reason}`);
-  } finally {
-    redis.off('error', rememberError);
-  }
-  return {
+  const redis = await connectRedis(settings);
+  const waitReplicas = settings.waitReplicas ?? 0;
+  // WAIT blocks its connection and counts that connection's writes: account writes that
+  // wait for replicas get a connection of their own, so no other request queues behind.
+  const accountsRedis = waitReplicas > 0 ? await connectRedis(settings) : redis;
+  const clients = [...new Set([redis, accountsRedis])];
+  // The clients reconnect by themselves; the last error only explains an unready connection.
+  let lastError: Error | undefined;
+  for (const client of clients) client.on('error', (error: Error) => { lastError = error; });
+  const store: Store = {
     kind: 'redis',
-    accounts: redisAccountStore(redis, keys),
+    accounts: redisAccountStore(accountsRedis, keys, { acknowledged: replicaAcknowledgement(accountsRedis, waitReplicas), claimLeaseMs }),
     tokens: redisTokenStore(redis, keys),
     replay: redisReplayGuard(redis, keys),
     oidcAdapter: redisOidcAdapterFactory(redis, keys),
     redis,
     async ping() {
-      // A readiness probe must answer now, not after the offline queue's retries.
-      if (redis.status !== 'ready') throw new Error(`Redis connection is ${redis.status}`);
-      await redis.ping();
+      // A readiness probe must answer now, not once a reconnect has succeeded.
+      const unready = clients.find((client) => client.status !== 'ready');
+      if (unready) throw new Error(`Redis connection is ${unready.status} (${lastError?.message ?? 'no error'})`);
+      await Promise.all(clients.map((client) => client.ping()));
     },
     async close() {
-      await redis.quit();
+      // QUIT needs a live connection; without one there is nothing to close politely.
+      await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
     },
   };
+  return guardStore(store, dropConnectionOnTimeout(clients));
 }

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { Adapter, AdapterPayload, OidcAdapterFactory } from '../types.ts';
+import type { Adapter, AdapterPayload, OidcAdapterFactory, RedisClient } from '../types.ts';
 import { epochSeconds, grantableModels } from '../shared/oidc-models.ts';
 import { ttlMilliseconds, type RedisKeys } from './keys.ts';
 import { defineScript } from './script.ts';
@@ -25,15 +24,9 @@ redis.call('HSET', KEYS[1], 'payload', ARGV[1])
 if ARGV[2] ~= '' then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 return 1`;
 
-const takeGrantMembersLua = `
-local members = redis.call('SMEMBERS', KEYS[1])
-redis.call('DEL', KEYS[1])
-return members`;
-
-export function redisOidcAdapterFactory(redis: Redis, keys: RedisKeys): OidcAdapterFactory {
+export function redisOidcAdapterFactory(redis: RedisClient, keys: RedisKeys): OidcAdapterFactory {
   const consume = defineScript<number>(redis, 'idpOidcConsume', consumeLua);
   const indexGrantMember = defineScript<number>(redis, 'idpOidcIndexGrantMember', indexGrantMemberLua);
-  const takeGrantMembers = defineScript<string[]>(redis, 'idpOidcTakeGrantMembers', takeGrantMembersLua);
   const writePayload = defineScript<number>(redis, 'idpOidcWrite', writeLua);
 
   const setIndex = (key: string, id: string, ttlMs: number | undefined) =>
@@ -66,8 +59,9 @@ export function redisOidcAdapterFactory(redis: Redis, keys: RedisKeys): OidcAdap
         const write = writePayload(key, JSON.stringify(payload), ttlMs ?? '');
         const [indexed, written] = await Promise.allSettled([Promise.all(indexes), write]);
         if (indexed.status === 'rejected') {
-          // A token its grant's revocation could not find must not stay.
-          await redis.del(key);
+          // A token its grant's revocation could not find must not stay. Not awaited: the
+          // caller learns of the failure now, not one more command timeout later.
+          redis.del(key).catch(() => {});
           throw indexed.reason;
         }
         if (written.status === 'rejected') throw written.reason;
@@ -82,9 +76,15 @@ export function redisOidcAdapterFactory(redis: Redis, keys: RedisKeys): OidcAdap
         await redis.del(keys.oidc(model, id));
       },
       async revokeByGrantId(grantId) {
-        const tokenKeys = await takeGrantMembers(keys.grant(grantId));
-        // One DEL per key: the tokens live in different slots.
+        // The tokens live in other slots than their index, so this cannot be one atomic
+        // step. Tokens go first, one DEL each, and leave the index only once deleted:
+        // a revocation cut short leaves them listed, for the next attempt to find. A
+        // token indexed meanwhile stays listed too (SREM, not DEL).
+        const indexKey = keys.grant(grantId);
+        const tokenKeys = await redis.smembers(indexKey);
+        if (tokenKeys.length === 0) return;
         await Promise.all(tokenKeys.map((tokenKey) => redis.del(tokenKey)));
+        await redis.srem(indexKey, ...tokenKeys);
       },
     };
   };

@@ -1,8 +1,7 @@
-import type { Redis } from 'ioredis';
-import type { ReplayGuard } from '../types.ts';
+import type { RedisClient, ReplayGuard } from '../types.ts';
 import { ttlMilliseconds, type RedisKeys } from './keys.ts';
 
-export function redisReplayGuard(redis: Redis, keys: RedisKeys): ReplayGuard {
+export function redisReplayGuard(redis: RedisClient, keys: RedisKeys): ReplayGuard {
   return {
     async claim(subject, marker, ttlSeconds) {
       const set = await redis.set(keys.replayMarker(subject, marker), '1', 'PX', ttlMilliseconds(ttlSeconds), 'NX');

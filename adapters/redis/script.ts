@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../types.ts';
 
 export type SingleKeyScript<Result> = (key: string, ...args: (string | number)[]) => Promise<Result>;
 
@@ -6,7 +6,7 @@ export type SingleKeyScript<Result> = (key: string, ...args: (string | number)[]
  * A Lua script on exactly one key, run through ioredis' defineCommand (EVALSHA with
  * fallback). One key per script keeps every script inside one cluster slot.
  */
-export function defineScript<Result>(redis: Redis, name: string, lua: string): SingleKeyScript<Result> {
+export function defineScript<Result>(redis: RedisClient, name: string, lua: string): SingleKeyScript<Result> {
   redis.defineCommand(name, { numberOfKeys: 1, lua });
   const command = (redis as unknown as Record<string, SingleKeyScript<Result>>)[name];
   return (key, ...args) => command.call(redis, key, ...args);

@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import type { SingleUseTokenStore } from '../types.ts';
+import type { RedisClient, SingleUseTokenStore } from '../types.ts';
 import { ttlMilliseconds, type RedisKeys } from './keys.ts';
 import { defineScript } from './script.ts';
 
@@ -31,7 +30,7 @@ if not stored or cjson.decode(stored).exp <= tonumber(ARGV[2]) then return false
 redis.call('DEL', KEYS[1])
 return stored`;
 
-export function redisTokenStore(redis: Redis, keys: RedisKeys): SingleUseTokenStore {
+export function redisTokenStore(redis: RedisClient, keys: RedisKeys): SingleUseTokenStore {
   const put = defineScript<number>(redis, 'idpTokenPut', putLua);
   const take = defineScript<string | null>(redis, 'idpTokenTakeAll', takeLua);
 

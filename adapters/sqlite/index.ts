@@ -5,6 +5,7 @@ import { sqliteOidcAdapterFactory } from './oidc-adapter.ts';
 import { sqliteAccountStore } from './accounts.ts';
 import { sqliteTokenStore } from './tokens.ts';
 import { sqliteReplayGuard } from './replay.ts';
+import { guardStore } from '../shared/unavailable.ts';
 
 const sweepIntervalMs = 60_000;
 
@@ -25,7 +26,7 @@ function startSweeping(db: DatabaseSync): NodeJS.Timeout {
 export async function openSqliteStore({ file }: { file: string }): Promise<Store> {
   const db = openDatabase(file);
   const sweeper = startSweeping(db);
-  return {
+  return guardStore({
     kind: 'sqlite',
     accounts: sqliteAccountStore(db),
     tokens: sqliteTokenStore(db),
@@ -38,5 +39,5 @@ export async function openSqliteStore({ file }: { file: string }): Promise<Store
       clearInterval(sweeper);
       if (db.isOpen) db.close();
     },
-  };
+  });
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../adapters/types.ts';
 
 const MB = 1024 * 1024;
 const mb = (bytes: number) => Math.round((bytes / MB) * 10) / 10;
@@ -10,7 +10,7 @@ function settle(): void {
   gc?.();
 }
 
-async function redisUsedMemory(redis: Redis): Promise<number> {
+async function redisUsedMemory(redis: RedisClient): Promise<number> {
   const info = await redis.info('memory');
   return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
 }
@@ -35,7 +35,7 @@ export interface MemoryFigures {
 export async function measureGrowth(
   sessions: number,
   create: (i: number) => Promise<void>,
-  where: { redis?: Redis; file?: () => number },
+  where: { redis?: RedisClient; file?: () => number },
 ): Promise<MemoryFigures> {
   settle();
   const before = process.memoryUsage();

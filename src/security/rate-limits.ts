@@ -1,6 +1,5 @@
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract, type IRateLimiterOptions } from 'rate-limiter-flexible';
-import type { Redis } from 'ioredis';
-import { StoreUnavailableError } from '../../adapters/types.ts';
+import { StoreUnavailableError, type RedisClient } from '../../adapters/types.ts';
 
 /**
  * The one rate-limit policy table (documented in docs/security.md). Counters
@@ -59,10 +58,10 @@ export interface Limits {
 
 /** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, with an Error when its store fails. */
 const asStoreError = (err: unknown): never => {
-  throw err instanceof RateLimiterRes ? err : new StoreUnavailableError('rate-limit store', { cause: err });
+  throw err instanceof RateLimiterRes ? err : new StoreUnavailableError('the rate-limit store is unavailable', { cause: err });
 };
 
-export function createLimits(redis: Redis | undefined, prefix = 'idp:'): Limits {
+export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): Limits {
   const make = (name: Name): RateLimiterAbstract => {
     const options = { ...POLICY[name], keyPrefix: `${prefix}rl:${name}` };
     return redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false, rejectIfRedisNotReady: true }) : new RateLimiterMemory(options);

@@ -25,15 +25,15 @@ describe('openStore', () => {
   });
 
   it('with a Redis URL uses Redis', async () => {
-    const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const store = await openStore({ redisUrl, redisPrefix: `idp-test:${crypto.randomUUID()}:`, dataDir });
+    const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+    const store = await openStore({ redis: { topology: { kind: 'single', url } }, redisPrefix: `idp-test:${crypto.randomUUID()}:`, dataDir });
     expect(store.kind).toBe('redis');
     await expect(store.ping()).resolves.toBeUndefined();
     await store.close();
   });
 
   it('rejects at once, naming REDIS_URL, when Redis cannot be reached', async () => {
-    await expect(openStore({ redisUrl: 'redis://127.0.0.1:1', redisPrefix: 'unused:', dataDir }))
+    await expect(openStore({ redis: { topology: { kind: 'single', url: 'redis://127.0.0.1:1' } }, redisPrefix: 'unused:', dataDir }))
       .rejects.toThrow(/REDIS_URL/);
   });
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import type { Store } from '../../adapters/types.ts';
+import { redisSettingsFrom } from '../../src/redis-config.ts';
 import { openStore } from '../../adapters/index.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { generateJwks } from '../../src/oidc/keys.ts';
@@ -52,7 +53,7 @@ describe('a fleet behind a load balancer', () => {
     await Promise.all(['a', 'b', 'c'].map(async (name) => { instances[name] = await spawnIdp(env); }));
     await startHaproxy(dir, lbPort, Object.fromEntries(Object.entries(instances).map(([name, i]) => [name, i.port])));
     fleet = { issuer, smtp, metadata: (await oidc.discovery(new URL(issuer), 'portal', 'portal-secret', undefined, { execute: [oidc.allowInsecureRequests] })).serverMetadata() };
-    store = await openStore({ redisUrl: REDIS_URL, redisPrefix: prefix, dataDir: dir });
+    store = await openStore({ redis: redisSettingsFrom({ REDIS_URL, REDIS_WAIT_REPLICAS: 0 }).settings, redisPrefix: prefix, dataDir: dir });
   }, 60_000);
 
   afterAll(async () => {

@@ -1,0 +1,77 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { RedisClient } from '../types.ts';
+import { describeTopology, topologyVariable, type RedisSettings } from './settings.ts';
+
+/** A command without a reply within this time fails: a user waits for a page, not for Redis. */
+export const commandTimeoutMs = 1000;
+
+/** Reconnects forever, in the background, at most 2 s apart: service resumes by itself. */
+const reconnectDelay = (attempt: number) => Math.min(attempt * 100, 2000);
+
+// No offline queue: a command while Redis is away fails at once instead of waiting
+// for its return. No retries: a command in flight when the connection drops fails,
+// and is never sent again later, when its caller has long given up (a refresh the
+// application abandoned must not spend its refresh token afterwards).
+const failFast = {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 0,
+  commandTimeout: commandTimeoutMs,
+  connectTimeout: 2000,
+} satisfies RedisOptions;
+
+export function createRedisClient({ topology, username, password, tls }: RedisSettings): RedisClient {
+  const tlsOptions = tls ? {} : undefined;
+  switch (topology.kind) {
+    case 'single':
+      return new Redis(topology.url, { ...failFast, enableAutoPipelining: true, lazyConnect: true, retryStrategy: reconnectDelay });
+    case 'sentinel':
+      return new Redis({
+        ...failFast, enableAutoPipelining: true, lazyConnect: true, retryStrategy: reconnectDelay,
+        username, password, tls: tlsOptions, enableTLSForSentinelMode: tls, sentinelTLS: tlsOptions,
+        sentinels: topology.sentinels, name: topology.name, sentinelPassword: topology.sentinelPassword,
+        sentinelRetryStrategy: reconnectDelay,
+        // Listens for the sentinels' +switch-master, so a failover is followed at once.
+        failoverDetector: true,
+      });
+    case 'cluster':
+      return new Cluster(topology.nodes, {
+        enableOfflineQueue: false, enableAutoPipelining: true, lazyConnect: true, clusterRetryStrategy: reconnectDelay,
+        redisOptions: { ...failFast, username, password, tls: tlsOptions },
+      });
+  }
+}
+
+/**
+ * Opens the client and waits until Redis answers, so that a wrong address fails
+ * start-up at once with a message naming the variable (never a password).
+ */
+export async function connectRedis(settings: RedisSettings): Promise<RedisClient> {
+  const client = createRedisClient(settings);
+  let connectionError: Error | undefined;
+  const rememberError = (error: Error) => { connectionError = error; };
+  client.on('error', rememberError);
+  try {
+    await client.connect();
+    await client.ping();
+    return client;
+  } catch (error) {
+    client.disconnect();
+    const reason = (connectionError ?? (error as Error)).message;
+    throw new Error(`Redis (${describeTopology(settings.topology)}, ${topologyVariable(settings.topology)}) cannot be reached: ${reason}`);
+  } finally {
+    client.off('error', rememberError);
+  }
+}
+
+/**
+ * A command that timed out may sit unsent behind a dead connection (a host gone
+ * without a reset): drop the connections, so that nothing queued there is sent when
+ * the network returns and the next commands go to fresh connections. (The error does
+ * not say which connection it came from; reconnecting a healthy one costs little.)
+ */
+export function dropConnectionOnTimeout(clients: RedisClient[]): (error: unknown) => void {
+  return (error) => {
+    if (!(error instanceof Error) || error.message !== 'Command timed out') return;
+    for (const client of clients) if (client.status === 'ready') client.disconnect(true);
+  };
+}
