@@ -1,8 +1,8 @@
-import { Browser, linkTo, type Page } from '../support/browser.ts';
+import { Browser, linkTo } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, login, startSignIn, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
-import { SoftAuthenticator } from '../support/soft-authenticator.ts';
+import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
 
 
 /** Passkeys over HTTP with a software authenticator: enrolment, second factor, passkey alone. */
@@ -11,13 +11,6 @@ describeOnEveryStore('passkeys', (store) => {
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());
 
-  /** What public/passkey.js does: fetch the options, ask the authenticator, post its answer. */
-  async function ceremony(browser: Browser, page: Page, action: string, answer: (options: never) => string) {
-    const form = new RegExp(`action="([^"]*${action})"`).exec(page.html);
-    if (!form) throw new Error(`no passkey form ${action} on ${page.url}`);
-    const options = JSON.parse((await browser.get(`${form[1]}/options`)).html) as never;
-    return browser.submit(page, action, { response: answer(options) });
-  }
 
   async function enrolPasskey(email: string, authenticator: SoftAuthenticator) {
     const browser = new Browser(idp.issuer);
@@ -25,7 +18,7 @@ describeOnEveryStore('passkeys', (store) => {
     const notice = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
     const choice = await browser.follow(linkTo(notice, 'OK'));
     const page = await browser.follow(/href="([^"]*\/enrol\/passkey)"/.exec(choice.html)![1]!);
-    return { browser, signIn, page, result: await ceremony(browser, page, '/enrol/passkey', (o) => authenticator.create(o)) };
+    return { browser, signIn, page, result: await passkeyCeremony(browser, page, '/enrol/passkey', (o) => authenticator.create(o)) };
   }
 
   test('enrol a passkey at the first sign-in; later sign in with password and passkey, or the passkey alone', async () => {
@@ -43,7 +36,7 @@ describeOnEveryStore('passkeys', (store) => {
     const second = await startSignIn(idp);
     const verify = await login(browser, await browser.follow(second.url), email, PASSWORD);
     expect(text(verify)).toContain('Bevestig met je passkey');
-    const verified = await ceremony(browser, verify, '/verify/passkey', (o) => authenticator.get(o));
+    const verified = await passkeyCeremony(browser, verify, '/verify/passkey', (o) => authenticator.get(o));
     expect(verified.status).toBe(303);
     const code = (await browser.follow(verified.location!)).location!;
     expect((await finishSignIn(second, code)).claims()!.amr).toEqual(['pwd', 'swk', 'mfa']);
@@ -51,7 +44,7 @@ describeOnEveryStore('passkeys', (store) => {
     const alone = new Browser(idp.issuer);
     const third = await startSignIn(idp);
     const loginPage = await alone.follow(third.url);
-    const signedIn = await ceremony(alone, loginPage, '/passkey', (o) => authenticator.get(o));
+    const signedIn = await passkeyCeremony(alone, loginPage, '/passkey', (o) => authenticator.get(o));
     expect(signedIn.status).toBe(303);
     const claims = (await finishSignIn(third, (await alone.follow(signedIn.location!)).location!)).claims()!;
     expect(claims.amr).toEqual(['swk', 'user', 'mfa']);
@@ -74,7 +67,7 @@ describeOnEveryStore('passkeys', (store) => {
     authenticator.userVerification = false;
     const browser = new Browser(idp.issuer);
     const page = await browser.follow((await startSignIn(idp)).url);
-    expect((await ceremony(browser, page, '/passkey', (o) => authenticator.get(o))).status).toBe(400);
+    expect((await passkeyCeremony(browser, page, '/passkey', (o) => authenticator.get(o))).status).toBe(400);
   });
 
   test('an answer to a challenge is accepted once: replayed, or against another sign-in, it is refused', async () => {
@@ -86,7 +79,7 @@ describeOnEveryStore('passkeys', (store) => {
     const browser = new Browser(idp.issuer);
     const page = await browser.follow((await startSignIn(idp)).url);
     let answer = '';
-    const first = await ceremony(browser, page, '/passkey', (o) => (answer = authenticator.get(o)));
+    const first = await passkeyCeremony(browser, page, '/passkey', (o) => (answer = authenticator.get(o)));
     expect(first.status).toBe(303);
 
     const again = new Browser(idp.issuer);

@@ -1,8 +1,8 @@
-import { Browser, type Page } from '../support/browser.ts';
+import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, login, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
-import { SoftAuthenticator } from '../support/soft-authenticator.ts';
+import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
 
 const PHISHING_RESISTANT = 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant';
 const MULTI_FACTOR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
@@ -17,13 +17,6 @@ describeOnEveryStore('step-up to a passkey', (store) => {
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());
 
-  /** What public/passkey.js does: fetch the options, ask the authenticator, post its answer. */
-  async function ceremony(browser: Browser, page: Page, action: string, answer: (options: never) => string) {
-    const form = new RegExp(`action="([^"]*${action})"`).exec(page.html);
-    if (!form) throw new Error(`no passkey form ${action} on ${page.url}`);
-    const options = JSON.parse((await browser.get(`${form[1]}/options`)).html) as never;
-    return browser.submit(page, action, { response: answer(options) });
-  }
 
   test('a user with only an authenticator app: code, then "add a passkey", then the passkey; acr phishing-resistant', async () => {
     const email = `stepup-${store}@example.org`;
@@ -36,11 +29,11 @@ describeOnEveryStore('step-up to a passkey', (store) => {
     expect(text(afterCode)).toContain('Deze toepassing vraagt om een passkey');
 
     const authenticator = new SoftAuthenticator(idp.issuer);
-    const added = await ceremony(browser, afterCode, '/add-passkey', (o) => authenticator.create(o));
+    const added = await passkeyCeremony(browser, afterCode, '/add-passkey', (o) => authenticator.create(o));
     expect(added.status).toBe(303);
     const askPasskey = await browser.follow(added.location!);
     expect(text(askPasskey)).toContain('Bevestig met je passkey');
-    const used = await ceremony(browser, askPasskey, '/verify/passkey', (o) => authenticator.get(o));
+    const used = await passkeyCeremony(browser, askPasskey, '/verify/passkey', (o) => authenticator.get(o));
     const claims = (await finishSignIn(signIn, (await browser.follow(used.location!)).location!)).claims()!;
     expect(claims.acr).toBe(PHISHING_RESISTANT);
     expect(claims.amr).toEqual(['pwd', 'swk', 'mfa']);

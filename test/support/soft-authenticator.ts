@@ -1,3 +1,4 @@
+import type { Browser, Page } from './browser.ts';
 import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import { encodeCBOR } from '@levischuck/tiny-cbor';
 
@@ -78,4 +79,12 @@ export class SoftAuthenticator {
       authenticatorAttachment: 'platform',
     });
   }
+}
+
+/** What public/passkey.js does: fetch the ceremony's options, ask the authenticator, post its answer. */
+export async function passkeyCeremony(browser: Browser, page: Page, action: string, answer: (options: never) => string): Promise<Page> {
+  const form = new RegExp(`action="([^"]*${action})"`).exec(page.html);
+  if (!form) throw new Error(`no passkey form ${action} on ${page.url}`);
+  const options = JSON.parse((await browser.get(`${form[1]}/options`)).html) as never;
+  return browser.submit(page, action, { response: answer(options) });
 }

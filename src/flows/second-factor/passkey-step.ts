@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import type { Account } from '../../accounts/account.ts';
+import type { Account, PasskeyFactor } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
 import { sendJson } from '../../web/json.ts';
@@ -40,31 +40,33 @@ export function passkeyStep(s: Services) {
     sendJson(ctx, await make(s, step.interaction.uid, step.account));
   };
 
-  return {
-    showEnrol: (ctx: Context) => enrolPage(ctx, stepOf(ctx)),
-    enrolOptions: options(registrationOptions),
-    async enrol(ctx: Context) {
+  /** The posted registration, checked against this sign-in's challenge; on failure `page` shows why. */
+  const registered = (page: (ctx: Context, step: MfaStep, failed: boolean) => Promise<void>, use: (ctx: Context, step: MfaStep, passkey: PasskeyFactor) => Promise<void>) =>
+    async (ctx: Context) => {
       const step = stepOf(ctx);
       const form = readForm(ctx, PASSKEY_RESPONSE);
       const passkey = form.ok ? await verifyRegistration(s, step.interaction.uid, form.values.response, ctx.state.t('passkey.default_name')) : undefined;
-      if (!passkey) return enrolPage(ctx, step, true);
+      if (!passkey) return page(ctx, step, true);
+      await use(ctx, step, passkey);
+    };
+
+  return {
+    showEnrol: (ctx: Context) => enrolPage(ctx, stepOf(ctx)),
+    enrolOptions: options(registrationOptions),
+    enrol: registered(enrolPage, async (ctx, step, passkey) => {
       const added = await firstFactorAdded(ctx, s, step, { passkey });
       if (added) await showEnrolled(ctx, s, { ...step, account: added.account }, passkey.kind, added.codes);
-    },
+    }),
 
     showAdd: (ctx: Context) => addPasskeyPage(ctx, stepOf(ctx)),
     addOptions: options(registrationOptions),
     /** A further passkey (not the first factor): then the sign-in asks for it, so amr and acr say it was used. */
-    async add(ctx: Context) {
-      const step = stepOf(ctx);
-      const form = readForm(ctx, PASSKEY_RESPONSE);
-      const passkey = form.ok ? await verifyRegistration(s, step.interaction.uid, form.values.response, ctx.state.t('passkey.default_name')) : undefined;
-      if (!passkey) return addPasskeyPage(ctx, step, true);
+    add: registered(addPasskeyPage, async (ctx, step, passkey) => {
       await addFactor(s.store, step.account.id, { passkey }, false);
       accountChanged(s, step.account, 'passkey_added', { factor: passkey.kind, via: 'sign-in' });
       ctx.status = 303;
       ctx.redirect(interactionUrl(step.interaction.uid));
-    },
+    }),
 
     showVerify: (ctx: Context) => passkeyVerifyPage(ctx, stepOf(ctx)),
     verifyOptions: options(authenticationOptions),
