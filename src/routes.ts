@@ -4,7 +4,7 @@ import type { Context, Middleware } from 'koa';
 import type { Services } from './services.ts';
 import { requireCsrf } from './security/csrf.ts';
 import { screenHeaders } from './security/headers.ts';
-import { currentInteraction } from './flows/interaction.ts';
+import { atPrompt, currentInteraction } from './flows/interaction.ts';
 import { loginStep } from './flows/login/login.ts';
 import { passkeyLogin } from './flows/login/passkey-login.ts';
 import { requestPasswordFlow } from './flows/request-password/request-password.ts';
@@ -52,9 +52,10 @@ export function screens(s: Services): Middleware {
     if (interaction.prompt.name === 'consent') return consent.show(ctx, interaction);
     return choose.show(ctx, interaction);
   });
-  router.post('/interaction/:uid/login', login.submit);
-  router.get('/interaction/:uid/passkey/options', passkeyOnly.options);
-  router.post('/interaction/:uid/passkey', passkeyOnly.submit);
+  const atLogin = atPrompt(s.provider, 'login');
+  router.post('/interaction/:uid/login', atLogin, login.submit);
+  router.get('/interaction/:uid/passkey/options', atPrompt(s.provider, 'login', { json: true }), passkeyOnly.options);
+  router.post('/interaction/:uid/passkey', atLogin, passkeyOnly.submit);
   // The mfa prompt: enrolment at the first sign-in, verification at every later one. Each guard
   // re-reads the account and the password step, and sends a sign-in elsewhere when it no longer stands.
   const enrolling = atMfa(s, 'enrolling');
@@ -75,7 +76,7 @@ export function screens(s: Services): Middleware {
   router.post('/interaction/:uid/verify/passkey', atMfa(s, 'verifying', hasPasskey), passkey.verify);
   router.get('/interaction/:uid/verify/recovery', atMfa(s, 'verifying'), recovery.show);
   router.post('/interaction/:uid/verify/recovery', atMfa(s, 'verifying'), recovery.verify);
-  router.post('/interaction/:uid/consent', consent.submit);
+  router.post('/interaction/:uid/consent', atPrompt(s.provider, 'consent'), consent.submit);
 
   router.get('/password/request', requestPassword.show);
   router.post('/password/request', requestPassword.submit);

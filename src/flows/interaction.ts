@@ -1,4 +1,4 @@
-import type { Context } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
 import { errors, type InteractionResults } from 'oidc-provider';
 import { SignInExpired } from '../errors.ts';
@@ -46,3 +46,27 @@ export async function keepWithSignIn(interaction: Interaction, state: Record<str
 }
 
 export const interactionUrl = (uid: string, step = '') => `/interaction/${uid}${step}`;
+
+/** The sign-in a route guard loaded for this request (atPrompt). */
+export const interactionOf = (ctx: Context) => ctx.state.interaction as Interaction;
+
+/**
+ * Route guard: the sign-in is at this prompt of the provider's policy; otherwise
+ * the browser goes to the sign-in's current screen (a JSON caller gets a 409).
+ */
+export function atPrompt(provider: Provider, prompt: 'login' | 'consent', options: { json?: boolean } = {}): Middleware {
+  return async (ctx, next) => {
+    const interaction = await currentInteraction(ctx, provider);
+    if (interaction.prompt.name === prompt) {
+      ctx.state.interaction = interaction;
+      return next();
+    }
+    if (options.json) {
+      ctx.status = 409;
+      ctx.body = { error: 'wrong_step' };
+      return;
+    }
+    ctx.status = 303;
+    ctx.redirect(interactionUrl(interaction.uid));
+  };
+}

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
-import { currentInteraction, finish, interactionUrl, type Interaction } from '../interaction.ts';
+import { finish, interactionOf, type Interaction } from '../interaction.ts';
 import { isFirstParty, saveGrant, sessionIdFor } from '../../oidc/grants.ts';
 
 /** The application's sid in the browser's provider session, kept in the session for the provider to use. */
@@ -37,8 +37,7 @@ export function consentFlow(s: Services) {
     },
 
     async submit(ctx: Context) {
-      const interaction = await currentInteraction(ctx, s.provider);
-      if (interaction.prompt.name !== 'consent') return ctx.redirect(interactionUrl(interaction.uid));
+      const interaction = interactionOf(ctx);
       const decision = (ctx.request as unknown as { body?: Record<string, unknown> }).body?.decision;
       if (decision === 'allow') return grant(ctx, interaction);
       await finish(ctx, interaction, { error: 'access_denied', error_description: 'the user denied the request' });

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { currentInteraction, finish, interactionUrl, type Interaction } from '../interaction.ts';
+import { finish, interactionOf, type Interaction } from '../interaction.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
@@ -27,8 +27,7 @@ export function loginStep(s: Services) {
     show: (ctx: Context, interaction: Interaction) => loginPage(ctx, interaction, String(interaction.params.login_hint ?? ''), {}),
 
     async submit(ctx: Context) {
-      const interaction = await currentInteraction(ctx, s.provider);
-      if (interaction.prompt.name !== 'login') return ctx.redirect(interactionUrl(interaction.uid));
+      const interaction = interactionOf(ctx);
       const form = readForm(ctx, LIMITS, ['password']);
       if (!form.ok) return loginPage(ctx, interaction, form.values.username, form.errors, 400);
 

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { currentInteraction, finish } from '../interaction.ts';
+import { finish, interactionOf } from '../interaction.ts';
 import { readForm } from '../../web/form.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 import { sendJson } from '../../web/json.ts';
@@ -20,13 +20,10 @@ import { loginPage } from './login.ts';
 export function passkeyLogin(s: Services) {
   return {
     async options(ctx: Context) {
-      const interaction = await currentInteraction(ctx, s.provider);
-      if (interaction.prompt.name !== 'login') return sendJson(ctx, { error: 'wrong_step' }, 409);
-      sendJson(ctx, await authenticationOptions(s, interaction.uid));
+      sendJson(ctx, await authenticationOptions(s, interactionOf(ctx).uid));
     },
     async submit(ctx: Context) {
-      const interaction = await currentInteraction(ctx, s.provider);
-      if (interaction.prompt.name !== 'login') return ctx.redirect(`/interaction/${interaction.uid}`);
+      const interaction = interactionOf(ctx);
       const form = readForm(ctx, PASSKEY_RESPONSE);
       const use = form.ok ? await verifyAuthentication(s, interaction.uid, form.values.response) : undefined;
       if (use?.kind !== 'ok') {
