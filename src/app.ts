@@ -28,6 +28,7 @@ import { createLogoutDeliveries } from './oidc/logout-deliveries.ts';
 import { backchannelLogout } from './oidc/backchannel-logout.ts';
 import { onSessionsEnded } from './accounts/sessions-ended.ts';
 import { logoutEndsEveryGrant } from './oidc/logout-ends-grants.ts';
+import { frontchannelLogout } from './oidc/frontchannel-logout.ts';
 import { screens } from './routes.ts';
 import type { Services } from './services.ts';
 import { startAccountEndJob, type AccountEndJob } from './jobs/account-end.ts';
@@ -112,6 +113,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.use(pageState({ secureCookies: https, asset: assets.url }));
   provider.use(errorPages(log));
   provider.use(logoutEndsEveryGrant(store));
+  provider.use(frontchannelLogout());
   provider.use(screens(s));
 
   const accountEnd = startAccountEndJob(s);

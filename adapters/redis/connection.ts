@@ -17,6 +17,9 @@ const failFast = {
   maxRetriesPerRequest: 0,
   commandTimeout: commandTimeoutMs,
   connectTimeout: 2000,
+  // A node that was master and came back as a replica answers writes with READONLY:
+  // reconnect (asking the sentinels anew), without sending the failed command again.
+  reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 1 : false),
 } satisfies RedisOptions;
 
 export function createRedisClient({ topology, username, password, tls }: RedisSettings): RedisClient {

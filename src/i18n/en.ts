@@ -7,6 +7,7 @@ export const en: Record<MessageKey, string> = {
   'service.tagline': 'Log in to the CBS microdata portal',
   'common.ok': 'OK',
   'common.back_to_login': 'Back to log in',
+  'common.continue': 'Continue',
   'common.cancel': 'Cancel',
   'common.language': 'Language',
   'common.error_summary': 'Something needs your attention',
@@ -130,6 +131,7 @@ export const en: Record<MessageKey, string> = {
   'logout.confirm': 'Do you want to log out of the CBS microdata portal?',
   'logout.yes': 'Log out',
   'logout.no': 'Stay logged in',
+  'logout.frontchannel': 'You are also being signed out of the other CBS applications you were signed in to.',
   'logout.done': 'You have been logged out.',
 
   'home.title': 'CBS Microdata login service',

@@ -6,6 +6,7 @@ export const nl = {
   'common.ok': 'OK',
   'common.back_to_login': 'Terug naar inloggen',
   'common.cancel': 'Annuleren',
+  'common.continue': 'Verder',
   'common.language': 'Taal',
   'common.error_summary': 'Er is iets niet goed ingevuld',
   'common.required': 'Vul dit veld in.',
@@ -129,6 +130,7 @@ export const nl = {
   'logout.yes': 'Uitloggen',
   'logout.no': 'Ingelogd blijven',
   'logout.done': 'Je bent uitgelogd.',
+  'logout.frontchannel': 'Je wordt ook uitgelogd bij de andere CBS-toepassingen waarbij je was ingelogd.',
 
   'home.title': 'CBS Microdata inlogdienst',
   'home.intro': 'Via deze dienst log je in bij het CBS-microdataportaal en andere CBS-toepassingen.',

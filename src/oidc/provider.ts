@@ -8,6 +8,7 @@ import { policy } from './policy.ts';
 import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
 import { outgoingFetch } from './backchannel-logout.ts';
+import { FRONTCHANNEL_METADATA, validateFrontchannelMetadata } from './frontchannel-logout.ts';
 
 interface ProviderOptions {
   issuer: string;
@@ -74,13 +75,15 @@ export function createProvider(o: ProviderOptions): Provider {
     jwks: o.jwks as Configuration['jwks'],
     findAccount: accountFinder(o.store.accounts as AccountStore<Account>),
     extraClientMetadata: {
-      properties: ['first_party'],
+      properties: ['first_party', ...FRONTCHANNEL_METADATA],
       validator(_ctx, key, value) {
         if (key === 'first_party' && value !== undefined && typeof value !== 'boolean') {
           throw new errors.InvalidClientMetadata('first_party must be a boolean');
         }
+        validateFrontchannelMetadata(key, value);
       },
     },
+    discovery: { frontchannel_logout_supported: true, frontchannel_logout_session_supported: true },
     features: {
       devInteractions: { enabled: false },
       // A client may look at, or revoke, only its own tokens.
