@@ -1,9 +1,8 @@
 import type { Store } from '../../adapters/types.ts';
 import { nowSeconds } from '../clock.ts';
-import type { Account, GrantRef } from './account.ts';
-import { updateAccount } from './update.ts';
+import type { GrantRef } from './account.ts';
+import { accountsOf, updateAccount } from './update.ts';
 
-const accountsOf = (store: Store) => store.accounts as import('../../adapters/types.ts').AccountStore<Account>;
 
 /**
  * Remembers a provider grant made for the account (at consent, or for a

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { DuplicateEmailError, type AccountStore, type Store } from '../../adapters/types.ts';
+import { DuplicateEmailError, type Store } from '../../adapters/types.ts';
 import type { Locale } from '../i18n/index.ts';
 import { nowSeconds } from '../clock.ts';
 import { hasSecondFactor, newAccount, type Account, type AccountEvent, type PasskeyFactor, type Role } from './account.ts';
@@ -7,14 +7,13 @@ import { hashPassword } from './password-hash.ts';
 import { revokeGrants } from './grants.ts';
 import { announceSessionsEnded } from './sessions-ended.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
-import { updateAccount } from './update.ts';
+import { accountsOf, updateAccount } from './update.ts';
 
 /**
  * The named changes of an account, used alike by sign-in, My account, the CLI,
  * the test seed and the benchmark. Each is one read-change-write of the
  * account document (optimistic, retried on a concurrent write).
  */
-const accountsOf = (store: Store) => store.accounts as AccountStore<Account>;
 
 /** The account's later changes compare against this: strictly later than any earlier reset, one second ahead of now. */
 const nextReset = (a: Account) => Math.max(nowSeconds() + 1, a.sessionsValidAfter + 1);

@@ -1,5 +1,8 @@
-import { StaleAccountError, type AccountStore } from '../../adapters/types.ts';
+import { StaleAccountError, type AccountStore, type Store } from '../../adapters/types.ts';
 import type { Account } from './account.ts';
+
+/** The store's accounts, typed as this service's account documents. */
+export const accountsOf = (store: Store) => store.accounts as AccountStore<Account>;
 
 /** Read, change, write — again from a fresh read when another writer got there first. */
 export async function updateAccount(

@@ -4,6 +4,7 @@ import { errors, type InteractionResults } from 'oidc-provider';
 import { SignInExpired } from '../errors.ts';
 import { pickLocale } from '../i18n/index.ts';
 import { adoptLocale } from '../web/page-state.ts';
+import { sendJson } from '../web/json.ts';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -57,16 +58,15 @@ export const interactionOf = (ctx: Context) => ctx.state.interaction as Interact
 export function atPrompt(provider: Provider, prompt: 'login' | 'consent', options: { json?: boolean } = {}): Middleware {
   return async (ctx, next) => {
     const interaction = await currentInteraction(ctx, provider);
-    if (interaction.prompt.name === prompt) {
-      ctx.state.interaction = interaction;
-      return next();
-    }
-    if (options.json) {
-      ctx.status = 409;
-      ctx.body = { error: 'wrong_step' };
-      return;
-    }
-    ctx.status = 303;
-    ctx.redirect(interactionUrl(interaction.uid));
+    if (interaction.prompt.name !== prompt) return toCurrentScreen(ctx, interaction.uid, !!options.json);
+    ctx.state.interaction = interaction;
+    await next();
   };
+}
+
+/** A request for a step the sign-in is not at: the browser goes to its current screen, a JSON caller gets a 409. */
+export function toCurrentScreen(ctx: Context, uid: string, json: boolean): void {
+  if (json) return sendJson(ctx, { error: 'wrong_step' }, 409);
+  ctx.status = 303;
+  ctx.redirect(interactionUrl(uid));
 }

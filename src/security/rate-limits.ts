@@ -69,7 +69,8 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): L
   const l = Object.fromEntries(Object.keys(POLICY).map((n) => [n, make(n as Name)])) as Record<Name, RateLimiterAbstract>;
 
   /** Takes a point from each (limiter, key) at once; if any is over, gives the others back and says how long to wait. */
-  const take = async (parts: [Name, string][], lockingPart: [Name, string]): Promise<Taken> => {
+  /** The first part is the one that locks, with growing lockouts, when its limit is reached by a failure. */
+  const take = async (parts: [Name, string][]): Promise<Taken> => {
     const results = await Promise.allSettled(parts.map(([n, key]) => l[n].consume(key).catch(asStoreError)));
     const failure = results.find((r) => r.status === 'rejected' && !(r.reason instanceof RateLimiterRes));
     const over = results.flatMap((r) => (r.status === 'rejected' && r.reason instanceof RateLimiterRes ? [r.reason] : []));
@@ -78,15 +79,14 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): L
       if (failure) throw (failure as PromiseRejectedResult).reason;
       return { kind: 'locked', retryAfter: Math.ceil(Math.max(...over.map((r) => r.msBeforeNext)) / 1000) };
     }
-    const [lockName, lockKey] = lockingPart;
-    const lockIndex = parts.findIndex(([n, k]) => n === lockName && k === lockKey);
+    const [lockName, lockKey] = parts[0]!;
     return {
       kind: 'taken',
       attempt: {
         // Success gives back every point: the owner's own typos stop counting once they get in.
         succeeded: async () => { await Promise.all(parts.map(([n, key]) => (n === 'passwordPerIp' ? l[n].reward(key, 1) : l[n].delete(key))).map((p) => p.catch(asStoreError))); },
         failed: async () => {
-          const res = results[lockIndex]!;
+          const res = results[0]!;
           if (res.status !== 'fulfilled' || res.value.consumedPoints !== l[lockName].points) return;
           const lockout = await l.lockouts.penalty(`${lockName}:${lockKey}`, 1).catch(asStoreError);
           await l[lockName].block(lockKey, lockSeconds(lockout.consumedPoints)).catch(asStoreError);
@@ -115,12 +115,12 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): L
     async liftAccountLocks(c) {
       await Promise.all(accountParts(c).map(([n, key]) => l[n].delete(key).catch(asStoreError)));
     },
-    takePasswordAttempt: (c) => take(passwordParts(c), passwordParts(c)[0]!),
+    takePasswordAttempt: (c) => take(passwordParts(c)),
     async liftPasswordLocks(c) {
       const parts: [Name, string][] = [...passwordParts(c), ['passwordPerAccount', c.account]];
       await Promise.all(parts.filter(([n]) => n !== 'passwordPerIp').map(([n, key]) => l[n].delete(key).catch(asStoreError)));
     },
-    takeCodeAttempt: (id) => take([['codePerAccount', id]], ['codePerAccount', id]),
+    takeCodeAttempt: (id) => take([['codePerAccount', id]]),
     async passwordRequest(address, ip) {
       const fits = (n: Name, key: string) => l[n].consume(key).then(() => true, (err: unknown) => (err instanceof RateLimiterRes ? false : asStoreError(err)));
       if (!(await fits('passwordRequestsPerIp', ip))) return { ip: false, address: false };

@@ -1,8 +1,9 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
+import { login, startSignIn, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
+import { signInTo } from '../support/logout-clients.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { endSessions } from '../../src/accounts/operations.ts';
 
@@ -17,12 +18,9 @@ describeOnEveryStore('administration', (store) => {
   async function signedIn(email: string) {
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const browser = new Browser(idp.issuer);
-    const signIn = await startSignIn(idp, { scope: 'openid email offline_access', prompt: 'consent' });
-    const verify = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
-    const done = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) });
-    const tokens = await finishSignIn(signIn, (await browser.follow(done.location!)).location!);
+    const { tokens, config } = await signInTo(idp, browser, 'portal', { email, secret });
     expect(tokens.refresh_token).toBeTruthy();
-    return { browser, tokens, config: signIn.config };
+    return { browser, tokens, config };
   }
 
   const silentSignIn = async (browser: Browser) => (await browser.follow((await startSignIn(idp, { prompt: 'none' })).url)).location;

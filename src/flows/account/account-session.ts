@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { Services } from '../../services.ts';
 import type { Account } from '../../accounts/account.ts';
-import { signedInBefore } from '../../accounts/standing.ts';
+import { standingProblem } from '../../accounts/standing.ts';
 import { isMultiFactor } from '../../oidc/amr.ts';
 
 export type OpSession = Awaited<ReturnType<Provider['Session']['get']>>;
@@ -17,6 +17,6 @@ export async function accountSession(ctx: Context, s: Services): Promise<Account
   const session = await s.provider.Session.get(ctx);
   if (!session.accountId || !isMultiFactor(session.amr)) return undefined;
   const account = await s.accounts.findById(session.accountId);
-  if (!account || account.disabled || signedInBefore(session.loginTs, account)) return undefined;
+  if (!account || standingProblem(account, { loginTs: session.loginTs, multiFactor: true })) return undefined;
   return { session, account };
 }

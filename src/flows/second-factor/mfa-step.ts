@@ -3,7 +3,8 @@ import { hasSecondFactor, type Account } from '../../accounts/account.ts';
 import { standingProblem } from '../../accounts/standing.ts';
 import { isMultiFactor } from '../../oidc/amr.ts';
 import type { Services } from '../../services.ts';
-import { currentInteraction, interactionUrl, type Interaction } from '../interaction.ts';
+import { currentInteraction, toCurrentScreen, type Interaction } from '../interaction.ts';
+import { sendJson } from '../../web/json.ts';
 
 /**
  * The sign-in at the provider's mfa prompt, read afresh on every request: the
@@ -33,31 +34,19 @@ export const stepOf = (ctx: Context) => ctx.state.mfaStep as MfaStep;
  */
 export async function loadMfaStep(ctx: Context, s: Services, loaded?: Interaction, json = false): Promise<MfaStep | undefined> {
   const interaction = loaded ?? (await currentInteraction(ctx, s.provider));
-  if (interaction.prompt.name !== 'mfa') return elsewhere(ctx, interaction.uid, json);
+  if (interaction.prompt.name !== 'mfa') return void toCurrentScreen(ctx, interaction.uid, json);
   const session = interaction.session?.cookie ? await s.provider.Session.find(interaction.session.cookie) : undefined;
   const account = session?.accountId ? await s.accounts.findById(session.accountId) : undefined;
   const problem = session ? standingProblem(account, { loginTs: session.loginTs, multiFactor: isMultiFactor(session.amr) }) : 'sessions_ended';
   if (problem || !account || !session?.loginTs) {
     s.audit('login.restarted', { accountId: session?.accountId, reason: problem ?? 'no_session', step: ctx.path.split('/').slice(3).join('/') });
-    if (json) return void answerJson(ctx, 401, 'sign_in_restart');
+    if (json) return void sendJson(ctx, { error: 'sign_in_restart' }, 401);
     ctx.status = 303;
     return void ctx.redirect(interaction.returnTo);
   }
   return { interaction, account, phase: phaseOf(account, interaction, isMultiFactor(session.amr)), loginTs: session.loginTs };
 }
 
-function elsewhere(ctx: Context, uid: string, json: boolean): undefined {
-  if (json) return void answerJson(ctx, 409, 'wrong_step');
-  ctx.status = 303;
-  ctx.redirect(interactionUrl(uid));
-  return undefined;
-}
-
-function answerJson(ctx: Context, status: number, error: string): void {
-  ctx.status = status;
-  ctx.set('Cache-Control', 'no-store');
-  ctx.body = { error };
-}
 
 /**
  * Route guard: the mfa step in this phase (and, for verifying, with the factor
@@ -67,7 +56,7 @@ export function atMfa(s: Services, phase: Phase, has: (a: Account) => boolean = 
   return async (ctx, next) => {
     const step = await loadMfaStep(ctx, s, undefined, options.json);
     if (!step) return;
-    if (step.phase !== phase || !has(step.account)) return elsewhere(ctx, step.interaction.uid, !!options.json);
+    if (step.phase !== phase || !has(step.account)) return toCurrentScreen(ctx, step.interaction.uid, !!options.json);
     ctx.state.mfaStep = step;
     await next();
   };
