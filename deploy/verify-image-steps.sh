@@ -28,7 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$work/bin" "$work/root"
-ln -s "$node_bin" "$work/bin/node"
+# A copy, not a link: the unprivileged user must reach it even when the checkout sits in a
+# private directory (mktemp -d is 0700), or PATH would silently fall back to another Node.
+cp "$node_bin" "$work/bin/node"
 export PATH="$work/bin:$PATH"
 
 # The instructions, one per line (comments and blank lines left out).
