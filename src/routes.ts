@@ -4,14 +4,14 @@ import type { Context, Middleware } from 'koa';
 import type { Services } from './services.ts';
 import { requireCsrf } from './security/csrf.ts';
 import { screenHeaders } from './security/headers.ts';
-import { atPrompt, currentInteraction } from './flows/interaction.ts';
+import { atPrompt, currentSignIn, interactionUrl } from './flows/interaction.ts';
 import { loginStep } from './flows/login/login.ts';
 import { passkeyLogin } from './flows/login/passkey-login.ts';
 import { requestPasswordFlow } from './flows/request-password/request-password.ts';
 import { setPasswordFlow } from './flows/set-password/set-password-flow.ts';
 import { returnDestination } from './flows/return-to.ts';
 import { chooseStep } from './flows/second-factor/choose.ts';
-import { atMfa, hasPasskey, hasTotp } from './flows/second-factor/mfa-step.ts';
+import { atMfa, atSecondFactor, hasPasskey, hasTotp } from './flows/second-factor/mfa-step.ts';
 import { totpStep } from './flows/second-factor/totp-step.ts';
 import { passkeyStep } from './flows/second-factor/passkey-step.ts';
 import { recoveryStep } from './flows/second-factor/recovery-step.ts';
@@ -45,15 +45,17 @@ export function screens(s: Services): Middleware {
   const setPassword = setPasswordFlow(s);
   const home = homeFlow(s);
 
-  // The provider's prompt decides which screen a sign-in shows.
+  // The provider's prompt decides which screen a sign-in shows; after the password, the second factor's.
   router.get('/interaction/:uid', async (ctx: Context) => {
-    const interaction = await currentInteraction(ctx, s.provider);
-    if (interaction.prompt.name === 'login') return login.show(ctx, interaction);
-    if (interaction.prompt.name === 'consent') return consent.show(ctx, interaction);
-    return choose.show(ctx, interaction);
+    const signIn = await currentSignIn(ctx, s.provider);
+    if (atSecondFactor(signIn)) return choose.show(ctx, signIn);
+    if (signIn.interaction.prompt.name === 'consent') return consent.show(ctx, signIn.interaction);
+    return login.show(ctx, signIn.interaction);
   });
   const atLogin = atPrompt(s.provider, 'login');
   router.post('/interaction/:uid/login', atLogin, login.submit);
+  // The password step answers at this address: a reload or a language link leads to the sign-in's current screen.
+  router.get('/interaction/:uid/login', (ctx) => ctx.redirect(`${interactionUrl(ctx.params.uid!)}${ctx.search}`));
   router.get('/interaction/:uid/passkey/options', atPrompt(s.provider, 'login', { json: true }), passkeyOnly.options);
   router.post('/interaction/:uid/passkey', atLogin, passkeyOnly.submit);
   // The mfa prompt: enrolment at the first sign-in, verification at every later one. Each guard

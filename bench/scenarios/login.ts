@@ -22,8 +22,8 @@ function formOn(page: Response, actionPart: string): { action: string; hidden: R
 
 /**
  * One full sign-in, the way a browser and its application do it:
- * authorization request with PKCE → login page → password → verification
- * code page → code → back to the application → code exchange → ID token
+ * authorization request with PKCE → login page → password, answered with
+ * the verification code page → code → back to the application → code exchange → ID token
  * signature and claims checked. Returns the time of each step.
  */
 export async function loginScenario(http: HttpClient, pool: AccountPool) {
@@ -66,11 +66,9 @@ export async function loginScenario(http: HttpClient, pool: AccountPool) {
       const loginPage = expectStatus(await send('GET', toLogin), 200, 'login page');
       lap('loginPage');
       const loginForm = formOn(loginPage, '/login');
-      const resume = redirect(await send('POST', loginForm.action, { ...loginForm.hidden, username: account.email, password: PASSWORD }), 'password');
+      // The password step answers with the verification code page of the same sign-in.
+      const mfaPage = expectStatus(await send('POST', loginForm.action, { ...loginForm.hidden, username: account.email, password: PASSWORD }), 200, 'password');
       lap('password');
-      const toMfa = redirect(await send('GET', resume), 'resume after password');
-      const mfaPage = expectStatus(await send('GET', toMfa), 200, 'verification page');
-      lap('codePage');
       const codeForm = formOn(mfaPage, '/verify/totp');
       const code = await generate({ secret: account.secret, epoch: step * 30 });
       const resume2 = redirect(await send('POST', codeForm.action, { ...codeForm.hidden, code }), 'verification code');

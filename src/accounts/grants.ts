@@ -1,6 +1,6 @@
 import type { Store } from '../../adapters/types.ts';
 import { nowSeconds } from '../clock.ts';
-import type { GrantRef } from './account.ts';
+import type { Account, GrantRef } from './account.ts';
 import { accountsOf, updateAccount } from './update.ts';
 
 
@@ -9,11 +9,11 @@ import { accountsOf, updateAccount } from './update.ts';
  * first-party client), so that ending the account's sessions can revoke the
  * grant's tokens at once — access tokens carry no sign-in time of their own.
  */
-export async function rememberGrant(store: Store, accountId: string, grant: GrantRef): Promise<void> {
+export async function rememberGrant(store: Store, accountId: string, grant: GrantRef, loaded?: Account): Promise<void> {
   await updateAccount(accountsOf(store), accountId, (a) => {
     const now = nowSeconds();
     a.grants = [...(a.grants ?? []).filter((g) => g.exp > now && g.id !== grant.id), grant];
-  });
+  }, loaded);
 }
 
 /** Deletes the grant and every token issued under it (codes, access and refresh tokens). */

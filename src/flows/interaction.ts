@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type Provider from 'oidc-provider';
-import { errors, type InteractionResults } from 'oidc-provider';
+import type { InteractionResults, Session } from 'oidc-provider';
 import { SignInExpired } from '../errors.ts';
 import { pickLocale } from '../i18n/index.ts';
 import { adoptLocale } from '../web/page-state.ts';
@@ -8,19 +8,33 @@ import { sendJson } from '../web/json.ts';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
-/** The sign-in this browser is in, bound to the :uid in the URL; SignInExpired when there is none. */
-export async function currentInteraction(ctx: Context, provider: Provider): Promise<Interaction> {
-  let interaction: Interaction;
-  try {
-    interaction = await provider.interactionDetails(ctx.req, ctx.res);
-  } catch (err) {
-    // Only a missing or expired sign-in is the user's "expired"; a store failure is an outage (error-pages.ts).
-    if (err instanceof errors.SessionNotFound) throw new SignInExpired();
-    throw err;
+/** A sign-in in progress: the provider's interaction and, once an account is signed in to it, the provider's session. */
+export interface SignIn { interaction: Interaction; session?: Session }
+
+/**
+ * The sign-in this browser is in, bound to the :uid in the URL; SignInExpired
+ * when there is none. Read as the provider's interactionDetails() reads it
+ * (the interaction from its signed cookie, then the session it started in,
+ * still there and still of the same account), keeping that session for the
+ * steps that need it instead of reading it a second time. A store failure is
+ * not "expired": it goes through as an outage (error-pages.ts).
+ */
+export async function currentSignIn(ctx: Context, provider: Provider): Promise<SignIn> {
+  const uid = ctx.cookies.get(provider.cookieName('interaction'), { signed: true });
+  if (!uid) throw new SignInExpired('no interaction cookie');
+  if (uid !== ctx.params.uid) throw new SignInExpired('interaction cookie and URL differ');
+  const interaction = await provider.Interaction.find(uid);
+  if (!interaction) throw new SignInExpired('interaction not found');
+  const started = interaction.session;
+  let session: Session | undefined;
+  if (started?.uid) {
+    // By the session id it had then; a session whose id was renewed since is found by its uid.
+    const byId = started.cookie ? await provider.Session.find(started.cookie) : undefined;
+    session = byId?.uid === started.uid ? byId : await provider.Session.findByUid(started.uid);
+    if (!session || session.accountId !== started.accountId) throw new SignInExpired('session ended or changed');
   }
-  if (interaction.uid !== ctx.params.uid) throw new SignInExpired('interaction cookie and URL differ');
   adoptLocale(ctx, pickLocale(interaction.params.ui_locales as string | undefined));
-  return interaction;
+  return { interaction, session };
 }
 
 /**
@@ -57,7 +71,7 @@ export const interactionOf = (ctx: Context) => ctx.state.interaction as Interact
  */
 export function atPrompt(provider: Provider, prompt: 'login' | 'consent', options: { json?: boolean } = {}): Middleware {
   return async (ctx, next) => {
-    const interaction = await currentInteraction(ctx, provider);
+    const { interaction } = await currentSignIn(ctx, provider);
     if (interaction.prompt.name !== prompt) return toCurrentScreen(ctx, interaction.uid, !!options.json);
     ctx.state.interaction = interaction;
     await next();

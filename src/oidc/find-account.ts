@@ -1,4 +1,4 @@
-import type { FindAccount } from 'oidc-provider';
+import type { FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../../adapters/types.ts';
 import { nameParts, type Account } from '../accounts/account.ts';
 import { signedInBefore } from '../accounts/standing.ts';
@@ -31,3 +31,6 @@ export function accountFinder(accounts: AccountStore<Account>): FindAccount {
     };
   };
 }
+
+/** The account document findAccount loaded for this request, as it is now. */
+export const accountRecord = (ctx: KoaContextWithOIDC) => (ctx.oidc.account as unknown as { record?: Account } | undefined)?.record;

@@ -2,15 +2,17 @@ import type { KoaContextWithOIDC, Grant, Session } from 'oidc-provider';
 import { isMultiFactor } from './amr.ts';
 import type { Store } from '../../adapters/types.ts';
 import { rememberGrant } from '../accounts/grants.ts';
+import { accountRecord } from './find-account.ts';
 import { nowSeconds } from '../clock.ts';
+import type { Account } from '../accounts/account.ts';
 
 /**
  * Saves a grant; a new one is also remembered with its account (see
  * accounts/grants.ts), with the application's session id, which logout tokens name.
  */
-export async function saveGrant(store: Store, grant: Grant, isNew: boolean, sid: string | undefined): Promise<string> {
+export async function saveGrant(store: Store, grant: Grant, isNew: boolean, sid: string | undefined, account?: Account): Promise<string> {
   const id = await grant.save();
-  if (isNew) await rememberGrant(store, grant.accountId!, { id, exp: grant.exp ?? nowSeconds() + 14 * 86400, clientId: grant.clientId, sid });
+  if (isNew) await rememberGrant(store, grant.accountId!, { id, exp: grant.exp ?? nowSeconds() + 14 * 86400, clientId: grant.clientId, sid }, account);
   return id;
 }
 
@@ -49,6 +51,7 @@ export const existingGrantLoader = (store: Store) => async (ctx: KoaContextWithO
 
   const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: session.accountId! });
   grantRequested(ctx, grant);
-  await saveGrant(store, grant, !existing, sessionIdFor(session, oidc.client!.clientId));
+  // The account as the provider's findAccount just read it for this request (find-account.ts).
+  await saveGrant(store, grant, !existing, sessionIdFor(session, oidc.client!.clientId), accountRecord(ctx));
   return grant;
 };

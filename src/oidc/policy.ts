@@ -1,17 +1,16 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { hasSecondFactor, type Account } from '../accounts/account.ts';
+import { hasSecondFactor } from '../accounts/account.ts';
 import { standingProblem, type StandingProblem } from '../accounts/standing.ts';
 import { isMultiFactor, onlyPhishingResistant, usedPasskey } from './amr.ts';
+import { accountRecord } from './find-account.ts';
 
 const { base, Prompt, Check } = interactionPolicy;
-
-const record = (ctx: KoaContextWithOIDC) => (ctx.oidc.account as unknown as { record?: Account } | undefined)?.record;
 
 /** The session's sign-in against the account as it is now (see accounts/standing.ts). */
 function sessionProblem(ctx: KoaContextWithOIDC): StandingProblem | undefined {
   const session = ctx.oidc.session!;
   if (!session.accountId) return undefined;
-  return standingProblem(record(ctx), { loginTs: session.loginTs, multiFactor: isMultiFactor(session.amr) });
+  return standingProblem(accountRecord(ctx), { loginTs: session.loginTs, multiFactor: isMultiFactor(session.amr) });
 }
 
 /**
@@ -42,7 +41,7 @@ export function policy() {
   const mfa = new Prompt(
     { name: 'mfa', requestable: false },
     new Check('mfa_enrolment_required', 'a second factor must be enrolled', (ctx) => {
-      const account = record(ctx);
+      const account = accountRecord(ctx);
       return !!account && !hasSecondFactor(account);
     }),
     new Check('mfa_required', 'the second factor must be verified', (ctx) => !isMultiFactor(ctx.oidc.session!.amr)),

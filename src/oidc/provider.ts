@@ -7,6 +7,7 @@ import { accountFinder } from './find-account.ts';
 import { policy } from './policy.ts';
 import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
+import { cookieSigner } from '../security/cookie-signer.ts';
 import { outgoingFetch } from './backchannel-logout.ts';
 import { FRONTCHANNEL_METADATA, validateFrontchannelMetadata } from './frontchannel-logout.ts';
 
@@ -97,7 +98,7 @@ export function createProvider(o: ProviderOptions): Provider {
     },
     loadExistingGrant: existingGrantLoader(o.store),
     interactions: { policy: policy(), url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
-    cookies: { keys: o.cookieKeys, long: cookie, short: cookie },
+    cookies: { keys: cookieSigner(o.cookieKeys) as never, long: cookie, short: cookie },
     renderError: o.renderError,
   };
   const provider = new Provider(o.issuer, configuration);

@@ -1,7 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
 import { InvalidCsrfToken } from '../errors.ts';
 import { randomToken } from './random-token.ts';
+import { sameSecret } from './same-secret.ts';
 
 const COOKIE = 'idp.csrf';
 
@@ -14,15 +14,13 @@ export function csrfToken(ctx: Context, secure: boolean): string {
   return token;
 }
 
-const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
 /** Every state-changing request to our own screens must carry the token (double submit, signed cookie). */
 export function requireCsrf(): Middleware {
   return async (ctx, next) => {
     if (ctx.method === 'POST') {
       const sent = (ctx.request as unknown as { body?: Record<string, unknown> }).body?._csrf;
       const cookie = ctx.cookies.get(COOKIE, { signed: true });
-      if (typeof sent !== 'string' || !cookie || !same(sent, cookie)) throw new InvalidCsrfToken();
+      if (typeof sent !== 'string' || !cookie || !sameSecret(sent, cookie)) throw new InvalidCsrfToken();
     }
     await next();
   };

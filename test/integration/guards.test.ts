@@ -24,6 +24,9 @@ describeOnEveryStore('guards', (store) => {
     const forged = await browser.request('POST', `/interaction/${uid}/login`, { username: email, password: PASSWORD });
     expect(forged.status).toBe(403);
     expect(text(forged)).toContain('Het formulier is verlopen');
+    // A token of the right length in other characters (more bytes) is refused the same way, not a 500.
+    const odd = await browser.request('POST', `/interaction/${uid}/login`, { _csrf: 'é'.repeat(43), username: email, password: PASSWORD });
+    expect(odd.status).toBe(403);
     const request = await new Browser(idp.issuer).request('POST', '/password/request', { username: email });
     expect(request.status).toBe(403);
     await idp.app.settled();

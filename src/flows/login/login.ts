@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { finish, interactionOf, type Interaction } from '../interaction.ts';
+import { interactionOf, keepWithSignIn, type Interaction } from '../interaction.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
@@ -9,6 +9,8 @@ import { PASSWORD_ONLY } from '../../oidc/amr.ts';
 import { signInTime } from '../../accounts/standing.ts';
 import { knownDevice } from '../../security/known-device.ts';
 import { checkPasswordAttempt } from './credentials.ts';
+import { secondFactorScreen } from '../second-factor/choose.ts';
+import { stepAfterPassword } from '../second-factor/mfa-step.ts';
 
 const LIMITS = { username: 254, password: 1024 };
 
@@ -21,7 +23,7 @@ export const loginPage = (ctx: Context, interaction: Interaction, username: stri
     requestPasswordUrl: `/password/request?interaction=${encodeURIComponent(interaction.uid)}`,
   }, status);
 
-/** Step one of every sign-in: username and password. The second factor follows at the provider's mfa prompt. */
+/** Step one of every sign-in: username and password. Its answer is the second factor's first screen. */
 export function loginStep(s: Services) {
   return {
     show: (ctx: Context, interaction: Interaction) => loginPage(ctx, interaction, String(interaction.params.login_hint ?? ''), {}),
@@ -42,7 +44,10 @@ export function loginStep(s: Services) {
         return loginPage(ctx, interaction, form.values.username, { form: message }, status);
       }
       // The password step's time travels with the sign-in: every later step checks it against the account.
-      await finish(ctx, interaction, { login: { accountId: outcome.account.id, ...PASSWORD_ONLY, ts: signInTime(outcome.account), remember: false } });
+      // The second factor follows in this same interaction; the provider's policy judges both at resume.
+      const ts = signInTime(outcome.account);
+      await keepWithSignIn(interaction, { login: { accountId: outcome.account.id, ...PASSWORD_ONLY, ts, remember: false } });
+      await secondFactorScreen(ctx, stepAfterPassword(interaction, outcome.account, ts));
     },
   };
 }

@@ -1,26 +1,29 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
-import { interactionUrl, type Interaction } from '../interaction.ts';
-import { loadMfaStep, stepOf } from './mfa-step.ts';
+import { interactionUrl, type SignIn } from '../interaction.ts';
+import { loadMfaStep, stepOf, type MfaStep } from './mfa-step.ts';
 import { addPasskeyPage, passkeyVerifyPage } from './passkey-step.ts';
 import { totpVerifyPage } from './totp-step.ts';
 
 /**
- * The provider's mfa prompt. Without a second factor: the guide's notice
- * ("two-factor authentication is required", OK), then the choice of method.
- * With one: the verification step of the method the account has — decided by
- * the account as it is now, not by the prompt's reasons when it began.
+ * The second-factor step's first screen. Without a second factor: the guide's
+ * notice ("two-factor authentication is required", OK), then the choice of
+ * method. With one: the verification step of the method the account has —
+ * decided by the account as it is now, not by the prompt's reasons when it began.
  */
+export async function secondFactorScreen(ctx: Context, step: MfaStep): Promise<void> {
+  if (step.phase === 'adding-passkey') return addPasskeyPage(ctx, step);
+  // The passkey first when the account has one; the other ways are one link away.
+  if (step.phase === 'verifying') return step.account.passkeys.length ? passkeyVerifyPage(ctx, step) : totpVerifyPage(ctx, step);
+  await render(ctx, 'message', { title: 'mfa.choose.title', step: 3, message: 'mfa.required', okUrl: interactionUrl(step.interaction.uid, '/enrol') });
+}
+
 export function chooseStep(s: Services) {
   return {
-    async show(ctx: Context, interaction: Interaction) {
-      const step = await loadMfaStep(ctx, s, interaction);
-      if (!step) return;
-      if (step.phase === 'adding-passkey') return addPasskeyPage(ctx, step);
-      // The passkey first when the account has one; the other ways are one link away.
-      if (step.phase === 'verifying') return step.account.passkeys.length ? passkeyVerifyPage(ctx, step) : totpVerifyPage(ctx, step);
-      await render(ctx, 'message', { title: 'mfa.choose.title', step: 3, message: 'mfa.required', okUrl: interactionUrl(step.interaction.uid, '/enrol') });
+    async show(ctx: Context, signIn: SignIn) {
+      const step = await loadMfaStep(ctx, s, signIn);
+      if (step) await secondFactorScreen(ctx, step);
     },
 
     async choose(ctx: Context) {

@@ -1,13 +1,13 @@
 import type { Context, Middleware } from 'koa';
 import { hasSecondFactor, type Account } from '../../accounts/account.ts';
 import { standingProblem } from '../../accounts/standing.ts';
-import { isMultiFactor } from '../../oidc/amr.ts';
+import { isMultiFactor, onlyPhishingResistant, PASSWORD_ONLY, usedPasskey } from '../../oidc/amr.ts';
 import type { Services } from '../../services.ts';
-import { currentInteraction, toCurrentScreen, type Interaction } from '../interaction.ts';
+import { currentSignIn, toCurrentScreen, type Interaction, type SignIn } from '../interaction.ts';
 import { sendJson } from '../../web/json.ts';
 
 /**
- * The sign-in at the provider's mfa prompt, read afresh on every request: the
+ * The sign-in at its second-factor step, read afresh on every request: the
  * account as it is now, the phase it is in (enrolling a first factor, verifying
  * one it has, or — when the application accepts only a passkey and the account
  * has none — adding a passkey after the second factor), and the password step's
@@ -17,36 +17,66 @@ export interface MfaStep { interaction: Interaction; account: Account; phase: Ph
 
 type Phase = 'enrolling' | 'verifying' | 'adding-passkey';
 
+/** What the sign-in has done so far: whose password, when, and how (amr). */
+interface SoFar { accountId?: string; loginTs?: number; amr?: string[] }
+
+/**
+ * Where a sign-in's password step is recorded. When it passed in this very
+ * interaction (the login prompt), the second factor follows at once, without a
+ * detour through the provider; the provider's policy still judges both steps
+ * when the sign-in resumes, and a sign-in left here resumes at its mfa prompt.
+ * At the mfa prompt, the provider's session holds it. Otherwise the sign-in is
+ * at no second-factor step (undefined).
+ */
+function soFar({ interaction, session }: SignIn): SoFar | undefined {
+  if (interaction.prompt.name === 'mfa') return session ? { accountId: session.accountId, loginTs: session.loginTs, amr: session.amr } : {};
+  const passed = interaction.prompt.name === 'login' ? interaction.result?.login : undefined;
+  return passed?.accountId ? { accountId: passed.accountId, loginTs: passed.ts, amr: passed.amr } : undefined;
+}
+
+/** Whether the application accepts only a passkey: the provider's reason at its mfa prompt, the request's acr_values before it. */
+function passkeyAsked(interaction: Interaction, amr: string[] | undefined): boolean {
+  if (interaction.prompt.name === 'mfa') return interaction.prompt.reasons.includes('passkey_required');
+  const requested = typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values.split(' ') : [];
+  return onlyPhishingResistant({ values: requested }) && !usedPasskey(amr);
+}
+
 /** The phase follows from the account now, and from what this sign-in still lacks. */
-function phaseOf(account: Account, interaction: Interaction, multiFactor: boolean): Phase {
+function phaseOf(account: Account, interaction: Interaction, amr: string[] | undefined): Phase {
   if (!hasSecondFactor(account)) return 'enrolling';
-  const passkeyAsked = interaction.prompt.reasons.includes('passkey_required');
-  return passkeyAsked && multiFactor && !hasPasskey(account) ? 'adding-passkey' : 'verifying';
+  return passkeyAsked(interaction, amr) && isMultiFactor(amr) && !hasPasskey(account) ? 'adding-passkey' : 'verifying';
 }
 
 export const stepOf = (ctx: Context) => ctx.state.mfaStep as MfaStep;
 
 /**
- * Loads the step, or answers the request itself: a sign-in at another prompt
- * goes to its current screen; one that no longer stands (account disabled,
+ * Loads the step, or answers the request itself: a sign-in at no second-factor
+ * step goes to its current screen; one that no longer stands (account disabled,
  * sessions ended since the password step, password step too old) is handed
  * back to the provider, whose policy asks for the password again.
  */
-export async function loadMfaStep(ctx: Context, s: Services, loaded?: Interaction, json = false): Promise<MfaStep | undefined> {
-  const interaction = loaded ?? (await currentInteraction(ctx, s.provider));
-  if (interaction.prompt.name !== 'mfa') return void toCurrentScreen(ctx, interaction.uid, json);
-  const session = interaction.session?.cookie ? await s.provider.Session.find(interaction.session.cookie) : undefined;
-  const account = session?.accountId ? await s.accounts.findById(session.accountId) : undefined;
-  const problem = session ? standingProblem(account, { loginTs: session.loginTs, multiFactor: isMultiFactor(session.amr) }) : 'sessions_ended';
-  if (problem || !account || !session?.loginTs) {
-    s.audit('login.restarted', { accountId: session?.accountId, reason: problem ?? 'no_session', step: ctx.path.split('/').slice(3).join('/') });
+export async function loadMfaStep(ctx: Context, s: Services, loaded?: SignIn, json = false): Promise<MfaStep | undefined> {
+  const signIn = loaded ?? (await currentSignIn(ctx, s.provider));
+  const { interaction } = signIn;
+  const done = soFar(signIn);
+  if (!done) return void toCurrentScreen(ctx, interaction.uid, json);
+  const account = done.accountId ? await s.accounts.findById(done.accountId) : undefined;
+  const problem = done.accountId ? standingProblem(account, { loginTs: done.loginTs, multiFactor: isMultiFactor(done.amr) }) : 'sessions_ended';
+  if (problem || !account || !done.loginTs) {
+    s.audit('login.restarted', { accountId: done.accountId, reason: problem ?? 'no_session', step: ctx.path.split('/').slice(3).join('/') });
     if (json) return void sendJson(ctx, { error: 'sign_in_restart' }, 401);
     ctx.status = 303;
     return void ctx.redirect(interaction.returnTo);
   }
-  return { interaction, account, phase: phaseOf(account, interaction, isMultiFactor(session.amr)), loginTs: session.loginTs };
+  return { interaction, account, phase: phaseOf(account, interaction, done.amr), loginTs: done.loginTs };
 }
 
+/** Whether the sign-in is at its second-factor step (else at its password step, or past both). */
+export const atSecondFactor = (signIn: SignIn) => soFar(signIn) !== undefined;
+
+/** The step right after a password step that passed in this request, for the account as just read. */
+export const stepAfterPassword = (interaction: Interaction, account: Account, loginTs: number): MfaStep =>
+  ({ interaction, account, phase: phaseOf(account, interaction, PASSWORD_ONLY.amr), loginTs });
 
 /**
  * Route guard: the mfa step in this phase (and, for verifying, with the factor

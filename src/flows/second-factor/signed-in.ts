@@ -21,7 +21,7 @@ export async function signedIn(ctx: Context, s: Services, account: Account, how:
   s.audit('login.success', { accountId, amr: how.amr, ip: ctx.ip });
   await rememberDevice(ctx, s.store.tokens, accountId, s.config.issuer.startsWith('https:'));
   s.background('record sign-in', async () => {
-    await updateAccount(s.accounts, accountId, (a) => { a.recentSignIns = [entry, ...a.recentSignIns].slice(0, KEEP); });
+    await updateAccount(s.accounts, accountId, (a) => { a.recentSignIns = [entry, ...a.recentSignIns].slice(0, KEEP); }, account);
   });
   return { login: { accountId, ...how, ts: loginTs, remember: true } };
 }
