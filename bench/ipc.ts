@@ -28,9 +28,13 @@ export interface ServerProcess {
 }
 
 const ENTRY = fileURLToPath(new URL('./server.ts', import.meta.url));
+/** What `npm start` and the image start the service with (glibc's malloc settings), this Node binary running under it. */
+const SERVICE_NODE = fileURLToPath(new URL('../bin/service-node', import.meta.url));
 
 export async function startServer(kind: string, options: Record<string, unknown>, execArgv: string[] = []): Promise<ServerProcess> {
   const child: ChildProcess = fork(ENTRY, [kind, JSON.stringify(options)], {
+    execPath: SERVICE_NODE,
+    env: { ...process.env, NODE: process.execPath },
     execArgv: ['--expose-gc', '--no-warnings', ...execArgv],
     // The service's own log (audit lines included) is written, but not to our terminal.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
