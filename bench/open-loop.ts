@@ -106,7 +106,9 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopFigures> {
       break;
     }
   }
-  await Promise.race([Promise.all(running), sleep((o.drainS ?? 10) * 1000)]);
+  const drained = new AbortController();
+  await Promise.race([Promise.all(running), sleep((o.drainS ?? 10) * 1000, undefined, { signal: drained.signal })]);
+  drained.abort();
   const late = measuredInFlight;
   abandoned = true;
 
