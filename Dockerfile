@@ -3,9 +3,7 @@
 # on one line and to the instructions that script knows.
 FROM node:24-slim
 
-# glibc would keep argon2's 19 MiB blocks in per-thread arenas; above 128 KiB it
-# maps them and gives them back (README, Performance: 270 → 182 MB after logins).
-ENV NODE_ENV=production MALLOC_MMAP_THRESHOLD_=131072 PORT=3000 METRICS_PORT=9464 DATA_DIR=/app/data
+ENV NODE_ENV=production PORT=3000 METRICS_PORT=9464 DATA_DIR=/app/data
 
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -22,4 +20,5 @@ USER node
 EXPOSE 3000 9464
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 CMD node -e "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/readyz').then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"
-CMD ["node", "src/main.ts"]
+# bin/service-node sets glibc's malloc settings (as `npm start` does), then execs node: node stays PID 1.
+CMD ["bin/service-node", "src/main.ts"]

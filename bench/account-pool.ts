@@ -14,9 +14,18 @@ const currentStep = () => Math.floor(Date.now() / 1000 / STEP_SECONDS);
 export class AccountPool {
   private readonly free: { account: BenchAccount; lastStep: number }[];
   waits = 0;
+  /** Accounts lent out or free. */
+  size: number;
 
   constructor(accounts: BenchAccount[]) {
     this.free = accounts.map((account) => ({ account, lastStep: -1 }));
+    this.size = accounts.length;
+  }
+
+  /** More accounts to lend (the open-loop runs seed as many as their rate needs). */
+  add(accounts: BenchAccount[]): void {
+    this.free.push(...accounts.map((account) => ({ account, lastStep: -1 })));
+    this.size += accounts.length;
   }
 
   async acquire(): Promise<{ account: BenchAccount; step: number; release: () => void }> {

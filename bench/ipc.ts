@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { delimiter, dirname } from 'node:path';
 
 /**
  * The runner and its server processes talk over the fork IPC channel:
@@ -28,9 +29,14 @@ export interface ServerProcess {
 }
 
 const ENTRY = fileURLToPath(new URL('./server.ts', import.meta.url));
+/** What `npm start` and the image start the service with (glibc's malloc settings). */
+const SERVICE_NODE = fileURLToPath(new URL('../bin/service-node', import.meta.url));
 
 export async function startServer(kind: string, options: Record<string, unknown>, execArgv: string[] = []): Promise<ServerProcess> {
   const child: ChildProcess = fork(ENTRY, [kind, JSON.stringify(options)], {
+    execPath: SERVICE_NODE,
+    // This Node binary first on PATH, for the launcher's `exec node`.
+    env: { ...process.env, PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter) },
     execArgv: ['--expose-gc', '--no-warnings', ...execArgv],
     // The service's own log (audit lines included) is written, but not to our terminal.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

@@ -27,8 +27,8 @@ export interface Figures {
   total: number;
   errors: number;
   firstError?: string;
-  /** Per-step p50/p99 (ms), when the iteration reports steps. */
-  steps?: Record<string, { p50: number; p99: number }>;
+  /** Per-step p50/p95/p99 (ms), when the iteration reports steps. */
+  steps?: Record<string, { p50: number; p95: number; p99: number }>;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -58,11 +58,7 @@ export async function closedLoop(o: LoadOptions): Promise<Figures> {
         total++;
         if (t1 >= measureFrom && t1 <= deadline) {
           latencies.push(t1 - t0);
-          for (const [name, ms] of Object.entries(stepTimes ?? {})) {
-            let list = steps.get(name);
-            if (!list) steps.set(name, (list = []));
-            list.push(ms);
-          }
+          addSteps(steps, stepTimes);
         }
       } catch (err) {
         errors++;
@@ -72,24 +68,34 @@ export async function closedLoop(o: LoadOptions): Promise<Figures> {
   };
   await Promise.all(Array.from({ length: o.concurrency }, (_, vu) => user(vu)));
 
+  return { concurrency: o.concurrency, ...summarize(latencies, steps, o.durationS), total, errors, ...(firstError ? { firstError } : {}) };
+}
+
+/** Adds one iteration's step times to the lists by step name. */
+export function addSteps(steps: Map<string, number[]>, times: Record<string, number> | void): void {
+  for (const [name, ms] of Object.entries(times ?? {})) {
+    let list = steps.get(name);
+    if (!list) steps.set(name, (list = []));
+    list.push(ms);
+  }
+}
+
+/** Latency and step figures of the iterations measured in a window of `durationS` seconds. */
+export function summarize(latencies: number[], steps: Map<string, number[]>, durationS: number): Omit<Figures, 'concurrency' | 'total' | 'errors' | 'firstError'> {
   const sorted = latencies.sort((a, b) => a - b);
-  const figures: Figures = {
-    concurrency: o.concurrency,
-    throughput: Math.round((sorted.length / o.durationS) * 10) / 10,
+  const figures: ReturnType<typeof summarize> = {
+    throughput: Math.round((sorted.length / durationS) * 10) / 10,
     p50: round(percentile(sorted, 50)),
     p95: round(percentile(sorted, 95)),
     p99: round(percentile(sorted, 99)),
     mean: round(sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1)),
     max: round(sorted.at(-1) ?? NaN),
     ok: sorted.length,
-    total,
-    errors,
   };
-  if (firstError) figures.firstError = firstError;
   if (steps.size) {
     figures.steps = Object.fromEntries([...steps].map(([name, list]) => {
       const s = list.sort((a, b) => a - b);
-      return [name, { p50: round(percentile(s, 50)), p99: round(percentile(s, 99)) }];
+      return [name, { p50: round(percentile(s, 50)), p95: round(percentile(s, 95)), p99: round(percentile(s, 99)) }];
     }));
   }
   return figures;

@@ -13,7 +13,16 @@ export interface Options {
   cpuProf: boolean;
   out?: string;
   quick: boolean;
+  /** Open-loop login runs: arrivals per second, or a fraction of the argon2 ceiling measured in the same run. */
+  rates: RateSpec[];
+  /** Step the arrival rate up from 40% of the ceiling until a full login's p99 crosses 1 s. */
+  knee: boolean;
+  arrivals: 'poisson' | 'fixed';
+  /** Iterations in flight at most in an open-loop run (default: two seconds of arrivals). */
+  maxInFlight?: number;
 }
+
+export type RateSpec = { perSecond: number } | { ofCeiling: number };
 
 export const USAGE = `npm run bench -- [options]
   --store redis|embedded   the service's store (default redis; REDIS_URL or redis://127.0.0.1:6379)
@@ -25,6 +34,13 @@ export const USAGE = `npm run bench -- [options]
                            discovery, jwks, argon2, hello, memory)
   --sessions N             signed-in users for the memory figure (default 10000; --quick 1000)
   --accounts N             seeded accounts for the login scenario (default 1500; --quick 300)
+  --rate 20,40,0.7x        open-loop logins instead of closed-loop ones: arrivals per second, or
+                           a multiple of the argon2 verify ceiling measured first in the same run
+  --knee                   open-loop logins from 0.4x the ceiling in steps of 0.1x, until a full
+                           login's p99 crosses 1 s
+  --arrivals poisson|fixed gaps between open-loop arrivals (default poisson)
+  --max-in-flight N        open-loop iterations in flight at most; more arrivals are dropped, and
+                           the run stops after N drops (default: two seconds of arrivals, ≥ 10)
   --cpu-prof               write a CPU profile of our service to bench/results/profiles/
   --out FILE               JSON results (default bench/results/<time>-<store>.json)
   --quick                  a few seconds per scenario, for smoke tests`;
@@ -43,6 +59,10 @@ export function parseOptions(argv: string[]): Options {
       'cpu-prof': { type: 'boolean', default: false },
       out: { type: 'string' },
       quick: { type: 'boolean', default: false },
+      rate: { type: 'string', default: '' },
+      knee: { type: 'boolean', default: false },
+      arrivals: { type: 'string', default: 'poisson' },
+      'max-in-flight': { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -59,6 +79,9 @@ export function parseOptions(argv: string[]): Options {
   if (values.store !== 'redis' && values.store !== 'embedded') throw new Error(`--store must be redis or embedded, not ${values.store}`);
   const concurrency = values.concurrency.split(',').map((c) => number('concurrency', c.trim(), 1));
   if (concurrency.some((c) => !Number.isInteger(c) || c > 1000)) throw new Error('--concurrency takes whole numbers up to 1000');
+  if (values.arrivals !== 'poisson' && values.arrivals !== 'fixed') throw new Error(`--arrivals must be poisson or fixed, not ${values.arrivals}`);
+  const rates = values.rate.split(',').map((r) => r.trim()).filter(Boolean).map((r): RateSpec =>
+    r.endsWith('x') ? { ofCeiling: number('rate', r.slice(0, -1), 1) } : { perSecond: number('rate', r, 1) });
   return {
     store: values.store,
     durationS: number('duration', values.duration, quick ? 2 : 10),
@@ -71,6 +94,10 @@ export function parseOptions(argv: string[]): Options {
     cpuProf: values['cpu-prof'],
     out: values.out,
     quick,
+    rates,
+    knee: values.knee,
+    arrivals: values.arrivals,
+    maxInFlight: values['max-in-flight'] === undefined ? undefined : Math.round(number('max-in-flight', values['max-in-flight'], 1)),
   };
 }
 

@@ -2,6 +2,8 @@ import type { Figures } from './load.ts';
 import type { MemoryFigures } from './servers/memory.ts';
 import type { StoreCounts } from './servers/counting-store.ts';
 import { TOKEN_SCENARIOS } from './scenarios/tokens.ts';
+import type { Knee, RateRow } from './rates.ts';
+import { openLoopTable, openLoopTargets } from './report-open-loop.ts';
 
 export interface Row extends Figures {
   server: 'idp' | 'plain' | 'koa' | 'argon2';
@@ -20,13 +22,19 @@ export interface Row extends Figures {
   accountWaits?: number;
 }
 
+/** A server's memory at one stage of the run (MB; bench/server.ts, op usage). */
+export interface Usage { rssMB: number; heapTotalMB: number; heapUsedMB: number; externalMB: number; arrayBuffersMB: number }
+
 export interface Results {
   machine: Record<string, unknown>;
   options: Record<string, unknown>;
   startedAt: string;
   rows: Row[];
+  /** Open-loop login runs (--rate, --knee), and where p99 crossed 1 s. */
+  openLoop: RateRow[];
+  knee?: Knee;
   memory: MemoryFigures[];
-  usage: Record<string, unknown>;
+  usage: Partial<Record<'afterStart' | 'afterSeed' | 'afterLogins' | 'afterLoad', Usage>>;
   ratios: { what: string; concurrency: number; ratio: number; target?: number; met?: boolean }[];
   targets: { target: string; met: boolean | null; detail: string }[];
 }
@@ -35,7 +43,7 @@ const find = (rows: Row[], server: string, scenario: string, c: number) => rows.
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /** Ratios against the baselines of the same run, and the issue's targets. */
-export function judge(rows: Row[], memory: MemoryFigures[], store: string): Pick<Results, 'ratios' | 'targets'> {
+export function judge({ rows, memory, usage, openLoop, knee }: Pick<Results, 'rows' | 'memory' | 'usage' | 'openLoop' | 'knee'>, store: string): Pick<Results, 'ratios' | 'targets'> {
   const ratios: Results['ratios'] = [];
   const targets: Results['targets'] = [];
   const levels = [...new Set(rows.map((r) => r.concurrency))].sort((a, b) => a - b);
@@ -60,12 +68,6 @@ export function judge(rows: Row[], memory: MemoryFigures[], store: string): Pick
       ratios.push({ what: 'login / argon2 by CPU time', concurrency: c, ratio: ceiling.serverCpuMs / (login.serverCpuMs + (login.generatorCpuMs ?? 0)), target: 0.85 });
     }
   }
-  const top = levels.at(-1);
-  const loginTop = top === undefined ? undefined : find(rows, 'idp', 'login', top);
-  if (loginTop) {
-    targets.push({ target: `login p99 < 300 ms at c=${top}`, met: loginTop.p99 < 300, detail: `p99 ${Math.round(loginTop.p99)} ms per full login (${Object.keys(loginTop.steps ?? {}).length} steps)` });
-  }
-
   const tokenRatios = TOKEN_SCENARIOS.flatMap((scenario) => levels.flatMap((c) => {
     const ours = find(rows, 'idp', scenario, c);
     const plain = find(rows, 'plain', scenario, c);
@@ -93,7 +95,21 @@ export function judge(rows: Row[], memory: MemoryFigures[], store: string): Pick
   if (ours) {
     targets.push({ target: `< 150 MB RSS growth for ${ours.sessions} sessions`, met: ours.rssGrowthMB < 150, detail: `${ours.rssGrowthMB} MB` });
   }
+  targets.push(...openLoopTargets(openLoop, knee));
+  const growth = loginGrowth(usage);
+  if (growth) targets.push({ target: 'RSS after the login runs within 100 MB of RSS after start (with its accounts seeded)', met: growth.fromSeed <= 100, detail: growth.text });
   return { ratios, targets };
+}
+
+/** Resident memory the login runs left behind, from before them (service started, accounts seeded) and from right after start. */
+function loginGrowth(usage: Results['usage']): { fromSeed: number; text: string } | undefined {
+  const { afterStart, afterSeed, afterLogins } = usage;
+  if (!afterStart || !afterSeed || !afterLogins) return undefined;
+  const delta = (from: Usage) => { const d = Math.round((afterLogins.rssMB - from.rssMB) * 10) / 10; return `${d >= 0 ? '+' : ''}${d} MB`; };
+  return {
+    fromSeed: afterLogins.rssMB - afterSeed.rssMB,
+    text: `RSS ${afterStart.rssMB} MB after start, ${afterSeed.rssMB} MB after seeding, ${afterLogins.rssMB} MB after the login runs: ${delta(afterSeed)} (${delta(afterStart)} from start)`,
+  };
 }
 
 const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));
@@ -115,17 +131,23 @@ export function table(results: Results): string {
     out.push('', '| ratio | c | value | target |', '|---|--:|--:|--:|');
     for (const r of results.ratios) out.push(`| ${r.what} | ${r.concurrency} | ${pct(r.ratio)} | ${r.target === undefined ? '' : `${r.met ? '✓' : '✗'} ≥ ${pct(r.target)}`} |`);
   }
+  const open = openLoopTable(results.openLoop);
+  if (open.length) out.push('', ...open);
   if (results.memory.length) {
     out.push('', '| memory | signed-in users | RSS before MB | RSS after MB | RSS growth MB | heap growth MB | store growth MB |', '|---|--:|--:|--:|--:|--:|--:|');
     for (const m of results.memory as (MemoryFigures & { server: string })[]) {
       out.push(`| ${m.server} | ${m.sessions} | ${m.rssBeforeMB} | ${m.rssAfterMB} | ${m.rssGrowthMB} | ${m.heapGrowthMB} | ${m.redisGrowthMB ?? m.fileGrowthMB ?? '–'} |`);
     }
   }
-  if (Object.keys(results.usage).length) {
-    out.push('', `our service's memory: ${Object.entries(results.usage).map(([stage, u]) => `${stage} ${JSON.stringify(u)}`).join('; ')}`);
+  const stages = Object.entries(results.usage);
+  if (stages.length) {
+    out.push('', '| our service | RSS MB | V8 heap MB | V8 heap used MB | external MB |', '|---|--:|--:|--:|--:|');
+    for (const [stage, u] of stages) out.push(`| ${stage} | ${u.rssMB} | ${u.heapTotalMB} | ${u.heapUsedMB} | ${u.externalMB} |`);
+    const growth = loginGrowth(results.usage);
+    if (growth) out.push('', `memory after the login runs: ${growth.text}`);
   }
   if (results.targets.length) {
-    out.push('', ...results.targets.map((t) => `- ${t.met ? 'MET' : 'NOT MET'}: ${t.target} — ${t.detail}`));
+    out.push('', ...results.targets.map((t) => `- ${t.met === null ? 'MEASURED' : t.met ? 'MET' : 'NOT MET'}: ${t.target} — ${t.detail}`));
   }
   return out.join('\n');
 }

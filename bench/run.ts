@@ -14,19 +14,21 @@ import { generateJwks } from '../src/oidc/keys.ts';
 import { parseOptions, selected, type Options } from './options.ts';
 import { startServer, type ServerProcess } from './ipc.ts';
 import { closedLoop, type Figures } from './load.ts';
+import { openLoop } from './open-loop.ts';
+import { accountsFor, defaultMaxInFlight, loginAtRates, type Knee, type RateRow } from './rates.ts';
 import { HttpClient } from './http.ts';
 import { AccountPool } from './account-pool.ts';
 import { loginScenario } from './scenarios/login.ts';
 import { TOKEN_SCENARIOS, tokenScenarios, type TokenScenario } from './scenarios/tokens.ts';
 import { CLIENTS, type BenchAccount, type MintedTokens } from './fixture.ts';
-import { judge, table, type Results, type Row } from './report.ts';
+import { judge, table, type Results, type Row, type Usage } from './report.ts';
 import type { StoreCounts } from './servers/counting-store.ts';
 import type { MemoryFigures } from './servers/memory.ts';
 
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sum = (table: Record<string, number>) => Object.values(table).reduce((a, b) => a + b, 0);
-const perIteration = (n: number, f: Figures) => Math.round((n / Math.max(f.total, 1)) * 10) / 10;
+const perIteration = (n: number, f: { total: number }) => Math.round((n / Math.max(f.total, 1)) * 10) / 10;
 
 async function main(o: Options): Promise<Results> {
   const work = mkdtempSync(join(tmpdir(), 'cbs-idp-bench-'));
@@ -37,13 +39,15 @@ async function main(o: Options): Promise<Results> {
   writeFileSync(clientsFile, JSON.stringify(CLIENTS));
   const prefix = `bench:${randomBytes(6).toString('hex')}:`;
   const rows: Row[] = [];
+  const openLoopRows: RateRow[] = [];
+  let knee: Knee | undefined;
   const memory: (MemoryFigures & { server: string })[] = [];
-  /** Our service's memory after seeding and after the load scenarios. */
-  const usage: Record<string, unknown> = {};
+  /** Our service's memory after start, after seeding, after the login runs and after all load scenarios. */
+  const usage: Results['usage'] = {};
   const load = (concurrency: number, iteration: (vu: number) => Promise<Record<string, number> | void>) =>
     closedLoop({ concurrency, durationS: o.durationS, warmupS: o.warmupS, iteration });
   /** A run with the CPU time it cost, per iteration, in `server` and in this process. */
-  const measured = async (server: ServerProcess, run: () => Promise<Figures>): Promise<Figures & { serverCpuMs: number; generatorCpuMs: number }> => {
+  const measured = async <F extends { total: number }>(server: ServerProcess, run: () => Promise<F>): Promise<F & { serverCpuMs: number; generatorCpuMs: number }> => {
     const serverBefore = await server.call<number>('cpu');
     const own = process.cpuUsage();
     const figures = await run();
@@ -77,6 +81,28 @@ async function main(o: Options): Promise<Results> {
     record(row);
   };
 
+  /** One open-loop login run at `rate` per second, with enough accounts for it. */
+  const loginAtRate = async (idp: ServerProcess, pool: AccountPool, rate: number): Promise<RateRow> => {
+    if (pool.size < accountsFor(rate)) {
+      pool.add(await idp.call<BenchAccount[]>('seed', { count: accountsFor(rate) - pool.size, offset: pool.size }));
+      log(`  seeded up to ${pool.size} accounts for ${rate}/s`);
+    }
+    const maxInFlight = o.maxInFlight ?? defaultMaxInFlight(rate);
+    const http = new HttpClient(idp.url, maxInFlight);
+    try {
+      const login = await loginScenario(http, pool);
+      await idp.call('counts');
+      pool.waits = 0;
+      const figures = await measured(idp, () => openLoop({ rate, arrivals: o.arrivals, durationS: o.durationS, warmupS: o.warmupS, maxInFlight, iteration: login }));
+      const row: RateRow = { server: 'idp', scenario: 'login', ...figures, accountWaits: pool.waits };
+      withCounts(row, await idp.call<StoreCounts>('counts'));
+      log(`  idp.login at ${rate}/s: ${row.throughput}/s done, p50 ${row.p50} p99 ${row.p99} ms, ${row.dropped} dropped, ${row.late} late${row.errors ? `, errors ${row.errors} (${row.firstError})` : ''}`);
+      return row;
+    } finally {
+      http.close();
+    }
+  };
+
   // Ctrl-C: stop the servers and drop the Redis keys all the same.
   const interrupted = async () => {
     log('interrupted: cleaning up');
@@ -91,8 +117,11 @@ async function main(o: Options): Promise<Results> {
   try {
     // Every server up at once, each in its own process; each baseline runs right
     // next to the scenario it bounds, so that a noisy neighbour skews both alike.
-    const wantArgon2 = selected(o, 'argon2', 'verify') || selected(o, 'argon2', 'argon2');
     const wantLogin = selected(o, 'idp', 'login');
+    const openLoopLogins = wantLogin && (o.rates.length > 0 || o.knee);
+    // Rates relative to the ceiling need it measured first.
+    const needCeiling = openLoopLogins && (o.knee || o.rates.some((r) => 'ofCeiling' in r));
+    const wantArgon2 = selected(o, 'argon2', 'verify') || selected(o, 'argon2', 'argon2') || needCeiling;
     const wantMemory = selected(o, 'memory', 'memory') || selected(o, 'idp', 'memory');
     const wantKoa = selected(o, 'koa', 'hello');
     const plainNames = TOKEN_SCENARIOS.filter((s) => selected(o, 'plain', s));
@@ -107,8 +136,9 @@ async function main(o: Options): Promise<Results> {
       if (o.cpuProf) mkdirSync(profileDir, { recursive: true });
       idp = await start('idp', { store: o.store, redisUrl: o.redisUrl, prefix, dataDir: join(work, 'data'), clientsFile, jwksFile },
         o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+      usage.afterStart = await idp.call<Usage>('usage');
       accounts = await idp.call<BenchAccount[]>('seed', { count: wantLogin ? o.accounts : 100 });
-      usage.afterSeed = await idp.call('usage');
+      usage.afterSeed = await idp.call<Usage>('usage');
       log(`our service on ${o.store}: seeded ${accounts.length} accounts (password + authenticator app)`);
     }
 
@@ -123,7 +153,7 @@ async function main(o: Options): Promise<Results> {
           // The verifications run inside the argon2 process: all of their CPU is "server".
           record({ server: 'argon2', scenario: 'verify', ...await measured(argon2, run), generatorCpuMs: undefined });
         }
-        if (idp && login) {
+        if (idp && login && !openLoopLogins) {
           await idp.call('counts');
           pool.waits = 0;
           const row: Row = { server: 'idp', scenario: 'login', ...await measured(idp, () => load(c, login)) };
@@ -133,6 +163,15 @@ async function main(o: Options): Promise<Results> {
         }
       }
       http?.close();
+      if (idp && openLoopLogins) {
+        const ceilings = rows.filter((r) => r.server === 'argon2').map((r) => r.throughput);
+        const ceiling = ceilings.length ? Math.max(...ceilings) : undefined;
+        log(`open-loop logins${ceiling ? ` (argon2 ceiling ${ceiling}/s)` : ''}`);
+        const result = await loginAtRates(o, ceiling, (rate) => loginAtRate(idp!, pool, rate));
+        openLoopRows.push(...result.rows);
+        knee = result.knee;
+      }
+      if (idp && login) usage.afterLogins = await idp.call<Usage>('usage');
     }
 
     if (koa) {
@@ -159,7 +198,7 @@ async function main(o: Options): Promise<Results> {
       idpHttp?.close();
     }
 
-    if (idp) usage.afterLoad = await idp.call('usage');
+    if (idp) usage.afterLoad = await idp.call<Usage>('usage');
     if (idp && wantMemory) {
       log(`memory: ${o.sessions} signed-in users`);
       memory.push({ server: 'idp', ...await idp.call<MemoryFigures>('memory', { sessions: o.sessions }) });
@@ -175,13 +214,15 @@ async function main(o: Options): Promise<Results> {
     options: { ...o },
     startedAt: new Date().toISOString(),
     rows,
+    openLoop: openLoopRows,
+    ...(knee ? { knee } : {}),
     memory,
     usage,
-    ...judge(rows, memory, o.store),
+    ...judge({ rows, memory, usage, openLoop: openLoopRows, knee }, o.store),
   };
 }
 
-function withCounts(row: Row, counts: StoreCounts): void {
+function withCounts(row: Pick<Row, 'total' | 'counts' | 'storeOpsPerIteration' | 'redisCommandsPerIteration' | 'redisTripsPerIteration'>, counts: StoreCounts): void {
   row.counts = counts;
   row.storeOpsPerIteration = perIteration(sum(counts.ops), row);
   if (Object.keys(counts.redisCommands).length) {

@@ -28,7 +28,7 @@ serveIpc({
     (globalThis as { gc?: () => void }).gc?.();
     const mb = (n: number) => Math.round(n / 1024 / 102.4) / 10;
     const u = process.memoryUsage();
-    return { rssMB: mb(u.rss), heapUsedMB: mb(u.heapUsed), externalMB: mb(u.external), arrayBuffersMB: mb(u.arrayBuffers) };
+    return { rssMB: mb(u.rss), heapTotalMB: mb(u.heapTotal), heapUsedMB: mb(u.heapUsed), externalMB: mb(u.external), arrayBuffersMB: mb(u.arrayBuffers) };
   },
   async exit() {
     await server.close();

@@ -83,11 +83,13 @@ for _ in $(seq 1 120); do
   if env "${env_vars[@]}" "PORT=$port" sh -c "$healthcheck"; then
     user="$(ps -o user= -p "$service_pid")"
     [ "$user" != root ] || fail "the service runs as root"
+    # The CMD's launcher (bin/service-node) sets glibc's malloc settings and execs node in its place.
+    grep -qz '^MALLOC_MMAP_THRESHOLD_=' "/proc/$service_pid/environ" || fail "the service runs without the malloc settings of bin/service-node"
     kill "-$stopsignal" "$service_pid"
     wait "$service_pid" && code=0 || code=$?
     service_pid=""
     [ "$code" = 0 ] || { cat "$work/service.log" >&2; fail "the service exited with $code on SIG$stopsignal"; }
-    echo "image steps OK: installed without dev dependencies, ran as $user, /readyz 200, stopped cleanly on SIG$stopsignal"
+    echo "image steps OK: installed without dev dependencies, ran as $user, /readyz 200, stopped cleanly on SIG$stopsignal, malloc settings in place"
     exit 0
   fi
   sleep 0.5

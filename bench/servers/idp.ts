@@ -38,7 +38,7 @@ export async function startIdp(o: IdpOptions) {
   const app = await createApp(config, { store: counting.store });
   server.on('request', app.callback);
   const { services } = app;
-  let accountIds: string[] = [];
+  const accountIds: string[] = [];
 
   async function seed({ count, offset = 0 }: { count: number; offset?: number }): Promise<BenchAccount[]> {
     // One argon2 hash for all: seeding 1,500 accounts should not take a minute.
@@ -56,7 +56,7 @@ export async function startIdp(o: IdpOptions) {
         return { id, email, secret };
       })));
     }
-    accountIds = seeded.map((a) => a.id);
+    accountIds.push(...seeded.map((a) => a.id));
     counting.take();
     return seeded;
   }

@@ -46,3 +46,33 @@ test('npm run bench --quick completes on the embedded store with figures for eve
     rmSync(dir, { recursive: true, force: true });
   }
 }, 180_000);
+
+test('npm run bench --rate runs open-loop logins at a rate per second and at a multiple of the argon2 ceiling', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-bench-test-'));
+  const out = join(dir, 'results.json');
+  try {
+    await run(process.execPath, [
+      'bench/run.ts', '--quick', '--store', 'embedded', '--scenarios', 'login', '--concurrency', '2', '--rate', '2,1x', '--arrivals', 'fixed',
+      '--duration', '1', '--warmup', '0.2', '--accounts', '30', '--out', out,
+    ], { timeout: 100_000, maxBuffer: 10 * 1024 * 1024 });
+    const results = JSON.parse(readFileSync(out, 'utf8')) as {
+      rows: { server: string; scenario: string }[];
+      openLoop: { rate: number; ofCeiling?: number; offered: number; ok: number; errors: number; firstError?: string; steps?: Record<string, { p99: number }> }[];
+      usage: Record<string, { rssMB: number }>;
+      table: string;
+    };
+    // The ceiling is measured first, for the relative rate; no closed-loop login runs.
+    expect(results.rows.map((r) => `${r.server}.${r.scenario}`)).toEqual(['argon2.verify']);
+    expect(results.openLoop).toHaveLength(2);
+    expect(results.openLoop[0]!.rate).toBe(2);
+    expect(results.openLoop[1]!.ofCeiling).toBe(1);
+    for (const r of results.openLoop) {
+      expect({ ok: r.ok > 0, errors: r.errors, firstError: r.firstError }).toEqual({ ok: true, errors: 0, firstError: undefined });
+      expect(Object.keys(r.steps ?? {})).toEqual(expect.arrayContaining(['authorize', 'password', 'token', 'wait']));
+    }
+    expect(Object.keys(results.usage)).toEqual(['afterStart', 'afterSeed', 'afterLogins', 'afterLoad']);
+    expect(results.table).toContain('| open-loop login');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 120_000);
