@@ -39,6 +39,10 @@ export interface Results {
   targets: { target: string; met: boolean | null; detail: string }[];
 }
 
+/** The issue's targets: logins against the argon2 ceiling, token endpoints against plain node-oidc-provider. */
+const loginTarget = (c: number) => (c <= 2 ? 0.8 : 0.85);
+const tokenTarget = (c: number) => (c <= 1 ? 0.7 : 0.9);
+
 const find = (rows: Row[], server: string, scenario: string, c: number) => rows.find((r) => r.server === server && r.scenario === scenario && r.concurrency === c);
 const pct = (x: number) => `${Math.round(x * 100)}%`;
 
@@ -51,13 +55,13 @@ export function judge({ rows, memory, usage, openLoop, knee }: Pick<Results, 'ro
   const loginRatios = levels.flatMap((c) => {
     const login = find(rows, 'idp', 'login', c);
     const ceiling = find(rows, 'argon2', 'verify', c);
-    return login && ceiling && ceiling.throughput ? [{ what: 'login / argon2', concurrency: c, ratio: login.throughput / ceiling.throughput, target: 0.85 }] : [];
+    return login && ceiling && ceiling.throughput ? [{ what: 'login / argon2', concurrency: c, ratio: login.throughput / ceiling.throughput, target: loginTarget(c) }] : [];
   });
-  for (const r of loginRatios) ratios.push({ ...r, met: r.ratio >= 0.85 });
-  for (const r of ratios) if (r.what.includes('CPU')) r.met = r.ratio >= 0.85;
+  for (const r of loginRatios) ratios.push({ ...r, met: r.ratio >= r.target });
   if (loginRatios.length) {
-    const worst = loginRatios.reduce((a, b) => (a.ratio < b.ratio ? a : b));
-    targets.push({ target: 'full logins/s ≥ 85% of the argon2 ceiling', met: loginRatios.every((r) => r.ratio >= 0.85), detail: `lowest ${pct(worst.ratio)} at c=${worst.concurrency}` });
+    const missed = loginRatios.filter((r) => r.ratio < r.target);
+    const worst = loginRatios.reduce((a, b) => (a.ratio - a.target < b.ratio - b.target ? a : b));
+    targets.push({ target: 'full logins/s ≥ 85% of the argon2 ceiling (≥ 80% at c ≤ 2)', met: missed.length === 0, detail: `furthest from its target: ${pct(worst.ratio)} at c=${worst.concurrency}` });
   }
   for (const c of levels) {
     const login = find(rows, 'idp', 'login', c);
@@ -65,29 +69,30 @@ export function judge({ rows, memory, usage, openLoop, knee }: Pick<Results, 'ro
     if (login?.serverCpuMs && ceiling?.serverCpuMs) {
       // CPU per verification over CPU per full login (server and load generator): the
       // throughput ratio a machine would show with nothing else running on it.
-      ratios.push({ what: 'login / argon2 by CPU time', concurrency: c, ratio: ceiling.serverCpuMs / (login.serverCpuMs + (login.generatorCpuMs ?? 0)), target: 0.85 });
+      const ratio = ceiling.serverCpuMs / (login.serverCpuMs + (login.generatorCpuMs ?? 0));
+      ratios.push({ what: 'login / argon2 by CPU time', concurrency: c, ratio, target: loginTarget(c), met: ratio >= loginTarget(c) });
     }
   }
   const tokenRatios = TOKEN_SCENARIOS.flatMap((scenario) => levels.flatMap((c) => {
     const ours = find(rows, 'idp', scenario, c);
     const plain = find(rows, 'plain', scenario, c);
-    return ours && plain && plain.throughput ? [{ what: `${scenario} / plain`, concurrency: c, ratio: ours.throughput / plain.throughput, target: 0.7 }] : [];
+    return ours && plain && plain.throughput ? [{ what: `${scenario} / plain`, concurrency: c, ratio: ours.throughput / plain.throughput, target: tokenTarget(c) }] : [];
   }));
-  for (const r of tokenRatios) ratios.push({ ...r, met: r.ratio >= 0.7 });
+  for (const r of tokenRatios) ratios.push({ ...r, met: r.ratio >= r.target });
   const cpu = (r: Row | undefined) => (r?.serverCpuMs ?? 0) + (r?.generatorCpuMs ?? 0);
   for (const scenario of TOKEN_SCENARIOS) {
     for (const c of levels) {
       const ours = find(rows, 'idp', scenario, c);
       const plain = find(rows, 'plain', scenario, c);
       // Redis' own CPU is not in it (a shared server's INFO would count other users' work).
-      if (cpu(ours) && cpu(plain)) ratios.push({ what: `${scenario} / plain by CPU time`, concurrency: c, ratio: cpu(plain) / cpu(ours), target: 0.7, met: cpu(plain) / cpu(ours) >= 0.7 });
+      if (cpu(ours) && cpu(plain)) ratios.push({ what: `${scenario} / plain by CPU time`, concurrency: c, ratio: cpu(plain) / cpu(ours), target: tokenTarget(c), met: cpu(plain) / cpu(ours) >= tokenTarget(c) });
     }
   }
   if (tokenRatios.length) {
     const worst = tokenRatios.reduce((a, b) => (a.ratio < b.ratio ? a : b));
     targets.push({
-      target: `token endpoints ≥ 70% of plain oidc-provider (store: ${store}; the target is for redis)`,
-      met: tokenRatios.every((r) => r.ratio >= 0.7),
+      target: `token endpoints ≥ 90% of plain oidc-provider, ≥ 70% at c=1 (store: ${store}; the target is for redis)`,
+      met: tokenRatios.every((r) => r.ratio >= r.target),
       detail: `lowest ${pct(worst.ratio)}: ${worst.what} at c=${worst.concurrency}`,
     });
   }

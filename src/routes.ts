@@ -145,5 +145,19 @@ export function screens(s: Services): Middleware {
 
   const health = healthRoutes(s);
   const routes = router.routes() as Middleware;
-  return async (ctx, next) => ((await health(ctx)) ? undefined : routes(ctx, next));
+  // The provider's own endpoints (token, userinfo, discovery…) match no route here: they skip the router's matching.
+  const ours = firstSegments(router);
+  return async (ctx, next) => {
+    if (await health(ctx)) return;
+    return ours.has(firstSegment(ctx.path)) ? routes(ctx, next) : next();
+  };
+}
+
+const firstSegment = (path: string) => path.split('/', 2)[1] ?? '';
+
+/** The first path segment of every route in the table ('' for "/"). */
+function firstSegments(router: Router): Set<string> {
+  const segments = router.stack.filter((layer) => layer.methods.length > 0).map((layer) => firstSegment(String(layer.path)));
+  if (segments.some((segment) => segment.startsWith(':'))) throw new Error('a route may not start with a parameter');
+  return new Set(segments);
 }

@@ -9,7 +9,12 @@ function setLocale(ctx: Context, locale: Locale): void {
   const state = ctx.state as PageState;
   state.locale = locale;
   state.t = translator(locale);
-  state.langLinks = LOCALES.map((l) => {
+  // Built only for a page that is rendered, not for every protocol request.
+  Object.defineProperty(state, 'langLinks', { get: () => langLinks(ctx, locale), enumerable: true, configurable: true });
+}
+
+function langLinks(ctx: Context, locale: Locale): PageState['langLinks'] {
+  return LOCALES.map((l) => {
     const query = new URLSearchParams(ctx.querystring);
     query.set('lang', l);
     // Relative to the current page: a path like //evil.example/x cannot turn into a link to another host.
