@@ -1,4 +1,4 @@
-import { Browser } from '../support/browser.ts';
+import { Browser, linkTo } from '../support/browser.ts';
 import { startTestIdp, CALLBACK, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, login, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
@@ -52,6 +52,19 @@ describeOnEveryStore('second factor', (store) => {
     const replayed = await second.browser.submit(second.page, '/verify/totp', { code });
     expect(replayed.status).toBe(400);
     expect(text(replayed)).toContain('onjuist of al gebruikt');
+  });
+
+  test('the code page the password step answers with switches language and survives a reload', async () => {
+    const email = `lang-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD, { totp: true });
+    const { browser, page } = await passwordStep(email);
+    expect(page.url).toMatch(/\/login$/);
+    expect(text(page)).toContain('Verificatiecode');
+    const english = await browser.follow(new URL(linkTo(page, 'English'), page.url).toString());
+    expect(english.status).toBe(200);
+    expect(text(english)).toContain('Verification code');
+    const reloaded = await browser.follow(page.url);
+    expect(text(reloaded)).toContain('Verification code');
   });
 
   test('the code that activated the app cannot be used to sign in again', async () => {
