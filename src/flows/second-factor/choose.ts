@@ -6,13 +6,15 @@ import { loadMfaStep, stepOf } from './mfa-step.ts';
 import { addPasskeyPage, passkeyVerifyPage } from './passkey-step.ts';
 import { totpVerifyPage } from './totp-step.ts';
 
+type ChooseDeps = Pick<Services, 'provider' | 'accounts' | 'audit'>;
+
 /**
  * The provider's mfa prompt. Without a second factor: the guide's notice
  * ("two-factor authentication is required", OK), then the choice of method.
  * With one: the verification step of the method the account has — decided by
  * the account as it is now, not by the prompt's reasons when it began.
  */
-export function chooseStep(s: Services) {
+export function chooseStep(s: ChooseDeps) {
   return {
     async show(ctx: Context, interaction: Interaction) {
       const step = await loadMfaStep(ctx, s, interaction);

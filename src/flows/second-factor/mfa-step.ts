@@ -26,13 +26,15 @@ function phaseOf(account: Account, interaction: Interaction, multiFactor: boolea
 
 export const stepOf = (ctx: Context) => ctx.state.mfaStep as MfaStep;
 
+type MfaStepDeps = Pick<Services, 'provider' | 'accounts' | 'audit'>;
+
 /**
  * Loads the step, or answers the request itself: a sign-in at another prompt
  * goes to its current screen; one that no longer stands (account disabled,
  * sessions ended since the password step, password step too old) is handed
  * back to the provider, whose policy asks for the password again.
  */
-export async function loadMfaStep(ctx: Context, s: Services, loaded?: Interaction, json = false): Promise<MfaStep | undefined> {
+export async function loadMfaStep(ctx: Context, s: MfaStepDeps, loaded?: Interaction, json = false): Promise<MfaStep | undefined> {
   const interaction = loaded ?? (await currentInteraction(ctx, s.provider));
   if (interaction.prompt.name !== 'mfa') return void toCurrentScreen(ctx, interaction.uid, json);
   const session = interaction.session?.cookie ? await s.provider.Session.find(interaction.session.cookie) : undefined;
@@ -52,7 +54,7 @@ export async function loadMfaStep(ctx: Context, s: Services, loaded?: Interactio
  * Route guard: the mfa step in this phase (and, for verifying, with the factor
  * `has` asks for); anything else is sent to the sign-in's current screen.
  */
-export function atMfa(s: Services, phase: Phase, has: (a: Account) => boolean = () => true, options: { json?: boolean } = {}): Middleware {
+export function atMfa(s: MfaStepDeps, phase: Phase, has: (a: Account) => boolean = () => true, options: { json?: boolean } = {}): Middleware {
   return async (ctx, next) => {
     const step = await loadMfaStep(ctx, s, undefined, options.json);
     if (!step) return;
