@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { login, startSignIn, text, PASSWORD } from '../support/journey.ts';
+import { signInUntil, startSignIn, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { signInTo } from '../support/logout-clients.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
@@ -42,9 +42,7 @@ describeOnEveryStore('administration', (store) => {
 
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await silentSignIn(browser)).toMatch(/error=login_required/);
-    const fresh = new Browser(idp.issuer);
-    const notice = await login(fresh, await fresh.follow((await startSignIn(idp)).url), email, PASSWORD);
-    expect(text(notice)).toContain('twee-factorauthenticatie verplicht');
+    await signInUntil(idp, new Browser(idp.issuer), 'mfa-notice', { email });
   });
 
   test('userinfo answers a real user, whose password was set by the same path as the link', async () => {

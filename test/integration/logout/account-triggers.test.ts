@@ -1,6 +1,6 @@
 import { Browser } from '../../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
-import { login, totpCode, PASSWORD } from '../../support/journey.ts';
+import { signInUntil, totpCode, PASSWORD } from '../../support/journey.ts';
 import { seedAccount } from '../../support/seed.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
 import { application, BACKCHANNEL_EVENT, clientsFile, refreshFails, signInTo, verifiedLogoutToken } from '../../support/logout-clients.ts';
@@ -38,7 +38,7 @@ describeOnEveryStore('back-channel logout when the account signs out everywhere'
   /** My account in another browser, the second factor confirmed for changes. */
   async function confirmedOnMyAccount(email: string, secret: string) {
     const browser = new Browser(idp.issuer);
-    const verify = await login(browser, await browser.follow('/account'), email, PASSWORD);
+    const { page: verify } = await signInUntil(idp, browser, 'code-page', { email, from: '/account' });
     const page = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, -1) });
     const confirmed = await browser.submit(page, '/account/confirm/code', { code: await totpCode(secret, 1) });
     return { browser, page: await browser.follow(confirmed.location!) };
