@@ -50,7 +50,7 @@ describe.each<[StoreKind, 'nl' | 'en']>([
 
     // A later sign-in in a fresh browser: password, then a code from the app.
     const later = new Browser(idp.issuer);
-    const { signIn: second, page: verifyPage } = await signInUntil(idp, later, 'code-page', { email, params: { ui_locales: locale } });
+    const { signIn: second, page: verifyPage } = await signInUntil(idp, later, 'code-page', { email, password: PASSWORD, params: { ui_locales: locale } });
     expect(verifyPage.html).toContain(`>${words.verify}</button>`);
     const returned = await later.submit(verifyPage, '/verify/totp', { code: await totpCode(secret, 1) });
     const final = await later.follow(returned.location!);

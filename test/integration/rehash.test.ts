@@ -21,7 +21,7 @@ describe('password hash upgrade', () => {
     await updateAccount(accounts, id, (a) => { a.passwordHash = old; });
 
     const browser = new Browser(idp.issuer);
-    await signInUntil(idp, browser, 'mfa-notice', { email });
+    await signInUntil(idp, browser, 'mfa-notice', { email, password: PASSWORD });
     const upgraded = (await accounts.findById(id))!.passwordHash!;
     const [, type, , params] = upgraded.split('$');
     expect(type).toBe('argon2id');

@@ -79,15 +79,19 @@ export type SignInPoint = 'login-form' | 'mfa-notice' | 'enrol-choice' | 'totp-e
 const formTo = (page: Page, action: string) => new RegExp(`<form[^>]*action="[^"]*/interaction/[\\w-]+${action}"`).test(page.html);
 const hrefTo = (page: Page, path: string) => new RegExp(`href="([^"]*/interaction/[\\w-]+${path})"`).exec(page.html)?.[1];
 
-/** Which point of a sign-in this page is, if it is one. */
-export function landedOn(page: Page): SignInPoint | undefined {
-  if (page.status !== 200) return undefined;
+/**
+ * Which point of a sign-in this page is, if it is one ('add-passkey': the step-up
+ * after the second factor). A form shown again with an error (4xx) is still its point.
+ */
+export function landedOn(page: Page): SignInPoint | 'add-passkey' | undefined {
+  if (page.status !== 200 && !(page.status >= 400 && page.status < 500)) return undefined;
   if (formTo(page, '/login') && page.html.includes('name="password"')) return 'login-form';
   if (formTo(page, '/enrol/totp')) return 'totp-enrol';
   if (formTo(page, '/enrol/passkey')) return 'passkey-enrol';
   if (formTo(page, '/verify/totp')) return 'code-page';
   if (formTo(page, '/verify/passkey')) return 'passkey-page';
   if (formTo(page, '/verify/recovery')) return 'recovery-page';
+  if (formTo(page, '/add-passkey')) return 'add-passkey';
   if (hrefTo(page, '/enrol/totp') && hrefTo(page, '/enrol/passkey')) return 'enrol-choice';
   if (hrefTo(page, '/enrol')) return 'mfa-notice';
   return undefined;
