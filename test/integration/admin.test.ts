@@ -2,8 +2,7 @@ import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { signInUntil, startSignIn, PASSWORD } from '../support/journey.ts';
-import { seedAccount } from '../support/seed.ts';
-import { signInTo } from '../support/logout-clients.ts';
+import { signedInAccount } from '../support/logout-clients.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { endSessions } from '../../src/accounts/operations.ts';
 
@@ -16,9 +15,7 @@ describeOnEveryStore('administration', (store) => {
 
   /** A full sign-in with offline access: the browser keeps the OP session, the application a refresh token. */
   async function signedIn(email: string) {
-    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const browser = new Browser(idp.issuer);
-    const { tokens, config } = await signInTo(idp, browser, 'portal', { email, secret });
+    const { browser, tokens, config } = await signedInAccount(idp, email);
     expect(tokens.refresh_token).toBeTruthy();
     return { browser, tokens, config };
   }

@@ -5,7 +5,8 @@ import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { Browser, type Page } from './browser.ts';
 import { CALLBACK, CLIENTS, type TestIdp } from './test-idp.ts';
-import { finishSignIn, signInUntil, startSignIn, totpCode, type SignIn } from './journey.ts';
+import { finishSignIn, signInUntil, startSignIn, totpCode, type SignIn, PASSWORD } from './journey.ts';
+import { seedAccount } from './seed.ts';
 
 export const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
@@ -48,6 +49,13 @@ export async function signInTo(idp: TestIdp, browser: Browser, clientId: string,
   }
   const tokens = await finishSignIn(signIn, page.location!);
   return { tokens, config: signIn.config, claims: tokens.claims()! };
+}
+
+/** A new account with an authenticator app, signed in to `clientId` in a browser of its own (password, then the code of time step `offset`). */
+export async function signedInAccount(idp: TestIdp, email: string, clientId = 'portal', offset = 0) {
+  const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+  const browser = new Browser(idp.issuer);
+  return { browser, secret, ...(await signInTo(idp, browser, clientId, { email, secret, offset })) };
 }
 
 /** A logout token as the application must check it (Back-Channel Logout 1.0 §2.6): signature against the JWKS, iss, aud, typ. */

@@ -1,8 +1,7 @@
 import { Browser } from '../../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
-import { finishSignIn, signInUntil, startSignIn, totpCode, PASSWORD } from '../../support/journey.ts';
-import { seedAccount } from '../../support/seed.ts';
-import { signInTo } from '../../support/logout-clients.ts';
+import { finishSignIn, signInUntil, startSignIn, totpCode } from '../../support/journey.ts';
+import { signedInAccount } from '../../support/logout-clients.ts';
 import { useClock } from '../../../src/clock.ts';
 
 /**
@@ -15,9 +14,7 @@ describeOnEveryStore('a fresh sign-in asks both factors', (store) => {
   afterAll(() => idp.close());
 
   async function signedIn(email: string) {
-    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const browser = new Browser(idp.issuer);
-    const { claims } = await signInTo(idp, browser, 'portal', { email, secret, offset: -1 });
+    const { browser, secret, claims } = await signedInAccount(idp, email, 'portal', -1);
     return { browser, secret, first: claims };
   }
 
