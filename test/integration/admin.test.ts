@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { signInUntil, startSignIn, PASSWORD } from '../support/journey.ts';
+import { landedOn, login, signInUntil, startSignIn, PASSWORD } from '../support/journey.ts';
 import { signedInAccount } from '../support/logout-clients.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { endSessions } from '../../src/accounts/operations.ts';
@@ -70,7 +70,9 @@ describeOnEveryStore('administration', (store) => {
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await silentSignIn(browser)).toMatch(/error=login_required/);
     const fresh = new Browser(idp.issuer);
-    const refused = await fresh.submit(await fresh.follow((await startSignIn(idp)).url), '/login', { username: email, password: PASSWORD });
+    const { page } = await signInUntil(idp, fresh, 'login-form');
+    const refused = await login(fresh, page, email, PASSWORD);
     expect(refused.status).toBe(401);
+    expect(landedOn(refused)).toBe('login-form');
   });
 });
