@@ -9,7 +9,10 @@ import type { Mailer } from './mail/mailer.ts';
 import type { Limits } from './security/rate-limits.ts';
 import type { SecretBox } from './security/secret-box.ts';
 
-/** What the flows are given: built once in app.ts, passed down, never global. */
+/**
+ * Everything the application is built from: made once in app.ts, passed down, never global.
+ * Each flow, guard and helper declares the part it uses (`Pick<Services, …>`); routes.ts hands them all `s`.
+ */
 export interface Services {
   config: Config;
   store: Store;

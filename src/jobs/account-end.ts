@@ -13,6 +13,8 @@ export interface AccountEndJob {
   stop(): Promise<void>;
 }
 
+type AccountEndDeps = Pick<Services, 'replay' | 'store' | 'accounts' | 'audit' | 'mailer' | 'log' | 'config'>;
+
 /**
  * Accounts with an end date: a reminder mail END_REMINDER_DAYS before, and at
  * the end the account is disabled like `accounts disable` (sessions and tokens
@@ -20,7 +22,7 @@ export interface AccountEndJob {
  * act on each account, and the account records what was done, so each happens
  * once per end date. A claim lasts an hour: a mail that failed is tried again.
  */
-export function startAccountEndJob(s: Services): AccountEndJob {
+export function startAccountEndJob(s: AccountEndDeps): AccountEndJob {
   let running: Promise<void> | undefined;
 
   const act = async (account: Account, due: 'remind' | 'end') => {

@@ -19,12 +19,14 @@ const CHANGES = {
 
 type AccountChange = keyof typeof CHANGES;
 
+type NotifyDeps = Pick<Services, 'audit' | 'mailer' | 'background'>;
+
 /**
  * Every change on My account leaves an audit event and tells the owner by mail,
  * in their language, so that a change they did not make does not go unnoticed.
  * The mail goes out after the response.
  */
-export function accountChanged(s: Services, account: Account, change: AccountChange, fields: Record<string, unknown> = {}): void {
+export function accountChanged(s: NotifyDeps, account: Account, change: AccountChange, fields: Record<string, unknown> = {}): void {
   const { event, text } = CHANGES[change];
   s.audit(event, { accountId: account.id, via: 'account', change, ...fields });
   tellHolder(s, account, change, text, 'account');
@@ -34,7 +36,7 @@ export function accountChanged(s: Services, account: Account, change: AccountCha
 const BODY = { account: 'mail.changed.body', helpdesk: 'mail.changed.body_helpdesk' } satisfies Record<string, MessageKey>;
 
 /** The "your account has been changed" mail, in the holder's language, sent after the response. */
-export function tellHolder(s: Services, account: Account, change: string, text: MessageKey, by: keyof typeof BODY): void {
+export function tellHolder(s: NotifyDeps, account: Account, change: string, text: MessageKey, by: keyof typeof BODY): void {
   s.background('account-changed notification', async () => {
     await s.mailer.send(await composeMail('account-changed', 'mail.changed.subject', account.email, account.locale, {
       name: account.name,

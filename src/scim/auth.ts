@@ -8,13 +8,15 @@ const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]{1,2048}=*)$/i;
 
 const scopes = (value: unknown) => (typeof value === 'string' ? value.split(' ') : []);
 
+type ScimTokenDeps = Pick<Services, 'audit' | 'provider'>;
+
 /**
  * Only a token our provider issued by client_credentials, to a client whose
  * registration lists the scim scope and which asked for it. A user's access
  * token is not a client credentials token, so it never gets here.
  * 401 (with WWW-Authenticate, RFC 6750) without a valid token, 403 without the scope.
  */
-export function requireScimToken(s: Services): Middleware {
+export function requireScimToken(s: ScimTokenDeps): Middleware {
   const refuse = (ctx: Context, status: 401 | 403, error: string | undefined, reason: string, clientId?: string) => {
     s.audit('scim.access_refused', { reason, clientId, ip: ctx.ip });
     const params = [`realm="scim"`, ...(error ? [`error="${error}"`] : []), ...(status === 403 ? [`scope="${SCIM_SCOPE}"`] : [])];

@@ -9,12 +9,14 @@ import { discovery } from './discovery.ts';
 
 const SCIM_PATH = '/scim/v2';
 
+type ScimDeps = Pick<Services, 'accounts' | 'store' | 'config' | 'mailer' | 'audit' | 'background' | 'provider' | 'log'>;
+
 /**
  * SCIM 2.0 (RFC 7643/7644) for CBS's administration: Users and the discovery
  * documents, behind a client credentials token with the scim scope. JSON in,
  * JSON out, errors included; nothing here renders a page.
  */
-export function scimApi(s: Services): Middleware {
+export function scimApi(s: ScimDeps): Middleware {
   const router = new Router({ prefix: SCIM_PATH });
   const users = usersEndpoint(s);
   const docs = discovery(`${s.config.issuer}${SCIM_PATH}`);

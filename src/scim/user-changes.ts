@@ -10,8 +10,10 @@ import type { UserFields } from './user-fields.ts';
 
 const taken = (email: string) => new ScimError(409, 'uniqueness', `an account with userName ${email} already exists`);
 
+type UserChangeDeps = Pick<Services, 'accounts' | 'store' | 'config' | 'mailer' | 'audit' | 'background'>;
+
 /** Sends the invitation after the answer: the account already says it is pending; a mail server's delay is not the client's. */
-async function invite(s: Services, account: Account, clientId: string): Promise<void> {
+async function invite(s: UserChangeDeps, account: Account, clientId: string): Promise<void> {
   const sent = await sendInvitation(s, account.id, { clientId });
   if (typeof sent !== 'string') s.background('invitation mail', () => sent.delivery);
 }
@@ -23,7 +25,7 @@ function checkInvitation(fields: UserFields, current?: Account): void {
   if (fields.active === false || (current?.disabled && fields.active !== true)) throw invalidValue('sendInvitation: the account is not active');
 }
 
-export async function createUser(s: Services, fields: UserFields, clientId: string): Promise<Account> {
+export async function createUser(s: UserChangeDeps, fields: UserFields, clientId: string): Promise<Account> {
   checkInvitation(fields);
   const account: Account = {
     ...newAccount({ id: randomBytes(12).toString('base64url'), email: fields.email, name: fields.name, locale: fields.locale }),
@@ -50,7 +52,7 @@ const PROFILE = ['email', 'name', 'locale', 'externalId', 'endDate'] as const;
  * or 412 by the caller); deactivation goes through setDisabled, so that
  * sessions and tokens end as with `accounts disable`.
  */
-export async function updateUser(s: Services, current: Account, fields: UserFields, clientId: string): Promise<string[]> {
+export async function updateUser(s: UserChangeDeps, current: Account, fields: UserFields, clientId: string): Promise<string[]> {
   checkInvitation(fields, current);
   const profile = PROFILE.filter((key) => (fields[key] ?? undefined) !== (current[key] ?? undefined));
   const changed: string[] = [...profile];
@@ -78,7 +80,9 @@ export async function updateUser(s: Services, current: Account, fields: UserFiel
   return changed;
 }
 
-export async function deleteUser(s: Services, account: Account, clientId: string): Promise<void> {
+type UserDeleteDeps = Pick<Services, 'store' | 'audit'>;
+
+export async function deleteUser(s: UserDeleteDeps, account: Account, clientId: string): Promise<void> {
   await removeAccount(s.store, account.id);
   s.audit('scim.user_deleted', { accountId: account.id, clientId });
 }

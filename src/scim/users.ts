@@ -42,7 +42,9 @@ async function onFreshRead(ctx: Context, work: () => Promise<void>): Promise<voi
   }
 }
 
-export function usersEndpoint(s: Services) {
+type UsersDeps = Pick<Services, 'accounts' | 'store' | 'config' | 'mailer' | 'audit' | 'background'>;
+
+export function usersEndpoint(s: UsersDeps) {
   const base = `${s.config.issuer}/scim/v2`;
   const clientOf = (ctx: Context) => String(ctx.state.scimClient);
   const bodyOf = (ctx: Context) => (ctx.request as unknown as { body?: unknown }).body;

@@ -1,11 +1,13 @@
 import type { Context } from 'koa';
 import type { Services } from '../services.ts';
 
+type HealthDeps = Pick<Services, 'lifecycle' | 'store'>;
+
 /**
  * /healthz: the process answers. /readyz: the store answers too, and the
  * instance is not shutting down. Handled before anything else runs.
  */
-export function healthRoutes(s: Services) {
+export function healthRoutes(s: HealthDeps) {
   return async (ctx: Context): Promise<boolean> => {
     if (ctx.path === '/healthz') {
       ctx.body = { status: 'ok' };

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../adapters/index.ts';
+import { dropKeys, REDIS_URL } from '../support/redis-keys.ts';
 
 describe('openStore', () => {
   let dataDir: string;
@@ -25,11 +26,12 @@ describe('openStore', () => {
   });
 
   it('with a Redis URL uses Redis', async () => {
-    const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-    const store = await openStore({ redis: { topology: { kind: 'single', url } }, redisPrefix: `idp-test:${crypto.randomUUID()}:`, dataDir });
+    const prefix = `idp-test:${crypto.randomUUID()}:`;
+    const store = await openStore({ redis: { topology: { kind: 'single', url: REDIS_URL } }, redisPrefix: prefix, dataDir });
     expect(store.kind).toBe('redis');
     await expect(store.ping()).resolves.toBeUndefined();
     await store.close();
+    await dropKeys(prefix);
   });
 
   it('rejects at once, naming REDIS_URL, when Redis cannot be reached', async () => {

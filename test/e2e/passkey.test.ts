@@ -1,20 +1,19 @@
 import type { Browser, BrowserContext, CDPSession, Page, Request, Route } from 'playwright-core';
 import type { TestIdp } from '../support/test-idp.ts';
-import { finishSignIn, startSignIn, totpCode } from '../support/journey.ts';
+import { finishSignIn, startSignIn, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { interceptApplication, screenshot, withIdpAndBrowser } from './browser.ts';
 
-const PASSWORD = 'correct horse battery staple 42';
-const EMAIL = 'passkey-browser@example.org';
 /** The RFC 8176 value of a passkey: a device-bound one (Chromium's virtual authenticator) is hwk, a synced one swk. */
 const PASSKEY_AMR = /^(hwk|swk)$/;
 
 /**
  * Passkeys in Chromium, with a virtual authenticator of the DevTools WebAuthn
  * domain standing in for the phone or laptop: the real public/passkey.js, the
- * real navigator.credentials, the real server. The tests run in order on one
- * browser page (so one authenticator): the passkey enrolled by the first is the
- * one the later ones sign in with, and the last removes it.
+ * real navigator.credentials, the real server. Each test has a browser context,
+ * a virtual authenticator and accounts of its own (a passkey, where it needs
+ * one, enrolled at the account's first sign-in as a user would), so the tests
+ * pass in any order, or alone.
  *
  * WebAuthn needs a relying-party ID that is a domain, so the issuer is localhost.
  */
@@ -27,7 +26,7 @@ let authenticatorId: string;
 let app: { callbackUrl: () => string | undefined };
 
 withIdpAndBrowser((i, b) => { idp = i; browser = b; }, 'localhost');
-beforeAll(async () => {
+beforeEach(async () => {
   context = await browser.newContext({ locale: 'nl-NL' });
   context.setDefaultTimeout(10_000);
   app = await interceptApplication(context);
@@ -38,10 +37,13 @@ beforeAll(async () => {
     options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
   }));
 });
+afterEach(() => context.close());
 
 const userVerified = (isUserVerified: boolean) => webauthn.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified });
 const credentials = async () => (await webauthn.send('WebAuthn.getCredentials', { authenticatorId })).credentials;
-const account = async (email = EMAIL) => (await idp.app.services.accounts.findByEmail(email))!;
+const account = async (email: string) => (await idp.app.services.accounts.findByEmail(email))!;
+/** An address of this test's own, for a new account. */
+const emailFor = (name: string) => `passkey-${name}@example.org`;
 
 /** A new sign-in at the portal, in this browser with no session of the provider. */
 async function newSignIn() {
@@ -56,6 +58,28 @@ async function enterPassword(email: string): Promise<void> {
   await page.getByLabel('Gebruikersnaam').fill(email);
   await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+}
+
+/** A first sign-in of an account without a second factor: password, the notice, OK, option 1: the passkey enrolment page. */
+async function atPasskeyEnrolment(email: string) {
+  const signIn = await newSignIn();
+  await enterPassword(email);
+  await page.getByRole('main').getByText('twee-factorauthenticatie verplicht').waitFor();
+  await page.getByRole('link', { name: 'OK', exact: true }).click();
+  await page.getByRole('region', { name: /^Optie 1/ }).getByRole('link', { name: 'Activeren', exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: 'Inloggen met één druk op de knop' }).waitFor();
+  return signIn;
+}
+
+/** A new account whose first sign-in enrolled a passkey on this test's authenticator, and returned to the application. */
+async function accountWithPasskey(name: string): Promise<string> {
+  const email = emailFor(name);
+  await seedAccount(idp, email, PASSWORD);
+  const signIn = await atPasskeyEnrolment(email);
+  expect(await usePasskey('Activeren')).toBe(200);
+  await page.getByRole('link', { name: 'OK', exact: true }).click();
+  await backAtApplication(signIn);
+  return email;
 }
 
 /** Clicks a passkey button and returns the server's answer to the form post that public/passkey.js makes. */
@@ -115,13 +139,9 @@ async function onPasskeyPost(change: (response: string) => string | undefined): 
 
 describe('passkeys in a browser with a virtual authenticator', () => {
   test('first login: choose one-tap login, Activate, recovery codes, back at the application with amr pwd + passkey + mfa', async () => {
-    await seedAccount(idp, EMAIL, PASSWORD);
-    const signIn = await newSignIn();
-    await enterPassword(EMAIL);
-    await page.getByRole('main').getByText('twee-factorauthenticatie verplicht').waitFor();
-    await page.getByRole('link', { name: 'OK', exact: true }).click();
-    await page.getByRole('region', { name: /^Optie 1/ }).getByRole('link', { name: 'Activeren', exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: 'Inloggen met één druk op de knop' }).waitFor();
+    const email = emailFor('first');
+    await seedAccount(idp, email, PASSWORD);
+    const signIn = await atPasskeyEnrolment(email);
 
     expect(await usePasskey('Activeren')).toBe(200);
     await page.getByRole('main').getByText('succesvol geactiveerd').waitFor();
@@ -130,19 +150,20 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     await page.getByRole('link', { name: 'OK', exact: true }).click();
 
     const claims = await backAtApplication(signIn);
-    expect(claims.email).toBe(EMAIL);
+    expect(claims.email).toBe(email);
     expect(claims.amr).toHaveLength(3);
     expect(claims.amr).toEqual(['pwd', expect.stringMatching(PASSKEY_AMR), 'mfa']);
     // One discoverable credential on the authenticator, for this relying party; the same one on the account.
     const [credential, ...more] = await credentials();
     expect(more).toHaveLength(0);
     expect(credential).toMatchObject({ isResidentCredential: true, rpId: 'localhost' });
-    expect((await account()).passkeys.map((p) => p.id)).toEqual([Buffer.from(credential!.credentialId, 'base64').toString('base64url')]);
+    expect((await account(email)).passkeys.map((p) => p.id)).toEqual([Buffer.from(credential!.credentialId, 'base64').toString('base64url')]);
   });
 
   test('later login: after the password the passkey is offered first; amr pwd + passkey + mfa', async () => {
+    const email = await accountWithPasskey('later');
     const signIn = await newSignIn();
-    await enterPassword(EMAIL);
+    await enterPassword(email);
     await page.getByRole('heading', { level: 1, name: 'Bevestig met je passkey' }).waitFor();
     expect(await usePasskey('Passkey gebruiken')).toBe(303);
     const claims = await backAtApplication(signIn);
@@ -150,25 +171,24 @@ describe('passkeys in a browser with a virtual authenticator', () => {
   });
 
   test('the passkey alone, from the login page button: no password, amr passkey + user + mfa', async () => {
+    const email = await accountWithPasskey('alone');
     const signIn = await newSignIn();
     expect(await usePasskey('Inloggen met een passkey')).toBe(303);
     const claims = await backAtApplication(signIn);
-    expect(claims.email).toBe(EMAIL);
+    expect(claims.email).toBe(email);
     expect(claims.amr).toEqual([expect.stringMatching(PASSKEY_AMR), 'user', 'mfa']);
   });
 
   test('without user verification: the browser refuses, and what a browser that skips it sends, the server refuses; no code', async () => {
-    const other = 'passkey-no-uv@example.org';
+    const email = await accountWithPasskey('uv-holder');
+    const other = emailFor('no-uv');
     await seedAccount(idp, other, PASSWORD);
     const before = app.callbackUrl();
 
     // The authenticator cannot verify the user (no fingerprint, no PIN): the browser gives up, the page says so.
     await userVerified(false);
     try {
-      await newSignIn();
-      await enterPassword(other);
-      await page.getByRole('link', { name: 'OK', exact: true }).click();
-      await page.getByRole('region', { name: /^Optie 1/ }).getByRole('link', { name: 'Activeren', exact: true }).click();
+      await atPasskeyEnrolment(other);
       await page.getByRole('button', { name: 'Activeren', exact: true }).click();
       await page.locator('[data-passkey-error]').getByText('Dat is niet gelukt').waitFor();
       await newSignIn();
@@ -189,11 +209,11 @@ describe('passkeys in a browser with a virtual authenticator', () => {
       await expectRefused(before);
       // What was refused is a well-formed answer from the enrolled passkey: user present, not verified.
       const answer = JSON.parse(sent) as { id: string; response: { authenticatorData: string } };
-      expect((await account()).passkeys.map((p) => p.id)).toContain(answer.id);
+      expect((await account(email)).passkeys.map((p) => p.id)).toContain(answer.id);
       const flags = Buffer.from(answer.response.authenticatorData, 'base64url')[32]!;
       expect({ userPresent: !!(flags & 0x01), userVerified: !!(flags & 0x04) }).toEqual({ userPresent: true, userVerified: false });
       await newSignIn();
-      await enterPassword(EMAIL);
+      await enterPassword(email);
       expect(await usePasskey('Passkey gebruiken')).toBe(400);
       await expectRefused(before);
     } finally {
@@ -214,10 +234,7 @@ describe('passkeys in a browser with a virtual authenticator', () => {
         options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: false, automaticPresenceSimulation: true },
       });
       await askWithoutUserVerification(page);
-      await newSignIn();
-      await enterPassword(other);
-      await page.getByRole('link', { name: 'OK', exact: true }).click();
-      await page.getByRole('region', { name: /^Optie 1/ }).getByRole('link', { name: 'Activeren', exact: true }).click();
+      await atPasskeyEnrolment(other);
       expect(await usePasskey('Activeren')).toBe(400);
       await page.getByRole('alert').getByText('Dat is niet gelukt').waitFor();
       expect(new URL(page.url()).origin).toBe(idp.issuer);
@@ -230,6 +247,7 @@ describe('passkeys in a browser with a virtual authenticator', () => {
   });
 
   test('an answer to a challenge counts once, for its own sign-in: replayed or carried to another sign-in, it is refused', async () => {
+    await accountWithPasskey('replay');
     // Sign-in A: the authenticator answers, but the answer never reaches the server.
     let answerA = '';
     let stop = await onPasskeyPost((response) => { answerA = response; return undefined; });
@@ -263,6 +281,7 @@ describe('passkeys in a browser with a virtual authenticator', () => {
   });
 
   test('My account: confirm with the passkey, add an authenticator app, then remove the passkey; it no longer signs in', async () => {
+    const email = await accountWithPasskey('account');
     await context.clearCookies();
     await page.goto(`${idp.issuer}/account`);
     expect(await usePasskey('Inloggen met een passkey')).toBe(303);
@@ -280,17 +299,17 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     await page.getByLabel('Verificatiecode').fill(await totpCode(key));
     await page.getByRole('button', { name: 'Activeren', exact: true }).click();
     await page.getByRole('main').getByText('De authenticatie-app is toegevoegd').waitFor();
-    expect((await idp.smtp.next(EMAIL)).text).toContain('Er is een authenticatie-app toegevoegd.');
+    expect((await idp.smtp.next(email)).text).toContain('Er is een authenticatie-app toegevoegd.');
     await page.getByRole('link', { name: 'OK', exact: true }).click();
 
     // Now the passkey can be removed.
     const passkeyItem = page.getByRole('listitem').filter({ hasText: 'Passkey (' });
     await passkeyItem.getByRole('button', { name: 'Verwijderen' }).click();
     await page.getByRole('main').getByText('De passkey is verwijderd').waitFor();
-    expect((await idp.smtp.next(EMAIL)).text).toContain('Er is een passkey verwijderd.');
+    expect((await idp.smtp.next(email)).text).toContain('Er is een passkey verwijderd.');
     await page.getByRole('link', { name: 'OK', exact: true }).click();
     await page.getByText('Je hebt geen passkey.').waitFor();
-    const after = await account();
+    const after = await account(email);
     expect(after.passkeys).toHaveLength(0);
     expect(after.totp).toHaveLength(1);
 

@@ -1,7 +1,7 @@
 import { Browser, type Page } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import * as oidc from 'openid-client';
-import { finishSignIn, login, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
+import { landedOn, login, signInUntil, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
+import { refreshFails, signInTo } from '../support/logout-clients.ts';
 import { seedAccount } from '../support/seed.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
 import { regenerateRecoveryCodes, useRecoveryCode } from '../../src/mfa/recovery/recovery-codes.ts';
@@ -21,10 +21,7 @@ describeOnEveryStore('My account', (store) => {
 
   /** /account → sign-in (password, code) → back at /account. */
   const signInToAccount = async (email: string, secret: string, offset: number, browser = new Browser(idp.issuer)) => {
-    const loginPage = await browser.follow('/account');
-    let verify = await login(browser, loginPage, email, PASSWORD);
-    // Accounts with a passkey are offered it first; the code is one link away.
-    if (!/<form[^>]*action="[^"]*\/verify\/totp"/.test(verify.html)) verify = await browser.get(/href="([^"]*\/verify\/totp)"/.exec(verify.html)![1]!);
+    const { page: verify } = await signInUntil(idp, browser, 'code-page', { email, from: '/account' });
     const page = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, offset) });
     return { browser, page };
   };
@@ -50,9 +47,7 @@ describeOnEveryStore('My account', (store) => {
       a.recentSignIns = [{ at: 1_700_000_000, method: 'pwd+otp+mfa', ip: '192.0.2.1' }, { at: 1_800_000_000, method: 'hwk+user+mfa', ip: '192.0.2.2' }];
     });
     const browser = new Browser(idp.issuer);
-    const loginPage = await browser.follow('/account');
-    expect(loginPage.url).toMatch(/\/interaction\//);
-    const verify = await login(browser, loginPage, email, PASSWORD);
+    const { page: verify } = await signInUntil(idp, browser, 'code-page', { email, from: '/account' });
 
     // The password alone is not enough for My account.
     expect((await browser.follow('/account')).url).toMatch(/\/interaction\//);
@@ -129,10 +124,11 @@ describeOnEveryStore('My account', (store) => {
     await expectNotification(email, 'Je wachtwoord is gewijzigd.');
 
     const other = new Browser(idp.issuer);
-    const signIn = await other.follow((await startSignIn(idp)).url);
-    expect(text(await login(other, signIn, email, PASSWORD))).toContain('onjuist');
-    const loginAgain = await other.follow((await startSignIn(idp)).url);
-    expect(text(await login(other, loginAgain, email, NEW_PASSWORD))).toContain('verificatiecode');
+    const { page: signIn } = await signInUntil(idp, other, 'login-form');
+    const refused = await login(other, signIn, email, PASSWORD);
+    expect(landedOn(refused)).toBe('login-form');
+    expect(text(refused)).toContain('onjuist');
+    await signInUntil(idp, other, 'code-page', { email, password: NEW_PASSWORD });
   });
 
   test("a password change ends the user's other sessions and refresh tokens, and keeps this one", async () => {
@@ -140,10 +136,7 @@ describeOnEveryStore('My account', (store) => {
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     // Elsewhere: a browser signed in to the portal, which holds a refresh token.
     const elsewhere = new Browser(idp.issuer);
-    const portal = await startSignIn(idp, { scope: 'openid email offline_access', prompt: 'consent' });
-    const verify = await login(elsewhere, await elsewhere.follow(portal.url), email, PASSWORD);
-    const done = await elsewhere.submit(verify, '/verify/totp', { code: await totpCode(secret, -1) });
-    const tokens = await finishSignIn(portal, (await elsewhere.follow(done.location!)).location!);
+    const portal = await signInTo(idp, elsewhere, 'portal', { email, secret, offset: -1 });
 
     const { browser, page } = await signInToAccount(email, secret, 0);
     await reauthenticate(browser, page, await totpCode(secret, 1));
@@ -152,7 +145,7 @@ describeOnEveryStore('My account', (store) => {
 
     expect(isAccountPage(await browser.follow('/account'))).toBe(true);
     expect((await elsewhere.follow((await startSignIn(idp, { prompt: 'none' })).url)).location).toMatch(/error=login_required/);
-    await expect(oidc.refreshTokenGrant(portal.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await refreshFails(portal.config, portal.tokens.refresh_token!);
   });
 
   test('add a second authenticator app, remove one, and never the last', async () => {

@@ -1,11 +1,11 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { finishSignIn, login, resetLink, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
+import { resetLink, signInUntil, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { confirmInConsole, csrf, seedStaff, signInToConsole } from '../support/staff.ts';
+import { refreshFails, signInTo } from '../support/logout-clients.ts';
 
 /** A link to an account in the search results (not "New account"). */
 const RESULT_LINK = /href="\/admin\/accounts\/(?!new")[\w-]+"/g;
@@ -102,8 +102,7 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(shown).toContain(`tweede factor gereset, door desk-${store}@example.org`);
     expect(shown).toContain('Called back on the number in our records');
     // The holder's next sign-in enrols a new factor after the password.
-    const fresh = new Browser(idp.issuer);
-    expect(text(await login(fresh, await fresh.follow((await startSignIn(idp)).url), holder, PASSWORD))).toContain('twee-factorauthenticatie verplicht');
+    await signInUntil(idp, new Browser(idp.issuer), 'mfa-notice', { email: holder });
   });
 
   test("disable ends the user's sessions and tokens; enable lets them in again", async () => {
@@ -111,23 +110,19 @@ describeOnEveryStore('helpdesk console', (store) => {
     const user = `to-disable-${store}@example.org`;
     const seeded = await seedAccount(idp, user, PASSWORD, { totp: true });
     const elsewhere = new Browser(idp.issuer);
-    const portal = await startSignIn(idp, { scope: 'openid email offline_access', prompt: 'consent' });
-    const verify = await login(elsewhere, await elsewhere.follow(portal.url), user, PASSWORD);
-    const signedIn = await elsewhere.submit(verify, '/verify/totp', { code: await totpCode(seeded.secret, -1) });
-    const tokens = await finishSignIn(portal, (await elsewhere.follow(signedIn.location!)).location!);
+    const portal = await signInTo(idp, elsewhere, 'portal', { email: user, secret: seeded.secret, offset: -1 });
 
     const { browser } = await signInToConsole(idp, `disabler-${store}@example.org`, secret, -1);
     const page = await confirmInConsole(browser, await accountPage(browser, user), secret, 0);
     const done = await browser.submit(page, '/disable', {});
     expect(text(done)).toContain('Het account is geblokkeerd');
     expect((await account(user)).disabled).toBe(true);
-    await expect(oidc.refreshTokenGrant(portal.config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
+    await refreshFails(portal.config, portal.tokens.refresh_token!);
     expect((await elsewhere.follow((await startSignIn(idp, { prompt: 'none' })).url)).location).toMatch(/error=login_required/);
 
     const enabled = await browser.submit(await accountPage(browser, user), '/enable', {});
     expect(text(enabled)).toContain('Het account is gedeblokkeerd');
-    const again = new Browser(idp.issuer);
-    expect(text(await login(again, await again.follow((await startSignIn(idp)).url), user, PASSWORD))).toContain('verificatiecode');
+    await signInUntil(idp, new Browser(idp.issuer), 'code-page', { email: user });
     expect(audited('account.disabled').map((e) => e.by)).toContain((await account(`disabler-${store}@example.org`)).id);
   });
 
@@ -214,7 +209,7 @@ describeOnEveryStore('helpdesk console', (store) => {
     const seeded = await seedAccount(idp, user, PASSWORD, { totp: true });
     // The holder signed in from this address before, then mistyped five times in another browser there.
     const before = new Browser(idp.issuer);
-    const verify = await login(before, await before.follow((await startSignIn(idp)).url), user, PASSWORD);
+    const { page: verify } = await signInUntil(idp, before, 'code-page', { email: user });
     expect((await before.submit(verify, '/verify/totp', { code: await totpCode(seeded.secret, -1) })).status).toBe(303);
     const attacker = new Browser(idp.issuer);
     for (let i = 0; i < 5; i++) await attacker.submit(await attacker.follow((await startSignIn(idp)).url), '/login', { username: user, password: `wrong password number ${i}` });
@@ -229,7 +224,7 @@ describeOnEveryStore('helpdesk console', (store) => {
     const done = await browser.submit(page, '/unlock', {});
     expect(text(done)).toContain('De blokkade is opgeheven');
     expect(text(await accountPage(browser, user))).toContain('Niet geblokkeerd');
-    expect(text(await login(attacker, await attacker.follow((await startSignIn(idp)).url), user, PASSWORD))).toContain('verificatiecode');
+    await signInUntil(idp, attacker, 'code-page', { email: user });
     expect(audited('account.unlocked').map((e) => e.accountId)).toContain((await account(user)).id);
   });
 

@@ -1,9 +1,8 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { login, startSignIn, text, PASSWORD } from '../support/journey.ts';
-import { seedAccount } from '../support/seed.ts';
-import { signInTo } from '../support/logout-clients.ts';
+import { landedOn, login, signInUntil, startSignIn, PASSWORD } from '../support/journey.ts';
+import { signedInAccount } from '../support/logout-clients.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { endSessions } from '../../src/accounts/operations.ts';
 
@@ -16,9 +15,7 @@ describeOnEveryStore('administration', (store) => {
 
   /** A full sign-in with offline access: the browser keeps the OP session, the application a refresh token. */
   async function signedIn(email: string) {
-    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const browser = new Browser(idp.issuer);
-    const { tokens, config } = await signInTo(idp, browser, 'portal', { email, secret });
+    const { browser, tokens, config } = await signedInAccount(idp, email);
     expect(tokens.refresh_token).toBeTruthy();
     return { browser, tokens, config };
   }
@@ -42,9 +39,7 @@ describeOnEveryStore('administration', (store) => {
 
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await silentSignIn(browser)).toMatch(/error=login_required/);
-    const fresh = new Browser(idp.issuer);
-    const notice = await login(fresh, await fresh.follow((await startSignIn(idp)).url), email, PASSWORD);
-    expect(text(notice)).toContain('twee-factorauthenticatie verplicht');
+    await signInUntil(idp, new Browser(idp.issuer), 'mfa-notice', { email });
   });
 
   test('userinfo answers a real user, whose password was set by the same path as the link', async () => {
@@ -75,7 +70,9 @@ describeOnEveryStore('administration', (store) => {
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await silentSignIn(browser)).toMatch(/error=login_required/);
     const fresh = new Browser(idp.issuer);
-    const refused = await fresh.submit(await fresh.follow((await startSignIn(idp)).url), '/login', { username: email, password: PASSWORD });
+    const { page } = await signInUntil(idp, fresh, 'login-form');
+    const refused = await login(fresh, page, email, PASSWORD);
     expect(refused.status).toBe(401);
+    expect(landedOn(refused)).toBe('login-form');
   });
 });

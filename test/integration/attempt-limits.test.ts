@@ -1,6 +1,6 @@
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { login, resetLink, startSignIn, text, PASSWORD } from '../support/journey.ts';
+import { landedOn, login, resetLink, signInUntil, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 
 
@@ -16,7 +16,7 @@ describeOnEveryStore('attempt limits', (store) => {
 
   const loginPageFrom = async (ip: string) => {
     const browser = new Browser(idp.issuer, { 'x-forwarded-for': ip });
-    return { browser, page: await browser.follow((await startSignIn(idp)).url) };
+    return { browser, ...(await signInUntil(idp, browser, 'login-form')) };
   };
   const statusesOf = (pages: { status: number }[]) => pages.map((p) => p.status).sort();
 
@@ -34,8 +34,8 @@ describeOnEveryStore('attempt limits', (store) => {
     await seedAccount(idp, email, PASSWORD, { totp: true });
     const steps = [];
     for (let i = 0; i < 20; i++) {
-      const { browser, page } = await loginPageFrom(`198.51.100.${20 + i}`);
-      steps.push({ browser, page: await login(browser, page, email, PASSWORD) });
+      const browser = new Browser(idp.issuer, { 'x-forwarded-for': `198.51.100.${20 + i}` });
+      steps.push({ browser, ...(await signInUntil(idp, browser, 'code-page', { email })) });
     }
     const answers = await Promise.all(steps.map(({ browser, page }, i) => browser.submit(page, '/verify/totp', { code: String(100000 + i) })));
     expect(statusesOf(answers).filter((s) => s === 400)).toHaveLength(5);
@@ -53,7 +53,7 @@ describeOnEveryStore('attempt limits', (store) => {
     expect((await attacker.browser.submit(attacker.page, '/login', { username: email, password: PASSWORD })).status).toBe(429);
 
     const owner = await loginPageFrom('192.0.2.10');
-    expect(text(await login(owner.browser, owner.page, email, PASSWORD))).toContain('twee-factorauthenticatie verplicht');
+    expect(landedOn(await login(owner.browser, owner.page, email, PASSWORD))).toBe('mfa-notice');
   });
 
   test('the same address typed in Unicode NFD counts against the same limit', async () => {
@@ -83,7 +83,7 @@ describeOnEveryStore('attempt limits', (store) => {
     expect((await owner.submit(await owner.get(link), '/password/set', { password: NEW, confirm: NEW })).status).toBe(200);
     await idp.smtp.next(email);
     const { browser, page } = await loginPageFrom(ip);
-    expect(text(await login(browser, page, email, NEW))).toContain('twee-factorauthenticatie verplicht');
+    expect(landedOn(await login(browser, page, email, NEW))).toBe('mfa-notice');
   });
 
   test("requests for a set-password link count per requester: a stranger's requests do not use up the owner's", async () => {

@@ -1,6 +1,6 @@
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, CALLBACK, type StoreKind, type TestIdp } from '../support/test-idp.ts';
-import { enrolTotp, finishSignIn, login, setPasswordByMail, startSignIn, text, totpCode } from '../support/journey.ts';
+import { enrolTotp, finishSignIn, login, setPasswordByMail, signInUntil, startSignIn, text, totpCode } from '../support/journey.ts';
 
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -50,8 +50,7 @@ describe.each<[StoreKind, 'nl' | 'en']>([
 
     // A later sign-in in a fresh browser: password, then a code from the app.
     const later = new Browser(idp.issuer);
-    const second = await startSignIn(idp, { ui_locales: locale });
-    const verifyPage = await login(later, await later.follow(second.url), email, PASSWORD);
+    const { signIn: second, page: verifyPage } = await signInUntil(idp, later, 'code-page', { email, password: PASSWORD, params: { ui_locales: locale } });
     expect(verifyPage.html).toContain(`>${words.verify}</button>`);
     const returned = await later.submit(verifyPage, '/verify/totp', { code: await totpCode(secret, 1) });
     const final = await later.follow(returned.location!);

@@ -1,6 +1,6 @@
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { login, startSignIn, text, PASSWORD } from '../support/journey.ts';
+import { landedOn, login, signInUntil, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 
@@ -13,7 +13,7 @@ describeOnEveryStore('guards', (store) => {
 
   const loginPage = async () => {
     const browser = new Browser(idp.issuer);
-    return { browser, page: await browser.follow((await startSignIn(idp)).url) };
+    return { browser, ...(await signInUntil(idp, browser, 'login-form')) };
   };
 
   test('a post without the CSRF token is refused with 403 and changes nothing', async () => {
@@ -32,7 +32,7 @@ describeOnEveryStore('guards', (store) => {
     await idp.app.settled();
     expect(idp.smtp.to(email)).toHaveLength(0);
     // The real form, with its token, still works.
-    expect(text(await login(browser, page, email, PASSWORD))).toContain('twee-factorauthenticatie verplicht');
+    expect(landedOn(await login(browser, page, email, PASSWORD))).toBe('mfa-notice');
   });
 
   test('wrong passwords lock the account, even for the right password, across new sign-ins', async () => {

@@ -1,6 +1,6 @@
 import { Browser, type Page } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, text, totpCode, totpKey, type SignIn, PASSWORD } from '../support/journey.ts';
+import { finishSignIn, landedOn, signInUntil, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { addFactor, endSessions, setDisabled, setPassword } from '../../src/accounts/operations.ts';
 import { useClock } from '../../src/clock.ts';
@@ -19,11 +19,8 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
   /** Password step done; the attacker holds the enrolment page with its key. */
   const attackerAtEnrolment = async (email: string) => {
     const browser = new Browser(idp.issuer);
-    const signIn = await startSignIn(idp);
-    const notice = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
-    const uid = /\/interaction\/([\w-]+)/.exec(notice.url)![1]!;
-    const enrol = await browser.follow(`/interaction/${uid}/enrol/totp`);
-    return { browser, signIn, enrol, secret: totpKey(enrol) };
+    const { page: enrol } = await signInUntil(idp, browser, 'totp-enrol', { email });
+    return { browser, enrol, secret: totpKey(enrol) };
   };
 
   /** Posts a valid code for the attacker's authenticator and follows wherever the service sends the browser. */
@@ -48,7 +45,7 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
     await change(id);
     const { answer, landed } = await attackerActivates(attacker);
     expect(answer.status).toBe(303);
-    expect(landed.html).toContain('name="password"');
+    expect(landedOn(landed)).toBe('login-form');
     expect(landed.url).toMatch(/\/interaction\//);
     await expectNoAttackerFactor(id, 0);
   });
@@ -60,7 +57,7 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
     await addFactor(services().store, id, { totp: { secret: services().secrets.seal('JBSWY3DPEHPK3PXP') } }, true);
     const { landed } = await attackerActivates(attacker);
     // The sign-in is now at verification of the owner's factor, which the attacker does not have.
-    expect(text(landed)).toContain('Verificatiecode');
+    expect(landedOn(landed)).toBe('code-page');
     await expectNoAttackerFactor(id, 1);
   });
 
@@ -71,7 +68,7 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
     const restore = useClock({ nowMs: () => Date.now() + 16 * 60_000 });
     try {
       const { landed } = await attackerActivates(attacker);
-      expect(landed.html).toContain('name="password"');
+      expect(landedOn(landed)).toBe('login-form');
     } finally {
       restore();
     }
@@ -82,22 +79,20 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
     const email = `verify-${store}@example.org`;
     const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const browser = new Browser(idp.issuer);
-    const signIn = await startSignIn(idp);
-    const verify = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
+    const { page: verify } = await signInUntil(idp, browser, 'code-page', { email });
     await setPassword(services().store, id, 'the owners new password 7');
     const answer = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) });
     const landed = await browser.follow(answer.location!);
     expect(landed.location ?? '').not.toContain('code=');
-    expect(landed.html).toContain('name="password"');
+    expect(landedOn(landed)).toBe('login-form');
   });
 
   test("the ID token's auth_time is the password step's time, not the second factor's", async () => {
     const email = `auth-time-${store}@example.org`;
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const browser = new Browser(idp.issuer);
-    const signIn: SignIn = await startSignIn(idp);
     const before = Math.floor(Date.now() / 1000);
-    const verify = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
+    const { signIn, page: verify } = await signInUntil(idp, browser, 'code-page', { email });
     const restore = useClock({ nowMs: () => Date.now() + 10 * 60_000 });
     let callback: Page;
     try {

@@ -3,7 +3,7 @@ import { get } from 'node:http';
 import { pino } from 'pino';
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { login, resetLink, startSignIn, text, PASSWORD } from '../support/journey.ts';
+import { login, resetLink, signInUntil, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 
@@ -29,7 +29,7 @@ describeOnEveryStore('hardening', (store) => {
 
   const loginPage = async (headers: Record<string, string> = {}) => {
     const browser = new Browser(idp.issuer, headers);
-    return { browser, page: await browser.follow((await startSignIn(idp)).url) };
+    return { browser, ...(await signInUntil(idp, browser, 'login-form')) };
   };
 
   test('a passkey answer with a huge or wrongly typed field is a failed attempt (400), decoded never', async () => {

@@ -1,6 +1,6 @@
 import { Browser, linkTo } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, text, PASSWORD } from '../support/journey.ts';
+import { finishSignIn, signInUntil, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
 
@@ -14,10 +14,7 @@ describeOnEveryStore('passkeys', (store) => {
 
   async function enrolPasskey(email: string, authenticator: SoftAuthenticator) {
     const browser = new Browser(idp.issuer);
-    const signIn = await startSignIn(idp);
-    const notice = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
-    const choice = await browser.follow(linkTo(notice, 'OK'));
-    const page = await browser.follow(/href="([^"]*\/enrol\/passkey)"/.exec(choice.html)![1]!);
+    const { signIn, page } = await signInUntil(idp, browser, 'passkey-enrol', { email });
     return { browser, signIn, page, result: await passkeyCeremony(browser, page, '/enrol/passkey', (o) => authenticator.create(o)) };
   }
 
@@ -33,17 +30,15 @@ describeOnEveryStore('passkeys', (store) => {
     expect((await finishSignIn(first.signIn, back.location!)).claims()!.amr).toEqual(['pwd', 'swk', 'mfa']);
 
     const browser = new Browser(idp.issuer);
-    const second = await startSignIn(idp);
-    const verify = await login(browser, await browser.follow(second.url), email, PASSWORD);
-    expect(text(verify)).toContain('Bevestig met je passkey');
+    // The passkey is asked first (the assertion is signInUntil's).
+    const { signIn: second, page: verify } = await signInUntil(idp, browser, 'passkey-page', { email });
     const verified = await passkeyCeremony(browser, verify, '/verify/passkey', (o) => authenticator.get(o));
     expect(verified.status).toBe(303);
     const code = (await browser.follow(verified.location!)).location!;
     expect((await finishSignIn(second, code)).claims()!.amr).toEqual(['pwd', 'swk', 'mfa']);
 
     const alone = new Browser(idp.issuer);
-    const third = await startSignIn(idp);
-    const loginPage = await alone.follow(third.url);
+    const { signIn: third, page: loginPage } = await signInUntil(idp, alone, 'login-form');
     const signedIn = await passkeyCeremony(alone, loginPage, '/passkey', (o) => authenticator.get(o));
     expect(signedIn.status).toBe(303);
     const claims = (await finishSignIn(third, (await alone.follow(signedIn.location!)).location!)).claims()!;
@@ -66,7 +61,7 @@ describeOnEveryStore('passkeys', (store) => {
     expect((await enrolPasskey(email, authenticator)).result.status).toBe(200);
     authenticator.userVerification = false;
     const browser = new Browser(idp.issuer);
-    const page = await browser.follow((await startSignIn(idp)).url);
+    const { page } = await signInUntil(idp, browser, 'login-form');
     expect((await passkeyCeremony(browser, page, '/passkey', (o) => authenticator.get(o))).status).toBe(400);
   });
 
@@ -77,13 +72,13 @@ describeOnEveryStore('passkeys', (store) => {
     await enrolPasskey(email, authenticator);
 
     const browser = new Browser(idp.issuer);
-    const page = await browser.follow((await startSignIn(idp)).url);
+    const { page } = await signInUntil(idp, browser, 'login-form');
     let answer = '';
     const first = await passkeyCeremony(browser, page, '/passkey', (o) => (answer = authenticator.get(o)));
     expect(first.status).toBe(303);
 
     const again = new Browser(idp.issuer);
-    const other = await again.follow((await startSignIn(idp)).url);
+    const { page: other } = await signInUntil(idp, again, 'login-form');
     await again.get(`${/action="([^"]*\/passkey)"/.exec(other.html)![1]}/options`);
     const replayed = await again.submit(other, '/passkey', { response: answer });
     expect(replayed.status).toBe(400);

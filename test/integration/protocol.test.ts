@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, CALLBACK, type TestIdp } from '../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, totpCode } from '../support/journey.ts';
+import { finishSignIn, signInUntil, startSignIn, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 
 /** The provider itself, as an application sees it: discovery, PKCE, client credentials, introspection. */
@@ -69,10 +69,9 @@ describe('signed-in user', () => {
 
   test('userinfo answers for the access token, and RP-initiated logout ends the session', async () => {
     const email = 'userinfo@example.org';
-    const { secret } = await seedAccount(idp, email, 'a long enough password 1', { totp: true });
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const browser = new Browser(idp.issuer);
-    const signIn = await startSignIn(idp);
-    const verify = await login(browser, await browser.follow(signIn.url), email, 'a long enough password 1');
+    const { signIn, page: verify } = await signInUntil(idp, browser, 'code-page', { email });
     const done = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) });
     const tokens = await finishSignIn(signIn, (await browser.follow(done.location!)).location!);
     const claims = tokens.claims()!;

@@ -1,6 +1,6 @@
 import { Browser, linkTo } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
+import { finishSignIn, signInUntil, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { regenerateRecoveryCodes } from '../../src/mfa/recovery/recovery-codes.ts';
 
@@ -13,18 +13,14 @@ describeOnEveryStore('recovery codes', (store) => {
 
   const recoveryStep = async (email: string) => {
     const browser = new Browser(idp.issuer);
-    const signIn = await startSignIn(idp);
-    const verify = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
-    return { browser, signIn, page: await browser.get(linkTo(verify, 'Herstelcode gebruiken')) };
+    return { browser, ...(await signInUntil(idp, browser, 'recovery-page', { email })) };
   };
 
   test('ten codes at enrolment; each works once, and the user is told how many remain', async () => {
     const email = `recovery-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD);
     const browser = new Browser(idp.issuer);
-    const notice = await login(browser, await browser.follow((await startSignIn(idp)).url), email, PASSWORD);
-    const choice = await browser.follow(linkTo(notice, 'OK'));
-    const enrol = await browser.follow(/href="([^"]*\/enrol\/totp)"/.exec(choice.html)![1]!);
+    const { page: enrol } = await signInUntil(idp, browser, 'totp-enrol', { email });
     const activated = await browser.submit(enrol, '/enrol/totp', { code: await totpCode(totpKey(enrol)) });
     const codes = [...activated.html.matchAll(/<code>([2-9A-Z]{5}-[2-9A-Z]{5})<\/code>/g)].map((m) => m[1]!);
     expect(codes).toHaveLength(10);

@@ -1,6 +1,6 @@
 import { Browser, linkTo } from '../support/browser.ts';
 import { startTestIdp, CALLBACK, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
+import { finishSignIn, landedOn, signInUntil, startSignIn, text, totpCode, totpKey, PASSWORD, type SignInPoint } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 
 
@@ -10,17 +10,16 @@ describeOnEveryStore('second factor', (store) => {
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());
 
-  const passwordStep = async (email: string, params: Record<string, string> = {}) => {
+  /** The password step done, stopped at `point`, in a browser of its own. */
+  const passwordStep = async (point: SignInPoint, email: string) => {
     const browser = new Browser(idp.issuer);
-    const signIn = await startSignIn(idp, params);
-    const page = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
-    return { browser, signIn, page };
+    return { browser, ...(await signInUntil(idp, browser, point, { email })) };
   };
 
   test('after the password step alone, prompt=none and the resume URL yield no code', async () => {
     const email = `skip-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD);
-    const { browser, page } = await passwordStep(email);
+    const { browser, page } = await passwordStep('mfa-notice', email);
     expect(text(page)).toContain('twee-factorauthenticatie verplicht');
 
     // The password step lives in this sign-in only: the browser has no provider session to reuse.
@@ -29,7 +28,7 @@ describeOnEveryStore('second factor', (store) => {
 
     const other = await browser.follow((await startSignIn(idp, {}, 'other-app')).url);
     expect(other.location).toBeUndefined();
-    expect(other.html).toContain('name="password"');
+    expect(landedOn(other)).toBe('login-form');
 
     // Resuming it by hand hands the password step to the provider, whose policy asks for the second factor.
     const uid = /\/interaction\/([\w-]+)/.exec(page.url)![1];
@@ -43,12 +42,12 @@ describeOnEveryStore('second factor', (store) => {
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const code = await totpCode(secret);
 
-    const first = await passwordStep(email);
+    const first = await passwordStep('code-page', email);
     const accepted = await first.browser.submit(first.page, '/verify/totp', { code });
     expect(accepted.status).toBe(303);
     expect((await first.browser.follow(accepted.location!)).location).toMatch(/code=/);
 
-    const second = await passwordStep(email);
+    const second = await passwordStep('code-page', email);
     const replayed = await second.browser.submit(second.page, '/verify/totp', { code });
     expect(replayed.status).toBe(400);
     expect(text(replayed)).toContain('onjuist of al gebruikt');
@@ -57,7 +56,7 @@ describeOnEveryStore('second factor', (store) => {
   test('the code page the password step answers with switches language and survives a reload', async () => {
     const email = `lang-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD, { totp: true });
-    const { browser, page } = await passwordStep(email);
+    const { browser, page } = await passwordStep('code-page', email);
     expect(page.url).toMatch(/\/login$/);
     expect(text(page)).toContain('Verificatiecode');
     const english = await browser.follow(new URL(linkTo(page, 'English'), page.url).toString());
@@ -70,14 +69,13 @@ describeOnEveryStore('second factor', (store) => {
   test('the code that activated the app cannot be used to sign in again', async () => {
     const email = `activation-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD);
-    const { browser, page } = await passwordStep(email);
-    const choice = await browser.follow(page.html.match(/href="([^"]*\/enrol)"/)![1]!);
-    const enrol = await browser.follow(choice.html.match(/href="([^"]*\/enrol\/totp)"/)![1]!);
-    const secret = /<code id="totp-key">([A-Z2-7 ]+)<\/code>/.exec(enrol.html)![1]!.replace(/ /g, '');
+    const browser = new Browser(idp.issuer);
+    const { page: enrol } = await signInUntil(idp, browser, 'totp-enrol', { email });
+    const secret = totpKey(enrol);
     const code = await totpCode(secret);
     expect((await browser.submit(enrol, '/enrol/totp', { code })).status).toBe(200);
 
-    const next = await passwordStep(email);
+    const next = await passwordStep('code-page', email);
     expect((await next.browser.submit(next.page, '/verify/totp', { code })).status).toBe(400);
   });
 
@@ -85,11 +83,11 @@ describeOnEveryStore('second factor', (store) => {
     const email = `guess-${store}@example.org`;
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     for (let i = 0; i < 6; i++) {
-      const { browser, page } = await passwordStep(email);
+      const { browser, page } = await passwordStep('code-page', email);
       const wrong = await browser.submit(page, '/verify/totp', { code: String(100000 + i) });
       expect(wrong.status).toBe(i < 5 ? 400 : 429);
     }
-    const { browser, page } = await passwordStep(email);
+    const { browser, page } = await passwordStep('code-page', email);
     const right = await browser.submit(page, '/verify/totp', { code: await totpCode(secret) });
     expect(right.status).toBe(429);
     expect(text(right)).toContain('Te veel onjuiste codes');
@@ -98,7 +96,7 @@ describeOnEveryStore('second factor', (store) => {
   test('after a full sign-in, single sign-on works, a third party asks consent, and both ID tokens say mfa', async () => {
     const email = `sso-${store}@example.org`;
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const { browser, page } = await passwordStep(email);
+    const { browser, page } = await passwordStep('code-page', email);
     const done = await browser.submit(page, '/verify/totp', { code: await totpCode(secret) });
     expect((await browser.follow(done.location!)).location).toMatch(/code=/);
 

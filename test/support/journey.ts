@@ -72,3 +72,75 @@ export async function enrolTotp(browser: Browser, notice: Page): Promise<{ secre
 export async function login(browser: Browser, loginPage: Page, email: string, password: string): Promise<Page> {
   return browser.submitAndFollow(loginPage, '/login', { username: email, password });
 }
+
+/** The points of a sign-in a test can stop at, each recognised by its form or links (in either language). */
+export type SignInPoint = 'login-form' | 'mfa-notice' | 'enrol-choice' | 'totp-enrol' | 'passkey-enrol' | 'code-page' | 'passkey-page' | 'recovery-page';
+
+const formTo = (page: Page, action: string) => new RegExp(`<form[^>]*action="[^"]*/interaction/[\\w-]+${action}"`).test(page.html);
+const hrefTo = (page: Page, path: string) => new RegExp(`href="([^"]*/interaction/[\\w-]+${path})"`).exec(page.html)?.[1];
+
+/**
+ * Which point of a sign-in this page is, if it is one ('add-passkey': the step-up
+ * after the second factor). A form shown again with an error (4xx) is still its point.
+ */
+export function landedOn(page: Page): SignInPoint | 'add-passkey' | undefined {
+  if (page.status !== 200 && !(page.status >= 400 && page.status < 500)) return undefined;
+  if (formTo(page, '/login') && page.html.includes('name="password"')) return 'login-form';
+  if (formTo(page, '/enrol/totp')) return 'totp-enrol';
+  if (formTo(page, '/enrol/passkey')) return 'passkey-enrol';
+  if (formTo(page, '/verify/totp')) return 'code-page';
+  if (formTo(page, '/verify/passkey')) return 'passkey-page';
+  if (formTo(page, '/verify/recovery')) return 'recovery-page';
+  if (formTo(page, '/add-passkey')) return 'add-passkey';
+  if (hrefTo(page, '/enrol/totp') && hrefTo(page, '/enrol/passkey')) return 'enrol-choice';
+  if (hrefTo(page, '/enrol')) return 'mfa-notice';
+  return undefined;
+}
+
+/** The page, asserted to be this point of the sign-in (a test failure names where it landed instead). */
+export function expectAt(page: Page, point: SignInPoint): Page {
+  const at = landedOn(page);
+  if (at !== point) throw new Error(`expected the ${point}, landed on ${at ?? `${page.status} ${page.url}`}: ${text(page).slice(0, 400)}`);
+  return page;
+}
+
+interface SignInUntilOptions {
+  email?: string;
+  password?: string;
+  /** Authorization parameters and the application, for a sign-in the test starts. */
+  params?: Record<string, string>;
+  clientId?: string;
+  /** A page of ours that starts the sign-in itself (/account, /admin) instead of an application. */
+  from?: string;
+}
+interface Reached { page: Page; uid: string }
+
+/**
+ * Runs a sign-in up to `point` and stops there: the login form, the "two-factor
+ * authentication is required" notice, the enrolment choice or one enrolment page
+ * (an account without a second factor), or the code, passkey or recovery-code
+ * page (an account with one; the code page is one link from the passkey page).
+ * Every step on the way is asserted, so a test starts from where it says it does.
+ */
+export async function signInUntil(idp: Pick<TestIdp, 'client'>, browser: Browser, point: SignInPoint, o: SignInUntilOptions & { from: string }): Promise<Reached>;
+export async function signInUntil(idp: Pick<TestIdp, 'client'>, browser: Browser, point: SignInPoint, o?: SignInUntilOptions): Promise<Reached & { signIn: SignIn }>;
+export async function signInUntil(idp: Pick<TestIdp, 'client'>, browser: Browser, point: SignInPoint, o: SignInUntilOptions = {}): Promise<Reached & { signIn?: SignIn }> {
+  const signIn = o.from ? undefined : await startSignIn(idp, o.params, o.clientId);
+  const at = (page: Page) => ({ signIn, page, uid: /\/interaction\/([\w-]+)/.exec(page.url)![1]! });
+  const form = expectAt(await browser.follow(o.from ?? signIn!.url), 'login-form');
+  if (point === 'login-form') return at(form);
+  if (!o.email) throw new Error(`signInUntil ${point} needs an email`);
+  const next = await login(browser, form, o.email, o.password ?? PASSWORD);
+  if (['mfa-notice', 'enrol-choice', 'totp-enrol', 'passkey-enrol'].includes(point)) {
+    const notice = expectAt(next, 'mfa-notice');
+    if (point === 'mfa-notice') return at(notice);
+    const choice = expectAt(await browser.follow(hrefTo(notice, '/enrol')!), 'enrol-choice');
+    if (point === 'enrol-choice') return at(choice);
+    return at(expectAt(await browser.follow(hrefTo(choice, point === 'totp-enrol' ? '/enrol/totp' : '/enrol/passkey')!), point));
+  }
+  if (point === 'passkey-page') return at(expectAt(next, 'passkey-page'));
+  // Accounts with a passkey are offered it first; the code (and a recovery code) is one link away.
+  const verify = landedOn(next) === 'passkey-page' ? expectAt(await browser.get(hrefTo(next, '/verify/totp')!), 'code-page') : expectAt(next, 'code-page');
+  if (point === 'code-page') return at(verify);
+  return at(expectAt(await browser.get(hrefTo(verify, '/verify/recovery')!), 'recovery-page'));
+}

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
-import { Browser } from './browser.ts';
+import { Browser, type Page } from './browser.ts';
 import { CALLBACK, CLIENTS, type TestIdp } from './test-idp.ts';
-import { finishSignIn, login, startSignIn, totpCode, PASSWORD } from './journey.ts';
+import { finishSignIn, signInUntil, startSignIn, totpCode, type SignIn, PASSWORD } from './journey.ts';
+import { seedAccount } from './seed.ts';
 
 export const BACKCHANNEL_EVENT = 'http://schemas.openid.net/event/backchannel-logout';
 
@@ -33,15 +34,28 @@ export function clientsFile(applications: object[]): string {
 
 /** The application's side of a sign-in in `browser`, with offline access: its tokens and its openid-client config. */
 export async function signInTo(idp: TestIdp, browser: Browser, clientId: string, account?: { email: string; secret: string; offset?: number }) {
-  const signIn = await startSignIn(idp, { scope: 'openid email offline_access', prompt: 'consent' }, clientId);
-  let page = await browser.follow(signIn.url);
+  const params = { scope: 'openid email offline_access', prompt: 'consent' };
+  let signIn: SignIn;
+  let page: Page;
   if (account) {
-    const verify = await login(browser, page, account.email, PASSWORD);
-    const done = await browser.submit(verify, '/verify/totp', { code: await totpCode(account.secret, account.offset ?? 0) });
+    const verify = await signInUntil(idp, browser, 'code-page', { email: account.email, params, clientId });
+    const done = await browser.submit(verify.page, '/verify/totp', { code: await totpCode(account.secret, account.offset ?? 0) });
+    signIn = verify.signIn;
     page = await browser.follow(done.location!);
+  } else {
+    // Single sign-on: the browser's session answers at once.
+    signIn = await startSignIn(idp, params, clientId);
+    page = await browser.follow(signIn.url);
   }
   const tokens = await finishSignIn(signIn, page.location!);
   return { tokens, config: signIn.config, claims: tokens.claims()! };
+}
+
+/** A new account with an authenticator app, signed in to `clientId` in a browser of its own (password, then the code of time step `offset`). */
+export async function signedInAccount(idp: TestIdp, email: string, clientId = 'portal', offset = 0) {
+  const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+  const browser = new Browser(idp.issuer);
+  return { browser, secret, ...(await signInTo(idp, browser, clientId, { email, secret, offset })) };
 }
 
 /** A logout token as the application must check it (Back-Channel Logout 1.0 §2.6): signature against the JWKS, iss, aud, typ. */

@@ -1,6 +1,6 @@
 import { Browser, type Page } from './browser.ts';
 import type { TestIdp } from './test-idp.ts';
-import { login, totpCode, PASSWORD } from './journey.ts';
+import { signInUntil, totpCode, PASSWORD } from './journey.ts';
 import { seedAccount } from './seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 
@@ -15,7 +15,7 @@ export async function seedStaff(idp: TestIdp, email: string, roles: ('helpdesk' 
 
 /** /admin → the provider's sign-in (password, code) → back at /admin. */
 export async function signInToConsole(idp: TestIdp, email: string, secret: string, offset: number, browser = new Browser(idp.issuer)) {
-  const verify = await login(browser, await browser.follow('/admin'), email, PASSWORD);
+  const { page: verify } = await signInUntil(idp, browser, 'code-page', { email, from: '/admin' });
   const page = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, offset) });
   return { browser, page };
 }

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { dropKeys, REDIS_URL } from './redis-keys.ts';
 import * as oidc from 'openid-client';
 import { loadConfig } from '../../src/config.ts';
 import { createApp, type App } from '../../src/app.ts';
@@ -16,7 +16,6 @@ export type StoreKind = 'sqlite' | 'redis';
 /** One suite, run once on the embedded store and once on Redis: every behaviour holds on both. */
 export const describeOnEveryStore = (name: string, suite: (store: StoreKind) => void) =>
   describe.each<StoreKind>(['sqlite', 'redis'])(`${name} on %s`, suite);
-export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const CALLBACK = 'http://127.0.0.1:9/callback';
 
 /** The applications registered in every test: a first-party portal, a third party, a back-end service. */
@@ -90,12 +89,4 @@ export async function startTestIdp(store: StoreKind, env: Record<string, string>
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** Removes every key under this test prefix (the shared Redis is never flushed). */
-export async function dropKeys(prefix: string): Promise<void> {
-  const redis = new Redis(REDIS_URL);
-  const keys = await redis.keys(`${prefix}*`);
-  if (keys.length) await redis.del(...keys);
-  redis.disconnect();
 }

@@ -10,12 +10,14 @@ import { passkeys } from './passkeys.ts';
 import { replaceRecoveryCodes } from './replace-recovery-codes.ts';
 import { signOutEverywhere } from './sign-out-everywhere.ts';
 
+type AccountFlowDeps = Pick<Services, 'config' | 'store' | 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'mailer' | 'background'>;
+
 /**
  * My account: reached through the provider's own session; every change needs
  * the second factor confirmed again (guards.ts), and tells the owner by mail
  * and the audit log (notify.ts).
  */
-export function accountFlow(s: Services) {
+export function accountFlow(s: AccountFlowDeps) {
   return {
     ...accountLogin(s),
     show: (ctx: Context) => showAccount(ctx, s, accountOf(ctx)),

@@ -6,6 +6,8 @@ import { render } from '../../web/render.ts';
 import { randomToken } from '../../security/random-token.ts';
 import { ACCOUNT_CLIENT_ID, accountClient } from '../../oidc/clients.ts';
 
+type AccountLoginDeps = Pick<Services, 'config'>;
+
 /**
  * Sign-in for My account: an ordinary authorization request of our own client,
  * so the provider runs the same policy (password, second factor) and leaves its
@@ -13,7 +15,7 @@ import { ACCOUNT_CLIENT_ID, accountClient } from '../../oidc/clients.ts';
  * redeemed (it expires in a minute), so the PKCE verifier is not kept either —
  * the provider requires PKCE of every client.
  */
-export function accountLogin(s: Services, area: 'account' | 'admin' = 'account') {
+export function accountLogin(s: AccountLoginDeps, area: 'account' | 'admin' = 'account') {
   const redirectUri = accountClient(s.config.issuer).redirect_uris!.find((uri) => uri.endsWith(`/${area}/callback`))!;
   return {
     login(ctx: Context) {

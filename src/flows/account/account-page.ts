@@ -6,12 +6,14 @@ import { formatTime, signInMethod } from '../../i18n/format.ts';
 import { isReauthenticated, REAUTH_SECONDS } from './reauth.ts';
 import type { AccountSession } from './account-session.ts';
 
+type AccountPageDeps = Pick<Services, 'store'>;
+
 /**
  * My account: who you are, how you sign in, where you signed in lately. The
  * change forms show only once the second factor has been confirmed again;
  * until then the page offers "confirm it's you" with each factor the account has.
  */
-export async function showAccount(ctx: Context, s: Services, { session, account }: AccountSession, errors: FieldErrors = {}, status = 200): Promise<void> {
+export async function showAccount(ctx: Context, s: AccountPageDeps, { session, account }: AccountSession, errors: FieldErrors = {}, status = 200): Promise<void> {
   const { locale } = ctx.state as PageState;
   const when = (at: number) => (at ? formatTime(locale, at) : '');
   await render(ctx, 'account', {

@@ -8,12 +8,14 @@ import { isMultiFactor } from '../../oidc/amr.ts';
 export type OpSession = Awaited<ReturnType<Provider['Session']['get']>>;
 export interface AccountSession { session: OpSession; account: Account }
 
+type AccountSessionDeps = Pick<Services, 'provider' | 'accounts'>;
+
 /**
  * The provider's own session, when it is a full sign-in (password and second
  * factor, or a passkey with user verification) of a usable account — the same
  * standing the provider's policy demands before it issues anything.
  */
-export async function accountSession(ctx: Context, s: Services): Promise<AccountSession | undefined> {
+export async function accountSession(ctx: Context, s: AccountSessionDeps): Promise<AccountSession | undefined> {
   const session = await s.provider.Session.get(ctx);
   if (!session.accountId || !isMultiFactor(session.amr)) return undefined;
   const account = await s.accounts.findById(session.accountId);

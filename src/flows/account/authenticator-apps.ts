@@ -13,12 +13,14 @@ import { showAccount } from './account-page.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 import { removeFactorAction } from './remove-factor.ts';
 
+type AuthenticatorAppsDeps = Pick<Services, 'secrets' | 'config' | 'limits' | 'replay' | 'audit' | 'store' | 'mailer' | 'background'>;
+
 /**
  * Another authenticator app, or one fewer. The secret being added travels in
  * the form, sealed with SECRETS_KEY together with the account id, so nothing is
  * stored until the app's first code proves it was scanned.
  */
-export function authenticatorApps(s: Services) {
+export function authenticatorApps(s: AuthenticatorAppsDeps) {
   const seal = (a: AccountSession, secret: string) => s.secrets.seal(`${a.account.id}:${secret}`);
   /** The pending secret, only when it was sealed by us for this account. */
   const open = (a: AccountSession, sealed: string): string | undefined => {

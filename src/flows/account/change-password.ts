@@ -15,12 +15,14 @@ import { accountChanged } from '../../mail/account-changed.ts';
 
 const FIELDS = { current_password: MAX_LENGTH, password: MAX_LENGTH, confirm: MAX_LENGTH };
 
+type ChangePasswordDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'store' | 'mailer' | 'background'>;
+
 /**
  * A new password, for someone who knows the current one (and confirmed the
  * second factor). Every other session and token of the account ends; this
  * browser's session and its applications' grants are kept.
  */
-export function changePassword(s: Services) {
+export function changePassword(s: ChangePasswordDeps) {
   const form = (ctx: Context, a: AccountSession, errors: FieldErrors, status = 200) =>
     render(ctx, 'account-password', { title: 'account.password.title', email: a.account.email, min: MIN_LENGTH, max: MAX_LENGTH, errors }, status);
 

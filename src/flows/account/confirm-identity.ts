@@ -18,14 +18,17 @@ export interface ConfirmPlace {
   page: (ctx: Context, a: AccountSession, errors: FieldErrors, status: number) => Promise<void>;
   landing: (ctx: Context) => string;
 }
-const MY_ACCOUNT: (s: Services) => ConfirmPlace = (s) => ({ page: (ctx, a, errors, status) => showAccount(ctx, s, a, errors, status), landing: () => '/account' });
+
+type ConfirmDeps = Pick<Services, 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'store' | 'config'>;
+
+const MY_ACCOUNT: (s: ConfirmDeps) => ConfirmPlace = (s) => ({ page: (ctx, a, errors, status) => showAccount(ctx, s, a, errors, status), landing: () => '/account' });
 
 /**
  * "Confirm it's you" on My account or the helpdesk console: the second factor
  * again, through the same checks as at sign-in (rate limits, replay guard,
  * single-use challenges).
  */
-export function confirmIdentity(s: Services, place: ConfirmPlace = MY_ACCOUNT(s)) {
+export function confirmIdentity(s: ConfirmDeps, place: ConfirmPlace = MY_ACCOUNT(s)) {
   /** Passkey challenges for this are bound to the session, apart from those of a sign-in. */
   const boundTo = (a: AccountSession) => `reauth:${a.session.uid}`;
 

@@ -9,12 +9,14 @@ import { showAccount } from './account-page.ts';
 /** The signed-in user of a My account request, put there by the signedIn guard. */
 export const accountOf = (ctx: Context) => ctx.state.accountSession as AccountSession;
 
+type SignedInGuardDeps = Pick<Services, 'provider' | 'accounts'>;
+
 /**
  * Route guard: a usable, fully signed-in session of the provider (checked
  * against the account as it is now). Without one: the sign-in, or for JSON
  * callers a 401.
  */
-export function signedIn(s: Services, options: { json?: boolean; loginPath?: string } = {}): Middleware {
+export function signedIn(s: SignedInGuardDeps, options: { json?: boolean; loginPath?: string } = {}): Middleware {
   return async (ctx, next) => {
     const current = await accountSession(ctx, s);
     if (!current) {
@@ -29,12 +31,14 @@ export function signedIn(s: Services, options: { json?: boolean; loginPath?: str
   };
 }
 
+type RecentFactorDeps = Pick<Services, 'store' | 'audit'>;
+
 /**
  * Route guard, after signedIn: the second factor confirmed again within the
  * last five minutes in this session. Without it: "confirm it's you" (My account,
  * or the caller's own page), status 403 (JSON 403 for JSON callers); nothing changes.
  */
-export function recentSecondFactor(s: Services, options: { json?: boolean; askAgain?: (ctx: Context, current: AccountSession) => Promise<void> } = {}): Middleware {
+export function recentSecondFactor(s: RecentFactorDeps, options: { json?: boolean; askAgain?: (ctx: Context, current: AccountSession) => Promise<void> } = {}): Middleware {
   return async (ctx, next) => {
     const current = accountOf(ctx);
     if (await isReauthenticated(s, current.session)) return next();

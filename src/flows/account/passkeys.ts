@@ -12,8 +12,10 @@ import { removeFactorAction } from './remove-factor.ts';
 import { sendJson as json } from '../../web/json.ts';
 import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 
+type PasskeysDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' | 'mailer' | 'background'>;
+
 /** Another passkey, or one fewer. Registration challenges are bound to this session. */
-export function passkeys(s: Services) {
+export function passkeys(s: PasskeysDeps) {
   const boundTo = (a: AccountSession) => `account:${a.session.uid}`;
 
   return {

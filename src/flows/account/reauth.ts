@@ -13,6 +13,8 @@ export const REAUTH_SECONDS = 5 * 60;
 
 const marker = (session: OpSession) => tokenHash(`${session.accountId}:${session.loginTs}`);
 
-export const markReauthenticated = (s: Services, session: OpSession) => s.store.tokens.put(PURPOSE, session.uid, marker(session), REAUTH_SECONDS);
-export const isReauthenticated = (s: Services, session: OpSession) => s.store.tokens.peek(PURPOSE, session.uid, marker(session));
-export const forgetReauthentication = (s: Services, session: OpSession) => s.store.tokens.drop(PURPOSE, session.uid);
+type ReauthDeps = Pick<Services, 'store'>;
+
+export const markReauthenticated = (s: ReauthDeps, session: OpSession) => s.store.tokens.put(PURPOSE, session.uid, marker(session), REAUTH_SECONDS);
+export const isReauthenticated = (s: ReauthDeps, session: OpSession) => s.store.tokens.peek(PURPOSE, session.uid, marker(session));
+export const forgetReauthentication = (s: ReauthDeps, session: OpSession) => s.store.tokens.drop(PURPOSE, session.uid);

@@ -12,8 +12,10 @@ const REMOVED = {
   passkeys: { change: 'passkey_removed', factor: 'passkey', message: 'account.passkey.removed' },
 } as const;
 
+type RemoveFactorDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background'>;
+
 /** POST …/remove for an authenticator app or a passkey: re-authenticated, never the last factor, owner told. */
-export function removeFactorAction(s: Services, kind: 'totp' | 'passkeys') {
+export function removeFactorAction(s: RemoveFactorDeps, kind: 'totp' | 'passkeys') {
   return async (ctx: Context) => {
     const a = accountOf(ctx);
     const form = readForm(ctx, { id: 1024 });

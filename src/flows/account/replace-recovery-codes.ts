@@ -5,8 +5,10 @@ import { regenerateRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
 import { accountOf } from './guards.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 
+type RecoveryCodesDeps = Pick<Services, 'accounts' | 'audit' | 'mailer' | 'background'>;
+
 /** A fresh set of ten recovery codes, shown this once; the old set stops working at the same moment. */
-export function replaceRecoveryCodes(s: Services) {
+export function replaceRecoveryCodes(s: RecoveryCodesDeps) {
   return async (ctx: Context) => {
     const a = accountOf(ctx);
     const codes = await regenerateRecoveryCodes(s.accounts, a.account.id);

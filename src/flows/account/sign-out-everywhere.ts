@@ -6,11 +6,13 @@ import { accountOf } from './guards.ts';
 import { forgetReauthentication } from './reauth.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 
+type SignOutDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background'>;
+
 /**
  * Ends every session and token of the account (the provider refuses anything
  * from an earlier sign-in), and removes this browser's session outright.
  */
-export function signOutEverywhere(s: Services) {
+export function signOutEverywhere(s: SignOutDeps) {
   return async (ctx: Context) => {
     const a = accountOf(ctx);
     await endSessions(s.store, a.account.id);

@@ -9,12 +9,14 @@ import { holds, protection, staffOf, targetOf } from './guards.ts';
 import { lockCounters } from './lock-counters.ts';
 import { invitationState } from '../../accounts/account.ts';
 
+type StaffViewDeps = Pick<Services, 'limits' | 'store'>;
+
 /**
  * One account as the helpdesk sees it: status, how it signs in, whether it is
  * locked, what happened lately. The action forms show only where this staff
  * member may change the account; each POST checks that again.
  */
-export async function showStaffView(ctx: Context, s: Services, errors: FieldErrors = {}, status = 200): Promise<void> {
+export async function showStaffView(ctx: Context, s: StaffViewDeps, errors: FieldErrors = {}, status = 200): Promise<void> {
   const { locale } = ctx.state as PageState;
   const staffMember = staffOf(ctx);
   const a = targetOf(ctx);

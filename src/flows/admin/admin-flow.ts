@@ -12,13 +12,15 @@ import { liftLockout } from './unlock.ts';
 import { resendInvitation } from './invite.ts';
 import { helpdeskRole } from './roles.ts';
 
+type AdminFlowDeps = Pick<Services, 'config' | 'store' | 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'mailer' | 'background'>;
+
 /**
  * The helpdesk console: staff sign in through the provider like everyone else
  * (My account's sign-in), must hold a role (guards.ts), and confirm their
  * second factor within five minutes before any change. Every change is audited
  * naming the staff member (staff-action.ts).
  */
-export function adminFlow(s: Services) {
+export function adminFlow(s: AdminFlowDeps) {
   return {
     ...accountLogin(s, 'admin'),
     confirm: confirmIdentity(s, CONSOLE),

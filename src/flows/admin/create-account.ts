@@ -14,12 +14,14 @@ const inviteChecked = (ctx: Context) => (ctx.request as unknown as { body?: Reco
 
 const FIELDS = { email: 254, name: NAME_MAX, locale: 2 };
 
+type CreateAccountDeps = Pick<Services, 'store' | 'audit' | 'accounts' | 'config' | 'mailer'>;
+
 /**
  * A new account, as `idp accounts create` makes it: no password, no factor.
  * With "send invitation" ticked the holder gets the welcome mail with a
  * set-password link; otherwise they use "Wachtwoord opvragen".
  */
-export function newAccountForm(s: Services) {
+export function newAccountForm(s: CreateAccountDeps) {
   const form = (ctx: Context, values: Record<string, string>, errors: FieldErrors, status = 200) =>
     render(ctx, 'admin-create', { title: 'admin.create.title', values, errors }, status);
 

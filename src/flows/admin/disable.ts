@@ -4,8 +4,10 @@ import { setDisabled } from '../../accounts/operations.ts';
 import { staffOf, targetOf } from './guards.ts';
 import { actionDone, recordStaffAction } from './staff-action.ts';
 
+type DisableDeps = Pick<Services, 'store' | 'audit'>;
+
 /** Disable (ending every session and token, voiding live links) or enable again. */
-export function disableAccount(s: Services, disabled: boolean) {
+export function disableAccount(s: DisableDeps, disabled: boolean) {
   return async (ctx: Context) => {
     const target = targetOf(ctx);
     await setDisabled(s.store, target.id, disabled);

@@ -17,11 +17,13 @@ export const holds = (account: Account, role: Role): boolean => {
   return roles.includes('admin') || roles.includes(role);
 };
 
+type StaffDeps = Pick<Services, 'audit'>;
+
 /**
  * Route guard, after signedIn: the signed-in account holds this role (or
  * admin). Anyone else gets a 403 page, and the refusal is audited.
  */
-export function staff(s: Services, role: Role): Middleware {
+export function staff(s: StaffDeps, role: Role): Middleware {
   return async (ctx, next) => {
     const { account } = staffOf(ctx);
     if (holds(account, role)) return next();
@@ -30,8 +32,10 @@ export function staff(s: Services, role: Role): Middleware {
   };
 }
 
+type TargetDeps = Pick<Services, 'accounts'>;
+
 /** Route guard: the account named by :id, or the 404 page. */
-export function targetAccount(s: Services): Middleware {
+export function targetAccount(s: TargetDeps): Middleware {
   return async (ctx, next) => {
     const target = typeof ctx.params?.id === 'string' ? await s.accounts.findById(ctx.params.id) : undefined;
     if (!target) return render(ctx, 'error', { title: 'admin.title', message: 'error.not_found' }, 404);
@@ -52,8 +56,10 @@ export function protection(staffMember: Account, target: Account): 'self' | 'sta
   return undefined;
 }
 
+type MayChangeDeps = Pick<Services, 'audit' | 'limits' | 'store'>;
+
 /** Route guard, after targetAccount: the change is allowed for this staff member on this account; else the account page, 403. */
-export function mayChange(s: Services): Middleware {
+export function mayChange(s: MayChangeDeps): Middleware {
   return async (ctx, next) => {
     const { account } = staffOf(ctx);
     const target = targetOf(ctx);

@@ -10,12 +10,14 @@ import { actionDone, recordStaffAction } from './staff-action.ts';
 /** How the caller's identity was checked, in the staff member's words: required, kept in the audit log and on the account. */
 const FIELDS = { identity_check: 500 };
 
+type ResetMfaDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background'>;
+
 /**
  * "I lost my phone": every second factor and recovery code goes, every session
  * and token ends, and the next sign-in enrols a new factor after the password.
  * The holder is told by mail, so a reset they did not ask for does not go unnoticed.
  */
-export function resetMfa(s: Services) {
+export function resetMfa(s: ResetMfaDeps) {
   const form = (ctx: Context, errors: FieldErrors, status = 200) => {
     const a = targetOf(ctx);
     return render(ctx, 'admin-reset-mfa', { title: 'admin.reset.title', account: { id: a.id, name: a.name, email: a.email }, errors }, status);

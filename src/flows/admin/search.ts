@@ -11,13 +11,15 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 const hasOpenInvitation = (a: Account) => !!a.invitation && invitationState(a.invitation) !== 'accepted';
 const matches = (needle: string) => (a: Account) => normalizeEmail(a.email).includes(needle) || normalizeEmail(a.name).includes(needle);
 
+type SearchDeps = Pick<Services, 'accounts'>;
+
 /**
  * Accounts whose address or name contains the query, 20 a page, by address.
  * Scaling limit: this reads every account (AccountStore.list) on each search,
  * fine for CBS's thousands of researchers; past ~100,000 accounts the stores
  * need a search index of their own.
  */
-export function searchAccounts(s: Services) {
+export function searchAccounts(s: SearchDeps) {
   return async (ctx: Context) => {
     const query = first(ctx.query.q).trim();
     // "Open invitations": every account whose welcome mail is pending or expired, instead of a text search.

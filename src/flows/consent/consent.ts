@@ -4,8 +4,10 @@ import { render } from '../../web/render.ts';
 import { finish, interactionOf, type Interaction } from '../interaction.ts';
 import { isFirstParty, saveGrant, sessionIdFor } from '../../oidc/grants.ts';
 
+type ConsentDeps = Pick<Services, 'provider' | 'store'>;
+
 /** The application's sid in the browser's provider session, kept in the session for the provider to use. */
-async function persistedSessionId(s: Services, cookie: string | undefined, clientId: string): Promise<string | undefined> {
+async function persistedSessionId(s: ConsentDeps, cookie: string | undefined, clientId: string): Promise<string | undefined> {
   const session = cookie ? await s.provider.Session.find(cookie) : undefined;
   if (!session) return undefined;
   const sid = sessionIdFor(session, clientId);
@@ -14,7 +16,7 @@ async function persistedSessionId(s: Services, cookie: string | undefined, clien
 }
 
 /** Consent, for clients not marked first-party; first-party clients are granted what they ask without a screen. */
-export function consentFlow(s: Services) {
+export function consentFlow(s: ConsentDeps) {
   const grant = async (ctx: Context, interaction: Interaction) => {
     const { prompt: { details }, params, session } = interaction;
     const existing = interaction.grantId ? await s.provider.Grant.find(interaction.grantId) : undefined;

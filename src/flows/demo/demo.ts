@@ -9,11 +9,13 @@ import { render } from '../../web/render.ts';
 const DEMO_VERIFIER = 'demo-app-pkce-verifier-for-development-only-0123456789';
 export const DEMO_CHALLENGE = createHash('sha256').update(DEMO_VERIFIER).digest('base64url');
 
+type DemoDeps = Pick<Services, 'config'>;
+
 /**
  * Development only: the demo client's redirect URI. It plays the application,
  * exchanging the code at our own token endpoint, and shows the ID token's claims.
  */
-export function demoFlow(s: Services) {
+export function demoFlow(s: DemoDeps) {
   const client = demoClient(s.config.issuer);
   return {
     async callback(ctx: Context) {

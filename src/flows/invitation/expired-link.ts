@@ -15,12 +15,14 @@ export function isExpiredInvitation(account: Account | undefined, linkHash: stri
   return !!invitation && !account.disabled && invitation.linkHash === linkHash && invitationState(invitation) === 'expired';
 }
 
+type ExpiredInvitationDeps = Pick<Services, 'audit' | 'accounts' | 'limits' | 'background' | 'store' | 'config' | 'mailer'>;
+
 /**
  * An expired invitation link says so and offers a fresh one, sent to the
  * account's own address (never one typed here). The answer is the neutral
  * "request password" message, and the mail goes out after the response.
  */
-export function expiredInvitationFlow(s: Services) {
+export function expiredInvitationFlow(s: ExpiredInvitationDeps) {
   return {
     async show(ctx: Context, account: Account, token: string): Promise<void> {
       adoptLocale(ctx, account.locale);

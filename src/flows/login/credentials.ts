@@ -7,12 +7,14 @@ import type { Services } from '../../services.ts';
 
 interface PasswordAttempt { email: string; password: string; ip: string; knownDevice?: (account?: Account) => Promise<string | undefined> }
 
+type PasswordCheckDeps = Pick<Services, 'accounts' | 'limits' | 'audit'>;
+
 /**
  * The password check. A point is taken from the limits before argon2 runs and
  * given back on success. Unknown, disabled and password-less accounts cost one
  * argon2 verification like any other, and count against the same limits.
  */
-export async function checkPasswordAttempt(s: Services, a: PasswordAttempt): Promise<FactorResult<{ account: Account }>> {
+export async function checkPasswordAttempt(s: PasswordCheckDeps, a: PasswordAttempt): Promise<FactorResult<{ account: Account }>> {
   const account = await s.accounts.findByEmail(a.email);
   // What was typed as a username may be a password typed in the wrong field: logged as-is only when it is an account's address.
   const who = account ? { accountId: account.id } : { username: createHash('sha256').update(a.email).digest('base64url').slice(0, 16) };

@@ -23,8 +23,10 @@ export const loginPage = (ctx: Context, interaction: Interaction, username: stri
     requestPasswordUrl: `/password/request?interaction=${encodeURIComponent(interaction.uid)}`,
   }, status);
 
+type LoginDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'store'>;
+
 /** Step one of every sign-in: username and password. Its answer is the second factor's first screen. */
-export function loginStep(s: Services) {
+export function loginStep(s: LoginDeps) {
   return {
     show: (ctx: Context, interaction: Interaction) => loginPage(ctx, interaction, String(interaction.params.login_hint ?? ''), {}),
 

@@ -12,12 +12,14 @@ import { signedIn } from '../second-factor/signed-in.ts';
 import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { loginPage } from './login.ts';
 
+type PasskeyLoginDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' | 'limits' | 'background'>;
+
 /**
  * Passkey-only sign-in from the login page: a discoverable passkey with user
  * verification names its account and is both factors in one gesture. It also
  * lifts the password locks on the owner's side.
  */
-export function passkeyLogin(s: Services) {
+export function passkeyLogin(s: PasskeyLoginDeps) {
   return {
     async options(ctx: Context) {
       sendJson(ctx, await authenticationOptions(s, interactionOf(ctx).uid));

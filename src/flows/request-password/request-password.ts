@@ -10,11 +10,13 @@ import { sendResetLink } from './reset-link.ts';
 const page = (ctx: Context, username: string, errors: FieldErrors, status = 200) =>
   render(ctx, 'request-password', { title: 'request.title', step: 1, username, errors }, status);
 
+type RequestPasswordDeps = Pick<Services, 'provider' | 'config' | 'limits' | 'background' | 'accounts' | 'audit' | 'store' | 'mailer'>;
+
 /**
  * "Wachtwoord opvragen": the answer is the same page, status and timing for
  * every well-formed address; the lookup and the mail happen after the response.
  */
-export function requestPasswordFlow(s: Services) {
+export function requestPasswordFlow(s: RequestPasswordDeps) {
   return {
     async show(ctx: Context) {
       await rememberReturn(ctx, s, ctx.query.interaction);

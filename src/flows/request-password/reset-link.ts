@@ -18,12 +18,14 @@ export async function issueSetPasswordLink(s: Pick<Services, 'store' | 'config'>
   return { link: `${s.config.issuer}/password/set?token=${accountId}.${secret}`, hash };
 }
 
+type ResetLinkDeps = Pick<Services, 'accounts' | 'audit' | 'store' | 'config' | 'mailer'>;
+
 /**
  * Mails a set-password link to a usable account; does nothing, silently, for
  * unknown or disabled addresses. Runs off the request path. The newest few
  * links stay live; setting a password voids them all.
  */
-export async function sendResetLink(s: Services, email: string): Promise<void> {
+export async function sendResetLink(s: ResetLinkDeps, email: string): Promise<void> {
   const account = await s.accounts.findByEmail(email);
   if (!account || account.disabled) {
     s.audit('password.requested', { accountId: account?.id, sent: false, reason: account ? 'disabled' : 'unknown' });

@@ -6,6 +6,8 @@ import { loadMfaStep, stepOf, type MfaStep } from './mfa-step.ts';
 import { addPasskeyPage, passkeyVerifyPage } from './passkey-step.ts';
 import { totpVerifyPage } from './totp-step.ts';
 
+type ChooseDeps = Pick<Services, 'provider' | 'accounts' | 'audit'>;
+
 /**
  * The second-factor step's first screen. Without a second factor: the guide's
  * notice ("two-factor authentication is required", OK), then the choice of
@@ -19,7 +21,7 @@ export async function secondFactorScreen(ctx: Context, step: MfaStep): Promise<v
   await render(ctx, 'message', { title: 'mfa.choose.title', step: 3, message: 'mfa.required', okUrl: interactionUrl(step.interaction.uid, '/enrol') });
 }
 
-export function chooseStep(s: Services) {
+export function chooseStep(s: ChooseDeps) {
   return {
     async show(ctx: Context, signIn: SignIn) {
       const step = await loadMfaStep(ctx, s, signIn);

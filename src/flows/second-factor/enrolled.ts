@@ -6,11 +6,13 @@ import type { MfaStep } from './mfa-step.ts';
 import { signedIn } from './signed-in.ts';
 import { handBack } from '../interaction.ts';
 
+type EnrolledDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' | 'accounts'>;
+
 /**
  * "Two-factor authentication successfully activated", OK — with, at the first
  * enrolment, the recovery codes (shown this once). OK completes the sign-in.
  */
-export async function showEnrolled(ctx: Context, s: Services, step: MfaStep, factor: SecondFactor, codes?: string[]): Promise<void> {
+export async function showEnrolled(ctx: Context, s: EnrolledDeps, step: MfaStep, factor: SecondFactor, codes?: string[]): Promise<void> {
   s.audit('mfa.enrolled', { accountId: step.account.id, factor });
   const okUrl = await handBack(step.interaction, await signedIn(ctx, s, step.account, passwordAndSecondFactor(factor), step.loginTs));
   await render(ctx, 'enrolled', { title: 'mfa.choose.title', step: 3, message: 'totp.activated', codes, okUrl });

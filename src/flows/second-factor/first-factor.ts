@@ -6,13 +6,15 @@ import type { Services } from '../../services.ts';
 import { interactionUrl } from '../interaction.ts';
 import type { MfaStep } from './mfa-step.ts';
 
+type FirstFactorDeps = Pick<Services, 'store'>;
+
 /**
  * Enrols a sign-in's first factor and, in the same write, the account's first
  * recovery codes (shown once on the next page). When the account gained a
  * factor meanwhile (the check and the write are one atomic update), nothing is
  * added and the browser goes to the sign-in's current screen: verification.
  */
-export async function firstFactorAdded(ctx: Context, s: Services, step: MfaStep, factor: NewFactor): Promise<{ account: Account; codes?: string[] } | undefined> {
+export async function firstFactorAdded(ctx: Context, s: FirstFactorDeps, step: MfaStep, factor: NewFactor): Promise<{ account: Account; codes?: string[] } | undefined> {
   const recovery = step.account.recoveryCodes.length === 0 ? newRecoveryCodes(step.account.id) : undefined;
   try {
     const account = await addFactor(s.store, step.account.id, factor, true, recovery?.hashes);

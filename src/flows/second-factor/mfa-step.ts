@@ -49,13 +49,15 @@ function phaseOf(account: Account, interaction: Interaction, amr: string[] | und
 
 export const stepOf = (ctx: Context) => ctx.state.mfaStep as MfaStep;
 
+type MfaStepDeps = Pick<Services, 'provider' | 'accounts' | 'audit'>;
+
 /**
  * Loads the step, or answers the request itself: a sign-in at no second-factor
  * step goes to its current screen; one that no longer stands (account disabled,
  * sessions ended since the password step, password step too old) is handed
  * back to the provider, whose policy asks for the password again.
  */
-export async function loadMfaStep(ctx: Context, s: Services, loaded?: SignIn, json = false): Promise<MfaStep | undefined> {
+export async function loadMfaStep(ctx: Context, s: MfaStepDeps, loaded?: SignIn, json = false): Promise<MfaStep | undefined> {
   const signIn = loaded ?? (await currentSignIn(ctx, s.provider));
   const { interaction } = signIn;
   const done = soFar(signIn);
@@ -82,7 +84,7 @@ export const stepAfterPassword = (interaction: Interaction, account: Account, lo
  * Route guard: the mfa step in this phase (and, for verifying, with the factor
  * `has` asks for); anything else is sent to the sign-in's current screen.
  */
-export function atMfa(s: Services, phase: Phase, has: (a: Account) => boolean = () => true, options: { json?: boolean } = {}): Middleware {
+export function atMfa(s: MfaStepDeps, phase: Phase, has: (a: Account) => boolean = () => true, options: { json?: boolean } = {}): Middleware {
   return async (ctx, next) => {
     const step = await loadMfaStep(ctx, s, undefined, options.json);
     if (!step) return;

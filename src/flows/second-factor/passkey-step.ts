@@ -25,17 +25,19 @@ export const passkeyVerifyPage = (ctx: Context, step: MfaStep, failed = false) =
     errors: failed ? { form: 'passkey.failed' } : {},
   }, failed ? 400 : 200);
 
+type PasskeyStepDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' | 'background' | 'mailer'>;
+
 /**
  * Passkeys at the mfa step (WebAuthn): enrolled at the first sign-in, verified
  * at later ones. Pages hold a form that public/passkey.js fills with the
  * authenticator's answer; challenges are bound to the sign-in.
  */
-export function passkeyStep(s: Services) {
+export function passkeyStep(s: PasskeyStepDeps) {
   const enrolPage = (ctx: Context, step: MfaStep, failed = false) =>
     render(ctx, 'passkey-enrol', { title: 'passkey.title', step: 3, uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
 
   /** The ceremony's options for public/passkey.js, bound to this sign-in. */
-  const options = (make: (d: Services, boundTo: string, account: Account) => Promise<unknown>) => async (ctx: Context) => {
+  const options = (make: (d: PasskeyStepDeps, boundTo: string, account: Account) => Promise<unknown>) => async (ctx: Context) => {
     const step = stepOf(ctx);
     sendJson(ctx, await make(s, step.interaction.uid, step.account));
   };

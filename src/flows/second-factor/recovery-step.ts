@@ -9,8 +9,10 @@ import { useRecoveryCode } from '../../mfa/recovery/recovery-codes.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
 import { signedIn } from './signed-in.ts';
 
+type RecoveryStepDeps = Pick<Services, 'limits' | 'replay' | 'audit' | 'accounts' | 'store' | 'config' | 'background'>;
+
 /** A recovery code instead of the second factor; afterwards the user is told how many remain. */
-export function recoveryStep(s: Services) {
+export function recoveryStep(s: RecoveryStepDeps) {
   const page = (ctx: Context, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
     render(ctx, 'recovery-verify', { title: 'recovery.verify_title', uid: step.interaction.uid, errors }, status);
 

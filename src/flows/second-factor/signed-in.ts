@@ -8,6 +8,8 @@ import { rememberDevice } from '../../security/known-device.ts';
 
 const KEEP = 10;
 
+type SignedInDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' | 'accounts'>;
+
 /**
  * The interaction result that completes a sign-in (both factors done). `loginTs`
  * is when the sign-in's first step passed (the password step), never later: the
@@ -15,7 +17,7 @@ const KEEP = 10;
  * device of the account; the sign-in is recorded in its recent sign-ins after
  * the response.
  */
-export async function signedIn(ctx: Context, s: Services, account: Account, how: { amr: string[]; acr: string }, loginTs: number): Promise<InteractionResults> {
+export async function signedIn(ctx: Context, s: SignedInDeps, account: Account, how: { amr: string[]; acr: string }, loginTs: number): Promise<InteractionResults> {
   const accountId = account.id;
   const entry = { at: nowSeconds(), method: how.amr.join('+'), ip: ctx.ip };
   s.audit('login.success', { accountId, amr: how.amr, ip: ctx.ip });

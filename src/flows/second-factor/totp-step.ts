@@ -18,8 +18,10 @@ const CODE = { code: 16 };
 export const totpVerifyPage = (ctx: Context, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
   render(ctx, 'totp-verify', { title: 'verify.title', uid: step.interaction.uid, hasPasskey: step.account.passkeys.length > 0, errors }, status);
 
+type TotpStepDeps = Pick<Services, 'config' | 'secrets' | 'limits' | 'replay' | 'audit' | 'store' | 'background' | 'accounts'>;
+
 /** Authenticator-app codes at the mfa step: enrolment at the first sign-in, verification at every later one. */
-export function totpStep(s: Services) {
+export function totpStep(s: TotpStepDeps) {
   const enrolPage = async (ctx: Context, step: MfaStep, secret: string, errors: FieldErrors, status = 200) =>
     render(ctx, 'totp-enrol', { title: 'totp.title', step: 3, uid: step.interaction.uid, ...(await enrolmentView(s.config.issuer, step.account.email, secret)), errors }, status);
 

@@ -17,12 +17,14 @@ const linkExpired = (ctx: Context) =>
 const form = (ctx: Context, token: string, errors: FieldErrors, status = 200) =>
   render(ctx, 'set-password', { title: 'set.title', step: 2, token, errors, min: MIN_LENGTH, max: MAX_LENGTH }, status);
 
+type SetPasswordFlowDeps = Pick<Services, 'store' | 'accounts' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
+
 /**
  * The e-mailed link. Opening it consumes nothing (mail scanners open links);
  * the token is taken, once and atomically, only when a valid password is posted.
  * It works in any browser; it never logs anyone in.
  */
-export function setPasswordFlow(s: Services) {
+export function setPasswordFlow(s: SetPasswordFlowDeps) {
   const live = (t: Token | undefined) => (t ? s.store.tokens.peek(RESET_PURPOSE, t.accountId, t.hash) : false);
   const expiredInvitation = expiredInvitationFlow(s);
   return {

@@ -4,13 +4,15 @@ import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 import { composeMail } from '../../mail/templates.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 
+type SetPasswordDeps = Pick<Services, 'store' | 'limits' | 'audit' | 'background' | 'mailer'>;
+
 /**
  * Takes the link (exactly once, even with two browsers racing), sets the
  * password, ends every session and token of the account and voids its other
  * links, and lifts the password locks: the owner proved control of the mailbox.
  * False when the link was already used or replaced.
  */
-export async function setPasswordByLink(s: Services, accountId: string, tokenHash: string, password: string, ip: string): Promise<boolean> {
+export async function setPasswordByLink(s: SetPasswordDeps, accountId: string, tokenHash: string, password: string, ip: string): Promise<boolean> {
   if (!(await s.store.tokens.take(RESET_PURPOSE, accountId, tokenHash))) return false;
   const account = await setPassword(s.store, accountId, password);
   if (!account) return false;

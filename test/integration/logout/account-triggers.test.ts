@@ -1,9 +1,8 @@
 import { Browser } from '../../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
-import { login, totpCode, PASSWORD } from '../../support/journey.ts';
-import { seedAccount } from '../../support/seed.ts';
+import { signInUntil, totpCode, PASSWORD } from '../../support/journey.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
-import { application, BACKCHANNEL_EVENT, clientsFile, refreshFails, signInTo, verifiedLogoutToken } from '../../support/logout-clients.ts';
+import { application, BACKCHANNEL_EVENT, clientsFile, refreshFails, signedInAccount, signInTo, verifiedLogoutToken } from '../../support/logout-clients.ts';
 import { accountCommands } from '../../../src/cli/accounts.ts';
 
 const NEW_PASSWORD = 'another fine passphrase 2';
@@ -28,9 +27,7 @@ describeOnEveryStore('back-channel logout when the account signs out everywhere'
 
   /** Signed in to both applications in one browser (the code of time step `offset`). */
   async function signedInToBoth(email: string) {
-    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const browser = new Browser(idp.issuer);
-    const first = await signInTo(idp, browser, 'research-a', { email, secret });
+    const { browser, secret, ...first } = await signedInAccount(idp, email, 'research-a');
     const second = await signInTo(idp, browser, 'research-b');
     return { secret, first, second };
   }
@@ -38,7 +35,7 @@ describeOnEveryStore('back-channel logout when the account signs out everywhere'
   /** My account in another browser, the second factor confirmed for changes. */
   async function confirmedOnMyAccount(email: string, secret: string) {
     const browser = new Browser(idp.issuer);
-    const verify = await login(browser, await browser.follow('/account'), email, PASSWORD);
+    const { page: verify } = await signInUntil(idp, browser, 'code-page', { email, from: '/account' });
     const page = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, -1) });
     const confirmed = await browser.submit(page, '/account/confirm/code', { code: await totpCode(secret, 1) });
     return { browser, page: await browser.follow(confirmed.location!) };

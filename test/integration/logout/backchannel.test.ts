@@ -3,10 +3,8 @@ import * as oidc from 'openid-client';
 import { pino } from 'pino';
 import { Browser } from '../../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../../support/test-idp.ts';
-import { PASSWORD } from '../../support/journey.ts';
-import { seedAccount } from '../../support/seed.ts';
 import { closedPort, startLogoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
-import { application, BACKCHANNEL_EVENT, clientsFile, refreshFails, signInTo, verifiedLogoutToken } from '../../support/logout-clients.ts';
+import { application, BACKCHANNEL_EVENT, clientsFile, refreshFails, signedInAccount, signInTo, verifiedLogoutToken } from '../../support/logout-clients.ts';
 
 /**
  * One sign-out for every CBS application: applications registered with a
@@ -37,9 +35,7 @@ describeOnEveryStore('back-channel logout on sign-out through an application', (
 
   /** Signed in to research-a (password and code), then to the others by single sign-on in the same browser. */
   async function signedInTo(email: string, others: string[]) {
-    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const browser = new Browser(idp.issuer);
-    const first = await signInTo(idp, browser, 'research-a', { email, secret });
+    const { browser, ...first } = await signedInAccount(idp, email, 'research-a');
     const rest = [];
     for (const clientId of others) rest.push(await signInTo(idp, browser, clientId));
     return { browser, first, rest };

@@ -1,8 +1,7 @@
 import { Browser } from '../../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
-import { finishSignIn, login, startSignIn, text, totpCode, PASSWORD } from '../../support/journey.ts';
-import { seedAccount } from '../../support/seed.ts';
-import { signInTo } from '../../support/logout-clients.ts';
+import { finishSignIn, signInUntil, startSignIn, totpCode } from '../../support/journey.ts';
+import { signedInAccount } from '../../support/logout-clients.ts';
 import { useClock } from '../../../src/clock.ts';
 
 /**
@@ -15,19 +14,13 @@ describeOnEveryStore('a fresh sign-in asks both factors', (store) => {
   afterAll(() => idp.close());
 
   async function signedIn(email: string) {
-    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const browser = new Browser(idp.issuer);
-    const { claims } = await signInTo(idp, browser, 'portal', { email, secret, offset: -1 });
+    const { browser, secret, claims } = await signedInAccount(idp, email, 'portal', -1);
     return { browser, secret, first: claims };
   }
 
-  /** The application asks again with `params`: password, then (asserted) the code page, then the ID token. */
+  /** The application asks again with `params`: password, then (asserted by signInUntil) the code page, then the ID token. */
   async function signInAgain(browser: Browser, email: string, secret: string, params: Record<string, string>) {
-    const signIn = await startSignIn(idp, params);
-    const loginPage = await browser.follow(signIn.url);
-    expect(loginPage.html).toContain('name="password"');
-    const verify = await login(browser, loginPage, email, PASSWORD);
-    expect(text(verify)).toContain('Verificatiecode');
+    const { signIn, page: verify } = await signInUntil(idp, browser, 'code-page', { email, params });
     const done = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret, 1) });
     return (await finishSignIn(signIn, (await browser.follow(done.location!)).location!)).claims()!;
   }
