@@ -40,7 +40,9 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs }: RedisSt
     },
     async close() {
       // QUIT needs a live connection; without one there is nothing to close politely.
-      await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
+      // disconnect() after QUIT too: only it ends the connections a Sentinel client keeps
+      // to the sentinels (failoverDetector), which would otherwise keep the process alive.
+      await Promise.all(clients.map((client) => client.quit().catch(() => {}).finally(() => client.disconnect())));
     },
   };
   return guardStore(store, dropConnectionOnTimeout(clients));
