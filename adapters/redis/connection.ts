@@ -33,6 +33,9 @@ export function createRedisClient({ topology, username, password, tls }: RedisSe
         username, password, tls: tlsOptions, enableTLSForSentinelMode: tls, sentinelTLS: tlsOptions,
         sentinels: topology.sentinels, name: topology.name, sentinelPassword: topology.sentinelPassword,
         sentinelRetryStrategy: reconnectDelay,
+        // A sentinel that accepts the connection but never answers (frozen, overloaded)
+        // must not hold up the search for the master: ask the next one.
+        sentinelCommandTimeout: commandTimeoutMs,
         // Listens for the sentinels' +switch-master, so a failover is followed at once.
         failoverDetector: true,
       });
@@ -64,6 +67,36 @@ export async function connectRedis(settings: RedisSettings): Promise<RedisClient
   } finally {
     client.off('error', rememberError);
   }
+}
+
+/**
+ * ioredis ends a client for good when its reconnect is cut short half-way. On
+ * Sentinel that happens in a failover: the client, whose master has just died, is
+ * asking a sentinel for the master when the sentinels announce +switch-master, and
+ * the failover detector's disconnect aborts that reconnect; the client then answers
+ * every command with "Connection is closed." until the process restarts (seen in the
+ * failover test on a loaded machine). A client ended without close() is therefore
+ * started again, a reconnect delay later, for as long as it keeps ending. Returns the
+ * function close() calls first.
+ */
+export function restartWhenEnded(client: RedisClient): () => void {
+  let attempt = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const restart = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      if (client.status === 'end') client.connect().catch(() => { /* ended again: 'end' brings it back here */ });
+    }, reconnectDelay((attempt += 1)));
+    timer.unref();
+  };
+  const connected = () => { attempt = 0; };
+  client.on('end', restart);
+  client.on('ready', connected);
+  return () => {
+    clearTimeout(timer);
+    client.off('end', restart);
+    client.off('ready', connected);
+  };
 }
 
 /**

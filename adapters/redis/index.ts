@@ -5,7 +5,7 @@ import { redisOidcAdapterFactory } from './oidc-adapter.ts';
 import { redisAccountStore, type AccountStoreOptions } from './accounts.ts';
 import { redisTokenStore } from './tokens.ts';
 import { redisReplayGuard } from './replay.ts';
-import { connectRedis, dropConnectionOnTimeout } from './connection.ts';
+import { connectRedis, dropConnectionOnTimeout, restartWhenEnded } from './connection.ts';
 import { replicaAcknowledgement } from './replicas.ts';
 import type { RedisSettings } from './settings.ts';
 
@@ -25,6 +25,7 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs }: RedisSt
   // The clients reconnect by themselves; the last error only explains an unready connection.
   let lastError: Error | undefined;
   for (const client of clients) client.on('error', (error: Error) => { lastError = error; });
+  const stopRestarting = clients.map(restartWhenEnded);
   const store: Store = {
     kind: 'redis',
     accounts: redisAccountStore(accountsRedis, keys, { acknowledged: replicaAcknowledgement(accountsRedis, waitReplicas), claimLeaseMs }),
@@ -39,8 +40,11 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs }: RedisSt
       await Promise.all(clients.map((client) => client.ping()));
     },
     async close() {
+      for (const stop of stopRestarting) stop();
       // QUIT needs a live connection; without one there is nothing to close politely.
-      await Promise.all(clients.map((client) => client.quit().catch(() => client.disconnect())));
+      // disconnect() after QUIT too: only it ends the connections a Sentinel client keeps
+      // to the sentinels (failoverDetector), which would otherwise keep the process alive.
+      await Promise.all(clients.map((client) => client.quit().catch(() => {}).finally(() => client.disconnect())));
     },
   };
   return guardStore(store, dropConnectionOnTimeout(clients));

@@ -8,9 +8,11 @@ interface Cookie { name: string; value: string; path: string }
 export class CookieJar {
   private cookies: Cookie[] = [];
 
+  /** As RFC 6265 §5.4 says and browsers do: longer paths first, then older first (a server reads the first of a name). */
   header(path: string): string {
     return this.cookies
       .filter((c) => c.path === '/' || path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
+      .sort((a, b) => b.path.length - a.path.length)
       .map((c) => `${c.name}=${c.value}`)
       .join('; ');
   }

@@ -22,8 +22,8 @@ export interface SentinelSetup {
   replica: RedisProcess;
   sentinels: RedisProcess[];
   settings: RedisSettings;
-  /** The port of the master the sentinels currently name. */
-  masterPort(): Promise<number>;
+  /** The port of the master the sentinels currently name (as the first one says, or another). */
+  masterPort(sentinel?: number): Promise<number>;
 }
 
 /** One master, one replica and three sentinels (quorum 2) that fail over one second after the master goes. */
@@ -61,8 +61,8 @@ export async function startSentinelSetup(): Promise<SentinelSetup> {
       },
       password: dataPassword,
     },
-    async masterPort() {
-      const reply = await redisCli(sentinels[0].port, ['sentinel', 'get-master-addr-by-name', masterName], sentinelPassword);
+    async masterPort(sentinel = 0) {
+      const reply = await redisCli(sentinels[sentinel]!.port, ['sentinel', 'get-master-addr-by-name', masterName], sentinelPassword);
       return Number(reply.split('\n')[1]);
     },
   };
