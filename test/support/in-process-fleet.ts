@@ -10,7 +10,8 @@ import { createApp, type App } from '../../src/app.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { generateJwks } from '../../src/oidc/keys.ts';
 import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
-import { CLIENTS, REDIS_URL, clientOf, dropKeys } from './test-idp.ts';
+import { CLIENTS, clientOf } from './test-idp.ts';
+import { dropKeys, REDIS_URL } from './redis-keys.ts';
 
 /**
  * Several instances of the real app in this process, each with its own provider,
