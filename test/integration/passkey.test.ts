@@ -47,6 +47,23 @@ describeOnEveryStore('passkeys', (store) => {
     expect(claims.email).toBe(email);
   });
 
+  test('a finished sign-in waiting to resume has no second-factor step left to add a claimed password to', async () => {
+    const email = `passkey-done-${store}@example.org`;
+    await seedAccount(idp, email, PASSWORD);
+    const authenticator = new SoftAuthenticator(idp.issuer);
+    expect((await enrolPasskey(email, authenticator)).result.status).toBe(200);
+    const browser = new Browser(idp.issuer);
+    const { signIn, page, uid } = await signInUntil(idp, browser, 'login-form');
+    const signedIn = await passkeyCeremony(browser, page, '/passkey', (o) => authenticator.get(o));
+    expect(signedIn.status).toBe(303);
+    // Not resumed yet: the second-factor step of the same sign-in sends the browser on, and the ID token says passkey alone.
+    const code = await browser.get(`/interaction/${uid}/verify/passkey`);
+    expect(code.status).toBe(303);
+    expect(code.location).toMatch(new RegExp(`/interaction/${uid}$`));
+    const claims = (await finishSignIn(signIn, (await browser.follow(signedIn.location!)).location!)).claims()!;
+    expect(claims.amr).toEqual(['swk', 'user', 'mfa']);
+  });
+
   test('a passkey without user verification is refused, at enrolment and at sign-in', async () => {
     const email = `passkey-uv-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD);

@@ -1,7 +1,7 @@
 import type { Context, Middleware } from 'koa';
 import { hasSecondFactor, type Account } from '../../accounts/account.ts';
 import { standingProblem } from '../../accounts/standing.ts';
-import { isMultiFactor, onlyPhishingResistant, PASSWORD_ONLY, usedPasskey } from '../../oidc/amr.ts';
+import { isMultiFactor, PASSWORD_ONLY } from '../../oidc/amr.ts';
 import type { Services } from '../../services.ts';
 import { currentSignIn, toCurrentScreen, type Interaction, type SignIn } from '../interaction.ts';
 import { sendJson } from '../../web/json.ts';
@@ -30,21 +30,20 @@ interface SoFar { accountId?: string; loginTs?: number; amr?: string[] }
  */
 function soFar({ interaction, session }: SignIn): SoFar | undefined {
   if (interaction.prompt.name === 'mfa') return session ? { accountId: session.accountId, loginTs: session.loginTs, amr: session.amr } : {};
+  // Only a password step waits here: a result with both factors is a finished sign-in, waiting to resume.
   const passed = interaction.prompt.name === 'login' ? interaction.result?.login : undefined;
-  return passed?.accountId ? { accountId: passed.accountId, loginTs: passed.ts, amr: passed.amr } : undefined;
+  return passed?.accountId && !isMultiFactor(passed.amr) ? { accountId: passed.accountId, loginTs: passed.ts, amr: passed.amr } : undefined;
 }
 
-/** Whether the application accepts only a passkey: the provider's reason at its mfa prompt, the request's acr_values before it. */
-function passkeyAsked(interaction: Interaction, amr: string[] | undefined): boolean {
-  if (interaction.prompt.name === 'mfa') return interaction.prompt.reasons.includes('passkey_required');
-  const requested = typeof interaction.params.acr_values === 'string' ? interaction.params.acr_values.split(' ') : [];
-  return onlyPhishingResistant({ values: requested }) && !usedPasskey(amr);
-}
-
-/** The phase follows from the account now, and from what this sign-in still lacks. */
+/**
+ * The phase follows from the account now, and from what this sign-in still lacks.
+ * Adding a passkey comes only at the provider's mfa prompt, once both factors are
+ * done and the provider says the application accepts nothing else.
+ */
 function phaseOf(account: Account, interaction: Interaction, amr: string[] | undefined): Phase {
   if (!hasSecondFactor(account)) return 'enrolling';
-  return passkeyAsked(interaction, amr) && isMultiFactor(amr) && !hasPasskey(account) ? 'adding-passkey' : 'verifying';
+  const passkeyAsked = interaction.prompt.name === 'mfa' && interaction.prompt.reasons.includes('passkey_required');
+  return passkeyAsked && isMultiFactor(amr) && !hasPasskey(account) ? 'adding-passkey' : 'verifying';
 }
 
 export const stepOf = (ctx: Context) => ctx.state.mfaStep as MfaStep;
