@@ -55,7 +55,7 @@ export function screens(s: Services): Middleware {
   const atLogin = atPrompt(s.provider, 'login');
   router.post('/interaction/:uid/login', atLogin, login.submit);
   // The password step answers at this address: a reload or a language link leads to the sign-in's current screen.
-  router.get('/interaction/:uid/login', (ctx) => ctx.redirect(`${interactionUrl(ctx.params.uid!)}${ctx.search}`));
+  router.get('/interaction/:uid/login', (ctx) => ctx.redirect(`${interactionUrl(encodeURIComponent(ctx.params.uid!))}${ctx.search}`));
   router.get('/interaction/:uid/passkey/options', atPrompt(s.provider, 'login', { json: true }), passkeyOnly.options);
   router.post('/interaction/:uid/passkey', atLogin, passkeyOnly.submit);
   // The mfa prompt: enrolment at the first sign-in, verification at every later one. Each guard
