@@ -1,9 +1,10 @@
 import type { Options } from './options.ts';
 import type { OpenLoopFigures } from './open-loop.ts';
 import type { StoreCounts } from './servers/counting-store.ts';
+import type { CpuFigures } from './report.ts';
 
 /** An open-loop login run, with what the runner adds to the generator's figures. */
-export interface RateRow extends OpenLoopFigures {
+export interface RateRow extends OpenLoopFigures, CpuFigures {
   server: 'idp';
   scenario: 'login';
   /** The rate as a multiple of the argon2 ceiling of the same run. */
@@ -15,8 +16,6 @@ export interface RateRow extends OpenLoopFigures {
   storeOpsPerIteration?: number;
   redisCommandsPerIteration?: number;
   redisTripsPerIteration?: number;
-  serverCpuMs?: number;
-  generatorCpuMs?: number;
 }
 
 /** Where a full login's p99 crosses KNEE_MS as the arrival rate steps up. */

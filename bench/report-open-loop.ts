@@ -30,9 +30,9 @@ export function openLoopTargets(rows: RateRow[], knee: Knee | undefined): { targ
 export function openLoopTable(rows: RateRow[]): string[] {
   if (!rows.length) return [];
   const out = [
-    '| open-loop login | rate /s | × ceiling | done /s | p50 ms | p95 ms | p99 ms | offered | dropped | late | errors | peak in flight | cpu ms srv | cpu ms gen |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...rows.map((r) => `| ${r.knee ? 'knee step' : 'rate'}${r.stoppedEarly ? ' (stopped: fell behind)' : ''} | ${r.rate} | ${times(r.ofCeiling)} | ${num(r.throughput)} | ${num(r.p50)} | ${num(r.p95)} | ${num(r.p99)} | ${r.offered} | ${r.dropped} | ${r.late} | ${r.errors} | ${r.peakInFlight} | ${num(r.serverCpuMs, 2)} | ${num(r.generatorCpuMs, 2)} |`),
+    '| open-loop login | rate /s | × ceiling | done /s | p50 ms | p95 ms | p99 ms | offered | dropped | late | errors | peak in flight | cpu ms srv | cpu ms main | cpu ms gen | cpu ms redis |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows.map((r) => `| ${r.knee ? 'knee step' : 'rate'}${r.stoppedEarly ? ' (stopped: fell behind)' : ''} | ${r.rate} | ${times(r.ofCeiling)} | ${num(r.throughput)} | ${num(r.p50)} | ${num(r.p95)} | ${num(r.p99)} | ${r.offered} | ${r.dropped} | ${r.late} | ${r.errors} | ${r.peakInFlight} | ${num(r.serverCpuMs, 2)} | ${num(r.serverMainCpuMs, 2)} | ${num(r.generatorCpuMs, 2)} | ${num(r.redisCpuMs, 2)} |`),
   ];
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.steps ?? {})))];
   if (names.length) {

@@ -5,7 +5,19 @@ import { TOKEN_SCENARIOS } from './scenarios/tokens.ts';
 import type { Knee, RateRow } from './rates.ts';
 import { openLoopTable, openLoopTargets } from './report-open-loop.ts';
 
-export interface Row extends Figures {
+/** CPU time per completed iteration (warm-up included). */
+export interface CpuFigures {
+  /** Our server's process, its thread pool (argon2, signatures) included: robust where throughput is not, on a machine shared with other work. */
+  serverCpuMs?: number;
+  /** The server's main thread alone: everything outside argon2 and the other thread-pool work. */
+  serverMainCpuMs?: number;
+  /** The load generator (this process). */
+  generatorCpuMs?: number;
+  /** The Redis server (INFO cpu), which shares the machine's cores: all of its clients, ours almost alone during a run. */
+  redisCpuMs?: number;
+}
+
+export interface Row extends Figures, CpuFigures {
   server: 'idp' | 'plain' | 'koa' | 'argon2';
   scenario: string;
   /** Store operations and Redis commands per completed iteration (our service only). */
@@ -14,10 +26,6 @@ export interface Row extends Figures {
   /** Redis socket writes (round trips) per iteration; exact at concurrency 1, where nothing is batched across requests. */
   redisTripsPerIteration?: number;
   counts?: StoreCounts;
-  /** CPU time per completed iteration (warm-up included), in the server and in the load generator:
-   * robust where throughput is not, on a machine shared with other work. */
-  serverCpuMs?: number;
-  generatorCpuMs?: number;
   /** Login only: how often a virtual user waited for an account with an unused TOTP step. */
   accountWaits?: number;
 }
@@ -122,11 +130,11 @@ const num = (x: number | undefined, digits = 1) => (x === undefined || Number.is
 
 /** A Markdown table, readable in a terminal and pasteable into the README. */
 export function table(results: Results): string {
-  const head = ['scenario', 'server', 'c', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'store ops', 'redis cmds', 'redis trips', 'cpu ms srv', 'cpu ms gen'];
+  const head = ['scenario', 'server', 'c', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'store ops', 'redis cmds', 'redis trips', 'cpu ms srv', 'cpu ms main', 'cpu ms gen', 'cpu ms redis'];
   const lines = results.rows.map((r) => [
     r.scenario, r.server, String(r.concurrency), num(r.throughput), num(r.p50), num(r.p95), num(r.p99), String(r.errors),
     num(r.storeOpsPerIteration), num(r.redisCommandsPerIteration), num(r.redisTripsPerIteration),
-    num(r.serverCpuMs, 2), num(r.generatorCpuMs, 2),
+    num(r.serverCpuMs, 2), num(r.serverMainCpuMs, 2), num(r.generatorCpuMs, 2), num(r.redisCpuMs, 2),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, i >= 2)).join(' | ')} |`;

@@ -21,7 +21,8 @@ import { AccountPool } from './account-pool.ts';
 import { loginScenario } from './scenarios/login.ts';
 import { TOKEN_SCENARIOS, tokenScenarios, type TokenScenario } from './scenarios/tokens.ts';
 import { CLIENTS, type BenchAccount, type MintedTokens } from './fixture.ts';
-import { judge, table, type Results, type Row, type Usage } from './report.ts';
+import { judge, table, type CpuFigures, type Results, type Row, type Usage } from './report.ts';
+import { redisCpuReader } from './redis-cpu.ts';
 import type { StoreCounts } from './servers/counting-store.ts';
 import type { MemoryFigures } from './servers/memory.ts';
 
@@ -47,14 +48,23 @@ async function main(o: Options): Promise<Results> {
   const load = (concurrency: number, iteration: (vu: number) => Promise<Record<string, number> | void>) =>
     closedLoop({ concurrency, durationS: o.durationS, warmupS: o.warmupS, iteration });
   /** A run with the CPU time it cost, per iteration, in `server` and in this process. */
-  const measured = async <F extends { total: number }>(server: ServerProcess, run: () => Promise<F>): Promise<F & { serverCpuMs: number; generatorCpuMs: number }> => {
-    const serverBefore = await server.call<number>('cpu');
+  const redisCpu = o.store === 'redis' ? redisCpuReader(o.redisUrl) : undefined;
+  const measured = async <F extends { total: number }>(server: ServerProcess, run: () => Promise<F>): Promise<F & CpuFigures> => {
+    const serverBefore = await server.call<{ total: number; main: number }>('cpu');
+    const redisBefore = await redisCpu?.read();
     const own = process.cpuUsage();
     const figures = await run();
     const ownUsed = process.cpuUsage(own);
-    const serverUsed = (await server.call<number>('cpu')) - serverBefore;
+    const serverAfter = await server.call<{ total: number; main: number }>('cpu');
+    const redisAfter = await redisCpu?.read();
     const per = (ms: number) => Math.round((ms / Math.max(figures.total, 1)) * 100) / 100;
-    return { ...figures, serverCpuMs: per(serverUsed), generatorCpuMs: per((ownUsed.user + ownUsed.system) / 1000) };
+    return {
+      ...figures,
+      serverCpuMs: per(serverAfter.total - serverBefore.total),
+      serverMainCpuMs: per(serverAfter.main - serverBefore.main),
+      generatorCpuMs: per((ownUsed.user + ownUsed.system) / 1000),
+      redisCpuMs: redisAfter === undefined || redisBefore === undefined ? undefined : per(redisAfter - redisBefore),
+    };
   };
   const say = (r: Row) => log(`  ${r.server}.${r.scenario} c=${r.concurrency}: ${r.throughput}/s p50 ${r.p50} p99 ${r.p99} ms${r.errors ? ` errors ${r.errors} (${r.firstError})` : ''}`);
   const maxC = Math.max(...o.concurrency);
@@ -107,6 +117,7 @@ async function main(o: Options): Promise<Results> {
   const interrupted = async () => {
     log('interrupted: cleaning up');
     await Promise.all(servers.map((server) => server.stop()));
+    redisCpu?.close();
     if (o.store === 'redis') await dropKeys(o.redisUrl, prefix);
     rmSync(work, { recursive: true, force: true });
     process.exit(130);
@@ -205,6 +216,7 @@ async function main(o: Options): Promise<Results> {
     }
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
+    redisCpu?.close();
     if (o.store === 'redis') await dropKeys(o.redisUrl, prefix);
     rmSync(work, { recursive: true, force: true });
   }

@@ -18,10 +18,10 @@ if (!start) throw new Error(`unknown server kind ${kind}`);
 const server = await start(options);
 serveIpc({
   ...server.handlers,
-  /** CPU time used by this process so far (ms), its thread pool included. */
+  /** CPU time used so far (ms): by this process, its thread pool included, and by its main thread alone. */
   async cpu() {
-    const { user, system } = process.cpuUsage();
-    return (user + system) / 1000;
+    const ms = ({ user, system }: NodeJS.CpuUsage) => (user + system) / 1000;
+    return { total: ms(process.cpuUsage()), main: ms(process.threadCpuUsage()) };
   },
   /** Memory now, after a full collection (the runner forks with --expose-gc). */
   async usage() {

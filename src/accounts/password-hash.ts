@@ -1,18 +1,19 @@
 import argon2 from 'argon2';
+import { hashingSlots } from './hashing-slots.ts';
 
 /** OWASP's argon2id profile: m=19456 KiB, t=2, p=1. Hashes with other parameters are upgraded at login. */
 const PARAMS = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 
+/** Every argon2 computation of this process takes a slot (hashing-slots.ts). */
+const slot = hashingSlots();
+
 export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, PARAMS);
+  return slot(() => argon2.hash(password, PARAMS));
 }
 
-export async function verifyPassword(hash: string, password: string): Promise<boolean> {
-  try {
-    return await argon2.verify(hash, password);
-  } catch {
-    return false;
-  }
+/** False for a wrong password or an unreadable hash; ClientGone when `signal` aborted before the computation began. */
+export function verifyPassword(hash: string, password: string, signal?: AbortSignal): Promise<boolean> {
+  return slot(() => argon2.verify(hash, password).catch(() => false), signal);
 }
 
 export function needsRehash(hash: string): boolean {

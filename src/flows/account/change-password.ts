@@ -12,6 +12,7 @@ import type { AccountSession } from './account-session.ts';
 import { accountOf } from './guards.ts';
 import { markReauthenticated } from './reauth.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
+import { whileClientWaits } from '../../web/client-gone.ts';
 
 const FIELDS = { current_password: MAX_LENGTH, password: MAX_LENGTH, confirm: MAX_LENGTH };
 
@@ -28,7 +29,7 @@ export function changePassword(s: ChangePasswordDeps) {
 
   /** The current password, through the login's own check: same argon2 cost, same limits. */
   const currentPasswordProblem = async (ctx: Context, a: AccountSession, password: string): Promise<{ errors: FieldErrors; status: number } | undefined> => {
-    const check = await checkPasswordAttempt(s, { email: normalizeEmail(a.account.email), password, ip: ctx.ip });
+    const check = await checkPasswordAttempt(s, { email: normalizeEmail(a.account.email), password, ip: ctx.ip, signal: whileClientWaits(ctx) });
     if (check.kind === 'ok' && check.account.id === a.account.id) return undefined;
     if (check.kind === 'locked') {
       const { message, status } = factorFailure(ctx, 'password', check);

@@ -5,7 +5,12 @@ import { updateAccount } from '../../accounts/update.ts';
 import type { FactorResult } from '../../mfa/result.ts';
 import type { Services } from '../../services.ts';
 
-interface PasswordAttempt { email: string; password: string; ip: string; knownDevice?: (account?: Account) => Promise<string | undefined> }
+interface PasswordAttempt {
+  email: string; password: string; ip: string;
+  knownDevice?: (account?: Account) => Promise<string | undefined>;
+  /** The request's (web/client-gone.ts): a browser that left before argon2's turn costs no verification, and keeps its point taken. */
+  signal?: AbortSignal;
+}
 
 type PasswordCheckDeps = Pick<Services, 'accounts' | 'limits' | 'audit'>;
 
@@ -24,7 +29,7 @@ export async function checkPasswordAttempt(s: PasswordCheckDeps, a: PasswordAtte
     return taken;
   }
   const usable = account && !account.disabled && account.passwordHash ? account : undefined;
-  const matches = await verifyPassword(usable?.passwordHash ?? (await decoyHash()), a.password);
+  const matches = await verifyPassword(usable?.passwordHash ?? (await decoyHash()), a.password, a.signal);
   if (!usable || !matches) {
     await taken.attempt.failed();
     s.audit('login.failure', { ...who, ip: a.ip, reason: !account ? 'unknown' : account.disabled ? 'disabled' : 'password' });

@@ -8,6 +8,7 @@ import { factorFailure } from '../../web/factor-failure.ts';
 import { PASSWORD_ONLY } from '../../oidc/amr.ts';
 import { signInTime } from '../../accounts/standing.ts';
 import { knownDevice } from '../../security/known-device.ts';
+import { whileClientWaits } from '../../web/client-gone.ts';
 import { checkPasswordAttempt } from './credentials.ts';
 import { secondFactorScreen } from '../second-factor/choose.ts';
 import { stepAfterPassword } from '../second-factor/mfa-step.ts';
@@ -39,6 +40,7 @@ export function loginStep(s: LoginDeps) {
         email: normalizeEmail(form.values.username),
         password: form.values.password,
         ip: ctx.ip,
+        signal: whileClientWaits(ctx),
         knownDevice: (account) => knownDevice(ctx, s.store.tokens, account?.id),
       });
       if (outcome.kind !== 'ok') {
