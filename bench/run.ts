@@ -26,6 +26,9 @@ import { redisCpuReader } from './redis-cpu.ts';
 import type { StoreCounts } from './servers/counting-store.ts';
 import type { MemoryFigures } from './servers/memory.ts';
 
+/** What a server's `cpu` call answers (bench/server.ts): ms so far, the whole process and its main thread. */
+type ServerCpu = { total: number; main: number };
+
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const sum = (table: Record<string, number>) => Object.values(table).reduce((a, b) => a + b, 0);
@@ -50,12 +53,12 @@ async function main(o: Options): Promise<Results> {
   /** A run with the CPU time it cost, per iteration, in `server` and in this process. */
   const redisCpu = o.store === 'redis' ? redisCpuReader(o.redisUrl) : undefined;
   const measured = async <F extends { total: number }>(server: ServerProcess, run: () => Promise<F>): Promise<F & CpuFigures> => {
-    const serverBefore = await server.call<{ total: number; main: number }>('cpu');
+    const serverBefore = await server.call<ServerCpu>('cpu');
     const redisBefore = await redisCpu?.read();
     const own = process.cpuUsage();
     const figures = await run();
     const ownUsed = process.cpuUsage(own);
-    const serverAfter = await server.call<{ total: number; main: number }>('cpu');
+    const serverAfter = await server.call<ServerCpu>('cpu');
     const redisAfter = await redisCpu?.read();
     const per = (ms: number) => Math.round((ms / Math.max(figures.total, 1)) * 100) / 100;
     return {
@@ -63,7 +66,7 @@ async function main(o: Options): Promise<Results> {
       serverCpuMs: per(serverAfter.total - serverBefore.total),
       serverMainCpuMs: per(serverAfter.main - serverBefore.main),
       generatorCpuMs: per((ownUsed.user + ownUsed.system) / 1000),
-      redisCpuMs: redisAfter === undefined || redisBefore === undefined ? undefined : per(redisAfter - redisBefore),
+      redisCpuMs: redisCpu && per(redisAfter! - redisBefore!),
     };
   };
   const say = (r: Row) => log(`  ${r.server}.${r.scenario} c=${r.concurrency}: ${r.throughput}/s p50 ${r.p50} p99 ${r.p99} ms${r.errors ? ` errors ${r.errors} (${r.firstError})` : ''}`);

@@ -27,6 +27,7 @@ export class TooManyRequests extends UserFacingError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+
 /** The browser closed the connection before its answer: nobody reads this (499, as proxies log it). */
 export class ClientGone extends UserFacingError {
   constructor() { super(499, 'error.request', 'the client closed the connection'); }
