@@ -50,8 +50,13 @@ export async function handBack(interaction: Interaction, result: InteractionResu
 }
 
 export async function finish(ctx: Context, interaction: Interaction, result: InteractionResults): Promise<void> {
+  seeOther(ctx, await handBack(interaction, result));
+}
+
+/** The browser goes on to `url` with a GET (after a form's POST). */
+export function seeOther(ctx: Context, url: string): void {
   ctx.status = 303;
-  ctx.redirect(await handBack(interaction, result));
+  ctx.redirect(url);
 }
 
 /** Stores flow state server-side with the interaction (never in a cookie), keeping its expiry. */

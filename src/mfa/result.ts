@@ -6,4 +6,11 @@
 export type FactorFailure = { kind: 'invalid' } | { kind: 'locked'; retryAfter: number };
 export type FactorResult<T extends object = object> = ({ kind: 'ok' } & T) | FactorFailure;
 
+/**
+ * Store work that follows a passed check (recording the step with the sign-in),
+ * started together with the check's own last write, the point given back to the
+ * limits, so that both take one round trip to the store instead of two.
+ */
+export type OnPass<A extends unknown[], T> = (...args: A) => Promise<T>;
+
 export type CredentialType = 'password' | 'code' | 'recovery' | 'passkey';

@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import type { Account } from '../../accounts/account.ts';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../accounts/password-hash.ts';
 import { updateAccount } from '../../accounts/update.ts';
-import type { FactorResult } from '../../mfa/result.ts';
+import type { FactorResult, OnPass } from '../../mfa/result.ts';
 import type { Services } from '../../services.ts';
 
-interface PasswordAttempt {
+interface PasswordAttempt<T> {
   email: string; password: string; ip: string;
+  /** Runs only for a password that matched, alongside its point's return (mfa/result.ts). */
+  onPass?: OnPass<[Account], T>;
   knownDevice?: (account?: Account) => Promise<string | undefined>;
   /** The request's (web/client-gone.ts): a browser that left before argon2's turn costs no verification, and keeps its point taken. */
   signal?: AbortSignal;
@@ -19,7 +21,7 @@ type PasswordCheckDeps = Pick<Services, 'accounts' | 'limits' | 'audit'>;
  * given back on success. Unknown, disabled and password-less accounts cost one
  * argon2 verification like any other, and count against the same limits.
  */
-export async function checkPasswordAttempt(s: PasswordCheckDeps, a: PasswordAttempt): Promise<FactorResult<{ account: Account }>> {
+export async function checkPasswordAttempt<T = undefined>(s: PasswordCheckDeps, a: PasswordAttempt<T>): Promise<FactorResult<{ account: Account; passed: T }>> {
   const account = await s.accounts.findByEmail(a.email);
   // What was typed as a username may be a password typed in the wrong field: logged as-is only when it is an account's address.
   const who = account ? { accountId: account.id } : { username: createHash('sha256').update(a.email).digest('base64url').slice(0, 16) };
@@ -35,11 +37,11 @@ export async function checkPasswordAttempt(s: PasswordCheckDeps, a: PasswordAtte
     s.audit('login.failure', { ...who, ip: a.ip, reason: !account ? 'unknown' : account.disabled ? 'disabled' : 'password' });
     return { kind: 'invalid' };
   }
-  await taken.attempt.succeeded();
+  const [, passed] = await Promise.all([taken.attempt.succeeded(), a.onPass ? a.onPass(usable) : (undefined as T)]);
   if (needsRehash(usable.passwordHash!)) {
     const passwordHash = await hashPassword(a.password);
     await updateAccount(s.accounts, usable.id, (acc) => { acc.passwordHash = passwordHash; });
   }
   s.audit('login.password_verified', { accountId: usable.id, ip: a.ip });
-  return { kind: 'ok', account: usable };
+  return { kind: 'ok', account: usable, passed };
 }

@@ -42,16 +42,19 @@ export function loginStep(s: LoginDeps) {
         ip: ctx.ip,
         signal: whileClientWaits(ctx),
         knownDevice: (account) => knownDevice(ctx, s.store.tokens, account?.id),
+        // The password step's time travels with the sign-in: every later step checks it against the account.
+        // The second factor follows in this same interaction; the provider's policy judges both at resume.
+        onPass: async (account) => {
+          const ts = signInTime(account);
+          await keepWithSignIn(interaction, { login: { accountId: account.id, ...PASSWORD_ONLY, ts, remember: false } });
+          return ts;
+        },
       });
       if (outcome.kind !== 'ok') {
         const { message, status } = factorFailure(ctx, 'password', outcome);
         return loginPage(ctx, interaction, form.values.username, { form: message }, status);
       }
-      // The password step's time travels with the sign-in: every later step checks it against the account.
-      // The second factor follows in this same interaction; the provider's policy judges both at resume.
-      const ts = signInTime(outcome.account);
-      await keepWithSignIn(interaction, { login: { accountId: outcome.account.id, ...PASSWORD_ONLY, ts, remember: false } });
-      await secondFactorScreen(ctx, stepAfterPassword(interaction, outcome.account, ts));
+      await secondFactorScreen(ctx, stepAfterPassword(interaction, outcome.account, outcome.passed));
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { finish, interactionOf } from '../interaction.ts';
+import { interactionOf, seeOther } from '../interaction.ts';
 import { readForm } from '../../web/form.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 import { sendJson } from '../../web/json.ts';
@@ -34,7 +34,7 @@ export function passkeyLogin(s: PasskeyLoginDeps) {
       }
       await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
       await s.limits.liftPasswordLocks({ account: normalizeEmail(use.account.email), ip: ctx.ip });
-      await finish(ctx, interaction, await signedIn(ctx, s, use.account, passkeyOnly(use.passkey.kind), signInTime(use.account)));
+      seeOther(ctx, await signedIn(ctx, s, interaction, use.account, passkeyOnly(use.passkey.kind), signInTime(use.account)));
     },
   };
 }

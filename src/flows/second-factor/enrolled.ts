@@ -4,7 +4,6 @@ import { render } from '../../web/render.ts';
 import { passwordAndSecondFactor, type SecondFactor } from '../../oidc/amr.ts';
 import type { MfaStep } from './mfa-step.ts';
 import { signedIn } from './signed-in.ts';
-import { handBack } from '../interaction.ts';
 
 type EnrolledDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' | 'accounts'>;
 
@@ -14,6 +13,6 @@ type EnrolledDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' |
  */
 export async function showEnrolled(ctx: Context, s: EnrolledDeps, step: MfaStep, factor: SecondFactor, codes?: string[]): Promise<void> {
   s.audit('mfa.enrolled', { accountId: step.account.id, factor });
-  const okUrl = await handBack(step.interaction, await signedIn(ctx, s, step.account, passwordAndSecondFactor(factor), step.loginTs));
+  const okUrl = await signedIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor(factor), step.loginTs);
   await render(ctx, 'enrolled', { title: 'mfa.choose.title', step: 3, message: 'totp.activated', codes, okUrl });
 }

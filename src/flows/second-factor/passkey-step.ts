@@ -4,7 +4,7 @@ import type { Account, PasskeyFactor } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
 import { sendJson } from '../../web/json.ts';
-import { finish, interactionUrl } from '../interaction.ts';
+import { interactionUrl, seeOther } from '../interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
 import { addFactor, recordPasskeyUse } from '../../accounts/operations.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
@@ -81,7 +81,7 @@ export function passkeyStep(s: PasskeyStepDeps) {
         return passkeyVerifyPage(ctx, step, true);
       }
       await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
-      await finish(ctx, step.interaction, await signedIn(ctx, s, use.account, passwordAndSecondFactor(use.passkey.kind), step.loginTs));
+      seeOther(ctx, await signedIn(ctx, s, step.interaction, use.account, passwordAndSecondFactor(use.passkey.kind), step.loginTs));
     },
   };
 }

@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
-import { finish, keepWithSignIn } from '../interaction.ts';
+import { keepWithSignIn, seeOther } from '../interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
 import { checkCode } from '../../mfa/totp/check-code.ts';
 import { newTotpSecret } from '../../mfa/totp/totp.ts';
@@ -63,12 +63,13 @@ export function totpStep(s: TotpStepDeps) {
       const form = readForm(ctx, CODE);
       if (!form.ok) return totpVerifyPage(ctx, step, form.errors, 400);
       const secrets = step.account.totp.map((f) => s.secrets.open(f.secret));
-      const check = await checkCode(s, step.account.id, secrets, form.values.code);
+      const check = await checkCode(s, step.account.id, secrets, form.values.code,
+        () => signedIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('otp'), step.loginTs));
       if (check.kind !== 'ok') {
         const { message, status } = factorFailure(ctx, 'code', check);
         return totpVerifyPage(ctx, step, { code: message }, status);
       }
-      await finish(ctx, step.interaction, await signedIn(ctx, s, step.account, passwordAndSecondFactor('otp'), step.loginTs));
+      seeOther(ctx, check.passed);
     },
   };
 }
