@@ -21,6 +21,7 @@ import { createLifecycle, closeConnectionsWhileDraining } from './lifecycle.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { httpMetrics } from './metrics/http-metrics.ts';
 import { instrumentStore } from './metrics/store-metrics.ts';
+import { exceptProtocolEndpoints } from './oidc/protocol-endpoints.ts';
 import { watchRedisConnection } from './metrics/redis-metrics.ts';
 import { countedAudit, countedMailer } from './metrics/domain-metrics.ts';
 import { logoutPages } from './flows/logout/logout.ts';
@@ -108,13 +109,15 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.use(closeConnectionsWhileDraining(s.lifecycle));
   provider.use(cacheDiscovery());
   provider.use(baseHeaders(https));
-  provider.use(scimApi(s));
-  provider.use(assets.middleware);
-  provider.use(pageState({ secureCookies: https, asset: assets.url }));
-  provider.use(errorPages(log));
-  provider.use(logoutEndsEveryGrant(store));
-  provider.use(frontchannelLogout());
-  provider.use(screens(s));
+  provider.use(exceptProtocolEndpoints(provider, [
+    scimApi(s),
+    assets.middleware,
+    pageState({ secureCookies: https, asset: assets.url }),
+    errorPages(log),
+    logoutEndsEveryGrant(store),
+    frontchannelLogout(),
+    screens(s),
+  ]));
 
   const accountEnd = startAccountEndJob(s);
   return {

@@ -40,3 +40,29 @@ describe('audit log', () => {
     }
   });
 });
+
+describe('request lines', () => {
+  const logged = (level: string) => {
+    const lines: { event?: string; path?: string; status?: number }[] = [];
+    const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as never); done(); } });
+    return { lines, log: pino({ level }, sink) };
+  };
+  const requestsOf = (lines: { event?: string; path?: string; status?: number }[]) =>
+    lines.filter((l) => l.event === 'request').map((l) => `${l.path} ${l.status}`);
+
+  test('probes and public documents answered are lines at debug level only; every other request is a line at info', async () => {
+    for (const level of ['info', 'debug']) {
+      const { lines, log } = logged(level);
+      const idp = await startTestIdp('sqlite', {}, { log });
+      try {
+        for (const path of ['/healthz', '/jwks', '/.well-known/openid-configuration', '/interaction/none', '/jwks/other', '/assets/none.css']) await (await fetch(idp.issuer + path)).arrayBuffer();
+        await (await fetch(`${idp.issuer}/token`, { method: 'POST' })).arrayBuffer();
+        const routine = ['/healthz 200', '/jwks 200', '/.well-known/openid-configuration 200'];
+        const others = ['/interaction/none 400', '/jwks/other 404', '/assets/none.css 404', '/token 400'];
+        expect(requestsOf(lines)).toEqual(level === 'info' ? others : [...routine, ...others]);
+      } finally {
+        await idp.close();
+      }
+    }
+  });
+});

@@ -18,7 +18,8 @@ describe('request id', () => {
   afterAll(() => idp.close());
 
   const idOf = async (incoming?: string) => {
-    const res = await fetch(`${idp.issuer}/healthz`, { headers: incoming === undefined ? {} : { 'X-Request-Id': incoming } });
+    // A request that is logged at the default level, so that its line shows which id it kept.
+    const res = await fetch(`${idp.issuer}/no-such-page`, { headers: incoming === undefined ? {} : { 'X-Request-Id': incoming } });
     return res.headers.get('x-request-id');
   };
 

@@ -18,7 +18,7 @@ describe('TRUST_PROXY', () => {
 
   test('the client address is the one the proxy appended, not one the client forged', async () => {
     lines.length = 0;
-    await fetch(`${idp.issuer}/healthz`, { headers: { 'X-Forwarded-For': '203.0.113.9, 198.51.100.7' } });
+    await fetch(`${idp.issuer}/no-such-page`, { headers: { 'X-Forwarded-For': '203.0.113.9, 198.51.100.7' } });
     expect(lines.find((l) => l.event === 'request')?.ip).toBe('198.51.100.7');
   });
 });
