@@ -15,6 +15,9 @@ async function persistedSessionId(s: ConsentDeps, cookie: string | undefined, cl
   return sid;
 }
 
+/** What the application asks of each resource server (RESOURCE_SERVERS), by the server's URL. */
+const resourceScopesOf = (interaction: Interaction) => (interaction.prompt.details.missingResourceScopes as Record<string, string[]> | undefined) ?? {};
+
 /** Consent, for clients not marked first-party; first-party clients are granted what they ask without a screen. */
 export function consentFlow(s: ConsentDeps) {
   const grant = async (ctx: Context, interaction: Interaction) => {
@@ -26,6 +29,7 @@ export function consentFlow(s: ConsentDeps) {
     if (scopes.length) grant.addOIDCScope(scopes.join(' '));
     const claims = (details.missingOIDCClaims as string[] | undefined) ?? [];
     if (claims.length) grant.addOIDCClaims(claims);
+    for (const [resource, resourceScopes] of Object.entries(resourceScopesOf(interaction))) grant.addResourceScope(resource, resourceScopes.join(' '));
     const sid = await persistedSessionId(s, session?.cookie, grant.clientId!);
     await finish(ctx, interaction, { consent: { grantId: await saveGrant(s.store, grant, !existing, sid) } });
   };
