@@ -8,18 +8,26 @@ const PUBLIC = 'none';
 const USER_GRANTS = new Set(['authorization_code', 'refresh_token']);
 const LOOPBACK_IPS = new Set(['127.0.0.1', '[::1]']);
 
-/** A redirect URI the profile allows: https, or http on a literal loopback address (RFC 8252 §7.3; never `localhost`). */
-function redirectProblem(uri: string, native: boolean, production: boolean): string | undefined {
+/**
+ * A redirect URI the profile allows: https, or http on a literal loopback
+ * address (RFC 8252 §7.3; never `localhost`). The service's own pages (My
+ * account) are on the issuer itself, which production requires to be https.
+ */
+function redirectProblem(uri: string, native: boolean, s: Setup): string | undefined {
   const url = URL.parse(uri);
+  const production = s.production;
   if (!url) return `redirect URI ${uri} is not a URL`;
-  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'https:' || url.origin === new URL(s.issuer).origin) return undefined;
   if (url.protocol === 'http:' && LOOPBACK_IPS.has(url.hostname) && (native || !production)) return undefined;
   if (url.protocol === 'http:' && url.hostname === 'localhost') return `redirect URI ${uri}: a loopback redirect must use the IP address (127.0.0.1 or [::1]), not localhost`;
   return `redirect URI ${uri} must be https (http only on a loopback IP address${production ? ', for a native application' : ''})`;
 }
 
 /** The profile's rules for one registration (ClientProfile, Registration; NL GOV OAuth 2.1–2.3, 3.1.1). */
-function rulesBroken(c: ClientMetadata, n: NlgovSettings, production: boolean): string[] {
+interface Setup { n: NlgovSettings; issuer: string; production: boolean }
+
+function rulesBroken(c: ClientMetadata, s: Setup): string[] {
+  const { n } = s;
   const broken: string[] = [];
   const method = c.token_endpoint_auth_method ?? CONFIDENTIAL;
   const grants = (c.grant_types as string[] | undefined) ?? ['authorization_code'];
@@ -36,7 +44,7 @@ function rulesBroken(c: ClientMetadata, n: NlgovSettings, production: boolean): 
   if (directAccess && method !== CONFIDENTIAL) broken.push('client_credentials needs private_key_jwt');
   if (c.subject_type !== undefined && c.subject_type !== 'pairwise') broken.push(`subject_type ${String(c.subject_type)}: subjects are pairwise in this profile`);
   for (const uri of (c.redirect_uris as string[] | undefined) ?? []) {
-    const problem = redirectProblem(uri, c.application_type === 'native', production);
+    const problem = redirectProblem(uri, c.application_type === 'native', s);
     if (problem) broken.push(problem);
   }
   for (const acr of (c.default_acr_values as string[] | undefined) ?? []) {
@@ -53,7 +61,8 @@ function rulesBroken(c: ClientMetadata, n: NlgovSettings, production: boolean): 
  * problem, naming the client and the rule.
  */
 export async function checkRegistrations(provider: Provider, clients: ClientMetadata[], n: NlgovSettings, production: boolean): Promise<void> {
-  const problems = clients.flatMap((c) => rulesBroken(c, n, production).map((rule) => `client "${c.client_id}": ${rule}`));
+  const setup = { n, issuer: provider.issuer, production };
+  const problems = clients.flatMap((c) => rulesBroken(c, setup).map((rule) => `client "${c.client_id}": ${rule}`));
   if (!problems.length) {
     for (const c of clients) {
       try {

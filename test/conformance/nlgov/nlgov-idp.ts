@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as oidc from 'openid-client';
@@ -66,10 +68,11 @@ export interface NlgovIdp {
 }
 
 /** The service on a loopback port in the NL GOV profile, with these registrations. */
-export async function startNlgovIdp(clients: ClientMetadata[], env: Record<string, string> = {}, processEnv: Record<string, string> = {}): Promise<NlgovIdp> {
+/** `host`: localhost for passkey tests (a WebAuthn relying-party ID is a domain, never an IP address). */
+export async function startNlgovIdp(clients: ClientMetadata[], env: Record<string, string> = {}, processEnv: Record<string, string> = {}, host: '127.0.0.1' | 'localhost' = '127.0.0.1'): Promise<NlgovIdp> {
   const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-nlgov-'));
   const port = await freePort();
-  const issuer = `http://127.0.0.1:${port}`;
+  const issuer = `http://${host}:${port}`;
   const prefix = `nlgov:${randomBytes(6).toString('hex')}:`;
   const secretsKey = randomBytes(32).toString('hex');
   writeFileSync(join(dir, 'clients.json'), JSON.stringify(clients));
@@ -122,8 +125,7 @@ export async function relyingParty(idp: Pick<NlgovIdp, 'issuer'>, id: string, ke
 /** What the relying party keeps while the user is away: PKCE verifier, nonce and state. */
 export interface Request { url: string; verifier: string; nonce: string; state: string }
 
-export async function authorizationRequest(rp: RelyingParty, params: Record<string, string> = {}): Promise<Request> {
-  const verifier = oidc.randomPKCECodeVerifier();
+export async function authorizationRequest(rp: RelyingParty, params: Record<string, string> = {}, verifier = oidc.randomPKCECodeVerifier()): Promise<Request> {
   const nonce = oidc.randomNonce();
   const state = oidc.randomState();
   const url = oidc.buildAuthorizationUrl(rp.config, {
@@ -177,6 +179,13 @@ export async function verified(idp: NlgovIdp, jwt: string, audience: string): Pr
   return { payload, alg: protectedHeader.alg, typ: protectedHeader.typ };
 }
 
+/** The OAuth error of an answer that sends the browser back to the application (in the query, or the fragment for implicit response types). */
+export function errorSentBack(page: Page): string | null {
+  if (!page.location) return null;
+  const url = new URL(page.location);
+  return url.searchParams.get('error') ?? new URLSearchParams(url.hash.slice(1)).get('error');
+}
+
 /** A plain HTTP server on loopback for what an application hosts (its jwks_uri). */
 export async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(handler);
@@ -184,5 +193,23 @@ export async function serve(handler: Parameters<typeof createServer>[1]): Promis
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+  };
+}
+
+/**
+ * An https server on loopback (what an application hosts: its sector identifier
+ * document), with a certificate made for this test only; `caFile` is what the
+ * service's NODE_EXTRA_CA_CERTS names, as an operator would for an internal CA.
+ */
+export async function serveHttps(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; caFile: string; close(): Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-tls-'));
+  const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    caFile: cert,
+    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { rmSync(dir, { recursive: true, force: true }); resolve(); }); }),
   };
 }
