@@ -69,8 +69,9 @@ export async function checkRegistrations(provider: Provider, clients: ClientMeta
         await provider.Client.find(c.client_id);
       } catch (err) {
         const e = err as { error_description?: string; message: string; cause?: { message?: string } };
-        const detail = e.cause?.message ? ` (${e.cause.message})` : '';
-        problems.push(`client "${c.client_id}": ${e.error_description ?? e.message}${detail}`);
+        const said = e.error_description ?? e.message;
+        const detail = e.cause?.message && e.cause.message !== said ? ` (${e.cause.message})` : '';
+        problems.push(`client "${c.client_id}": ${said}${detail}`);
       }
     }
   }
