@@ -97,4 +97,14 @@ describe('NL GOV: Authentication Context', () => {
     const fresh = await authorizationRequest(mapped, { acr_values: LOA.substantial });
     expect(errorSentBack(await browse(new Browser(idp.issuer), fresh.url, who, 1))).toBe('unmet_authentication_requirements');
   }, 60_000);
+
+  test('levels other than eIDAS: acr_values_supported is exactly NLGOV_ACR_VALUES, and the ID token carries the mapped one', async () => {
+    const levels = ['urn:example:cbs:loa:one-factor', 'urn:example:cbs:loa:two-factor', 'urn:example:cbs:loa:passkey'];
+    const map = `pwd+otp=${levels[1]},pwd+hwk=${levels[2]},pwd+swk=${levels[2]},hwk+user=${levels[2]},swk+user=${levels[2]}`;
+    await idp.restart({ NLGOV_ACR_VALUES: levels.join(','), NLGOV_ACR_MAP: map });
+    const custom = await relyingParty(idp, 'portal', key);
+    expect(custom.config.serverMetadata().acr_values_supported).toEqual(levels);
+    const { tokens } = await signIn(custom, await researcher(idp, 'custom-levels@example.org'), { params: { acr_values: levels[0]! } });
+    expect(acrOf(tokens)).toBe(levels[1]);
+  }, 60_000);
 });
