@@ -25,6 +25,14 @@ const clientBasedCORS: NonNullable<Configuration['clientBasedCORS']> = (ctx, ori
   return client.redirectUris?.some((uri) => URL.parse(uri)?.origin === origin) ?? false;
 };
 
+/** NL GOV OAuth 3.2.2: introspection needs an authenticated client (never a public one); each still sees only its own tokens. */
+type Introspection = NonNullable<Configuration['features']>['introspection'];
+type IntrospectionPolicy = (...args: Parameters<NonNullable<NonNullable<Introspection>['allowedPolicy']>>) => Promise<boolean> | boolean;
+const confidentialOnly = (introspection: Introspection): Introspection => {
+  const policy = introspection?.allowedPolicy as IntrospectionPolicy | undefined;
+  return { enabled: true, allowedPolicy: async (ctx, client, token) => client.clientAuthMethod !== 'none' && (policy ? policy(ctx, client, token) : true) } as Introspection;
+};
+
 /**
  * The OpenID Connect NL GOV Assurance profile 1.0.1 on node-oidc-provider's own
  * features; what each setting answers is in docs/nlgov.md, row by row.
@@ -53,12 +61,13 @@ export function nlgovProfile(settings: ProfileSettings, n: NlgovSettings): OidcP
       features: {
         ...base.features,
         ...resources.features,
+        introspection: confidentialOnly(base.features?.introspection),
         requestObjects: { enabled: true },
         pushedAuthorizationRequests: { enabled: true },
         encryption: { enabled: true },
         jwtUserinfo: { enabled: true },
         claimsParameter: { enabled: true },
-      },
+      } as Configuration['features'],
     }),
     async install(provider, { clients, jwks, production }) {
       idTokensWithJtiAndNbf(provider);

@@ -75,10 +75,12 @@ describe('NL GOV: Authentication Context', () => {
     }
   });
 
-  test('the acr is at least the level asked for: low, or any of substantial and high, give substantial', async () => {
+  test('the acr is at least the level asked for: low, or any of substantial and high, give substantial; acr_values win over a vtr, which is ignored (no vot)', async () => {
     const who = await researcher(idp, 'at-least@example.org');
     const browser = new Browser(idp.issuer);
-    expect(acrOf((await signIn(portal, who, { browser, params: { acr_values: LOA.low } })).tokens)).toBe(LOA.substantial);
+    const withVtr = (await signIn(portal, who, { browser, params: { acr_values: LOA.low, vtr: '["Cl.Cm"]' } })).tokens;
+    expect(acrOf(withVtr)).toBe(LOA.substantial);
+    expect(decodeJwt(withVtr.id_token!)).not.toHaveProperty('vot');
     expect(acrOf((await signIn(portal, who, { browser, params: { acr_values: `${LOA.substantial} ${LOA.high}` } })).tokens)).toBe(LOA.substantial);
     const essential = JSON.stringify({ id_token: { acr: { essential: true, value: LOA.substantial } } });
     expect(acrOf((await signIn(portal, who, { browser, params: { claims: essential } })).tokens)).toBe(LOA.substantial);

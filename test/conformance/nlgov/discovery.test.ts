@@ -106,3 +106,17 @@ describe('NL GOV: Discovery', () => {
     }
   });
 });
+
+describe('NL GOV: Security considerations', () => {
+  test('HTTP Strict Transport Security on every answer, the provider\'s protocol endpoints and our pages alike, behind the TLS-terminating proxy', async () => {
+    const idp = await startNlgovIdp([confidential('portal', await clientKey())], { TRUST_PROXY: 'true' }, {}, '127.0.0.1', 'https');
+    try {
+      for (const path of ['/.well-known/openid-configuration', '/jwks', '/healthz', '/account']) {
+        const answer = await fetch(`${idp.service.url}${path}`, { redirect: 'manual' });
+        expect([path, answer.headers.get('strict-transport-security')]).toEqual([path, 'max-age=31536000; includeSubDomains']);
+      }
+    } finally {
+      await idp.close();
+    }
+  });
+});

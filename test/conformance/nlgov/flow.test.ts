@@ -17,6 +17,7 @@ describe('NL GOV: Flow and PKCE', () => {
     idp = await startNlgovIdp([
       confidential('portal', key),
       { client_id: 'spa', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1:11/callback'], first_party: true },
+      { client_id: 'desktop', application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/callback'], first_party: true },
     ]);
     portal = await relyingParty(idp, 'portal', key);
     spa = await relyingParty(idp, 'spa', undefined, {}, 'http://127.0.0.1:11/callback');
@@ -64,6 +65,14 @@ describe('NL GOV: Flow and PKCE', () => {
     const back = await browse(new Browser(idp.issuer), request.url, who);
     await expect(oidc.authorizationCodeGrant(spa.config, new URL(back.location!), { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedNonce: request.nonce, expectedState: request.state }))
       .rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
+  test('Dynamic Registration › redirect_uris: a native application\'s loopback redirect URI may use any port', async () => {
+    const desktop = await relyingParty(idp, 'desktop', undefined, {}, 'http://127.0.0.1:53124/callback');
+    const page = await new Browser(idp.issuer).get((await authorizationRequest(desktop)).url);
+    expect(page.location).toMatch(new RegExp(`^${idp.issuer}/interaction/`));
+    const elsewhere = await relyingParty(idp, 'desktop', undefined, {}, 'http://127.0.0.1:53124/other');
+    expect((await new Browser(idp.issuer).get((await authorizationRequest(elsewhere)).url)).status).toBe(400);
   });
 
   test('Authentication Request: nonce and state are required', async () => {

@@ -68,11 +68,15 @@ export interface NlgovIdp {
 }
 
 /** The service on a loopback port in the NL GOV profile, with these registrations. */
-/** `host`: localhost for passkey tests (a WebAuthn relying-party ID is a domain, never an IP address). */
-export async function startNlgovIdp(clients: ClientMetadata[], env: Record<string, string> = {}, processEnv: Record<string, string> = {}, host: '127.0.0.1' | 'localhost' = '127.0.0.1'): Promise<NlgovIdp> {
+/**
+ * `host`: localhost for passkey tests (a WebAuthn relying-party ID is a domain,
+ * never an IP address). `scheme` https: the ISSUER a TLS-terminating proxy
+ * serves; the service itself still answers plain HTTP on the port (`service.url`).
+ */
+export async function startNlgovIdp(clients: ClientMetadata[], env: Record<string, string> = {}, processEnv: Record<string, string> = {}, host: '127.0.0.1' | 'localhost' = '127.0.0.1', scheme: 'http' | 'https' = 'http'): Promise<NlgovIdp> {
   const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-nlgov-'));
   const port = await freePort();
-  const issuer = `http://${host}:${port}`;
+  const issuer = `${scheme}://${host}:${port}`;
   const prefix = `nlgov:${randomBytes(6).toString('hex')}:`;
   const secretsKey = randomBytes(32).toString('hex');
   writeFileSync(join(dir, 'clients.json'), JSON.stringify(clients));
