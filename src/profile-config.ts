@@ -35,6 +35,8 @@ export interface NlgovSettings {
   pairwiseSalt: Buffer;
   idTokenSeconds: number;
   accessTokenSeconds: number;
+  /** How JWT access tokens are signed: PS256 (the profile's recommendation) or RS256 (what every resource server must verify). */
+  accessTokenAlg: 'PS256' | 'RS256';
   refreshTokenSeconds: number;
 }
 
@@ -58,10 +60,11 @@ export const profileEnvSchema = z.object({
   NLGOV_ID_TOKEN_TTL_MINUTES: minutes(5, 'the profile keeps ID tokens to five minutes'),
   NLGOV_ACCESS_TOKEN_TTL_MINUTES: minutes(60, 'the profile keeps access tokens to one hour'),
   NLGOV_REFRESH_TOKEN_TTL_MINUTES: minutes(360, 'the profile lets an unused refresh token live six hours at most'),
+  NLGOV_ACCESS_TOKEN_SIGNING_ALG: z.enum(['PS256', 'RS256']).optional(),
 });
 type ProfileEnv = z.infer<typeof profileEnvSchema>;
 
-const NLGOV_ONLY = ['PAIRWISE_SALT', 'NLGOV_ACR_VALUES', 'NLGOV_ACR_MAP', 'NLGOV_ID_TOKEN_TTL_MINUTES', 'NLGOV_ACCESS_TOKEN_TTL_MINUTES', 'NLGOV_REFRESH_TOKEN_TTL_MINUTES'] as const;
+const NLGOV_ONLY = ['PAIRWISE_SALT', 'NLGOV_ACR_VALUES', 'NLGOV_ACR_MAP', 'NLGOV_ID_TOKEN_TTL_MINUTES', 'NLGOV_ACCESS_TOKEN_TTL_MINUTES', 'NLGOV_REFRESH_TOKEN_TTL_MINUTES', 'NLGOV_ACCESS_TOKEN_SIGNING_ALG'] as const;
 /** The scopes of OpenID Connect itself, which no resource server may claim. */
 const OIDC_SCOPES = new Set(['openid', 'email', 'profile', 'offline_access']);
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
@@ -129,6 +132,7 @@ export function profileSettingsFrom(
     idTokenSeconds: (e.NLGOV_ID_TOKEN_TTL_MINUTES ?? 5) * 60,
     accessTokenSeconds: (e.NLGOV_ACCESS_TOKEN_TTL_MINUTES ?? 10) * 60,
     refreshTokenSeconds: (e.NLGOV_REFRESH_TOKEN_TTL_MINUTES ?? 120) * 60,
+    accessTokenAlg: e.NLGOV_ACCESS_TOKEN_SIGNING_ALG ?? 'PS256',
   };
   return { settings: { name: 'nlgov', resourceServers, nlgov }, problems, devDefaults };
 }

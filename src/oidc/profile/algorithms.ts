@@ -31,5 +31,5 @@ export const NLGOV_ALGORITHMS: NonNullable<Configuration['enabledJWA']> = {
   authorizationEncryptionEncValues: CONTENT_ENCRYPTION,
 };
 
-/** The signing algorithm of what the provider signs by default: ID tokens, JWT access tokens, signed metadata. */
+/** The signing algorithm of what the provider signs by default: ID tokens, signed metadata, and (unless NLGOV_ACCESS_TOKEN_SIGNING_ALG says RS256) JWT access tokens. */
 export const NLGOV_SIGNING_ALG = 'PS256' as const;

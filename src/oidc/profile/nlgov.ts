@@ -38,7 +38,7 @@ const confidentialOnly = (introspection: Introspection): Introspection => {
  * features; what each setting answers is in docs/nlgov.md, row by row.
  */
 export function nlgovProfile(settings: ProfileSettings, n: NlgovSettings): OidcProfile {
-  const resources = resourceIndicators(settings.resourceServers, NLGOV_SIGNING_ALG);
+  const resources = resourceIndicators(settings.resourceServers, n.accessTokenAlg);
   return {
     decrypts: true,
     metadataMaxAge: ONE_WEEK,

@@ -53,6 +53,21 @@ function rulesBroken(c: ClientMetadata, s: Setup): string[] {
   return broken;
 }
 
+/** NL GOV OAuth 2.1.1: each client has a public key of its own; one registered inline for two clients is named. */
+function sharedKeys(clients: ClientMetadata[]): string[] {
+  const owners = new Map<string, string>();
+  const problems: string[] = [];
+  for (const c of clients) {
+    for (const k of (c.jwks as { keys?: Record<string, unknown>[] } | undefined)?.keys ?? []) {
+      const material = [k.kty, k.n, k.e, k.crv, k.x, k.y].join(' ');
+      const owner = owners.get(material);
+      if (owner && owner !== c.client_id) problems.push(`client "${c.client_id}": its key ${String(k.kid ?? '')} is also client "${owner}"'s: every client has a key pair of its own`);
+      else owners.set(material, c.client_id);
+    }
+  }
+  return problems;
+}
+
 /**
  * Every registration, checked at start-up against the profile's rules and then
  * by node-oidc-provider's own validation of client metadata, which fetches a
@@ -63,6 +78,7 @@ function rulesBroken(c: ClientMetadata, s: Setup): string[] {
 export async function checkRegistrations(provider: Provider, clients: ClientMetadata[], n: NlgovSettings, production: boolean): Promise<void> {
   const setup = { n, issuer: provider.issuer, production };
   const problems = clients.flatMap((c) => rulesBroken(c, setup).map((rule) => `client "${c.client_id}": ${rule}`));
+  problems.push(...sharedKeys(clients));
   if (!problems.length) {
     for (const c of clients) {
       try {

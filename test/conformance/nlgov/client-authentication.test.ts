@@ -14,16 +14,17 @@ const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
  */
 describe('NL GOV: Client Authentication', () => {
   let idp: NlgovIdp;
-  let keys: Record<'portal' | 'byUri' | 'service' | 'stranger', ClientKey>;
+  let keys: Record<'portal' | 'byUri' | 'badUri' | 'service' | 'stranger', ClientKey>;
   let keyServer: Awaited<ReturnType<typeof serve>>;
   let portal: RelyingParty;
   let token: string;
   beforeAll(async () => {
-    keys = { portal: await clientKey('PS256'), byUri: await clientKey('RS256'), service: await clientKey('ES256'), stranger: await clientKey('PS256') };
-    keyServer = await serve((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify({ keys: [keys.byUri.jwk] })));
+    keys = { portal: await clientKey('PS256'), byUri: await clientKey('RS256'), badUri: await clientKey('PS256'), service: await clientKey('ES256'), stranger: await clientKey('PS256') };
+    keyServer = await serve((req, res) => res.setHeader('content-type', 'application/json').end(req.url === '/jwks.json' ? JSON.stringify({ keys: [keys.byUri.jwk] }) : '["not", "a", "key set"]'));
     idp = await startNlgovIdp([
       confidential('portal', keys.portal),
       confidential('by-uri', keys.byUri, { jwks: undefined, jwks_uri: `${keyServer.url}/jwks.json` }),
+      confidential('bad-uri', keys.badUri, { jwks: undefined, jwks_uri: `${keyServer.url}/not-a-key-set.json` }),
       { client_id: 'service', grant_types: ['client_credentials'], response_types: [], redirect_uris: [], jwks: { keys: [keys.service.jwk] } },
     ]);
     portal = await relyingParty(idp, 'portal', keys.portal);
@@ -57,6 +58,13 @@ describe('NL GOV: Client Authentication', () => {
     expect((await signIn(portal, user)).tokens.id_token).toBeTruthy();
     expect((await signIn(await relyingParty(idp, 'by-uri', keys.byUri), user, { codeStep: 1 })).tokens.id_token).toBeTruthy();
     expect(portal.config.serverMetadata().token_endpoint_auth_methods_supported).toEqual(['private_key_jwt', 'none']);
+  });
+
+  test('a jwks_uri whose document is not a JWK Set authenticates no one (NL GOV OAuth 2.3.4)', async () => {
+    const badUri = await relyingParty(idp, 'bad-uri', keys.badUri);
+    await expect(oidc.clientCredentialsGrant(badUri.config)).rejects.toMatchObject({ error: 'invalid_client' });
+    const user = await researcher(idp, 'bad-uri@example.org');
+    await expect(signIn(badUri, user)).rejects.toMatchObject({ error: 'invalid_client' });
   });
 
   test('client secrets are refused at the token endpoint: client_secret_basic, client_secret_post and client_secret_jwt', async () => {

@@ -75,6 +75,15 @@ describe('NL GOV: Flow and PKCE', () => {
     expect((await new Browser(idp.issuer).get((await authorizationRequest(elsewhere)).url)).status).toBe(400);
   });
 
+  test('Token Request: a code is redeemed once; the second attempt is refused', async () => {
+    const who = await researcher(idp, 'code-twice@example.org');
+    const request = await authorizationRequest(portal);
+    const back = await browse(new Browser(idp.issuer), request.url, who);
+    const checks = { pkceCodeVerifier: request.verifier, expectedNonce: request.nonce, expectedState: request.state };
+    expect((await oidc.authorizationCodeGrant(portal.config, new URL(back.location!), checks)).id_token).toBeTruthy();
+    await expect(oidc.authorizationCodeGrant(portal.config, new URL(back.location!), checks)).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   test('Authentication Request: nonce and state are required', async () => {
     for (const name of ['nonce', 'state']) {
       const url = new URL((await authorizationRequest(portal)).url);

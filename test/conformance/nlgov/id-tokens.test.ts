@@ -1,16 +1,23 @@
 import * as oidc from 'openid-client';
-import { decodeJwt } from 'jose';
+import { compactDecrypt, decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type CryptoKey, type JWK } from 'jose';
 import { clientKey, confidential, relyingParty, researcher, signIn, startNlgovIdp, verified, type ClientKey, type NlgovIdp } from './nlgov-idp.ts';
 
 /** OIDC NL GOV 1.0.1, OpenID Provider profile › Token Endpoint › ID Tokens (and Algorithms). */
 describe('NL GOV: ID Tokens of the Provider profile', () => {
   let idp: NlgovIdp;
-  let keys: Record<'portal' | 'rs256', ClientKey>;
+  let keys: Record<'portal' | 'rs256' | 'encrypted', ClientKey>;
+  let encryptionKey: { privateKey: CryptoKey; jwk: JWK };
   beforeAll(async () => {
-    keys = { portal: await clientKey('PS256'), rs256: await clientKey('RS256') };
+    keys = { portal: await clientKey('PS256'), rs256: await clientKey('RS256'), encrypted: await clientKey('PS256') };
+    const pair = await generateKeyPair('RSA-OAEP', { extractable: true });
+    encryptionKey = { privateKey: pair.privateKey, jwk: { ...(await exportJWK(pair.publicKey)), alg: 'RSA-OAEP', use: 'enc', kid: 'encrypted-app-enc' } };
     idp = await startNlgovIdp([
       confidential('portal', keys.portal),
       confidential('rs256-app', keys.rs256, { id_token_signed_response_alg: 'RS256' }),
+      confidential('encrypted-app', keys.encrypted, {
+        jwks: { keys: [keys.encrypted.jwk, encryptionKey.jwk] },
+        id_token_encrypted_response_alg: 'RSA-OAEP', id_token_encrypted_response_enc: 'A256GCM',
+      }),
     ]);
   });
   afterAll(() => idp.close());
@@ -31,6 +38,19 @@ describe('NL GOV: ID Tokens of the Provider profile', () => {
 
     const rs256 = await signIn(await relyingParty(idp, 'rs256-app', keys.rs256), who, { codeStep: 1 });
     expect((await verified(idp, rs256.tokens.id_token!, 'rs256-app')).alg).toBe('RS256');
+  });
+
+  test('ID tokens may be encrypted to the client\'s key (RSA-OAEP, A256GCM), around the provider\'s signature', async () => {
+    const rp = await relyingParty(idp, 'encrypted-app', keys.encrypted);
+    oidc.enableDecryptingResponses(rp.config, ['A256GCM'], { key: encryptionKey.privateKey, kid: encryptionKey.jwk.kid });
+    const { tokens } = await signIn(rp, await researcher(idp, 'encrypted@example.org'));
+    expect(tokens.id_token!.split('.')).toHaveLength(5);
+    expect(decodeProtectedHeader(tokens.id_token!)).toMatchObject({ alg: 'RSA-OAEP', enc: 'A256GCM', cty: 'JWT', kid: encryptionKey.jwk.kid });
+    const { plaintext } = await compactDecrypt(tokens.id_token!, encryptionKey.privateKey);
+    const inner = new TextDecoder().decode(plaintext);
+    expect(oidc.getDecryptedResponses(tokens)?.id_token?.token_endpoint).toBe(inner);
+    const { payload, alg } = await verified(idp, inner, 'encrypted-app');
+    expect([alg, typeof payload.jti, typeof payload.nbf]).toEqual(['PS256', 'string', 'number']);
   });
 
   test('jti is unique: two hundred ID tokens of one sign-in, refreshed, carry two hundred different values', async () => {

@@ -41,6 +41,13 @@ export async function clientKey(alg: 'PS256' | 'RS256' | 'ES256' = 'PS256', kid 
   return { privateKey, jwk: { ...(await exportJWK(publicKey)), alg, use: 'sig', kid } };
 }
 
+/** A key pair for each of these clients (every client has one of its own: NL GOV OAuth 2.1.1). */
+export async function keysFor<Id extends string>(...ids: Id[]): Promise<Record<Id, ClientKey>> {
+  const keys = {} as Record<Id, ClientKey>;
+  for (const id of ids) keys[id] = await clientKey('PS256', `${id}-key`);
+  return keys;
+}
+
 /** A confidential client of the profile: private_key_jwt with its public key registered inline. */
 export const confidential = (id: string, key: ClientKey, metadata: Partial<ClientMetadata> = {}): ClientMetadata => ({
   client_id: id,

@@ -8,7 +8,7 @@ import { finishSignIn, signInUntil, totpCode, PASSWORD } from '../../support/jou
 import { seedAccount } from '../../support/seed.ts';
 import { startTestIdp } from '../../support/test-idp.ts';
 import { generateJwks } from '../../../src/oidc/keys.ts';
-import { CALLBACK, clientKey, confidential, relyingParty, researcher, serveHttps, signIn, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
+import { CALLBACK, confidential, keysFor, relyingParty, researcher, serveHttps, signIn, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
 
 /**
  * OIDC NL GOV 1.0.1 › OpenID Provider profile › Pairwise Identifiers, and
@@ -19,26 +19,26 @@ import { CALLBACK, clientKey, confidential, relyingParty, researcher, serveHttps
 describe('NL GOV: Pairwise Identifiers', () => {
   let idp: NlgovIdp;
   let sectorDocument: Awaited<ReturnType<typeof serveHttps>>;
-  let key: ClientKey;
+  let keys: Record<'portal' | 'portal-b' | 'elsewhere' | 'sector-a' | 'sector-b', ClientKey>;
   let rp: Record<'portal' | 'portalB' | 'elsewhere' | 'sectorA' | 'sectorB', RelyingParty>;
   const OTHER_HOST = 'http://127.0.0.1:10/callback';
   beforeAll(async () => {
-    key = await clientKey();
+    keys = await keysFor('portal', 'portal-b', 'elsewhere', 'sector-a', 'sector-b');
     sectorDocument = await serveHttps((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify([CALLBACK, OTHER_HOST])));
     const sector = { sector_identifier_uri: `${sectorDocument.url}/sector.json` };
     idp = await startNlgovIdp([
-      confidential('portal', key),
-      confidential('portal-b', key, { redirect_uris: ['http://127.0.0.1:9/b'] }),
-      confidential('elsewhere', key, { redirect_uris: [OTHER_HOST] }),
-      confidential('sector-a', key, sector),
-      confidential('sector-b', key, { ...sector, redirect_uris: [OTHER_HOST] }),
+      confidential('portal', keys['portal']),
+      confidential('portal-b', keys['portal-b'], { redirect_uris: ['http://127.0.0.1:9/b'] }),
+      confidential('elsewhere', keys['elsewhere'], { redirect_uris: [OTHER_HOST] }),
+      confidential('sector-a', keys['sector-a'], sector),
+      confidential('sector-b', keys['sector-b'], { ...sector, redirect_uris: [OTHER_HOST] }),
     ], {}, { NODE_EXTRA_CA_CERTS: sectorDocument.caFile });
     rp = {
-      portal: await relyingParty(idp, 'portal', key),
-      portalB: await relyingParty(idp, 'portal-b', key, {}, 'http://127.0.0.1:9/b'),
-      elsewhere: await relyingParty(idp, 'elsewhere', key, {}, OTHER_HOST),
-      sectorA: await relyingParty(idp, 'sector-a', key),
-      sectorB: await relyingParty(idp, 'sector-b', key, {}, OTHER_HOST),
+      portal: await relyingParty(idp, 'portal', keys['portal']),
+      portalB: await relyingParty(idp, 'portal-b', keys['portal-b'], {}, 'http://127.0.0.1:9/b'),
+      elsewhere: await relyingParty(idp, 'elsewhere', keys['elsewhere'], {}, OTHER_HOST),
+      sectorA: await relyingParty(idp, 'sector-a', keys['sector-a']),
+      sectorB: await relyingParty(idp, 'sector-b', keys['sector-b'], {}, OTHER_HOST),
     };
   });
   afterAll(async () => {

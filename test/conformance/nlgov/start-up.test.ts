@@ -59,6 +59,7 @@ describe('NL GOV: start-up refusals', () => {
       { client_id: 'plain-http', redirect_uris: ['http://app.example.org/callback'], jwks: pub },
       { client_id: 'pape-acr', redirect_uris: [CALLBACK], jwks: pub, default_acr_values: ['http://schemas.openid.net/pape/policies/2007/06/multi-factor'] },
     ]);
+    // One key for most of them: each entry after the first that registers it is told it is another client's.
     expect(code).toBe(1);
     for (const [client, rule] of [
       ['with-secret', 'has a client_secret'],
@@ -75,6 +76,7 @@ describe('NL GOV: start-up refusals', () => {
       ['public-sub', 'subject_type public'],
       ['localhost', 'redirect URI http://localhost:9/callback: a loopback redirect must use the IP address'],
       ['plain-http', 'redirect URI http://app.example.org/callback must be https'],
+      ['hybrid', `its key ${key.jwk.kid} is also client "implicit"'s: every client has a key pair of its own`],
       ['pape-acr', 'default_acr_values http://schemas.openid.net/pape/policies/2007/06/multi-factor is not one of NLGOV_ACR_VALUES'],
     ]) expect(stderr).toContain(`client "${client}": ${rule}`);
   });
@@ -82,10 +84,9 @@ describe('NL GOV: start-up refusals', () => {
   test('a sector_identifier_uri that does not list the client\'s redirect URIs, and metadata node-oidc-provider refuses, are named too', async () => {
     const document = await serveHttps((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(['https://other.example.org/callback'])));
     try {
-      const key = await clientKey();
       const { code, stderr } = await start([
-        confidential('sector', key, { sector_identifier_uri: `${document.url}/sector.json` }),
-        confidential('es256-id-tokens', key, { id_token_signed_response_alg: 'ES256' }),
+        confidential('sector', await clientKey(), { sector_identifier_uri: `${document.url}/sector.json` }),
+        confidential('es256-id-tokens', await clientKey(), { id_token_signed_response_alg: 'ES256' }),
       ], { NODE_EXTRA_CA_CERTS: document.caFile });
       expect(code).toBe(1);
       expect(stderr).toContain('client "sector": all registered redirect_uris must be included in the sector_identifier_uri response');

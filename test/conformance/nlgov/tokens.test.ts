@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { decodeJwt, jwtVerify } from 'jose';
 import { Browser } from '../../support/browser.ts';
 import { text } from '../../support/journey.ts';
-import { authorizationRequest, browse, clientKey, confidential, errorSentBack, relyingParty, researcher, signIn, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
+import { authorizationRequest, browse, confidential, keysFor, errorSentBack, relyingParty, researcher, signIn, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
 
 const MICRODATA = 'https://microdata-api.example.org/';
 const OTHER = 'https://other-api.example.org/';
@@ -15,19 +15,20 @@ const OTHER = 'https://other-api.example.org/';
  */
 describe('NL GOV: Access Tokens and Refresh Tokens', () => {
   let idp: NlgovIdp;
-  let key: ClientKey;
+  let keys: Record<'portal' | 'third-party' | 'archive', ClientKey>;
   let portal: RelyingParty;
   let thirdParty: RelyingParty;
   let spa: RelyingParty;
   beforeAll(async () => {
-    key = await clientKey();
+    keys = await keysFor('portal', 'third-party', 'archive');
     idp = await startNlgovIdp([
-      confidential('portal', key),
-      confidential('third-party', key, { first_party: false, client_name: 'Onderzoeksomgeving' }),
+      confidential('portal', keys['portal']),
+      confidential('third-party', keys['third-party'], { first_party: false, client_name: 'Onderzoeksomgeving' }),
+      confidential('archive', keys.archive),
       { client_id: 'spa', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1:11/callback'], grant_types: ['authorization_code', 'refresh_token'], first_party: true },
     ], { RESOURCE_SERVERS: `${MICRODATA}=microdata microdata:export,${OTHER}=other`, NLGOV_ACCESS_TOKEN_TTL_MINUTES: '60' });
-    portal = await relyingParty(idp, 'portal', key);
-    thirdParty = await relyingParty(idp, 'third-party', key);
+    portal = await relyingParty(idp, 'portal', keys['portal']);
+    thirdParty = await relyingParty(idp, 'third-party', keys['third-party']);
     spa = await relyingParty(idp, 'spa', undefined, {}, 'http://127.0.0.1:11/callback');
   });
   afterAll(() => idp.close());
@@ -66,10 +67,31 @@ describe('NL GOV: Access Tokens and Refresh Tokens', () => {
     expect(decodeJwt(tokens.access_token)).toMatchObject({ aud: MICRODATA, scope: 'microdata:export', azp: 'third-party' });
   });
 
+  test('revocation: a client revokes its own token, never another client\'s (3.1.6); a JWT access token, which its resource server checks without asking, is not revocable and says so', async () => {
+    const mine = await signIn(portal, await researcher(idp, 'revoke@example.org'));
+    const archive = await relyingParty(idp, 'archive', keys.archive);
+    const theirs = await signIn(archive, await researcher(idp, 'revoke-other@example.org'), { params: forMicrodata, tokenParams: { resource: MICRODATA } });
+    const opaque = (await oidc.refreshTokenGrant(archive.config, (await signIn(archive, await researcher(idp, 'revoke-third@example.org'), { params: { scope: 'openid offline_access', prompt: 'consent' } })).tokens.refresh_token!)).access_token;
+    await oidc.tokenRevocation(portal.config, opaque);
+    expect((await oidc.tokenIntrospection(archive.config, opaque)).active).toBe(true);
+    await oidc.tokenRevocation(portal.config, mine.tokens.access_token);
+    expect((await oidc.tokenIntrospection(portal.config, mine.tokens.access_token)).active).toBe(false);
+    await expect(oidc.tokenRevocation(archive.config, theirs.tokens.access_token)).rejects.toMatchObject({ error: 'unsupported_token_type' });
+  });
+
   test('a resource that is not a resource server of this provider is refused with invalid_target', async () => {
     const page = await new Browser(idp.issuer).get((await authorizationRequest(portal, { resource: 'https://unknown-api.example.org/', scope: 'openid microdata' })).url);
     expect(errorSentBack(page)).toBe('invalid_target');
   });
+
+  test('NLGOV_ACCESS_TOKEN_SIGNING_ALG=RS256 signs the JWT access tokens RS256, for resource servers that verify nothing else', async () => {
+    await idp.restart({ NLGOV_ACCESS_TOKEN_SIGNING_ALG: 'RS256' });
+    const rs256 = await relyingParty(idp, 'portal', keys.portal);
+    const { tokens } = await signIn(rs256, await researcher(idp, 'rs256-at@example.org'), { params: forMicrodata, tokenParams: { resource: MICRODATA } });
+    const { protectedHeader } = await jwtVerify(tokens.access_token, idp.jwks, { issuer: idp.issuer, audience: MICRODATA, typ: 'at+jwt', algorithms: ['RS256'] });
+    expect(protectedHeader.alg).toBe('RS256');
+    await idp.restart({ NLGOV_ACCESS_TOKEN_SIGNING_ALG: 'PS256' });
+  }, 60_000);
 
   test('refresh tokens are one-time: each use gives a new one, the old one is refused, and using it again revokes the grant', async () => {
     const { tokens } = await signIn(portal, await researcher(idp, 'refresh@example.org'), { params: { scope: 'openid offline_access', prompt: 'consent' } });
