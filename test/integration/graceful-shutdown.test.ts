@@ -94,4 +94,28 @@ describe('graceful shutdown (SIGTERM to the real process)', () => {
     expect(await service.exited).toBe(1);
     expect(service.lines.map((l) => l.msg)).toContain('shutdown timed out: cutting the remaining connections');
   });
+
+  test('a log reader that went away does not keep the process: with its stdout pipe closed, SIGTERM still ends it', async () => {
+    const service = await startService(dir, { SHUTDOWN_TIMEOUT_SECONDS: '2' });
+    // Lines in the log buffer when the reader goes: a write to a pipe nobody reads answers EPIPE.
+    await loginPageOf(service);
+    service.child.stdout!.destroy();
+    service.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const stillRunning = new Promise((resolve) => { timer = setTimeout(() => resolve('still running 10 s after SIGTERM'), 10_000); });
+    const ended = await Promise.race([service.exited, stillRunning]).finally(() => clearTimeout(timer));
+    expect(ended).toBe(0);
+  });
+
+  test('a log reader that stops reading does not keep the process either', async () => {
+    const service = await startService(dir, { SHUTDOWN_TIMEOUT_SECONDS: '2', LOG_LEVEL: 'debug' });
+    service.child.stdout!.pause();
+    // Enough request lines to fill the pipe (64 KiB on Linux) that nobody empties now.
+    for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: 50 }, () => fetch(`${service.url}/healthz`)));
+    service.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const stillRunning = new Promise((resolve) => { timer = setTimeout(() => resolve('still running 10 s after SIGTERM'), 10_000); });
+    const ended = await Promise.race([service.exited, stillRunning]).finally(() => clearTimeout(timer));
+    expect(ended).toBe(0);
+  });
 });
