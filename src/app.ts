@@ -76,6 +76,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.maxIpsCount = config.trustProxyHops;
   const deliveries = createLogoutDeliveries({ log, count: (outcome) => metrics.backchannelLogouts.inc({ outcome }), retryDelaysMs: deps.logoutRetryDelaysMs });
   const accountSignedOut = backchannelLogout(provider, deliveries);
+  logoutEndsEveryGrant(provider, store);
 
   const pending = new Set<Promise<void>>();
   const s: Services = {
@@ -114,7 +115,6 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     assets.middleware,
     pageState({ secureCookies: https, asset: assets.url }),
     errorPages(log),
-    logoutEndsEveryGrant(store),
     frontchannelLogout(),
     screens(s),
   ]));
