@@ -21,7 +21,8 @@ import { createLifecycle, closeConnectionsWhileDraining } from './lifecycle.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { httpMetrics } from './metrics/http-metrics.ts';
 import { instrumentStore } from './metrics/store-metrics.ts';
-import { exceptProtocolEndpoints } from './oidc/protocol-endpoints.ts';
+import { exceptProtocolEndpoints, protocolEndpoints } from './oidc/protocol-endpoints.ts';
+import { refuseEncodedBodies, refuseEncodedProtocolBodies } from './web/request-encoding.ts';
 import { watchRedisConnection } from './metrics/redis-metrics.ts';
 import { countedAudit, countedMailer } from './metrics/domain-metrics.ts';
 import { logoutPages } from './flows/logout/logout.ts';
@@ -110,11 +111,13 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.use(closeConnectionsWhileDraining(s.lifecycle));
   provider.use(cacheDiscovery());
   provider.use(baseHeaders(https));
+  provider.use(refuseEncodedProtocolBodies(protocolEndpoints(provider)));
   provider.use(exceptProtocolEndpoints(provider, [
     scimApi(s),
     assets.middleware,
     pageState({ secureCookies: https, asset: assets.url }),
     errorPages(log),
+    refuseEncodedBodies,
     frontchannelLogout(),
     screens(s),
   ]));
