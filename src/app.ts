@@ -28,6 +28,7 @@ import { countedAudit, countedMailer } from './metrics/domain-metrics.ts';
 import { logoutPages } from './flows/logout/logout.ts';
 import { createLogoutDeliveries } from './oidc/logout-deliveries.ts';
 import { backchannelLogout } from './oidc/backchannel-logout.ts';
+import { limitClientSecretChecks } from './oidc/client-secret-limit.ts';
 import { onSessionsEnded } from './accounts/sessions-ended.ts';
 import { logoutEndsEveryGrant } from './oidc/logout-ends-grants.ts';
 import { frontchannelLogout } from './oidc/frontchannel-logout.ts';
@@ -80,13 +81,15 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   logoutEndsEveryGrant(provider, store);
 
   const pending = new Set<Promise<void>>();
+  const limits = createLimits(store.redis, config.redisPrefix);
+  limitClientSecretChecks(provider, limits);
   const s: Services = {
     config,
     store,
     accounts: store.accounts as AccountStore<Account>,
     provider,
     mailer: countedMailer(deps.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log), metrics),
-    limits: createLimits(store.redis, config.redisPrefix),
+    limits,
     replay: store.replay,
     secrets: createSecretBox(config.secretsKeys),
     audit: countedAudit(createAudit(log), metrics),
