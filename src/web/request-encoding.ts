@@ -18,7 +18,7 @@ function encodedBody(ctx: Context): boolean {
   return hasBody && coding !== '' && coding !== 'identity';
 }
 
-export class EncodedRequestBody extends UserFacingError {
+class EncodedRequestBody extends UserFacingError {
   constructor() { super(415, 'error.encoding', DETAIL); }
 }
 
