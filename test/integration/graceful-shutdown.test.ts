@@ -41,6 +41,13 @@ async function loginPageOf(service: SpawnedIdp) {
   return { browser, page: await browser.follow(signIn.url) };
 }
 
+/** How the process ended, or that it still runs 10 s later (well past its SHUTDOWN_TIMEOUT_SECONDS). */
+async function exitOrStillRunning(service: SpawnedIdp): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const stillRunning = new Promise<string>((resolve) => { timer = setTimeout(() => resolve('still running 10 s after SIGTERM'), 10_000); });
+  return Promise.race([service.exited, stillRunning]).finally(() => clearTimeout(timer));
+}
+
 const draining = (line: { msg?: string }) => line.msg === 'shutting down: draining requests in flight';
 
 describe('graceful shutdown (SIGTERM to the real process)', () => {
@@ -101,10 +108,7 @@ describe('graceful shutdown (SIGTERM to the real process)', () => {
     await loginPageOf(service);
     service.child.stdout!.destroy();
     service.child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const stillRunning = new Promise((resolve) => { timer = setTimeout(() => resolve('still running 10 s after SIGTERM'), 10_000); });
-    const ended = await Promise.race([service.exited, stillRunning]).finally(() => clearTimeout(timer));
-    expect(ended).toBe(0);
+    expect(await exitOrStillRunning(service)).toBe(0);
   });
 
   test('a log reader that stops reading does not keep the process either', async () => {
@@ -113,9 +117,6 @@ describe('graceful shutdown (SIGTERM to the real process)', () => {
     // Enough request lines to fill the pipe (64 KiB on Linux) that nobody empties now.
     for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: 50 }, () => fetch(`${service.url}/healthz`)));
     service.child.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const stillRunning = new Promise((resolve) => { timer = setTimeout(() => resolve('still running 10 s after SIGTERM'), 10_000); });
-    const ended = await Promise.race([service.exited, stillRunning]).finally(() => clearTimeout(timer));
-    expect(ended).toBe(0);
+    expect(await exitOrStillRunning(service)).toBe(0);
   });
 });
