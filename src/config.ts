@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { loadDevSecrets } from './dev-secrets.ts';
 import { redisEnvSchema, redisSettingsFrom } from './redis-config.ts';
+import { SECRET_MIN_BITS, secretBits } from './security/secret-strength.ts';
 import type { RedisSettings } from '../adapters/redis/settings.ts';
 
 /** Environment → typed configuration. Fails fast, naming every problem at once. */
 export interface Config {
+  /** NODE_ENV=production, or an ISSUER other than this machine: no development defaults, no weak secrets. */
   production: boolean;
   port: number;
   issuer: string;
@@ -83,11 +85,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const redis = redisSettingsFrom(e);
   if (redis.problems.length) throw new ConfigError(`Invalid configuration:\n  ${redis.problems.join('\n  ')}`);
-  const production = e.NODE_ENV === 'production';
+  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  // Development defaults (generated keys, a demo client, mail in /dev/outbox) are for a service on this machine only.
+  const production = e.NODE_ENV === 'production' || !isLoopback(issuer);
   const devDefaults: string[] = [];
   const dev = () => loadDevSecrets(e.DATA_DIR);
 
-  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   if (!e.ISSUER) devDefaults.push('ISSUER is not set (defaults to http://localhost)');
   else if (issuer.startsWith('http:')) devDefaults.push('ISSUER uses http instead of https');
   if (!e.JWKS_FILE) devDefaults.push('JWKS_FILE is not set (signing keys are generated)');
@@ -97,9 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!e.SECRETS_KEY && !e.SECRETS_KEYS) devDefaults.push('SECRETS_KEY is not set (a generated key is used)');
 
   if (production && devDefaults.length) {
-    throw new ConfigError(
-      `Refusing to start with NODE_ENV=production on development defaults:\n  ${devDefaults.join('\n  ')}`,
-    );
+    const why = e.NODE_ENV === 'production' ? 'with NODE_ENV=production' : `with ISSUER ${issuer}, which is not this machine (development defaults are for a loopback ISSUER such as http://localhost:${e.PORT}),`;
+    throw new ConfigError(`Refusing to start ${why} on development defaults:\n  ${devDefaults.join('\n  ')}`);
   }
   const trustProxy = e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1';
   const weak = weakSettings(e, issuer, trustProxy, production);
@@ -134,8 +136,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 const cookieKeyList = (value: string) => value.split(',').map((k) => k.trim());
 
-/** At least 16 different byte values among the 32: an all-zero or patterned key is not a secret. */
-const lowEntropy = (hex: string) => new Set(Buffer.from(hex, 'hex')).size < 16;
+/** localhost, 127.0.0.0/8 or ::1: an issuer nobody else can reach. */
+function isLoopback(issuer: string): boolean {
+  const host = new URL(issuer).hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
+/** A repeated character, a pattern or a word is not a secret, however long (security/secret-strength.ts). */
+const notRandom = (secret: string) => secretBits(secret) < SECRET_MIN_BITS;
 
 /** Settings that would run, but not safely; in production (and some always) the service refuses them. */
 function weakSettings(e: z.infer<typeof schema>, issuer: string, trustProxy: boolean, production: boolean): string[] {
@@ -144,9 +152,10 @@ function weakSettings(e: z.infer<typeof schema>, issuer: string, trustProxy: boo
     const keys = cookieKeyList(e.COOKIE_KEYS);
     if (keys.some((k) => !k)) problems.push('COOKIE_KEYS has a blank entry');
     else if (production && keys.some((k) => k.length < 32)) problems.push('COOKIE_KEYS: every key must be at least 32 characters');
+    else if (production && keys.some(notRandom)) problems.push('COOKIE_KEYS: a key is not random (a repeated character, a pattern or a word); generate each with `openssl rand -base64 32`');
   }
   if (e.SECRETS_KEY && e.SECRETS_KEYS) problems.push('set SECRETS_KEYS or SECRETS_KEY, not both');
-  if (production && [e.SECRETS_KEY ?? '', ...(e.SECRETS_KEYS?.split(',') ?? [])].some((k) => k && lowEntropy(k))) problems.push('SECRETS_KEY is not random (all zeros or a repeated pattern); generate one with `openssl rand -hex 32`');
+  if (production && [e.SECRETS_KEY ?? '', ...(e.SECRETS_KEYS?.split(',') ?? [])].some((k) => k && notRandom(k))) problems.push('SECRETS_KEY is not random (a repeated character, a pattern or a word); generate one with `openssl rand -hex 32`');
   if (production && e.DEFAULT_RETURN_URL && !e.DEFAULT_RETURN_URL.startsWith('https://')) problems.push('DEFAULT_RETURN_URL must be an https URL');
   // The service speaks plain HTTP; with an https ISSUER, TLS ends at a proxy it must trust, or every secure cookie fails.
   if (issuer.startsWith('https:') && !trustProxy) problems.push('ISSUER is https but TRUST_PROXY is not set: run behind the TLS-terminating proxy and set TRUST_PROXY=true');

@@ -30,7 +30,7 @@ import { askAgain } from './flows/admin/confirm-page.ts';
  * Every hosted screen, in one table. Guards for all of them: strict headers,
  * a small form-only body parser, and a CSRF token on every POST.
  */
-export function screens(s: Services): Middleware {
+export function screens(s: Services): Middleware & { router: Router } {
   const router = new Router();
   router.use(screenHeaders(), bodyParser({ enableTypes: ['form'], formLimit: '32kb' }), requireCsrf());
 
@@ -147,10 +147,12 @@ export function screens(s: Services): Middleware {
   const routes = router.routes() as Middleware;
   // The provider's own endpoints (token, userinfo, discovery…) match no route here: they skip the router's matching.
   const ours = firstSegments(router);
-  return async (ctx, next) => {
+  const handler: Middleware = async (ctx, next) => {
     if (await health(ctx)) return;
     return ours.has(firstSegment(ctx.path)) ? routes(ctx, next) : next();
   };
+  // The route table goes along, as @koa/router's own middleware carries it: tests walk every route in it.
+  return Object.assign(handler, { router });
 }
 
 const firstSegment = (path: string) => path.split('/', 2)[1] ?? '';

@@ -145,6 +145,7 @@ export const en: Record<MessageKey, string> = {
   'error.csrf': 'The form has expired. Reload the page and try again.',
   'error.not_found': 'This page does not exist. Check the address, or go to the start page.',
   'error.too_large': 'What you sent is too large. Go back, shorten what you entered and try again.',
+  'error.encoding': 'What you sent was compressed (Content-Encoding), which this service does not accept. Send it uncompressed.',
   'error.too_many': 'Too many requests. Try again in a few minutes.',
   'error.server': 'There is a problem on our side. Try again in a few minutes.',
   'error.unavailable': 'The login service is temporarily unavailable. Nothing you entered was lost or half-saved; try again in a minute.',

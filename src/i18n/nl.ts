@@ -143,6 +143,7 @@ export const nl = {
   'error.csrf': 'Het formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens.',
   'error.not_found': 'Deze pagina bestaat niet. Controleer het adres, of ga naar de startpagina.',
   'error.too_large': 'Wat je verstuurde is te groot. Ga terug, maak je invoer korter en probeer het opnieuw.',
+  'error.encoding': 'Wat je verstuurde was gecomprimeerd (Content-Encoding); dat neemt deze dienst niet aan. Verstuur het ongecomprimeerd.',
   'error.too_many': 'Te veel verzoeken. Probeer het over enkele minuten opnieuw.',
   'error.server': 'Er is een storing. Probeer het over enkele minuten opnieuw.',
   'error.unavailable': 'De inlogdienst is tijdelijk niet beschikbaar. Er is niets half opgeslagen; probeer het over een minuut opnieuw.',

@@ -1,6 +1,6 @@
 import type Provider from 'oidc-provider';
 import type { GrantRef } from '../accounts/account.ts';
-import type { LogoutDeliveries } from './logout-deliveries.ts';
+import type { LogoutNotice } from '../../adapters/types.ts';
 
 /** How long an application may take to take a logout token before the attempt counts as failed. */
 const DELIVERY_TIMEOUT_MS = 5_000;
@@ -9,30 +9,39 @@ type SendLogout = (this: InstanceType<Provider['Client']>, sub: string, sid: str
 
 /**
  * OpenID Connect Back-Channel Logout through node-oidc-provider's own logout
- * tokens (Client#backchannelLogout signs them), with delivery made ours:
+ * tokens (Client#backchannelLogout signs and posts them), with delivery made ours:
  * - the provider's end-session awaits every delivery before it answers the
- *   browser; queued instead, a slow or unreachable application never holds up
- *   the user's sign-out page, and a failed one is retried;
+ *   browser; queued instead (`queue`, logout-deliveries.ts), a slow or
+ *   unreachable application never holds up the user's sign-out page, and a
+ *   failed one is retried;
  * - every ID token carries `sid`, the session id logout tokens name, whether or
  *   not the application registered a back-channel endpoint yet.
- * Returns what ending an account's sessions calls (accounts/sessions-ended.ts).
+ * Returns how a queued notice is delivered, and what ending an account's
+ * sessions calls (accounts/sessions-ended.ts).
  */
-export function backchannelLogout(provider: Provider, deliveries: LogoutDeliveries) {
+export function backchannelLogout(provider: Provider, queue: (notice: LogoutNotice) => Promise<void>) {
   const client = provider.Client.prototype as unknown as { backchannelLogout: SendLogout; includeSid: () => boolean };
   const sendNow = client.backchannelLogout;
   client.backchannelLogout = function queued(sub, sid) {
-    deliveries.send(this.clientId, () => sendNow.call(this, sub, sid));
-    return Promise.resolve();
+    return queue({ clientId: this.clientId, sub, ...(sid ? { sid } : {}) });
   };
   client.includeSid = () => true;
 
-  /** Every application the ended grants were for is told, once per session of it. */
-  return async (accountId: string, ended: GrantRef[]): Promise<void> => {
-    const sessions = new Map(ended.filter((g) => g.clientId).map((g) => [`${g.clientId} ${g.sid ?? ''}`, g]));
-    for (const { clientId, sid } of sessions.values()) {
-      const application = await provider.Client.find(clientId!);
-      if (application?.backchannelLogoutUri) await client.backchannelLogout.call(application, accountId, sid);
-    }
+  return {
+    /** Signs a new logout token for the notice and posts it: a stored notice never holds a token. */
+    async deliver({ clientId, sub, sid }: LogoutNotice): Promise<void> {
+      const application = await provider.Client.find(clientId);
+      if (!application?.backchannelLogoutUri) throw new Error('the application is no longer registered with a back-channel logout endpoint');
+      await sendNow.call(application, sub, sid);
+    },
+    /** Every application the ended grants were for is told, once per session of it. */
+    async accountSignedOut(accountId: string, ended: GrantRef[]): Promise<void> {
+      const sessions = new Map(ended.filter((g) => g.clientId).map((g) => [`${g.clientId} ${g.sid ?? ''}`, g]));
+      for (const { clientId, sid } of sessions.values()) {
+        const application = await provider.Client.find(clientId!);
+        if (application?.backchannelLogoutUri) await client.backchannelLogout.call(application, accountId, sid);
+      }
+    },
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClientMetadata } from 'oidc-provider';
 import { ConfigError } from '../config.ts';
+import { SECRET_MIN_BITS, secretBits } from '../security/secret-strength.ts';
 
 /** The demo client, registered only in development when no CLIENTS_FILE is given. */
 export function demoClient(issuer: string): ClientMetadata {
@@ -36,6 +37,8 @@ export function accountClient(issuer: string): ClientMetadata {
 
 /** The example file's secrets start like this; a real registration never does. */
 const PLACEHOLDER = /^replace-with-/;
+/** What the README asks of a client secret: 32 or more random characters. */
+const weakSecret = (secret: string) => secret.length < 32 || secretBits(secret) < SECRET_MIN_BITS;
 
 export function loadClients(clientsFile: string | undefined, issuer: string, production = false): ClientMetadata[] {
   if (!clientsFile) return [demoClient(issuer), accountClient(issuer)];
@@ -44,6 +47,10 @@ export function loadClients(clientsFile: string | undefined, issuer: string, pro
   const placeholders = (clients as ClientMetadata[]).filter((c) => typeof c?.client_secret === 'string' && PLACEHOLDER.test(c.client_secret));
   if (production && placeholders.length) {
     throw new ConfigError(`CLIENTS_FILE (${clientsFile}) still holds the example's placeholder secret for ${placeholders.map((c) => c.client_id).join(', ')}`);
+  }
+  const weak = (clients as ClientMetadata[]).filter((c) => typeof c?.client_secret === 'string' && weakSecret(c.client_secret));
+  if (production && weak.length) {
+    throw new ConfigError(`CLIENTS_FILE (${clientsFile}): the client_secret of ${weak.map((c) => c.client_id).join(', ')} is shorter than 32 characters or not random; generate each with \`openssl rand -base64 32\``);
   }
   if (clients.some((c: ClientMetadata) => c?.client_id === ACCOUNT_CLIENT_ID)) {
     throw new ConfigError(`CLIENTS_FILE (${clientsFile}) registers "${ACCOUNT_CLIENT_ID}", which the service keeps for its own My account page`);

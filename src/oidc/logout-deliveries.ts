@@ -1,86 +1,134 @@
+import type { HeldLogoutNotice, LogoutNotice, LogoutOutbox } from '../../adapters/types.ts';
 import type { Logger } from '../log.ts';
 
-type DeliveryOutcome = 'delivered' | 'retried' | 'failed' | 'dropped';
+type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
 
 /** After a failed attempt, the next one waits this long; after the last, the delivery is given up. */
 const RETRY_DELAYS_MS = [2_000, 10_000, 60_000];
+/** How long an attempt holds its notice: well past the 5 s an attempt may take; after it, another instance takes it. */
+const HOLD_MS = 30_000;
+/** Notices taken at once by one instance. */
+const BATCH = 20;
 
 interface DeliveryOptions {
+  outbox: LogoutOutbox;
+  /** Signs a fresh logout token for the notice and posts it; rejects when the application did not take it. */
+  deliver: (notice: LogoutNotice) => Promise<void>;
   log: Logger;
   count: (outcome: DeliveryOutcome) => void;
+  /**
+   * A process that lives (the service) retries what is due, whoever queued it;
+   * a short-lived one (the CLI) makes first attempts only, and reports them.
+   */
+  retries: boolean;
   retryDelaysMs?: number[];
 }
 
+/** How the first attempt of a delivery went (the CLI reports it). */
+export interface FirstAttempt { clientId: string; delivered: boolean; reason?: string }
+
 export interface LogoutDeliveries {
-  /** Queues a delivery: `attempt` posts one logout token and rejects when the application did not take it. */
-  send(clientId: string, attempt: () => Promise<void>): void;
-  /** Resolves once every delivery queued so far has been delivered or given up (the CLI waits for this). */
-  drained(): Promise<void>;
-  /** Gives up the retries still waiting, and waits for attempts in flight (each bounded by its timeout). */
+  /** Stores the notice, then makes its first attempt right after the response that caused it. */
+  send(notice: LogoutNotice): Promise<void>;
+  /** Once no attempt is in flight. Without retries: how each first attempt went (the CLI reports them). */
+  settled(): Promise<FirstAttempt[]>;
+  /** Stops retrying and waits for the attempts in flight (each bounded by its timeout); what is due later stays in the store. */
   close(): Promise<void>;
 }
 
 /**
- * Back-channel logout tokens on their way to the applications, off the request
- * path: the first attempt right after the response, then retries with growing
- * pauses while an application is down. Kept in this process only: a restart
- * drops the retries still waiting (they are logged as dropped when the process
- * closes). What is logged names the application and the error, never the token.
+ * Back-channel logouts on their way to the applications, off the request path
+ * and kept in the store (adapters' LogoutOutbox): the first attempt is made by
+ * the process that caused the logout, retries by whichever running instance
+ * finds them due, so neither a restart nor a redeploy drops one, and a CLI
+ * command does not wait for them. What is stored is what re-signing needs
+ * (application, subject, session id), never a token: each attempt signs a new
+ * one. A delivery that keeps failing is given up after the last retry and
+ * logged; what is logged names the application and the error, never the token.
  */
 export function createLogoutDeliveries(o: DeliveryOptions): LogoutDeliveries {
   const delays = o.retryDelaysMs ?? RETRY_DELAYS_MS;
-  const inFlight = new Set<Promise<void>>();
-  const waiting = new Map<NodeJS.Timeout, () => void>();
-  const settledWaiters = new Set<() => void>();
+  const pollMs = Math.min(Math.max(Math.min(...delays) / 2, 10), 1_000);
+  const inFlight = new Set<Promise<unknown>>();
+  const reported: FirstAttempt[] = [];
   let closed = false;
 
-  const idle = () => !inFlight.size && !waiting.size;
-  const notifyIfIdle = () => {
-    if (!idle()) return;
-    for (const resolve of settledWaiters) resolve();
-    settledWaiters.clear();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work)).catch(() => {});
+    return work;
   };
 
-  const run = (clientId: string, attempt: () => Promise<void>, tries: number) => {
-    const job: Promise<void> = attempt().then(
-      () => o.count('delivered'),
-      (err: unknown) => failed(clientId, attempt, tries, err),
-    ).finally(() => { inFlight.delete(job); notifyIfIdle(); });
-    inFlight.add(job);
-  };
-
-  const failed = (clientId: string, attempt: () => Promise<void>, tries: number, err: unknown) => {
-    const reason = errorText(err);
-    if (tries > delays.length || closed) {
-      o.count('failed');
-      o.log.error({ clientId, attempts: tries, reason }, 'back-channel logout not delivered; gave up');
-      return;
+  /** One attempt of a held notice; what the store is told after it may fail (an outage): the hold then ends by itself. */
+  const attempt = async (held: HeldLogoutNotice): Promise<FirstAttempt> => {
+    const { clientId, attempt: tries } = held;
+    try {
+      await o.deliver(held);
+      o.count('delivered');
+      await o.outbox.remove(held.lease).catch((err: unknown) => o.log.error({ err, clientId }, 'back-channel logout delivered; the outbox could not be told'));
+      return { clientId, delivered: true };
+    } catch (err) {
+      const reason = errorText(err);
+      if (tries > delays.length) {
+        o.count('failed');
+        o.log.error({ clientId, attempts: tries, reason }, 'back-channel logout not delivered; gave up');
+        await o.outbox.remove(held.lease).catch((e: unknown) => o.log.error({ err: e, clientId }, 'back-channel logout given up; the outbox could not be told'));
+      } else {
+        o.count('retried');
+        o.log.warn({ clientId, attempts: tries, reason }, 'back-channel logout not delivered; will retry');
+        await o.outbox.postpone(held.lease, Date.now() + delays[tries - 1]!).catch((e: unknown) => o.log.error({ err: e, clientId }, 'back-channel logout retry not scheduled; it is retried when its hold ends'));
+      }
+      return { clientId, delivered: false, reason };
     }
-    o.count('retried');
-    o.log.warn({ clientId, attempts: tries, reason }, 'back-channel logout not delivered; will retry');
-    const timer = setTimeout(() => { waiting.delete(timer); run(clientId, attempt, tries + 1); }, delays[tries - 1]);
-    waiting.set(timer, () => o.log.warn({ clientId, attempts: tries }, 'back-channel logout dropped: the process is stopping'));
   };
+
+  const retryDue = async () => {
+    const now = Date.now();
+    const due = await o.outbox.take(now, now + HOLD_MS, BATCH);
+    await Promise.all(due.map(attempt));
+  };
+  let busy = false;
+  // Logged once per outage, not at every poll.
+  let unreadable = false;
+  const poller = o.retries ? setInterval(() => {
+    if (busy || closed) return;
+    busy = true;
+    void track(retryDue())
+      .then(() => {
+        if (unreadable) o.log.info('back-channel logout retries are read again');
+        unreadable = false;
+      }, (err: unknown) => {
+        if (!unreadable) o.log.error({ err }, 'back-channel logout retries not read: the store is unavailable');
+        unreadable = true;
+      })
+      .finally(() => { busy = false; });
+  }, pollMs).unref() : undefined;
 
   return {
-    send(clientId, attempt) {
+    async send(notice) {
       if (closed) return;
+      let held: HeldLogoutNotice;
+      try {
+        held = await o.outbox.add(notice, Date.now() + HOLD_MS);
+      } catch (err) {
+        // Nothing is queued for a store that is gone: one attempt from here, and no retry.
+        o.log.error({ err, clientId: notice.clientId }, 'back-channel logout not queued: the store is unavailable');
+        held = { ...notice, attempt: delays.length + 1, lease: '' };
+      }
       // setImmediate: the response that caused the logout goes out first.
-      const start = new Promise<void>((resolve) => setImmediate(resolve)).then(() => run(clientId, attempt, 1));
-      inFlight.add(start);
-      void start.finally(() => inFlight.delete(start));
+      void track(new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+        const result = await attempt(held);
+        if (!o.retries) reported.push(result);
+      }));
     },
-    drained: () => (idle() ? Promise.resolve() : new Promise<void>((resolve) => settledWaiters.add(resolve))),
+    async settled() {
+      while (inFlight.size) await Promise.allSettled([...inFlight]);
+      return reported.splice(0);
+    },
     async close() {
       closed = true;
-      for (const [timer, dropped] of waiting) {
-        clearTimeout(timer);
-        dropped();
-        o.count('dropped');
-      }
-      waiting.clear();
+      clearInterval(poller);
       while (inFlight.size) await Promise.allSettled([...inFlight]);
-      notifyIfIdle();
     },
   };
 }

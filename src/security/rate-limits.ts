@@ -25,8 +25,12 @@ const POLICY = {
   passwordRequestsPerAddressAndIp: { points: 3, duration: 60 * 60 },
   passwordRequestsPerAddress: { points: 10, duration: 60 * 60 },
   passwordRequestsPerIp: { points: 20, duration: 60 * 60 },
+  /** Wrong client secrets at the token endpoints per (client, IP): a guesser's address is locked, the application's own is not. */
+  clientSecretPerClientAndIp: { points: 20, duration: 15 * 60 },
 } satisfies Record<string, IRateLimiterOptions>;
 type Name = keyof typeof POLICY;
+/** Counters shared by many callers (an address, an application's servers): success gives its own point back and no one else's. */
+const GIVEN_BACK: Name[] = ['passwordPerIp', 'clientSecretPerClientAndIp'];
 
 /** 1, 2, 4 … minutes for the first, second, third … lockout of the day, at most an hour. */
 export function lockSeconds(lockout: number): number {
@@ -54,6 +58,7 @@ export interface Limits {
   liftAccountLocks(c: AccountCounters): Promise<void>;
   /** Which of the quotas for a set-password mail this request fits in. */
   passwordRequest(address: string, ip: string): Promise<{ ip: boolean; address: boolean }>;
+  takeClientSecretAttempt(clientId: string, ip: string): Promise<Taken>;
 }
 
 /** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, with an Error when its store fails. */
@@ -84,7 +89,7 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): L
       kind: 'taken',
       attempt: {
         // Success gives back every point: the owner's own typos stop counting once they get in.
-        succeeded: async () => { await Promise.all(parts.map(([n, key]) => (n === 'passwordPerIp' ? l[n].reward(key, 1) : l[n].delete(key))).map((p) => p.catch(asStoreError))); },
+        succeeded: async () => { await Promise.all(parts.map(([n, key]) => (GIVEN_BACK.includes(n) ? l[n].reward(key, 1) : l[n].delete(key))).map((p) => p.catch(asStoreError))); },
         failed: async () => {
           const res = results[0]!;
           if (res.status !== 'fulfilled' || res.value.consumedPoints !== l[lockName].points) return;
@@ -121,6 +126,7 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): L
       await Promise.all(parts.filter(([n]) => n !== 'passwordPerIp').map(([n, key]) => l[n].delete(key).catch(asStoreError)));
     },
     takeCodeAttempt: (id) => take([['codePerAccount', id]]),
+    takeClientSecretAttempt: (clientId, ip) => take([['clientSecretPerClientAndIp', `${clientId}|${ip}`]]),
     async passwordRequest(address, ip) {
       const fits = (n: Name, key: string) => l[n].consume(key).then(() => true, (err: unknown) => (err instanceof RateLimiterRes ? false : asStoreError(err)));
       if (!(await fits('passwordRequestsPerIp', ip))) return { ip: false, address: false };
