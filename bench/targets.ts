@@ -65,8 +65,11 @@ export function judge({ rows, memory, usage, openLoop, knee }: Pick<Results, 'ro
   ratios.push(...cpuRatios, ...tripRatios);
   summary(`a login's main-thread CPU outside argon2 ≤ ${LOGIN_CPU_TIMES_FLOOR}× the floor's (plain node-oidc-provider on ${store}, minimal interaction, bare koa pages)`, cpuRatios,
     (r) => `${formatRatio(r)} at c=${r.concurrency} (${r.what.replace('login main-thread CPU ', '')})`);
-  // Exact at the lowest concurrency: above it, pipelines carry several requests' commands.
-  summary(`≤ ${LOGIN_REDIS_TRIPS} Redis round trips per login, at the lowest concurrency measured (exact at c=1)`, tripRatios.slice(0, 1));
+  // Exact at c=1 only: above it, one pipeline carries several requests' commands, and counts drop.
+  const tripsTarget = `≤ ${LOGIN_REDIS_TRIPS} Redis round trips per login (judged at c=1, where the count is exact)`;
+  const atOne = tripRatios.find((r) => r.concurrency === 1);
+  if (atOne) summary(tripsTarget, [atOne]);
+  else if (tripRatios.length) targets.push({ target: tripsTarget, met: null, detail: `no run at c=1; shared pipelines at c=${tripRatios[0]!.concurrency}: ${formatRatio(tripRatios[0]!)}` });
 
   // 4. Logins against argon2, measured the same way (across cores with --pin).
   const where = o.pin ? 'across cores (generator on core 0, servers on core 1)' : 'generator, service and Redis sharing the cores';

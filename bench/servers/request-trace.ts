@@ -9,6 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 export type TraceEvent = { op: string } | { command: string; by?: string } | { trip: true };
 export interface RequestTrace {
   request: string;
+  /** When it arrived: µs on process.hrtime's clock, a CPU profile's too. */
+  at: number;
   events: TraceEvent[];
   /** Main-thread CPU (ms, user and kernel) from this request's arrival to the next one's: with one request at a time, its own, after-answer work included. */
   cpu?: { user: number; system: number };
@@ -45,7 +47,7 @@ export function requestTracer() {
       return (req: IncomingMessage, res: ServerResponse) => {
         if (!traces) return handle(req, res);
         close();
-        const trace: RequestTrace = { request: shape(req), events: [] };
+        const trace: RequestTrace = { request: shape(req), at: Number(process.hrtime.bigint() / 1000n), events: [] };
         traces.push(trace);
         open = { trace, from: process.threadCpuUsage() };
         return request.run(trace, () => handle(req, res));
