@@ -2,6 +2,7 @@ import type { StoredAccount } from '../../adapters/types.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { AuditEvent } from '../audit.ts';
 import { nowSeconds } from '../clock.ts';
+import { emailKey } from '../../adapters/shared/email-key.ts';
 
 interface TotpFactor { id: string; secret: string; createdAt: number }
 export interface PasskeyFactor {
@@ -79,6 +80,11 @@ export interface Account extends StoredAccount {
   /** The end date whose reminder mail went out, and the one that disabled the account: each happens once per end date. */
   endDateReminded?: string;
   endDateApplied?: string;
+  /**
+   * The address the holder proved, by setting a password through a link mailed to it.
+   * The address is verified while it is still this one: any change of address unproves it.
+   */
+  verifiedEmail?: string;
   /** Removed (SCIM DELETE): personal data scrubbed, the address freed; kept so that the id is never reused. */
   deletedAt?: number;
 }
@@ -95,6 +101,10 @@ export function hasSecondFactor(account: Account): boolean {
 }
 
 export const isStaff = (account: Account): boolean => (account.roles ?? []).length > 0;
+
+/** Whether the holder proved the account's present address (the ID token's email_verified). */
+export const emailVerified = (account: Account): boolean =>
+  account.verifiedEmail !== undefined && emailKey(account.verifiedEmail) === emailKey(account.email);
 
 export function newAccount(fields: { id: string; email: string; name: string; locale: Locale }): Account {
   const now = nowSeconds();

@@ -8,6 +8,7 @@ import { revokeGrants } from './grants.ts';
 import { announceSessionsEnded } from './sessions-ended.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
 import { accountsOf, updateAccount } from './update.ts';
+import { normalizeEmail } from './email.ts';
 
 /**
  * The named changes of an account, used alike by sign-in, My account, the CLI,
@@ -74,19 +75,27 @@ export function resetSecondFactors(store: Store, id: string): Promise<Account | 
   });
 }
 
+interface NewPassword {
+  /** Grants of the caller's own session, which stay (My account). */
+  keepGrants?: string[];
+  /** The address (normalised) the set-password link was mailed to: setting the password through it proves the address. */
+  linkMailedTo?: string;
+}
+
 /** A new password ends every other session and voids every live set-password link. */
-export async function setPassword(store: Store, id: string, password: string, keepGrants: string[] = []): Promise<Account | undefined> {
-  return setPasswordHash(store, id, await hashPassword(password), keepGrants);
+export async function setPassword(store: Store, id: string, password: string, options: NewPassword = {}): Promise<Account | undefined> {
+  return setPasswordHash(store, id, await hashPassword(password), options);
 }
 
 /** setPassword with the argon2 hash made by the caller (the benchmark seeds many accounts with one). */
-export async function setPasswordHash(store: Store, id: string, passwordHash: string, keepGrants: string[] = []): Promise<Account | undefined> {
+export async function setPasswordHash(store: Store, id: string, passwordHash: string, options: NewPassword = {}): Promise<Account | undefined> {
   await store.tokens.drop(RESET_PURPOSE, id);
   return endSessions(store, id, (a) => {
     a.passwordHash = passwordHash;
     // The invitation's purpose is met by any first password, whichever link set it.
     if (a.invitation && a.invitation.acceptedAt === undefined) a.invitation.acceptedAt = nowSeconds();
-  }, keepGrants);
+    if (options.linkMailedTo !== undefined && normalizeEmail(a.email) === options.linkMailedTo) a.verifiedEmail = a.email;
+  }, options.keepGrants);
 }
 
 /**

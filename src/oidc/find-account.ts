@@ -1,6 +1,6 @@
 import type { FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../../adapters/types.ts';
-import { nameParts, type Account } from '../accounts/account.ts';
+import { emailVerified, nameParts, type Account } from '../accounts/account.ts';
 import { signedInBefore } from '../accounts/standing.ts';
 
 /**
@@ -23,7 +23,7 @@ export function accountFinder(accounts: AccountStore<Account>): FindAccount {
       claims: () => ({
         sub: id,
         email: record.email,
-        email_verified: true,
+        email_verified: emailVerified(record),
         name: record.name,
         ...nameParts(record.name),
         locale: record.locale,

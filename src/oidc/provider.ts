@@ -7,6 +7,7 @@ import { accountFinder } from './find-account.ts';
 import { policy } from './policy.ts';
 import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
+import { USER_SCOPES } from './clients.ts';
 import { cookieSigner } from '../security/cookie-signer.ts';
 import { outgoingFetch } from './backchannel-logout.ts';
 import { FRONTCHANNEL_METADATA, validateFrontchannelMetadata } from './frontchannel-logout.ts';
@@ -36,7 +37,7 @@ export const PROTOCOL = {
     email: ['email', 'email_verified'],
     profile: ['name', 'given_name', 'family_name', 'locale'],
   },
-  // scim: SCIM provisioning (src/scim), for client_credentials clients registered with it.
+  // scim: SCIM provisioning (src/scim), for client_credentials clients registered with it (clients.ts).
   scopes: ['openid', 'email', 'profile', 'offline_access', 'scim'],
   acrValues: ACR_VALUES,
   responseTypes: ['code'],
@@ -46,6 +47,8 @@ export const PROTOCOL = {
     response_types: ['code'],
     id_token_signed_response_alg: 'ES256',
     token_endpoint_auth_method: 'client_secret_basic',
+    // A client asks only for the scopes it is registered for (its "scope"); without one, a user sign-in's: never scim.
+    scope: USER_SCOPES,
   },
   // Applications read who signed in, and how, from the ID token itself.
   conformIdTokenClaims: false,

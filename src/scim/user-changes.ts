@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { DuplicateEmailError } from '../../adapters/types.ts';
 import type { Services } from '../services.ts';
-import { newAccount, type Account } from '../accounts/account.ts';
+import { isStaff, newAccount, type Account } from '../accounts/account.ts';
 import { removeAccount, setDisabled } from '../accounts/operations.ts';
 import { RESET_PURPOSE } from '../accounts/reset-tokens.ts';
 import { sendInvitation } from '../flows/invitation/invitation.ts';
@@ -9,6 +9,17 @@ import { ScimError, invalidValue } from './errors.ts';
 import type { UserFields } from './user-fields.ts';
 
 const taken = (email: string) => new ScimError(409, 'uniqueness', `an account with userName ${email} already exists`);
+
+/**
+ * Staff accounts (helpdesk, admin) are CBS's own, changed with the CLI or in the
+ * console by an admin, never by the provisioning system: as the console keeps a
+ * helpdesk member away from them (flows/admin/guards.ts), SCIM may read them only.
+ */
+function refuseIfStaff(s: Pick<Services, 'audit'>, account: Account, clientId: string): void {
+  if (!isStaff(account)) return;
+  s.audit('account.change_refused', { accountId: account.id, clientId, via: 'scim', reason: 'staff' });
+  throw new ScimError(403, undefined, 'this account holds a staff role (helpdesk or admin); it is changed with the CLI or the helpdesk console, not over SCIM');
+}
 
 type UserChangeDeps = Pick<Services, 'accounts' | 'store' | 'config' | 'mailer' | 'audit' | 'background'>;
 
@@ -55,6 +66,8 @@ const PROFILE = ['email', 'name', 'locale', 'externalId', 'endDate'] as const;
 export async function updateUser(s: UserChangeDeps, current: Account, fields: UserFields, clientId: string): Promise<string[]> {
   checkInvitation(fields, current);
   const profile = PROFILE.filter((key) => (fields[key] ?? undefined) !== (current[key] ?? undefined));
+  const activeChanges = fields.active !== undefined && fields.active === current.disabled;
+  if (profile.length || activeChanges || fields.sendInvitation) refuseIfStaff(s, current, clientId);
   const changed: string[] = [...profile];
   if (profile.length) {
     const next: Account = { ...current };
@@ -71,7 +84,7 @@ export async function updateUser(s: UserChangeDeps, current: Account, fields: Us
     // Links mailed to the old address must not outlive the change.
     if (changed.includes('email')) await s.store.tokens.drop(RESET_PURPOSE, current.id);
   }
-  if (fields.active !== undefined && fields.active === current.disabled) {
+  if (activeChanges) {
     await setDisabled(s.store, current.id, !fields.active);
     changed.push('active');
   }
@@ -83,6 +96,7 @@ export async function updateUser(s: UserChangeDeps, current: Account, fields: Us
 type UserDeleteDeps = Pick<Services, 'store' | 'audit'>;
 
 export async function deleteUser(s: UserDeleteDeps, account: Account, clientId: string): Promise<void> {
+  refuseIfStaff(s, account, clientId);
   await removeAccount(s.store, account.id);
   s.audit('scim.user_deleted', { accountId: account.id, clientId });
 }

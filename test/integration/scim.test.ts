@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
 import { CBS_EXTENSION, PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
 import { StoreUnavailableError } from '../../adapters/types.ts';
+import { accountCommands } from '../../src/cli/accounts.ts';
 
 const SCIM_JSON = 'application/scim+json';
 
@@ -163,6 +164,28 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
     expect((await scim('DELETE', `/Users/${id}`)).status).toBe(404);
     expect((await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`)).body.totalResults).toBe(0);
     expect((await scim('POST', '/Users', newUser(email))).status).toBe(201);
+  });
+
+  test('staff accounts are not SCIM\'s to change: rename, disable, address and delete are 403 with a detail, and nothing changes', async () => {
+    const email = `staff-${store}@example.org`;
+    const { id } = await create(email);
+    await accountCommands(idp.app.services.store, 'grant-role', { email, role: 'helpdesk' });
+    const before = (await idp.app.services.accounts.findById(id))!;
+    const attempts = [
+      await scim('PUT', `/Users/${id}`, newUser(email, { name: { formatted: 'Mallory' } })),
+      await patch(id, [{ op: 'replace', path: 'active', value: false }]),
+      await patch(id, [{ op: 'replace', path: 'userName', value: `taken-over-${store}@example.org` }]),
+      await scim('DELETE', `/Users/${id}`),
+    ];
+    for (const res of attempts) {
+      expect([res.status, res.body.status, res.type?.includes(SCIM_JSON)]).toEqual([403, '403', true]);
+      expect(res.body.detail).toMatch(/staff/);
+    }
+    const after = (await idp.app.services.accounts.findById(id))!;
+    expect(after).toEqual(before);
+    // Reading is fine, and a PUT that changes nothing is no change.
+    expect((await scim('GET', `/Users/${id}`)).status).toBe(200);
+    expect((await scim('PUT', `/Users/${id}`, newUser(email))).status).toBe(200);
   });
 
   test('unknown endpoints and users are SCIM 404s, never the HTML page', async () => {

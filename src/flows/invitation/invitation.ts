@@ -1,10 +1,9 @@
 import type { Services } from '../../services.ts';
 import type { Account } from '../../accounts/account.ts';
-import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
+import { issueSetPasswordLink, RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 import { updateAccount } from '../../accounts/update.ts';
 import { nowSeconds } from '../../clock.ts';
 import { composeMail } from '../../mail/templates.ts';
-import { issueSetPasswordLink } from '../request-password/reset-link.ts';
 
 export type InvitationDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'mailer' | 'audit'>;
 
@@ -32,7 +31,7 @@ export async function sendInvitation(d: InvitationDeps, accountId: string, by: R
   }
   await d.store.tokens.drop(RESET_PURPOSE, accountId);
   const ttl = d.config.inviteTtlSeconds;
-  const { link, hash } = await issueSetPasswordLink(d, accountId, ttl);
+  const { link, hash } = await issueSetPasswordLink(d, current, ttl);
   const sentAt = nowSeconds();
   const account = await updateAccount(d.accounts, accountId, (a) => { a.invitation = { sentAt, expiresAt: sentAt + ttl, linkHash: hash }; });
   if (!account) return 'unknown';

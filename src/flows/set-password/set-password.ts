@@ -1,6 +1,6 @@
 import type { Services } from '../../services.ts';
 import { setPassword } from '../../accounts/operations.ts';
-import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
+import { RESET_PURPOSE, type SetPasswordLink } from '../../accounts/reset-tokens.ts';
 import { composeMail } from '../../mail/templates.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 
@@ -13,8 +13,10 @@ type SetPasswordDeps = Pick<Services, 'store' | 'limits' | 'audit' | 'background
  * False when the link was already used or replaced.
  */
 export async function setPasswordByLink(s: SetPasswordDeps, accountId: string, tokenHash: string, password: string, ip: string): Promise<boolean> {
-  if (!(await s.store.tokens.take(RESET_PURPOSE, accountId, tokenHash))) return false;
-  const account = await setPassword(s.store, accountId, password);
+  const taken = await s.store.tokens.take(RESET_PURPOSE, accountId, tokenHash);
+  if (!taken) return false;
+  const { mailedTo } = (taken.data ?? {}) as Partial<SetPasswordLink>;
+  const account = await setPassword(s.store, accountId, password, { linkMailedTo: mailedTo });
   if (!account) return false;
   await s.limits.liftPasswordLocks({ account: normalizeEmail(account.email), ip });
   s.audit('password.set', { accountId });
