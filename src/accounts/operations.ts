@@ -8,7 +8,7 @@ import { revokeGrants } from './grants.ts';
 import { announceSessionsEnded } from './sessions-ended.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
 import { accountsOf, updateAccount } from './update.ts';
-import { normalizeEmail } from './email.ts';
+import { deletedPlaceholder, normalizeEmail } from './email.ts';
 
 /**
  * The named changes of an account, used alike by sign-in, My account, the CLI,
@@ -98,16 +98,21 @@ export async function setPasswordHash(store: Store, id: string, passwordHash: st
   }, options.keepGrants);
 }
 
+/** What a deleted account keeps: its id (never reused), when it was made and removed, and the shape every account has. */
+const TOMBSTONE: (keyof Account)[] = ['id', 'version', 'createdAt', 'modifiedAt', 'sessionsValidAfter', 'grants'];
+
 /**
  * Removes the account as a user sees it: disabled, sessions and tokens ended,
- * links voided, personal data and credentials scrubbed, its address free for a
- * new account. The document stays (deletedAt) so that the id is never reused.
+ * links voided, and everything that identifies its holder gone — address, name,
+ * name parts, externalId, roles, staff notes, sign-ins, credentials. The
+ * document stays so that the id is never reused; its address is a placeholder
+ * on the reserved .invalid domain, which no account can be given.
  */
 export async function removeAccount(store: Store, id: string): Promise<Account | undefined> {
   await store.tokens.drop(RESET_PURPOSE, id);
   return endSessions(store, id, (a) => {
-    Object.assign(a, { disabled: true, deletedAt: nowSeconds(), email: `deleted-${a.id}@deleted.invalid`, name: '', totp: [], passkeys: [], recoveryCodes: [], recentSignIns: [] });
-    for (const field of ['passwordHash', 'invitation', 'endDate', 'endDateReminded', 'endDateApplied'] as const) delete a[field];
+    for (const field of Object.keys(a)) if (!(TOMBSTONE as string[]).includes(field)) delete a[field];
+    Object.assign(a, { email: deletedPlaceholder(), name: '', locale: 'nl', disabled: true, totp: [], passkeys: [], recoveryCodes: [], recentSignIns: [], deletedAt: nowSeconds() });
   });
 }
 

@@ -3,7 +3,7 @@ import { userInfo } from 'node:os';
 import { ROLES, type Account, type Role } from '../accounts/account.ts';
 import { createAccount, grantRole, NAME_MAX, recordAccountEvent, resetSecondFactors, revokeRole, setDisabled } from '../accounts/operations.ts';
 import type { Audit } from '../audit.ts';
-import { EMAIL, normalizeEmail } from '../accounts/email.ts';
+import { isEmailAddress, normalizeEmail } from '../accounts/email.ts';
 import { isLocale } from '../i18n/index.ts';
 import { invitationState } from '../accounts/account.ts';
 import { isEndDate } from '../accounts/end-date.ts';
@@ -16,7 +16,7 @@ const describe = (a: Account) =>
   `${a.email}\t${a.name}\t${a.locale}\t${a.disabled ? 'disabled' : 'active'}\tpassword:${a.passwordHash ? 'set' : 'none'}\tfactors:${a.totp.length + a.passkeys.length}${a.roles?.length ? `\troles:${a.roles.join(',')}` : ''}`;
 
 function requireEmail(email: string | undefined): string {
-  if (!email || !EMAIL.test(email.trim())) throw new CliError(`--email must be an e-mail address${email ? `, not "${email}"` : ''}`);
+  if (!email || !isEmailAddress(email)) throw new CliError(`--email must be an e-mail address${email ? `, not "${email}"` : ''}`);
   return normalizeEmail(email);
 }
 

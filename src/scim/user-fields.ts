@@ -1,7 +1,7 @@
 import type { Account } from '../accounts/account.ts';
 import { isEndDate } from '../accounts/end-date.ts';
 import { pickLocale, type Locale } from '../i18n/index.ts';
-import { EMAIL, normalizeEmail } from '../accounts/email.ts';
+import { isEmailAddress, normalizeEmail } from '../accounts/email.ts';
 import { CBS_EXTENSION } from './schema.ts';
 import { invalidValue } from './errors.ts';
 import type { UserInput } from './user-input.ts';
@@ -20,7 +20,7 @@ export interface UserFields {
 
 function emailOf(value: string, where: string): string {
   const email = value.trim();
-  if (!EMAIL.test(email)) throw invalidValue(`${where} must be an e-mail address`);
+  if (!isEmailAddress(email)) throw invalidValue(`${where} must be an e-mail address`);
   return normalizeEmail(email);
 }
 
