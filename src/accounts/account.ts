@@ -47,9 +47,15 @@ export type Role = (typeof ROLES)[number];
  */
 export interface AccountEvent { at: number; event: AuditEvent; by: string; note?: string }
 
+/** A name as the provisioning system gave it (SCIM name), each part exactly as sent. */
+export interface PersonName { formatted?: string; givenName?: string; familyName?: string }
+
 /** The account aggregate: everything about one user, stored as one document. */
 export interface Account extends StoredAccount {
+  /** The name the screens, mails and the console's search show; made from personName when there is one. */
   name: string;
+  /** The name's parts as given (SCIM); absent on accounts made with a name only (CLI, console). */
+  personName?: PersonName;
   locale: Locale;
   disabled: boolean;
   passwordHash?: string;
@@ -72,6 +78,8 @@ export interface Account extends StoredAccount {
   /** The latest changes by staff or the CLI, newest last, bounded (recordAccountEvent). */
   recentEvents?: AccountEvent[];
   createdAt: number;
+  /** When the document last changed (SCIM meta.lastModified); absent: never since createdAt. */
+  modifiedAt?: number;
   invitation?: Invitation;
   /** The provisioning system's own identifier of the user (SCIM externalId). */
   externalId?: string;
@@ -121,8 +129,19 @@ export function newAccount(fields: { id: string; email: string; name: string; lo
   };
 }
 
-/** Given and family name, split the way Dutch names usually are: first word, then the rest ("van den Berg"). */
-export function nameParts(name: string): { given_name?: string; family_name?: string } {
-  const [given, ...rest] = name.trim().split(/\s+/);
+/** The name to show for a name given in parts: the formatted one when given, else given and family name. */
+export function displayName(p: PersonName): string {
+  return (p.formatted || [p.givenName, p.familyName].filter(Boolean).join(' ')).trim().replace(/\s+/g, ' ');
+}
+
+/**
+ * Given and family name (the ID token's given_name and family_name): the parts
+ * as they were given; for a name alone, split the way Dutch names usually are:
+ * first word, then the rest ("van den Berg").
+ */
+export function nameClaims(account: Pick<Account, 'name' | 'personName'>): { given_name?: string; family_name?: string } {
+  const { givenName, familyName } = account.personName ?? {};
+  if (givenName || familyName) return { ...(givenName ? { given_name: givenName } : {}), ...(familyName ? { family_name: familyName } : {}) };
+  const [given, ...rest] = account.name.trim().split(/\s+/);
   return rest.length ? { given_name: given, family_name: rest.join(' ') } : { given_name: given };
 }

@@ -1,6 +1,6 @@
 import type { FindAccount, KoaContextWithOIDC } from 'oidc-provider';
 import type { AccountStore } from '../../adapters/types.ts';
-import { emailVerified, nameParts, type Account } from '../accounts/account.ts';
+import { emailVerified, nameClaims, type Account } from '../accounts/account.ts';
 import { signedInBefore } from '../accounts/standing.ts';
 
 /**
@@ -25,7 +25,7 @@ export function accountFinder(accounts: AccountStore<Account>): FindAccount {
         email: record.email,
         email_verified: emailVerified(record),
         name: record.name,
-        ...nameParts(record.name),
+        ...nameClaims(record),
         locale: record.locale,
       }),
     };

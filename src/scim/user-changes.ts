@@ -6,6 +6,8 @@ import { removeAccount, setDisabled } from '../accounts/operations.ts';
 import { RESET_PURPOSE } from '../accounts/reset-tokens.ts';
 import { sendInvitation } from '../flows/invitation/invitation.ts';
 import { ScimError, invalidValue } from './errors.ts';
+import { nowSeconds } from '../clock.ts';
+import { nameAsGiven } from './user-resource.ts';
 import type { UserFields } from './user-fields.ts';
 
 const taken = (email: string) => new ScimError(409, 'uniqueness', `an account with userName ${email} already exists`);
@@ -40,6 +42,7 @@ export async function createUser(s: UserChangeDeps, fields: UserFields, clientId
   checkInvitation(fields);
   const account: Account = {
     ...newAccount({ id: randomBytes(12).toString('base64url'), email: fields.email, name: fields.name, locale: fields.locale }),
+    ...(fields.personName ? { personName: fields.personName } : {}),
     ...(fields.externalId ? { externalId: fields.externalId } : {}),
     ...(fields.endDate ? { endDate: fields.endDate } : {}),
     disabled: fields.active === false,
@@ -55,7 +58,8 @@ export async function createUser(s: UserChangeDeps, fields: UserFields, clientId
 }
 
 /** The profile attributes a User carries, written in one save on the version the client's request was checked against. */
-const PROFILE = ['email', 'name', 'locale', 'externalId', 'endDate'] as const;
+const PROFILE = ['email', 'name', 'personName', 'locale', 'externalId', 'endDate'] as const;
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
  * Brings the account to what the User says. Profile changes are one write on
@@ -65,12 +69,13 @@ const PROFILE = ['email', 'name', 'locale', 'externalId', 'endDate'] as const;
  */
 export async function updateUser(s: UserChangeDeps, current: Account, fields: UserFields, clientId: string): Promise<string[]> {
   checkInvitation(fields, current);
-  const profile = PROFILE.filter((key) => (fields[key] ?? undefined) !== (current[key] ?? undefined));
+  // An account made with a name alone reads as that name formatted: no change when a client sends it back so.
+  const profile = PROFILE.filter((key) => !same(fields[key], key === 'personName' ? nameAsGiven(current) : current[key]));
   const activeChanges = fields.active !== undefined && fields.active === current.disabled;
   if (profile.length || activeChanges || fields.sendInvitation) refuseIfStaff(s, current, clientId);
   const changed: string[] = [...profile];
   if (profile.length) {
-    const next: Account = { ...current };
+    const next: Account = { ...current, modifiedAt: nowSeconds() };
     for (const key of profile) {
       if (fields[key] === undefined) delete next[key];
       else Object.assign(next, { [key]: fields[key] });
