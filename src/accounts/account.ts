@@ -85,9 +85,8 @@ export interface Account extends StoredAccount {
   externalId?: string;
   /** The last day (YYYY-MM-DD, Amsterdam time) the account may be used; the expiry job disables it after. */
   endDate?: string;
-  /** The end date whose reminder mail went out, and the one that disabled the account: each happens once per end date. */
+  /** The end date whose reminder mail went out: once per end date. */
   endDateReminded?: string;
-  endDateApplied?: string;
   /**
    * The address the holder proved, by setting a password through a link mailed to it.
    * The address is verified while it is still this one: any change of address unproves it.

@@ -8,6 +8,7 @@ import { revokeGrants } from './grants.ts';
 import { announceSessionsEnded } from './sessions-ended.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
 import { accountsOf, updateAccount } from './update.ts';
+import { endDatePassed } from './end-date.ts';
 import { deletedPlaceholder, normalizeEmail } from './email.ts';
 
 /**
@@ -26,9 +27,10 @@ export class FactorAlreadyEnrolled extends Error {
 /** The longest name an account may have. */
 export const NAME_MAX = 200;
 
-/** A new account, without password or second factor; undefined when its address is taken (case-insensitively). */
+/** A new account, without password or second factor; undefined when its address is taken (case-insensitively); EndDatePassed for an end date gone by. */
 export async function createAccount(store: Store, fields: { email: string; name: string; locale: Locale; endDate?: string }): Promise<Account | undefined> {
   const { endDate, ...identity } = fields;
+  checkEnable({ endDate });
   const account: Account = { ...newAccount({ id: randomBytes(12).toString('base64url'), ...identity }), ...(endDate ? { endDate } : {}) };
   try {
     await accountsOf(store).create(account);
@@ -59,8 +61,26 @@ export async function endSessions(store: Store, id: string, change: (a: Account)
   return after;
 }
 
+/** Enabling an account whose end date has passed: refused, since it would still be refused at every sign-in. */
+export class EndDatePassed extends Error {
+  readonly endDate: string;
+  constructor(endDate: string) {
+    super(`the account's end date ${endDate} has passed`);
+    this.endDate = endDate;
+  }
+}
+
+/**
+ * The one rule for enabling, whoever asks (console, CLI, SCIM): an account past
+ * its end date comes back only with its end date changed to one still to come, or cleared.
+ */
+export function checkEnable(account: Pick<Account, 'endDate'>): void {
+  if (endDatePassed(account)) throw new EndDatePassed(account.endDate!);
+}
+
+/** Disables (ending every session and token) or enables the account; enabling follows checkEnable, on the account as stored. */
 export async function setDisabled(store: Store, id: string, disabled: boolean): Promise<Account | undefined> {
-  if (!disabled) return updateAccount(accountsOf(store), id, (a) => { a.disabled = false; });
+  if (!disabled) return updateAccount(accountsOf(store), id, (a) => { checkEnable(a); a.disabled = false; });
   // A link mailed before the disable must not work after a later enable.
   await store.tokens.drop(RESET_PURPOSE, id);
   return endSessions(store, id, (a) => { a.disabled = true; });

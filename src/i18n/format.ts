@@ -6,6 +6,11 @@ export function formatTime(locale: Locale, epochSeconds: number | Date): string 
   return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(date);
 }
 
+/** A calendar day (YYYY-MM-DD, such as an end date) in words, in the page's language. */
+export function formatDay(locale: Locale, day: string): string {
+  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+}
+
 /** A recorded sign-in's amr values ("pwd+otp+mfa") in words. Recovery codes count as codes (RFC 8176 'otp'). */
 export function signInMethod(method: string): MessageKey {
   const amr = method.split('+');

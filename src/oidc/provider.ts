@@ -3,7 +3,7 @@ import type { Store } from '../../adapters/types.ts';
 import type { Account } from '../accounts/account.ts';
 import type { AccountStore } from '../../adapters/types.ts';
 import type { PrivateJwks } from './keys.ts';
-import { accountFinder } from './find-account.ts';
+import { accountFinder, introspectionAllowed } from './find-account.ts';
 import { policy } from './policy.ts';
 import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
@@ -90,8 +90,8 @@ export function createProvider(o: ProviderOptions): Provider {
     discovery: { frontchannel_logout_supported: true, frontchannel_logout_session_supported: true },
     features: {
       devInteractions: { enabled: false },
-      // A client may look at, or revoke, only its own tokens.
-      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      // A client may look at, or revoke, only its own tokens; a token of an ended account is inactive.
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed(o.store.accounts as AccountStore<Account>) },
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },

@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { DuplicateEmailError } from '../../adapters/types.ts';
 import type { Services } from '../services.ts';
 import { isStaff, newAccount, type Account } from '../accounts/account.ts';
-import { removeAccount, setDisabled } from '../accounts/operations.ts';
+import { checkEnable, EndDatePassed, removeAccount, setDisabled } from '../accounts/operations.ts';
 import { RESET_PURPOSE } from '../accounts/reset-tokens.ts';
 import { sendInvitation } from '../flows/invitation/invitation.ts';
 import { ScimError, invalidValue } from './errors.ts';
+import { CBS_EXTENSION } from './schema.ts';
 import { nowSeconds } from '../clock.ts';
 import { nameAsGiven } from './user-resource.ts';
 import type { UserFields } from './user-fields.ts';
@@ -21,6 +22,16 @@ function refuseIfStaff(s: Pick<Services, 'audit'>, account: Account, clientId: s
   if (!isStaff(account)) return;
   s.audit('account.change_refused', { accountId: account.id, clientId, via: 'scim', reason: 'staff' });
   throw new ScimError(403, undefined, 'this account holds a staff role (helpdesk or admin); it is changed with the CLI or the helpdesk console, not over SCIM');
+}
+
+/** Refused before anything changes: an active account needs an end date still to come (or none), as every enable does. */
+function checkActive(fields: UserFields): void {
+  try {
+    checkEnable(fields);
+  } catch (err) {
+    if (!(err instanceof EndDatePassed)) throw err;
+    throw invalidValue(`active: the end date ${err.endDate} has passed; change or remove ${CBS_EXTENSION}:endDate to make the account active`);
+  }
 }
 
 type UserChangeDeps = Pick<Services, 'accounts' | 'store' | 'config' | 'mailer' | 'audit' | 'background'>;
@@ -40,6 +51,7 @@ function checkInvitation(fields: UserFields, current?: Account): void {
 
 export async function createUser(s: UserChangeDeps, fields: UserFields, clientId: string): Promise<Account> {
   checkInvitation(fields);
+  if (fields.active !== false) checkActive(fields);
   const account: Account = {
     ...newAccount({ id: randomBytes(12).toString('base64url'), email: fields.email, name: fields.name, locale: fields.locale }),
     ...(fields.personName ? { personName: fields.personName } : {}),
@@ -73,6 +85,7 @@ export async function updateUser(s: UserChangeDeps, current: Account, fields: Us
   const profile = PROFILE.filter((key) => !same(fields[key], key === 'personName' ? nameAsGiven(current) : current[key]));
   const activeChanges = fields.active !== undefined && fields.active === current.disabled;
   if (profile.length || activeChanges || fields.sendInvitation) refuseIfStaff(s, current, clientId);
+  if (activeChanges && fields.active) checkActive(fields);
   const changed: string[] = [...profile];
   if (profile.length) {
     const next: Account = { ...current, modifiedAt: nowSeconds() };

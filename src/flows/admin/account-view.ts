@@ -3,7 +3,8 @@ import type { Services } from '../../services.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import { render, type PageState } from '../../web/render.ts';
 import type { FieldErrors } from '../../web/form.ts';
-import { formatTime, signInMethod } from '../../i18n/format.ts';
+import { formatDay, formatTime, signInMethod } from '../../i18n/format.ts';
+import { endDatePassed } from '../../accounts/end-date.ts';
 import { isReauthenticated, REAUTH_SECONDS } from '../account/reauth.ts';
 import { holds, protection, staffOf, targetOf } from './guards.ts';
 import { lockCounters } from './lock-counters.ts';
@@ -25,6 +26,7 @@ export async function showStaffView(ctx: Context, s: StaffViewDeps, errors: Fiel
   await render(ctx, 'admin-account', {
     title: 'admin.account.title',
     account: { id: a.id, name: a.name, email: a.email, language: `admin.language.${a.locale}`, created: when(a.createdAt), disabled: a.disabled, passwordSet: !!a.passwordHash, roles: a.roles ?? [] },
+    endDate: a.endDate ? { day: formatDay(locale, a.endDate), passed: endDatePassed(a) } : undefined,
     apps: a.totp.map((f) => when(f.createdAt)),
     passkeys: a.passkeys.map((p) => ({ name: p.name, kind: `account.kind.${p.kind}`, added: when(p.createdAt) })),
     recoveryCodes: a.recoveryCodes.length,

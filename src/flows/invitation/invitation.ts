@@ -2,6 +2,7 @@ import type { Services } from '../../services.ts';
 import type { Account } from '../../accounts/account.ts';
 import { issueSetPasswordLink, RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 import { updateAccount } from '../../accounts/update.ts';
+import { accountUsable } from '../../accounts/standing.ts';
 import { nowSeconds } from '../../clock.ts';
 import { composeMail } from '../../mail/templates.ts';
 
@@ -24,7 +25,7 @@ export interface Invited {
  */
 export async function sendInvitation(d: InvitationDeps, accountId: string, by: Record<string, string>): Promise<Invited | NotInvited> {
   const current = await d.accounts.findById(accountId);
-  const refused: NotInvited | undefined = !current ? 'unknown' : current.disabled ? 'disabled' : current.passwordHash ? 'accepted' : undefined;
+  const refused: NotInvited | undefined = !current ? 'unknown' : !accountUsable(current) ? 'disabled' : current.passwordHash ? 'accepted' : undefined;
   if (refused || !current) {
     d.audit('invitation.not_sent', { accountId, reason: refused, ...by });
     return refused ?? 'unknown';

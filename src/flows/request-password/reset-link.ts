@@ -1,18 +1,19 @@
 import type { Services } from '../../services.ts';
 import { composeMail } from '../../mail/templates.ts';
 import { issueSetPasswordLink } from '../../accounts/reset-tokens.ts';
+import { accountUsable } from '../../accounts/standing.ts';
 
 type ResetLinkDeps = Pick<Services, 'accounts' | 'audit' | 'store' | 'config' | 'mailer'>;
 
 /**
  * Mails a set-password link to a usable account; does nothing, silently, for
- * unknown or disabled addresses. Runs off the request path. The newest few
+ * unknown, disabled or ended accounts. Runs off the request path. The newest few
  * links stay live; setting a password voids them all.
  */
 export async function sendResetLink(s: ResetLinkDeps, email: string): Promise<void> {
   const account = await s.accounts.findByEmail(email);
-  if (!account || account.disabled) {
-    s.audit('password.requested', { accountId: account?.id, sent: false, reason: account ? 'disabled' : 'unknown' });
+  if (!account || !accountUsable(account)) {
+    s.audit('password.requested', { accountId: account?.id, sent: false, reason: account ? 'unusable' : 'unknown' });
     return;
   }
   const { link } = await issueSetPasswordLink(s, account, s.config.resetTokenTtlSeconds);

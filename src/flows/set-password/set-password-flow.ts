@@ -5,6 +5,7 @@ import { adoptLocale } from '../../web/page-state.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
 import { parseResetToken, RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
+import { accountUsable } from '../../accounts/standing.ts';
 import { setPasswordByLink } from './set-password.ts';
 import { newPasswordErrors } from './new-password.ts';
 import { expiredInvitationFlow, isExpiredInvitation } from '../invitation/expired-link.ts';
@@ -46,7 +47,7 @@ export function setPasswordFlow(s: SetPasswordFlowDeps) {
       const token = parseResetToken(values.token);
       if (!token || !(await live(token))) return linkExpired(ctx);
       const account = await s.accounts.findById(token.accountId);
-      if (!account || account.disabled) return linkExpired(ctx);
+      if (!account || !accountUsable(account)) return linkExpired(ctx);
       adoptLocale(ctx, account.locale);
 
       const fieldErrors: FieldErrors = { ...errors };
