@@ -31,7 +31,7 @@ export function requestPasswordFlow(s: RequestPasswordDeps) {
       const email = normalizeEmail(form.values.username);
       const allowed = await s.limits.passwordRequest(email, ctx.ip);
       if (!allowed.ip) throw new TooManyRequests(3600);
-      if (allowed.address) s.background('reset link', () => sendResetLink(s, email));
+      if (allowed.address) s.background('reset link', () => sendResetLink(s, email, ctx.ip));
       await render(ctx, 'message', { title: 'request.title', step: 1, message: 'request.sent', okUrl: '/password/continue' });
     },
   };
