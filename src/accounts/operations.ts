@@ -149,7 +149,8 @@ export function addFactor(store: Store, id: string, factor: NewFactor, first: bo
     if (first && hasSecondFactor(a)) throw new FactorAlreadyEnrolled();
     if (recoveryHashes) a.recoveryCodes = recoveryHashes;
     if ('passkey' in factor) {
-      if (!a.passkeys.some((p) => p.id === factor.passkey.id)) a.passkeys.push(factor.passkey);
+      // Stamped on the clock of sign-ins (signInTime): a passkey added after a sign-in's password step is never older than it.
+      if (!a.passkeys.some((p) => p.id === factor.passkey.id)) a.passkeys.push({ ...factor.passkey, createdAt: Math.max(factor.passkey.createdAt, a.sessionsValidAfter) });
     } else if (!a.totp.some((t) => factor.totp.sameAs?.(t.secret))) {
       a.totp.push({ id: crypto.randomUUID(), secret: factor.totp.secret, createdAt: nowSeconds() });
     }

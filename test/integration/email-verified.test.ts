@@ -3,6 +3,7 @@ import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { enrolTotp, finishSignIn, login, resetLink, setPasswordByMail, signInUntil, startSignIn, totpCode } from '../support/journey.ts';
 import { PATCH_SCHEMA } from '../../src/scim/schema.ts';
+import { scimClient, type Scim } from '../support/scim-client.ts';
 
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -13,18 +14,10 @@ const PASSWORD = 'correct horse battery staple 42';
  */
 describeOnEveryStore('email_verified', (store) => {
   let idp: TestIdp;
-  let scimToken: string;
-  beforeAll(async () => {
-    idp = await startTestIdp(store);
-    scimToken = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
-  });
+  let scim: Scim;
+  beforeAll(async () => { idp = await startTestIdp(store); scim = await scimClient(idp); });
   afterAll(() => idp.close());
 
-  const scimPatch = (id: string, Operations: unknown[]) => fetch(`${idp.issuer}/scim/v2/Users/${id}`, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
-    body: JSON.stringify({ schemas: [PATCH_SCHEMA], Operations }),
-  });
 
   test('a link proves the address; a SCIM change of address unproves it; a link to the new address proves it again', async () => {
     const email = `proved-${store}@example.org`;
@@ -39,7 +32,7 @@ describeOnEveryStore('email_verified', (store) => {
     await idp.smtp.next(email);
 
     const moved = `moved-${store}@example.org`;
-    expect((await scimPatch(sub, [{ op: 'replace', path: 'userName', value: moved }])).status).toBe(200);
+    expect((await scim('PATCH', `/Users/${sub}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'userName', value: moved }] })).status).toBe(200);
     expect(await oidc.fetchUserInfo(signIn.config, tokens.access_token, sub)).toMatchObject({ email: moved, email_verified: false });
     const later = new Browser(idp.issuer);
     const { signIn: second, page } = await signInUntil(idp, later, 'code-page', { email: moved, password: PASSWORD });

@@ -8,7 +8,8 @@ import { signInTo } from '../support/logout-clients.ts';
 import { confirmInConsole, seedStaff, signInToConsole } from '../support/staff.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { useClock } from '../../src/clock.ts';
-import { CBS_EXTENSION, PATCH_SCHEMA } from '../../src/scim/schema.ts';
+import { CBS_EXTENSION, PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
+import { scimClient } from '../support/scim-client.ts';
 
 const HOUR = 3600_000;
 /** Today in Amsterdam, as an end date: the account works until the coming midnight there. */
@@ -67,11 +68,9 @@ describeOnEveryStore('end dates', (store) => {
   });
 
   test('SCIM: a new active account with an end date gone by is a 400; an inactive one may be made', async () => {
-    const token = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
-    const post = async (email: string, active: boolean) => {
-      const res = await fetch(`${idp.issuer}/scim/v2/Users`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', CBS_EXTENSION], userName: email, name: { formatted: 'Eva Ended' }, active, [CBS_EXTENSION]: { endDate: '2020-06-30' } }) });
-      return { status: res.status, body: await res.json() };
-    };
+    const scim = await scimClient(idp);
+    const post = (email: string, active: boolean) =>
+      scim('POST', '/Users', { schemas: [USER_SCHEMA, CBS_EXTENSION], userName: email, name: { formatted: 'Eva Ended' }, active, [CBS_EXTENSION]: { endDate: '2020-06-30' } });
     const refused = await post(`born-ended-${store}@example.org`, true);
     expect([refused.status, refused.body.scimType]).toEqual([400, 'invalidValue']);
     expect(await s().accounts.findByEmail(`born-ended-${store}@example.org`)).toBeUndefined();
@@ -87,11 +86,8 @@ describeOnEveryStore('end dates', (store) => {
     const { secret: staffSecret } = await seedStaff(idp, staff, ['helpdesk']);
     const { browser: desk } = await signInToConsole(idp, staff, staffSecret, -1);
     const accountPage = await confirmInConsole(desk, await desk.get(`/admin/accounts/${id}`), staffSecret, 0);
-    const scimToken = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
-    const scimPatch = async (Operations: unknown[]) => {
-      const res = await fetch(`${idp.issuer}/scim/v2/Users/${id}`, { method: 'PATCH', headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ schemas: [PATCH_SCHEMA], Operations }) });
-      return { status: res.status, body: await res.json() };
-    };
+    const scim = await scimClient(idp);
+    const scimPatch = (Operations: unknown[]) => scim('PATCH', `/Users/${id}`, { schemas: [PATCH_SCHEMA], Operations });
 
     clockAt(Date.now() + 25 * HOUR);
     await idp.app.accountEnd.runOnce();

@@ -1,10 +1,10 @@
-import * as oidc from 'openid-client';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { text } from '../support/journey.ts';
 import { confirmInConsole, seedStaff, signInToConsole } from '../support/staff.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { recordAccountEvent } from '../../src/accounts/operations.ts';
 import { PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
+import { scimClient, type Scim } from '../support/scim-client.ts';
 
 /** What an account document may still hold once SCIM has deleted it: nothing that names a person. */
 const TOMBSTONE_FIELDS = ['id', 'version', 'email', 'name', 'locale', 'disabled', 'totp', 'passkeys', 'recoveryCodes', 'sessionsValidAfter', 'recentSignIns', 'grants', 'createdAt', 'modifiedAt', 'deletedAt'];
@@ -16,18 +16,10 @@ const TOMBSTONE_FIELDS = ['id', 'version', 'email', 'name', 'locale', 'disabled'
  */
 describeOnEveryStore('SCIM DELETE', (store) => {
   let idp: TestIdp;
-  let token: string;
-  beforeAll(async () => {
-    idp = await startTestIdp(store);
-    token = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
-  });
+  let scim: Scim;
+  beforeAll(async () => { idp = await startTestIdp(store); scim = await scimClient(idp); });
   afterAll(() => idp.close());
 
-  const scim = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${idp.issuer}/scim/v2${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    const raw = await res.text();
-    return { status: res.status, body: raw ? JSON.parse(raw) : undefined };
-  };
   const user = (email: string, extra: Record<string, unknown> = {}) => ({ schemas: [USER_SCHEMA], userName: email, name: { givenName: 'Dirk', familyName: 'de Deleted' }, ...extra });
 
   test('no address on the reserved .invalid domain is accepted anywhere, so the placeholder is never taken and the delete goes through', async () => {

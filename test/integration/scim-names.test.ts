@@ -6,6 +6,7 @@ import { finishSignIn, signInUntil, totpCode, PASSWORD } from '../support/journe
 import { addFactor, setPassword } from '../../src/accounts/operations.ts';
 import { PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
 import { useClock } from '../../src/clock.ts';
+import { scimClient, type Scim } from '../support/scim-client.ts';
 
 /**
  * A name comes back as it was given: "van den Berg" is a family name, and a
@@ -14,17 +15,10 @@ import { useClock } from '../../src/clock.ts';
  */
 describeOnEveryStore('SCIM names', (store) => {
   let idp: TestIdp;
-  let token: string;
-  beforeAll(async () => {
-    idp = await startTestIdp(store);
-    token = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
-  });
+  let scim: Scim;
+  beforeAll(async () => { idp = await startTestIdp(store); scim = await scimClient(idp); });
   afterAll(() => idp.close());
 
-  const scim = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${idp.issuer}/scim/v2${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: res.status, body: await res.json() };
-  };
 
   /** The provisioned user sets a password and an authenticator app (the operations of the link and of enrolment), then signs in to the portal. */
   const signedIn = async (id: string, email: string) => {

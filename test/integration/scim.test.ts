@@ -3,28 +3,17 @@ import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.
 import { CBS_EXTENSION, PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
 import { StoreUnavailableError } from '../../adapters/types.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
+import { scimClient, type Scim } from '../support/scim-client.ts';
 
 const SCIM_JSON = 'application/scim+json';
 
 /** SCIM over HTTP with a real client credentials token from our own token endpoint. */
 describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
   let idp: TestIdp;
-  let token: string;
-  beforeAll(async () => {
-    idp = await startTestIdp(store);
-    token = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
-  });
+  let scim: Scim;
+  beforeAll(async () => { idp = await startTestIdp(store); scim = await scimClient(idp); });
   afterAll(() => idp.close());
 
-  const scim = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${idp.issuer}/scim/v2${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': SCIM_JSON } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type'), etag: res.headers.get('etag'), headers: res.headers, body: text ? JSON.parse(text) : undefined };
-  };
   const newUser = (email: string, extra: Record<string, unknown> = {}) => ({
     schemas: [USER_SCHEMA], userName: email, name: { givenName: 'Anna', familyName: 'de Vries' }, emails: [{ value: email, primary: true }], ...extra,
   });

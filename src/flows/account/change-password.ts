@@ -8,15 +8,14 @@ import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
 import { setPassword } from '../../accounts/operations.ts';
 import { checkPasswordAttempt } from '../login/credentials.ts';
 import { newPasswordErrors } from '../set-password/new-password.ts';
-import type { AccountSession } from './account-session.ts';
 import { accountOf } from './guards.ts';
-import { markReauthenticated } from './reauth.ts';
+import { markReauthenticated, type AccountSession } from '../../mfa/reauth.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 import { whileClientWaits } from '../../web/client-gone.ts';
 
 const FIELDS = { current_password: MAX_LENGTH, password: MAX_LENGTH, confirm: MAX_LENGTH };
 
-type ChangePasswordDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'store' | 'mailer' | 'background'>;
+type ChangePasswordDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'store' | 'mailer' | 'background' | 'config'>;
 
 /**
  * A new password, for someone who knows the current one (and confirmed the

@@ -1,6 +1,8 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { render } from '../../web/render.ts';
+import { render, type PageState } from '../../web/render.ts';
+import { hasSecondFactor } from '../../accounts/account.ts';
+import { factorList } from '../../i18n/format.ts';
 import { adoptLocale } from '../../web/page-state.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
@@ -54,8 +56,11 @@ export function setPasswordFlow(s: SetPasswordFlowDeps) {
       delete fieldErrors.token;
       if (Object.keys(newPasswordErrors(values, account.email, fieldErrors)).length) return form(ctx, values.token, fieldErrors, 400);
 
-      if (!(await setPasswordByLink(s, account.id, token.hash, values.password, ctx.ip))) return linkExpired(ctx);
-      await render(ctx, 'message', { title: 'set.title', step: 2, message: 'set.done', okUrl: '/password/continue' });
+      const updated = await setPasswordByLink(s, account.id, token.hash, values.password, ctx.ip);
+      if (!updated) return linkExpired(ctx);
+      // A reset, not a first password: the factors that remain, to check (someone who knew the old password may have added one).
+      const factors = hasSecondFactor(updated) ? { factors: factorList((ctx.state as PageState).locale, updated) } : {};
+      await render(ctx, 'message', { title: 'set.title', step: 2, message: factors.factors ? 'set.done_reset' : 'set.done', okUrl: '/password/continue', ...factors });
     },
   };
 }
