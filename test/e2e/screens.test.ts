@@ -208,4 +208,45 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await page.setContent(mail.html as string);
     await check(page, 'mail-account-changed', ['landmark-one-main', 'page-has-heading-one', 'region']);
   }, 60_000);
+
+  test('a reset that lists the factors left, its mail, and the step-up to a passkey ("confirm it\'s you", then add): zero axe-core violations', async () => {
+    const email = `screens-reset-${locale}@example.org`;
+    const { id } = await seedAccount(idp, email, PASSWORD, { totp: true, locale });
+    await updateAccount(idp.app.services.accounts, id, (a) => {
+      a.passkeys.push({ id: 'c2NyZWVucy1yZXNldA', publicKey: 'AA', counter: 0, kind: 'swk', name: 'Passkey', createdAt: 1_760_000_000 });
+    });
+    const page = await newPage();
+    await page.goto(`${idp.issuer}/password/request`);
+    await page.getByLabel(w.username).fill(email);
+    await page.getByRole('button', { name: w.request, exact: true }).click();
+    await page.getByRole('link', { name: 'OK', exact: true }).waitFor();
+    await page.goto(resetLink((await idp.smtp.next(email)).text ?? '', idp.issuer));
+    await page.getByLabel(w.password, { exact: true }).fill(PASSWORD);
+    await page.getByLabel(w.confirm).fill(PASSWORD);
+    await page.getByRole('button', { name: w.update, exact: true }).click();
+    await page.getByRole('link', { name: 'OK', exact: true }).waitFor();
+    await check(page, 'password-set-factors-left');
+    const mail = await idp.smtp.next(email);
+    await page.setContent(mail.html as string);
+    await check(page, 'mail-password-set', ['landmark-one-main', 'page-has-heading-one', 'region']);
+
+    const stepUp = `screens-stepup-${locale}@example.org`;
+    const { secret } = await seedAccount(idp, stepUp, PASSWORD, { totp: true, locale });
+    await page.goto((await startSignIn(idp, { ui_locales: locale, acr_values: 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant' })).url);
+    await page.getByLabel(w.username).fill(stepUp);
+    await page.getByLabel(w.password, { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: w.login, exact: true }).click();
+    await page.getByLabel(w.code).fill(await totpCode(secret));
+    await page.getByRole('button', { name: w.verify, exact: true }).click();
+    await page.getByRole('button', { name: w.confirmIt, exact: true }).waitFor();
+    await check(page, 'stepup-confirm');
+    await page.getByLabel(w.code).fill('000000');
+    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    await check(page, 'stepup-confirm-errors');
+    await page.getByLabel(w.code).fill(await totpCode(secret, 1));
+    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
+    await page.locator('form[data-passkey="register"]').waitFor({ state: 'attached' });
+    await check(page, 'stepup-add');
+  }, 60_000);
 });
