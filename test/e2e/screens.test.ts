@@ -36,6 +36,16 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
 
   const ok = (page: Page) => page.getByRole('link', { name: 'OK', exact: true }).click();
 
+  /** "Confirm it's you" with a wrong code (that page, with its error, scanned as `<screen>-confirm-errors`), then the next time step's code. */
+  async function confirmWithCode(page: Page, secret: string, screen: string): Promise<void> {
+    await page.getByLabel(w.code).fill('000000');
+    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    await check(page, `${screen}-confirm-errors`);
+    await page.getByLabel(w.code).fill(await totpCode(secret, 1));
+    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
+  }
+
   test('first login, a later sign-in with consent, errors, home and logout: zero axe-core violations', async () => {
     const email = `screens-${locale}@example.org`;
     await idp.createAccount(email, 'Anna van den Berg', locale);
@@ -164,12 +174,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await check(page, 'account');
 
     // "Confirm it's you" with a wrong code, then the right one: the change forms appear.
-    await page.getByLabel(w.code).fill('000000');
-    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
-    await page.getByRole('alert').waitFor();
-    await check(page, 'account-confirm-errors');
-    await page.getByLabel(w.code).fill(await totpCode(secret, 1));
-    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
+    await confirmWithCode(page, secret, 'account');
     await page.getByRole('button', { name: w.signOutEverywhere, exact: true }).waitFor();
     await check(page, 'account-confirmed');
 
@@ -240,12 +245,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await page.getByRole('button', { name: w.verify, exact: true }).click();
     await page.getByRole('button', { name: w.confirmIt, exact: true }).waitFor();
     await check(page, 'stepup-confirm');
-    await page.getByLabel(w.code).fill('000000');
-    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
-    await page.getByRole('alert').waitFor();
-    await check(page, 'stepup-confirm-errors');
-    await page.getByLabel(w.code).fill(await totpCode(secret, 1));
-    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
+    await confirmWithCode(page, secret, 'stepup');
     await page.locator('form[data-passkey="register"]').waitFor({ state: 'attached' });
     await check(page, 'stepup-add');
   }, 60_000);
