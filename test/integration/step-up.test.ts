@@ -24,17 +24,18 @@ describeOnEveryStore('step-up to a passkey', (store) => {
   const atAddPasskey = async (email: string, secret: string) => {
     const browser = new Browser(idp.issuer);
     const { signIn, page: verify } = await signInUntil(idp, browser, 'code-page', { email, params: { acr_values: PHISHING_RESISTANT } });
-    const afterCode = await browser.follow((await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) })).location!);
+    const code = await totpCode(secret);
+    const afterCode = await browser.follow((await browser.submit(verify, '/verify/totp', { code })).location!);
     expect(afterCode.location ?? '').not.toContain('code=');
     expect(landedOn(afterCode)).toBe('add-passkey');
     // The step-up is an interaction of its own, after the provider's session has both factors.
-    return { browser, signIn, uid: /\/interaction\/([\w-]+)/.exec(afterCode.url)![1]!, page: afterCode };
+    return { browser, signIn, code, uid: /\/interaction\/([\w-]+)/.exec(afterCode.url)![1]!, page: afterCode };
   };
 
   test('a phisher with the password and one live code cannot add a passkey: "confirm it\'s you" comes first, and the used code does not confirm', async () => {
     const email = `phished-${store}@example.org`;
     const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const { browser, page, uid } = await atAddPasskey(email, secret);
+    const { browser, page, uid, code } = await atAddPasskey(email, secret);
     expect(text(page)).toContain('Bevestig dat jij het bent');
     const attacker = new SoftAuthenticator(idp.issuer);
 
@@ -43,7 +44,7 @@ describeOnEveryStore('step-up to a passkey', (store) => {
     const forged = attacker.create({ challenge: 'bm90IGFza2Vk', rp: { id: new URL(idp.issuer).hostname }, user: { id: Buffer.from(id).toString('base64url') } });
     const added = await browser.request('POST', `/interaction/${uid}/add-passkey`, { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!, response: forged });
     expect(added.status).toBe(403);
-    const replayed = await browser.submit(page, '/add-passkey/confirm/code', { code: await totpCode(secret) });
+    const replayed = await browser.submit(page, '/add-passkey/confirm/code', { code });
     expect(replayed.status).toBe(400);
     expect((await idp.app.services.accounts.findById(id))!.passkeys).toEqual([]);
   });
