@@ -92,7 +92,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   logoutEndsEveryGrant(provider, store);
 
   const pending = new Set<Promise<void>>();
-  const limits = createLimits(store.redis, config.redisPrefix);
+  const limits = createLimits(store.redis, config.redisPrefix, config.resetMailQuotas);
   limitClientSecretChecks(provider, limits);
   const s: Services = {
     config,

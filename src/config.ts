@@ -3,6 +3,7 @@ import { loadDevSecrets } from './dev-secrets.ts';
 import { redisEnvSchema, redisSettingsFrom } from './redis-config.ts';
 import { SECRET_MIN_BITS, secretBits } from './security/secret-strength.ts';
 import type { RedisSettings } from '../adapters/redis/settings.ts';
+import type { MailQuotas } from './security/rate-limits.ts';
 
 /** Environment → typed configuration. Fails fast, naming every problem at once. */
 export interface Config {
@@ -28,6 +29,8 @@ export interface Config {
   trustProxyHops: number;
   defaultReturnUrl?: string;
   resetTokenTtlSeconds: number;
+  /** How many set-password mails per hour: per address, per (address, requester), and the requester's own bounds. */
+  resetMailQuotas: MailQuotas;
   /** Lifetime of the set-password link in an invitation (welcome mail). */
   inviteTtlSeconds: number;
   /** How often each instance looks for accounts whose end date comes near or has passed. */
@@ -65,6 +68,10 @@ const schema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   DEFAULT_RETURN_URL: z.url({ protocol: /^https?$/ }).optional(),
   RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  RESET_MAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(100).default(5),
+  RESET_MAILS_PER_ADDRESS_AND_IP: z.coerce.number().int().min(1).max(100).default(3),
+  RESET_ADDRESSES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(200),
+  RESET_UNKNOWN_ADDRESSES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
   INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(72),
@@ -125,6 +132,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY_HOPS,
     defaultReturnUrl: e.DEFAULT_RETURN_URL,
     resetTokenTtlSeconds: e.RESET_TOKEN_TTL_MINUTES * 60,
+    resetMailQuotas: {
+      perAddress: e.RESET_MAILS_PER_ADDRESS,
+      perAddressAndIp: e.RESET_MAILS_PER_ADDRESS_AND_IP,
+      addressesPerIp: e.RESET_ADDRESSES_PER_IP,
+      unknownAddressesPerIp: e.RESET_UNKNOWN_ADDRESSES_PER_IP,
+    },
     inviteTtlSeconds: e.INVITE_TTL_HOURS * 3600,
     accountEndCheckSeconds: e.ACCOUNT_END_CHECK_MINUTES * 60,
     logLevel: e.LOG_LEVEL,

@@ -14,6 +14,7 @@ import { chooseStep } from './flows/second-factor/choose.ts';
 import { atMfa, atSecondFactor, hasPasskey, hasTotp } from './flows/second-factor/mfa-step.ts';
 import { totpStep } from './flows/second-factor/totp-step.ts';
 import { passkeyStep } from './flows/second-factor/passkey-step.ts';
+import { addPasskeyStep } from './flows/second-factor/add-passkey.ts';
 import { recoveryStep } from './flows/second-factor/recovery-step.ts';
 import { consentFlow } from './flows/consent/consent.ts';
 import { homeFlow } from './flows/home/home.ts';
@@ -39,6 +40,7 @@ export function screens(s: Services): Middleware & { router: Router } {
   const choose = chooseStep(s);
   const totp = totpStep(s);
   const passkey = passkeyStep(s);
+  const addPasskey = addPasskeyStep(s);
   const recovery = recoveryStep(s);
   const consent = consentFlow(s);
   const requestPassword = requestPasswordFlow(s);
@@ -67,10 +69,14 @@ export function screens(s: Services): Middleware & { router: Router } {
   router.get('/interaction/:uid/enrol/passkey', enrolling, passkey.showEnrol);
   router.get('/interaction/:uid/enrol/passkey/options', atMfa(s, 'enrolling', undefined, { json: true }), passkey.enrolOptions);
   router.post('/interaction/:uid/enrol/passkey', enrolling, passkey.enrol);
-  // An application that accepts only a passkey, for an account without one: add it after the second factor.
-  router.get('/interaction/:uid/add-passkey', atMfa(s, 'adding-passkey'), passkey.showAdd);
-  router.get('/interaction/:uid/add-passkey/options', atMfa(s, 'adding-passkey', undefined, { json: true }), passkey.addOptions);
-  router.post('/interaction/:uid/add-passkey', atMfa(s, 'adding-passkey'), passkey.add);
+  // An application that accepts only a passkey, for an account without one: after the second factor,
+  // "confirm it's you" (the second factor again), then add it; then sign in again with it.
+  const adding = atMfa(s, 'adding-passkey');
+  router.get('/interaction/:uid/add-passkey', adding, addPasskey.show);
+  router.post('/interaction/:uid/add-passkey/confirm/code', adding, addPasskey.confirm.code);
+  router.post('/interaction/:uid/add-passkey/confirm/recovery', adding, addPasskey.confirm.recovery);
+  router.get('/interaction/:uid/add-passkey/options', atMfa(s, 'adding-passkey', undefined, { json: true }), addPasskey.confirmed({ json: true }), addPasskey.options);
+  router.post('/interaction/:uid/add-passkey', adding, addPasskey.confirmed(), addPasskey.add);
   router.get('/interaction/:uid/verify/totp', atMfa(s, 'verifying', hasTotp), totp.showVerify);
   router.post('/interaction/:uid/verify/totp', atMfa(s, 'verifying', hasTotp), totp.verify);
   router.get('/interaction/:uid/verify/passkey', atMfa(s, 'verifying', hasPasskey), passkey.showVerify);

@@ -1,9 +1,9 @@
 import type { AccountStore, Store } from '../../adapters/types.ts';
 import { userInfo } from 'node:os';
 import { ROLES, type Account, type Role } from '../accounts/account.ts';
-import { createAccount, grantRole, NAME_MAX, recordAccountEvent, resetSecondFactors, revokeRole, setDisabled } from '../accounts/operations.ts';
+import { createAccount, EndDatePassed, grantRole, NAME_MAX, recordAccountEvent, resetSecondFactors, revokeRole, setDisabled } from '../accounts/operations.ts';
 import type { Audit } from '../audit.ts';
-import { EMAIL, normalizeEmail } from '../accounts/email.ts';
+import { isEmailAddress, normalizeEmail } from '../accounts/email.ts';
 import { isLocale } from '../i18n/index.ts';
 import { invitationState } from '../accounts/account.ts';
 import { isEndDate } from '../accounts/end-date.ts';
@@ -16,7 +16,7 @@ const describe = (a: Account) =>
   `${a.email}\t${a.name}\t${a.locale}\t${a.disabled ? 'disabled' : 'active'}\tpassword:${a.passwordHash ? 'set' : 'none'}\tfactors:${a.totp.length + a.passkeys.length}${a.roles?.length ? `\troles:${a.roles.join(',')}` : ''}`;
 
 function requireEmail(email: string | undefined): string {
-  if (!email || !EMAIL.test(email.trim())) throw new CliError(`--email must be an e-mail address${email ? `, not "${email}"` : ''}`);
+  if (!email || !isEmailAddress(email)) throw new CliError(`--email must be an e-mail address${email ? `, not "${email}"` : ''}`);
   return normalizeEmail(email);
 }
 
@@ -48,6 +48,16 @@ function endDateOption(value: string | undefined, clearable: boolean): string | 
   return value;
 }
 
+/** An end date gone by, in the operator's words: what to run instead. */
+function endDateAdvice(email: string, creating: boolean) {
+  return (err: unknown): never => {
+    if (!(err instanceof EndDatePassed)) throw err;
+    throw new CliError(creating
+      ? `--expires ${err.endDate} has passed: an account cannot be created already ended`
+      : `the end date ${err.endDate} of ${email} has passed: give it a later one first (accounts set-expiry --email ${email} --expires YYYY-MM-DD|none)`);
+  };
+}
+
 /** Mails the invitation and waits until the mail server took it: the operator learns at once when it did not. */
 async function invite(deps: InvitationDeps | undefined, a: Account): Promise<string> {
   if (!deps) throw new CliError('sending an invitation needs the mail configuration');
@@ -70,7 +80,7 @@ export async function accountCommands(store: Store, command: string, o: Options,
       const locale = o.locale ?? 'nl';
       if (!isLocale(locale)) throw new CliError('--locale must be nl or en');
       const endDate = endDateOption(o.expires, false);
-      const account = await createAccount(store, { email, name, locale, ...(endDate ? { endDate } : {}) });
+      const account = await createAccount(store, { email, name, locale, ...(endDate ? { endDate } : {}) }).catch(endDateAdvice(email, true));
       if (!account) throw new CliError(`an account with e-mail ${email} already exists`);
       if (o.invite) return `created ${describe(account)}
 ${await invite(deps, account)}`;
@@ -94,7 +104,7 @@ ${await invite(deps, account)}`;
     case 'disable':
     case 'enable': {
       const a = await find(accounts, o.email);
-      await setDisabled(store, a.id, command === 'disable');
+      await setDisabled(store, a.id, command === 'disable').catch(endDateAdvice(a.email, false));
       return `${command}d ${a.email}`;
     }
     case 'reset-mfa': {

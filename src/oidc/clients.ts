@@ -35,6 +35,22 @@ export function accountClient(issuer: string): ClientMetadata {
   };
 }
 
+/** What a client registered without a "scope" may ask for: the scopes of a user's sign-in. */
+export const USER_SCOPES = 'openid email profile offline_access';
+
+/**
+ * SCIM's scope belongs to the administration system's own token (client_credentials):
+ * a registration that could also carry it on a user's tokens is refused.
+ */
+function scimProblem(client: ClientMetadata): string | undefined {
+  const scopes = typeof client?.scope === 'string' ? client.scope.split(' ') : [];
+  const grants = client?.grant_types ?? ['authorization_code'];
+  if (scopes.includes('scim') && grants.some((g) => g !== 'client_credentials')) {
+    return `${client.client_id} lists the scim scope with grant types other than client_credentials`;
+  }
+  return undefined;
+}
+
 /** The example file's secrets start like this; a real registration never does. */
 const PLACEHOLDER = /^replace-with-/;
 /** What the README asks of a client secret: 32 or more random characters. */
@@ -52,6 +68,8 @@ export function loadClients(clientsFile: string | undefined, issuer: string, pro
   if (production && weak.length) {
     throw new ConfigError(`CLIENTS_FILE (${clientsFile}): the client_secret of ${weak.map((c) => c.client_id).join(', ')} is shorter than 32 characters or not random; generate each with \`openssl rand -base64 32\``);
   }
+  const scim = (clients as ClientMetadata[]).map(scimProblem).filter(Boolean);
+  if (scim.length) throw new ConfigError(`CLIENTS_FILE (${clientsFile}): ${scim.join('; ')}; scim is granted to client_credentials clients only`);
   if (clients.some((c: ClientMetadata) => c?.client_id === ACCOUNT_CLIENT_ID)) {
     throw new ConfigError(`CLIENTS_FILE (${clientsFile}) registers "${ACCOUNT_CLIENT_ID}", which the service keeps for its own My account page`);
   }

@@ -3,10 +3,11 @@ import type { Store } from '../../adapters/types.ts';
 import type { Account } from '../accounts/account.ts';
 import type { AccountStore } from '../../adapters/types.ts';
 import type { PrivateJwks } from './keys.ts';
-import { accountFinder } from './find-account.ts';
+import { accountFinder, introspectionAllowed } from './find-account.ts';
 import { policy } from './policy.ts';
 import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
+import { USER_SCOPES } from './clients.ts';
 import { cookieSigner } from '../security/cookie-signer.ts';
 import { outgoingFetch } from './backchannel-logout.ts';
 import { FRONTCHANNEL_METADATA, validateFrontchannelMetadata } from './frontchannel-logout.ts';
@@ -36,7 +37,7 @@ export const PROTOCOL = {
     email: ['email', 'email_verified'],
     profile: ['name', 'given_name', 'family_name', 'locale'],
   },
-  // scim: SCIM provisioning (src/scim), for client_credentials clients registered with it.
+  // scim: SCIM provisioning (src/scim), for client_credentials clients registered with it (clients.ts).
   scopes: ['openid', 'email', 'profile', 'offline_access', 'scim'],
   acrValues: ACR_VALUES,
   responseTypes: ['code'],
@@ -46,6 +47,8 @@ export const PROTOCOL = {
     response_types: ['code'],
     id_token_signed_response_alg: 'ES256',
     token_endpoint_auth_method: 'client_secret_basic',
+    // A client asks only for the scopes it is registered for (its "scope"); without one, a user sign-in's: never scim.
+    scope: USER_SCOPES,
   },
   // Applications read who signed in, and how, from the ID token itself.
   conformIdTokenClaims: false,
@@ -87,8 +90,8 @@ export function createProvider(o: ProviderOptions): Provider {
     discovery: { frontchannel_logout_supported: true, frontchannel_logout_session_supported: true },
     features: {
       devInteractions: { enabled: false },
-      // A client may look at, or revoke, only its own tokens.
-      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      // A client may look at, or revoke, only its own tokens; a token of an ended account is inactive.
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed(o.store.accounts as AccountStore<Account>) },
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },

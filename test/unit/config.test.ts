@@ -35,6 +35,13 @@ describe('configuration', () => {
     expect(config.secretsKeys.map((k) => k.length)).toEqual([32]);
   });
 
+  test('the set-password mail quotas: documented defaults, whole numbers of at least 1 from the environment', () => {
+    expect(loadConfig(PRODUCTION_READY).resetMailQuotas).toEqual({ perAddress: 5, perAddressAndIp: 3, addressesPerIp: 200, unknownAddressesPerIp: 20 });
+    expect(loadConfig({ ...PRODUCTION_READY, RESET_ADDRESSES_PER_IP: '500' }).resetMailQuotas.addressesPerIp).toBe(500);
+    expect(() => loadConfig({ ...PRODUCTION_READY, RESET_MAILS_PER_ADDRESS: '0', RESET_UNKNOWN_ADDRESSES_PER_IP: 'many' }))
+      .toThrow(/RESET_MAILS_PER_ADDRESS[\s\S]*RESET_UNKNOWN_ADDRESSES_PER_IP/);
+  });
+
   test('malformed values are named with what is wrong', () => {
     expect(() => loadConfig({ ...PRODUCTION_READY, PORT: 'eighty', SECRETS_KEY: 'short', REDIS_URL: 'localhost:6379' }))
       .toThrow(/PORT[\s\S]*REDIS_URL: must start with redis:\/\/[\s\S]*SECRETS_KEY: must be 64 hexadecimal/);

@@ -3,10 +3,10 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { endSessions } from '../../accounts/operations.ts';
 import { accountOf } from './guards.ts';
-import { forgetReauthentication } from './reauth.ts';
+import { forgetReauthentication } from '../../mfa/reauth.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 
-type SignOutDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background'>;
+type SignOutDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background' | 'config'>;
 
 /**
  * Ends every session and token of the account (the provider refuses anything

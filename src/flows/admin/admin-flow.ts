@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { accountLogin } from '../account/account-login.ts';
-import { confirmIdentity } from '../account/confirm-identity.ts';
+import { confirmIdentity } from '../../web/confirm-identity.ts';
 import { CONSOLE } from './confirm-page.ts';
 import { searchAccounts } from './search.ts';
 import { showStaffView } from './account-view.ts';

@@ -10,7 +10,7 @@ import { actionDone, recordStaffAction } from './staff-action.ts';
 /** How the caller's identity was checked, in the staff member's words: required, kept in the audit log and on the account. */
 const FIELDS = { identity_check: 500 };
 
-type ResetMfaDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background'>;
+type ResetMfaDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background' | 'config'>;
 
 /**
  * "I lost my phone": every second factor and recovery code goes, every session
