@@ -4,8 +4,8 @@ import type { Locale } from '../i18n/index.ts';
 import { nowSeconds } from '../clock.ts';
 import { hasSecondFactor, newAccount, type Account, type AccountEvent, type PasskeyFactor, type Role } from './account.ts';
 import { hashPassword } from './password-hash.ts';
-import { revokeGrants } from './grants.ts';
-import { announceSessionsEnded } from './sessions-ended.ts';
+import { revokeGrants } from '../logout/revoke-grants.ts';
+import type { EndSessionsDeps } from './sessions-ended.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
 import { accountsOf, updateAccount } from './update.ts';
 
@@ -44,30 +44,30 @@ export async function createAccount(store: Store, fields: { email: string; name:
  * and refresh tokens) are revoked, and the applications those grants were for
  * are told (back-channel logout). `keep` names grants of the caller's own session.
  */
-export async function endSessions(store: Store, id: string, change: (a: Account) => void = () => {}, keep: string[] = []): Promise<Account | undefined> {
-  const before = await accountsOf(store).findById(id);
+export async function endSessions(s: EndSessionsDeps, id: string, change: (a: Account) => void = () => {}, keep: string[] = []): Promise<Account | undefined> {
+  const before = await accountsOf(s.store).findById(id);
   if (!before) return undefined;
   const revoked = (before.grants ?? []).filter((g) => !keep.includes(g.id));
-  await revokeGrants(store, revoked);
-  const after = await updateAccount(accountsOf(store), id, (a) => {
+  await revokeGrants(s.store, revoked);
+  const after = await updateAccount(accountsOf(s.store), id, (a) => {
     change(a);
     a.sessionsValidAfter = nextReset(a);
     a.grants = (a.grants ?? []).filter((g) => !revoked.some((r) => r.id === g.id));
   });
-  announceSessionsEnded(store, id, revoked);
+  s.logout.sessionsEnded(id, revoked);
   return after;
 }
 
-export async function setDisabled(store: Store, id: string, disabled: boolean): Promise<Account | undefined> {
-  if (!disabled) return updateAccount(accountsOf(store), id, (a) => { a.disabled = false; });
+export async function setDisabled(s: EndSessionsDeps, id: string, disabled: boolean): Promise<Account | undefined> {
+  if (!disabled) return updateAccount(accountsOf(s.store), id, (a) => { a.disabled = false; });
   // A link mailed before the disable must not work after a later enable.
-  await store.tokens.drop(RESET_PURPOSE, id);
-  return endSessions(store, id, (a) => { a.disabled = true; });
+  await s.store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(s, id, (a) => { a.disabled = true; });
 }
 
 /** Removes every second factor; the next login must enrol again (after the password). */
-export function resetSecondFactors(store: Store, id: string): Promise<Account | undefined> {
-  return endSessions(store, id, (a) => {
+export function resetSecondFactors(s: EndSessionsDeps, id: string): Promise<Account | undefined> {
+  return endSessions(s, id, (a) => {
     a.totp = [];
     a.passkeys = [];
     a.recoveryCodes = [];
@@ -75,14 +75,14 @@ export function resetSecondFactors(store: Store, id: string): Promise<Account | 
 }
 
 /** A new password ends every other session and voids every live set-password link. */
-export async function setPassword(store: Store, id: string, password: string, keepGrants: string[] = []): Promise<Account | undefined> {
-  return setPasswordHash(store, id, await hashPassword(password), keepGrants);
+export async function setPassword(s: EndSessionsDeps, id: string, password: string, keepGrants: string[] = []): Promise<Account | undefined> {
+  return setPasswordHash(s, id, await hashPassword(password), keepGrants);
 }
 
 /** setPassword with the argon2 hash made by the caller (the benchmark seeds many accounts with one). */
-export async function setPasswordHash(store: Store, id: string, passwordHash: string, keepGrants: string[] = []): Promise<Account | undefined> {
-  await store.tokens.drop(RESET_PURPOSE, id);
-  return endSessions(store, id, (a) => {
+export async function setPasswordHash(s: EndSessionsDeps, id: string, passwordHash: string, keepGrants: string[] = []): Promise<Account | undefined> {
+  await s.store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(s, id, (a) => {
     a.passwordHash = passwordHash;
     // The invitation's purpose is met by any first password, whichever link set it.
     if (a.invitation && a.invitation.acceptedAt === undefined) a.invitation.acceptedAt = nowSeconds();
@@ -94,9 +94,9 @@ export async function setPasswordHash(store: Store, id: string, passwordHash: st
  * links voided, personal data and credentials scrubbed, its address free for a
  * new account. The document stays (deletedAt) so that the id is never reused.
  */
-export async function removeAccount(store: Store, id: string): Promise<Account | undefined> {
-  await store.tokens.drop(RESET_PURPOSE, id);
-  return endSessions(store, id, (a) => {
+export async function removeAccount(s: EndSessionsDeps, id: string): Promise<Account | undefined> {
+  await s.store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(s, id, (a) => {
     Object.assign(a, { disabled: true, deletedAt: nowSeconds(), email: `deleted-${a.id}@deleted.invalid`, name: '', totp: [], passkeys: [], recoveryCodes: [], recentSignIns: [] });
     for (const field of ['passwordHash', 'invitation', 'endDate', 'endDateReminded', 'endDateApplied'] as const) delete a[field];
   });

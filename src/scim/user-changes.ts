@@ -10,7 +10,7 @@ import type { UserFields } from './user-fields.ts';
 
 const taken = (email: string) => new ScimError(409, 'uniqueness', `an account with userName ${email} already exists`);
 
-type UserChangeDeps = Pick<Services, 'accounts' | 'store' | 'config' | 'mailer' | 'audit' | 'background'>;
+type UserChangeDeps = Pick<Services, 'accounts' | 'store' | 'logout' | 'config' | 'mailer' | 'audit' | 'background'>;
 
 /** Sends the invitation after the answer: the account already says it is pending; a mail server's delay is not the client's. */
 async function invite(s: UserChangeDeps, account: Account, clientId: string): Promise<void> {
@@ -72,7 +72,7 @@ export async function updateUser(s: UserChangeDeps, current: Account, fields: Us
     if (changed.includes('email')) await s.store.tokens.drop(RESET_PURPOSE, current.id);
   }
   if (fields.active !== undefined && fields.active === current.disabled) {
-    await setDisabled(s.store, current.id, !fields.active);
+    await setDisabled(s, current.id, !fields.active);
     changed.push('active');
   }
   if (fields.sendInvitation) await invite(s, current, clientId);
@@ -80,9 +80,9 @@ export async function updateUser(s: UserChangeDeps, current: Account, fields: Us
   return changed;
 }
 
-type UserDeleteDeps = Pick<Services, 'store' | 'audit'>;
+type UserDeleteDeps = Pick<Services, 'store' | 'logout' | 'audit'>;
 
 export async function deleteUser(s: UserDeleteDeps, account: Account, clientId: string): Promise<void> {
-  await removeAccount(s.store, account.id);
+  await removeAccount(s, account.id);
   s.audit('scim.user_deleted', { accountId: account.id, clientId });
 }

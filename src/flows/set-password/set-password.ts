@@ -4,7 +4,7 @@ import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 import { composeMail } from '../../mail/templates.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 
-type SetPasswordDeps = Pick<Services, 'store' | 'limits' | 'audit' | 'background' | 'mailer'>;
+type SetPasswordDeps = Pick<Services, 'store' | 'logout' | 'limits' | 'audit' | 'background' | 'mailer'>;
 
 /**
  * Takes the link (exactly once, even with two browsers racing), sets the
@@ -14,7 +14,7 @@ type SetPasswordDeps = Pick<Services, 'store' | 'limits' | 'audit' | 'background
  */
 export async function setPasswordByLink(s: SetPasswordDeps, accountId: string, tokenHash: string, password: string, ip: string): Promise<boolean> {
   if (!(await s.store.tokens.take(RESET_PURPOSE, accountId, tokenHash))) return false;
-  const account = await setPassword(s.store, accountId, password);
+  const account = await setPassword(s, accountId, password);
   if (!account) return false;
   await s.limits.liftPasswordLocks({ account: normalizeEmail(account.email), ip });
   s.audit('password.set', { accountId });
