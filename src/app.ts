@@ -25,13 +25,11 @@ import { exceptProtocolEndpoints, protocolEndpoints } from './oidc/protocol-endp
 import { refuseEncodedBodies, refuseEncodedProtocolBodies } from './web/request-encoding.ts';
 import { watchRedisConnection } from './metrics/redis-metrics.ts';
 import { countedAudit, countedMailer } from './metrics/domain-metrics.ts';
-import { logoutPages } from './flows/logout/logout.ts';
-import { createLogoutDeliveries, type FirstAttempt, type LogoutDeliveries } from './oidc/logout-deliveries.ts';
-import { backchannelLogout } from './oidc/backchannel-logout.ts';
+import { logoutPages } from './logout/pages.ts';
+import type { FirstAttempt } from './logout/deliveries.ts';
+import { createLogout } from './logout/logout.ts';
+import { frontchannelLogout } from './logout/frontchannel.ts';
 import { limitClientSecretChecks } from './oidc/client-secret-limit.ts';
-import { onSessionsEnded } from './accounts/sessions-ended.ts';
-import { logoutEndsEveryGrant } from './oidc/logout-ends-grants.ts';
-import { frontchannelLogout } from './oidc/frontchannel-logout.ts';
 import { screens } from './routes.ts';
 import type { Services } from './services.ts';
 import { startAccountEndJob, type AccountEndJob } from './jobs/account-end.ts';
@@ -79,17 +77,14 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   // Behind TRUST_PROXY_HOPS proxies, the client is the address the outermost of them saw.
   provider.proxy = config.trustProxy;
   provider.maxIpsCount = config.trustProxyHops;
-  // A process that lives retries the logouts due (false: the CLI, which makes first attempts only).
-  const backchannel = backchannelLogout(provider, (notice) => deliveries.send(notice));
-  const deliveries: LogoutDeliveries = createLogoutDeliveries({
-    outbox: store.logoutOutbox,
-    deliver: backchannel.deliver,
+  const logout = createLogout({
+    provider,
+    store,
     log,
     count: (outcome) => metrics.backchannelLogouts.inc({ outcome }),
     retries: deps.retryLogouts ?? true,
     retryDelaysMs: deps.logoutRetryDelaysMs,
   });
-  logoutEndsEveryGrant(provider, store);
 
   const pending = new Set<Promise<void>>();
   const limits = createLimits(store.redis, config.redisPrefix, config.resetMailQuotas);
@@ -105,6 +100,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     secrets: createSecretBox(config.secretsKeys),
     audit: countedAudit(createAudit(log), metrics),
     log,
+    logout,
     lifecycle: createLifecycle(),
     background(name, work) {
       const job = new Promise<void>((resolve) => setImmediate(resolve))
@@ -114,8 +110,6 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
       pending.add(job);
     },
   };
-
-  onSessionsEnded(store, (accountId, ended) => s.background('back-channel logout', () => backchannel.accountSignedOut(accountId, ended)));
 
   provider.use(pinnedToIssuer(config.issuer));
   provider.use(requestId());
@@ -147,12 +141,12 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     accountEnd,
     async logoutsAttempted() {
       await Promise.allSettled([...pending]);
-      return deliveries.settled();
+      return logout.attempted();
     },
     async close() {
       await accountEnd.stop();
       await Promise.allSettled([...pending]);
-      await deliveries.close();
+      await logout.close();
       await store.close();
     },
   };

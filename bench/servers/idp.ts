@@ -56,7 +56,7 @@ export async function startIdp(o: IdpOptions) {
           await accountCommands(services.store, 'create', { email, name: `Bench User ${n}`, locale: 'en' });
           const { id } = (await services.accounts.findByEmail(email))!;
           const secret = newTotpSecret();
-          await setPasswordHash(services.store, id, passwordHash);
+          await setPasswordHash(services, id, passwordHash);
           await addFactor(services.store, id, { totp: { secret: services.secrets.seal(secret) } }, true);
           return { id, email, secret };
         })));

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Configuration } from 'oidc-provider';
 import { CLIENTS } from '../fixture.ts';
 import { PROTOCOL } from '../../src/oidc/provider.ts';
-import { FRONTCHANNEL_METADATA } from '../../src/oidc/frontchannel-logout.ts';
+import { FRONTCHANNEL_METADATA } from '../../src/logout/frontchannel.ts';
 
 /**
  * What the plain node-oidc-provider baselines share with our service

@@ -2,7 +2,7 @@ import type { Store } from '../../adapters/types.ts';
 import { nowSeconds } from '../clock.ts';
 import type { Account, GrantRef } from './account.ts';
 import { accountsOf, updateAccount } from './update.ts';
-
+import { revokeGrants } from '../logout/revoke-grants.ts';
 
 /**
  * How many live grants an account keeps track of. Each sign-in in a new browser
@@ -41,14 +41,4 @@ export async function rememberGrant(store: Store, accountId: string, grant: Gran
     a.grants = [...kept.slice(raced.length), grant];
   }, account);
   await revokeGrants(store, raced);
-}
-
-/** Deletes the grant and every token issued under it (codes, access and refresh tokens). */
-async function revokeGrant(store: Store, grantId: string): Promise<void> {
-  await store.oidcAdapter('AccessToken').revokeByGrantId(grantId);
-  await store.oidcAdapter('Grant').destroy(grantId);
-}
-
-export async function revokeGrants(store: Store, grants: GrantRef[] | undefined): Promise<void> {
-  await Promise.all((grants ?? []).map((g) => revokeGrant(store, g.id)));
 }

@@ -4,8 +4,8 @@ import type { Locale } from '../i18n/index.ts';
 import { nowSeconds } from '../clock.ts';
 import { hasSecondFactor, newAccount, type Account, type AccountEvent, type PasskeyFactor, type Role } from './account.ts';
 import { hashPassword } from './password-hash.ts';
-import { revokeGrants } from './grants.ts';
-import { announceSessionsEnded } from './sessions-ended.ts';
+import { revokeGrants } from '../logout/revoke-grants.ts';
+import type { EndSessionsDeps } from './sessions-ended.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
 import { accountsOf, updateAccount } from './update.ts';
 import { endDatePassed } from './end-date.ts';
@@ -47,17 +47,17 @@ export async function createAccount(store: Store, fields: { email: string; name:
  * and refresh tokens) are revoked, and the applications those grants were for
  * are told (back-channel logout). `keep` names grants of the caller's own session.
  */
-export async function endSessions(store: Store, id: string, change: (a: Account) => void = () => {}, keep: string[] = []): Promise<Account | undefined> {
-  const before = await accountsOf(store).findById(id);
+export async function endSessions(s: EndSessionsDeps, id: string, change: (a: Account) => void = () => {}, keep: string[] = []): Promise<Account | undefined> {
+  const before = await accountsOf(s.store).findById(id);
   if (!before) return undefined;
   const revoked = (before.grants ?? []).filter((g) => !keep.includes(g.id));
-  await revokeGrants(store, revoked);
-  const after = await updateAccount(accountsOf(store), id, (a) => {
+  await revokeGrants(s.store, revoked);
+  const after = await updateAccount(accountsOf(s.store), id, (a) => {
     change(a);
     a.sessionsValidAfter = nextReset(a);
     a.grants = (a.grants ?? []).filter((g) => !revoked.some((r) => r.id === g.id));
   });
-  announceSessionsEnded(store, id, revoked);
+  s.logout.sessionsEnded(id, revoked);
   return after;
 }
 
@@ -79,16 +79,16 @@ export function checkEnable(account: Pick<Account, 'endDate'>): void {
 }
 
 /** Disables (ending every session and token) or enables the account; enabling follows checkEnable, on the account as stored. */
-export async function setDisabled(store: Store, id: string, disabled: boolean): Promise<Account | undefined> {
-  if (!disabled) return updateAccount(accountsOf(store), id, (a) => { checkEnable(a); a.disabled = false; });
+export async function setDisabled(s: EndSessionsDeps, id: string, disabled: boolean): Promise<Account | undefined> {
+  if (!disabled) return updateAccount(accountsOf(s.store), id, (a) => { checkEnable(a); a.disabled = false; });
   // A link mailed before the disable must not work after a later enable.
-  await store.tokens.drop(RESET_PURPOSE, id);
-  return endSessions(store, id, (a) => { a.disabled = true; });
+  await s.store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(s, id, (a) => { a.disabled = true; });
 }
 
 /** Removes every second factor; the next login must enrol again (after the password). */
-export function resetSecondFactors(store: Store, id: string): Promise<Account | undefined> {
-  return endSessions(store, id, (a) => {
+export function resetSecondFactors(s: EndSessionsDeps, id: string): Promise<Account | undefined> {
+  return endSessions(s, id, (a) => {
     a.totp = [];
     a.passkeys = [];
     a.recoveryCodes = [];
@@ -103,14 +103,14 @@ interface NewPassword {
 }
 
 /** A new password ends every other session and voids every live set-password link. */
-export async function setPassword(store: Store, id: string, password: string, options: NewPassword = {}): Promise<Account | undefined> {
-  return setPasswordHash(store, id, await hashPassword(password), options);
+export async function setPassword(s: EndSessionsDeps, id: string, password: string, options: NewPassword = {}): Promise<Account | undefined> {
+  return setPasswordHash(s, id, await hashPassword(password), options);
 }
 
 /** setPassword with the argon2 hash made by the caller (the benchmark seeds many accounts with one). */
-export async function setPasswordHash(store: Store, id: string, passwordHash: string, options: NewPassword = {}): Promise<Account | undefined> {
-  await store.tokens.drop(RESET_PURPOSE, id);
-  return endSessions(store, id, (a) => {
+export async function setPasswordHash(s: EndSessionsDeps, id: string, passwordHash: string, options: NewPassword = {}): Promise<Account | undefined> {
+  await s.store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(s, id, (a) => {
     a.passwordHash = passwordHash;
     // The invitation's purpose is met by any first password, whichever link set it.
     if (a.invitation && a.invitation.acceptedAt === undefined) a.invitation.acceptedAt = nowSeconds();
@@ -128,9 +128,9 @@ const TOMBSTONE: (keyof Account)[] = ['id', 'version', 'createdAt', 'modifiedAt'
  * document stays so that the id is never reused; its address is a placeholder
  * on the reserved .invalid domain, which no account can be given.
  */
-export async function removeAccount(store: Store, id: string): Promise<Account | undefined> {
-  await store.tokens.drop(RESET_PURPOSE, id);
-  return endSessions(store, id, (a) => {
+export async function removeAccount(s: EndSessionsDeps, id: string): Promise<Account | undefined> {
+  await s.store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(s, id, (a) => {
     for (const field of Object.keys(a)) if (!(TOMBSTONE as string[]).includes(field)) delete a[field];
     Object.assign(a, { email: deletedPlaceholder(), name: '', locale: 'nl', disabled: true, totp: [], passkeys: [], recoveryCodes: [], recentSignIns: [], deletedAt: nowSeconds() });
   });

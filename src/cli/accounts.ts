@@ -9,6 +9,7 @@ import { invitationState } from '../accounts/account.ts';
 import { isEndDate } from '../accounts/end-date.ts';
 import { updateAccount } from '../accounts/update.ts';
 import { sendInvitation, type InvitationDeps } from '../flows/invitation/invitation.ts';
+import type { EndSessionsDeps } from '../accounts/sessions-ended.ts';
 
 export class CliError extends Error {}
 
@@ -68,8 +69,14 @@ async function invite(deps: InvitationDeps | undefined, a: Account): Promise<str
   return `invitation sent to ${a.email}; its link works until ${iso(sent.account.invitation!.expiresAt)} (earlier links no longer work)`;
 }
 
-/** What commands need beyond the store: the mail configuration (invitations) and the audit trail. */
-export async function accountCommands(store: Store, command: string, o: Options, deps?: InvitationDeps): Promise<string> {
+/** Disable and reset-mfa end the account's sessions (enable is disable's operation): the service's sign-out tells its applications. */
+function withSignOut(deps: EndSessionsDeps | undefined, command: string): EndSessionsDeps {
+  if (!deps) throw new Error(`accounts ${command} needs the service's sign-out, to tell the account's applications`);
+  return deps;
+}
+
+/** What commands need beyond the store: the mail configuration (invitations), sign-out and the audit trail. */
+export async function accountCommands(store: Store, command: string, o: Options, deps?: InvitationDeps & EndSessionsDeps): Promise<string> {
   const audit: Audit = deps?.audit ?? (() => {});
   const accounts = store.accounts as AccountStore<Account>;
   switch (command) {
@@ -104,12 +111,12 @@ ${await invite(deps, account)}`;
     case 'disable':
     case 'enable': {
       const a = await find(accounts, o.email);
-      await setDisabled(store, a.id, command === 'disable').catch(endDateAdvice(a.email, false));
+      await setDisabled(withSignOut(deps, command), a.id, command === 'disable').catch(endDateAdvice(a.email, false));
       return `${command}d ${a.email}`;
     }
     case 'reset-mfa': {
       const a = await find(accounts, o.email);
-      await resetSecondFactors(store, a.id);
+      await resetSecondFactors(withSignOut(deps, command), a.id);
       return `removed every second factor of ${a.email} and ended its sessions; enrolment is required at the next login`;
     }
     case 'grant-role':

@@ -5,7 +5,7 @@ import { createApp } from '../app.ts';
 import { createLogger } from '../log.ts';
 import { CliError, accountCommands } from './accounts.ts';
 import { generateJwks } from '../oidc/keys.ts';
-import type { FirstAttempt } from '../oidc/logout-deliveries.ts';
+import type { FirstAttempt } from '../logout/deliveries.ts';
 
 const USAGE = `Usage: idp <command>
   accounts create --email E --name N [--locale nl|en] [--invite] [--expires YYYY-MM-DD]

@@ -14,7 +14,7 @@ export interface AccountEndJob {
   stop(): Promise<void>;
 }
 
-type AccountEndDeps = Pick<Services, 'replay' | 'store' | 'accounts' | 'audit' | 'mailer' | 'log' | 'config'>;
+type AccountEndDeps = Pick<Services, 'replay' | 'store' | 'logout' | 'accounts' | 'audit' | 'mailer' | 'log' | 'config'>;
 
 /**
  * Accounts with an end date: a reminder mail END_REMINDER_DAYS before, and at
@@ -29,7 +29,7 @@ export function startAccountEndJob(s: AccountEndDeps): AccountEndJob {
   const act = async (account: Account, due: 'remind' | 'end') => {
     if (!(await s.replay.claim(`account-end:${account.id}`, `${due}:${account.endDate}`, 3600))) return;
     if (due === 'end') {
-      await setDisabled(s.store, account.id, true);
+      await setDisabled(s, account.id, true);
       s.audit('account.ended', { accountId: account.id, endDate: account.endDate });
       return;
     }

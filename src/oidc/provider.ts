@@ -9,8 +9,8 @@ import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
 import { USER_SCOPES } from './clients.ts';
 import { cookieSigner } from '../security/cookie-signer.ts';
-import { outgoingFetch } from './backchannel-logout.ts';
-import { FRONTCHANNEL_METADATA, validateFrontchannelMetadata } from './frontchannel-logout.ts';
+import { outgoingFetch } from '../logout/backchannel.ts';
+import { FRONTCHANNEL_METADATA, validateFrontchannelMetadata } from '../logout/frontchannel.ts';
 
 interface ProviderOptions {
   issuer: string;
@@ -96,7 +96,7 @@ export function createProvider(o: ProviderOptions): Provider {
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: o.logoutSource, postLogoutSuccessSource: o.postLogoutSuccessSource },
-      // Delivered off the request path: see backchannel-logout.ts.
+      // Delivered off the request path: see src/logout/provider-patch.ts.
       backchannelLogout: { enabled: true },
     },
     loadExistingGrant: existingGrantLoader(o.store),

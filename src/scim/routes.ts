@@ -10,7 +10,7 @@ import { refuseEncodedBodies } from '../web/request-encoding.ts';
 
 const SCIM_PATH = '/scim/v2';
 
-type ScimDeps = Pick<Services, 'accounts' | 'store' | 'config' | 'mailer' | 'audit' | 'background' | 'provider' | 'log'>;
+type ScimDeps = Pick<Services, 'accounts' | 'store' | 'logout' | 'config' | 'mailer' | 'audit' | 'background' | 'provider' | 'log'>;
 
 /**
  * SCIM 2.0 (RFC 7643/7644) for CBS's administration: Users and the discovery

@@ -34,7 +34,7 @@ function checkActive(fields: UserFields): void {
   }
 }
 
-type UserChangeDeps = Pick<Services, 'accounts' | 'store' | 'config' | 'mailer' | 'audit' | 'background'>;
+type UserChangeDeps = Pick<Services, 'accounts' | 'store' | 'logout' | 'config' | 'mailer' | 'audit' | 'background'>;
 
 /** Sends the invitation after the answer: the account already says it is pending; a mail server's delay is not the client's. */
 async function invite(s: UserChangeDeps, account: Account, clientId: string): Promise<void> {
@@ -103,7 +103,7 @@ export async function updateUser(s: UserChangeDeps, current: Account, fields: Us
     if (changed.includes('email')) await s.store.tokens.drop(RESET_PURPOSE, current.id);
   }
   if (activeChanges) {
-    await setDisabled(s.store, current.id, !fields.active);
+    await setDisabled(s, current.id, !fields.active);
     changed.push('active');
   }
   if (fields.sendInvitation) await invite(s, current, clientId);
@@ -111,10 +111,10 @@ export async function updateUser(s: UserChangeDeps, current: Account, fields: Us
   return changed;
 }
 
-type UserDeleteDeps = Pick<Services, 'store' | 'audit'>;
+type UserDeleteDeps = Pick<Services, 'store' | 'logout' | 'audit'>;
 
 export async function deleteUser(s: UserDeleteDeps, account: Account, clientId: string): Promise<void> {
   refuseIfStaff(s, account, clientId);
-  await removeAccount(s.store, account.id);
+  await removeAccount(s, account.id);
   s.audit('scim.user_deleted', { accountId: account.id, clientId });
 }

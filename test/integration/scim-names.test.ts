@@ -23,7 +23,7 @@ describeOnEveryStore('SCIM names', (store) => {
   /** The provisioned user sets a password and an authenticator app (the operations of the link and of enrolment), then signs in to the portal. */
   const signedIn = async (id: string, email: string) => {
     const s = idp.app.services;
-    await setPassword(s.store, id, PASSWORD);
+    await setPassword(s, id, PASSWORD);
     const secret = generateSecret();
     await addFactor(s.store, id, { totp: { secret: s.secrets.seal(secret) } }, true);
     const browser = new Browser(idp.issuer);

@@ -10,7 +10,7 @@ import { passkeys } from './passkeys.ts';
 import { replaceRecoveryCodes } from './replace-recovery-codes.ts';
 import { signOutEverywhere } from './sign-out-everywhere.ts';
 
-type AccountFlowDeps = Pick<Services, 'config' | 'store' | 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'mailer' | 'background'>;
+type AccountFlowDeps = Pick<Services, 'config' | 'store' | 'logout' | 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'mailer' | 'background'>;
 
 /**
  * My account: reached through the provider's own session; every change needs

@@ -12,7 +12,7 @@ import { liftLockout } from './unlock.ts';
 import { resendInvitation } from './invite.ts';
 import { helpdeskRole } from './roles.ts';
 
-type AdminFlowDeps = Pick<Services, 'config' | 'store' | 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'mailer' | 'background'>;
+type AdminFlowDeps = Pick<Services, 'config' | 'store' | 'logout' | 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'mailer' | 'background'>;
 
 /**
  * The helpdesk console: staff sign in through the provider like everyone else

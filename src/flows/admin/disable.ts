@@ -7,14 +7,14 @@ import { staffOf, targetOf } from './guards.ts';
 import { actionDone, recordStaffAction } from './staff-action.ts';
 import { showStaffView } from './account-view.ts';
 
-type DisableDeps = Pick<Services, 'store' | 'audit' | 'limits'>;
+type DisableDeps = Pick<Services, 'store' | 'logout' | 'audit' | 'limits'>;
 
 /** Disable (ending every session and token, voiding live links) or enable again; not past the end date (checkEnable). */
 export function disableAccount(s: DisableDeps, disabled: boolean) {
   return async (ctx: Context) => {
     const target = targetOf(ctx);
     try {
-      await setDisabled(s.store, target.id, disabled);
+      await setDisabled(s, target.id, disabled);
     } catch (err) {
       if (!(err instanceof EndDatePassed)) throw err;
       const date = formatDay((ctx.state as PageState).locale, err.endDate);

@@ -20,7 +20,7 @@ const linkExpired = (ctx: Context) =>
 const form = (ctx: Context, token: string, errors: FieldErrors, status = 200) =>
   render(ctx, 'set-password', { title: 'set.title', step: 2, token, errors, min: MIN_LENGTH, max: MAX_LENGTH }, status);
 
-type SetPasswordFlowDeps = Pick<Services, 'store' | 'accounts' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
+type SetPasswordFlowDeps = Pick<Services, 'store' | 'logout' | 'accounts' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
 
 /**
  * The e-mailed link. Opening it consumes nothing (mail scanners open links);

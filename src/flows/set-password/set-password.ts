@@ -7,7 +7,7 @@ import { factorList } from '../../i18n/format.ts';
 import type { Account } from '../../accounts/account.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 
-type SetPasswordDeps = Pick<Services, 'store' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
+type SetPasswordDeps = Pick<Services, 'store' | 'logout' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
 
 /**
  * Takes the link (exactly once, even with two browsers racing), sets the
@@ -20,7 +20,7 @@ export async function setPasswordByLink(s: SetPasswordDeps, accountId: string, t
   const taken = await s.store.tokens.take(RESET_PURPOSE, accountId, tokenHash);
   if (!taken) return undefined;
   const { mailedTo } = (taken.data ?? {}) as Partial<SetPasswordLink>;
-  const account = await setPassword(s.store, accountId, password, { linkMailedTo: mailedTo });
+  const account = await setPassword(s, accountId, password, { linkMailedTo: mailedTo });
   if (!account) return undefined;
   await s.limits.liftPasswordLocks({ account: normalizeEmail(account.email), ip });
   s.audit('password.set', { accountId });

@@ -1,7 +1,7 @@
 import type { HeldLogoutNotice, LogoutNotice, LogoutOutbox } from '../../adapters/types.ts';
 import type { Logger } from '../log.ts';
 
-type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
+export type DeliveryOutcome = 'delivered' | 'retried' | 'failed';
 
 /** After a failed attempt, the next one waits this long; after the last, the delivery is given up. */
 const RETRY_DELAYS_MS = [2_000, 10_000, 60_000];
@@ -27,7 +27,7 @@ interface DeliveryOptions {
 /** How the first attempt of a delivery went (the CLI reports it). */
 export interface FirstAttempt { clientId: string; delivered: boolean; reason?: string }
 
-export interface LogoutDeliveries {
+interface LogoutDeliveries {
   /** Stores the notice, then makes its first attempt right after the response that caused it. */
   send(notice: LogoutNotice): Promise<void>;
   /** Once no attempt is in flight. Without retries: how each first attempt went (the CLI reports them). */
