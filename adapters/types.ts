@@ -68,6 +68,28 @@ export interface ReplayGuard {
   claim(subject: string, marker: string, ttlSeconds: number): Promise<boolean>;
 }
 
+/** What re-signing a back-channel logout token needs; the token itself is never stored. */
+export interface LogoutNotice { clientId: string; sub: string; sid?: string }
+/** A notice held by one caller: its `attempt`-th delivery attempt; `lease` names this hold on it. */
+export interface HeldLogoutNotice extends LogoutNotice { lease: string; attempt: number }
+
+/**
+ * Back-channel logouts on their way to the applications, kept in the store so
+ * that any running instance retries them and none is lost with the process
+ * that queued it. A notice is held by one caller at a time, until a time the
+ * caller names; a holder that dies leaves it due again at that time.
+ */
+export interface LogoutOutbox {
+  /** Stores a notice, held by the caller (its first attempt) until `heldUntil` (epoch ms). */
+  add(notice: LogoutNotice, heldUntil: number): Promise<HeldLogoutNotice>;
+  /** Takes up to `limit` notices due at `now`, earliest first, each held until `heldUntil`; parallel callers never take the same one. */
+  take(now: number, heldUntil: number, limit: number): Promise<HeldLogoutNotice[]>;
+  /** Delivered or given up: removed, if the caller still holds it. */
+  remove(lease: string): Promise<void>;
+  /** Not delivered: due again at `dueAt`, if the caller still holds it. */
+  postpone(lease: string, dueAt: number): Promise<void>;
+}
+
 export type OidcAdapterFactory = (model: string) => Adapter;
 export type { Adapter, AdapterPayload };
 
@@ -76,6 +98,7 @@ export interface Store {
   accounts: AccountStore;
   tokens: SingleUseTokenStore;
   replay: ReplayGuard;
+  logoutOutbox: LogoutOutbox;
   oidcAdapter: OidcAdapterFactory;
   /** Rejects (StoreUnavailableError) when the back end cannot be reached. */
   ping(): Promise<void>;

@@ -17,4 +17,5 @@ export const CLIENTS = [
 export const MFA_LOGIN = { amr: ['pwd', 'otp', 'mfa'], acr: 'http://schemas.openid.net/pape/policies/2007/06/multi-factor' };
 
 export interface BenchAccount { id: string; email: string; secret: string }
-export interface MintedTokens { refresh: string[]; access: string[] }
+/** Per virtual user a refresh and an access token; `revocable`: access tokens to use up, one per revocation. */
+export interface MintedTokens { refresh: string[]; access: string[]; revocable: string[] }

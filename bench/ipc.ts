@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { delimiter, dirname } from 'node:path';
 
 /**
@@ -21,23 +22,37 @@ export function serveIpc(handlers: Record<string, Handler>): void {
 }
 
 export interface ServerProcess {
+  kind: string;
   url: string;
   pid: number;
+  /** The cores it may run on (Linux: Cpus_allowed_list), as the kernel says. */
+  cores?: string;
   call<T = unknown>(op: string, args?: unknown): Promise<T>;
   /** Asks the server to exit (flushing a CPU profile, if any), then waits for it. */
   stop(): Promise<void>;
+}
+
+/** A process's allowed cores from /proc (undefined where there is none). */
+export function allowedCores(pid: number | 'self'): string | undefined {
+  try {
+    return /Cpus_allowed_list:\s*(\S+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 const ENTRY = fileURLToPath(new URL('./server.ts', import.meta.url));
 /** What `npm start` and the image start the service with (glibc's malloc settings). */
 const SERVICE_NODE = fileURLToPath(new URL('../bin/service-node', import.meta.url));
 
-export async function startServer(kind: string, options: Record<string, unknown>, execArgv: string[] = []): Promise<ServerProcess> {
+/** Starts a server process; with `core`, pinned to that core from its first instruction (taskset runs the launcher). */
+export async function startServer(kind: string, options: Record<string, unknown>, core?: string): Promise<ServerProcess> {
+  const nodeArgs = ['--expose-gc', '--no-warnings'];
   const child: ChildProcess = fork(ENTRY, [kind, JSON.stringify(options)], {
-    execPath: SERVICE_NODE,
+    // fork runs execPath with execArgv before the module: `taskset -c N service-node --expose-gc … server.ts`.
+    ...(core === undefined ? { execPath: SERVICE_NODE, execArgv: nodeArgs } : { execPath: 'taskset', execArgv: ['-c', core, SERVICE_NODE, ...nodeArgs] }),
     // This Node binary first on PATH, for the launcher's `exec node`.
     env: { ...process.env, PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter) },
-    execArgv: ['--expose-gc', '--no-warnings', ...execArgv],
     // The service's own log (audit lines included) is written, but not to our terminal.
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -56,8 +71,10 @@ export async function startServer(kind: string, options: Record<string, unknown>
     child.once('exit', (code) => reject(new Error(`${kind} server exited with ${code} before listening`)));
   });
   return {
+    kind,
     url,
     pid: child.pid!,
+    cores: allowedCores(child.pid!),
     call(op, args) {
       const id = next++;
       return new Promise((resolve, reject) => {

@@ -11,11 +11,13 @@ export interface Options {
   accounts: number;
   redisUrl: string;
   cpuProf: boolean;
+  /** The load generator on one core, every server on the other (taskset). */
+  pin: boolean;
   out?: string;
   quick: boolean;
-  /** Open-loop login runs: arrivals per second, or a fraction of the argon2 ceiling measured in the same run. */
+  /** Open-loop login runs: arrivals per second, or a fraction of the login ceiling measured in the same run. */
   rates: RateSpec[];
-  /** Step the arrival rate up from 40% of the ceiling until a full login's p99 crosses 1 s. */
+  /** Step the arrival rate up from 40% of the login ceiling until a full login's p99 crosses 500 ms. */
   knee: boolean;
   arrivals: 'poisson' | 'fixed';
   /** Iterations in flight at most in an open-loop run (default: two seconds of arrivals). */
@@ -29,19 +31,21 @@ export const USAGE = `npm run bench -- [options]
   --duration S             measured seconds per scenario and concurrency (default 10; --quick 2)
   --warmup S               unmeasured seconds before each (default 2; --quick 0.5)
   --concurrency 1,10,50    virtual users (default 1,10,50)
-  --scenarios a,b          only these: ids (idp.refresh), servers (idp, plain, koa, argon2, memory)
-                           or names (login, client_credentials, refresh, introspection, userinfo,
-                           discovery, jwks, argon2, hello, memory)
+  --scenarios a,b          only these: ids (idp.refresh), servers (idp, plain-store, plain, koa,
+                           argon2, memory) or names (login, client_credentials, refresh,
+                           introspection, userinfo, revocation, discovery, jwks, argon2, hello, memory)
   --sessions N             signed-in users for the memory figure (default 10000; --quick 1000)
   --accounts N             seeded accounts for the login scenario (default 1500; --quick 300)
-  --rate 20,40,0.7x        open-loop logins instead of closed-loop ones: arrivals per second, or
-                           a multiple of the argon2 verify ceiling measured first in the same run
-  --knee                   open-loop logins from 0.4x the ceiling in steps of 0.1x, until a full
-                           login's p99 crosses 1 s
+  --rate 20,40,0.7x        open-loop logins after the closed-loop ones: arrivals per second, or a
+                           multiple of the login ceiling (the highest closed-loop logins/s before)
+  --knee                   open-loop logins from 0.4x the login ceiling in steps of 0.1x, until a
+                           full login's p99 crosses 500 ms
   --arrivals poisson|fixed gaps between open-loop arrivals (default poisson)
   --max-in-flight N        open-loop iterations in flight at most; more arrivals are dropped, and
                            the run stops after N drops (default: two seconds of arrivals, ≥ 10)
-  --cpu-prof               write a CPU profile of our service to bench/results/profiles/
+  --cpu-prof               CPU profiles of our service and of plain node-oidc-provider on the same
+                           store over the measured runs, to bench/results/profiles/
+  --pin                    the load generator on core 0, every server on core 1 (taskset)
   --out FILE               JSON results (default bench/results/<time>-<store>.json)
   --quick                  a few seconds per scenario, for smoke tests`;
 
@@ -57,6 +61,7 @@ export function parseOptions(argv: string[]): Options {
       sessions: { type: 'string' },
       accounts: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      pin: { type: 'boolean', default: false },
       out: { type: 'string' },
       quick: { type: 'boolean', default: false },
       rate: { type: 'string', default: '' },
@@ -92,6 +97,7 @@ export function parseOptions(argv: string[]): Options {
     accounts: Math.round(number('accounts', values.accounts, quick ? 300 : 1500)),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     cpuProf: values['cpu-prof'],
+    pin: values.pin,
     out: values.out,
     quick,
     rates,

@@ -1,47 +1,39 @@
 /**
- * Summarises a V8 CPU profile written by `npm run bench -- --cpu-prof`:
- * self time by package (node_modules/<name>, our src/ and adapters/, node
- * internals) and the hottest functions.
- *   node bench/profile-summary.ts bench/results/profiles/<file>.cpuprofile [top]
+ * Summarises a V8 CPU profile written by `npm run bench -- --cpu-prof`, as
+ * shares of the time the main thread was busy (idle left out):
+ * - self time by area: a package (node_modules/<name>), a folder of ours
+ *   (src/…, adapters/…), a node internal, or a native function;
+ * - the same with node internals and native functions charged to the package
+ *   or folder that called them (a socket write made by ioredis is ioredis's,
+ *   through the benchmark's counting wrappers);
+ * - inclusive time by area (a sample counts for every area on its stack;
+ *   synchronous stacks only, so code resumed after an await starts afresh);
+ * - the hottest functions.
+ * With `--ms M`, the main-thread CPU per iteration that the run measured,
+ * each line also gets its share of an iteration in ms. A profile samples wall
+ * time: a sample taken while the thread waits for a core counts as busy.
+ *   npx node bench/profile-summary.ts bench/results/profiles/<file>.cpuprofile [--top 25] [--ms 12.5]
  */
-import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { busySamples, tally } from './profile.ts';
 
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
-
-const [file, topArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: node bench/profile-summary.ts <file.cpuprofile> [top]');
-const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const self = new Map<number, number>();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
-
-function area(url: string, name: string): string {
-  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  if (pkg) return pkg[1]!;
-  if (/\/(src|adapters|bench)\//.test(url)) return url.replace(/^.*\/((src|adapters|bench)\/)/, '$1').replace(/\/[^/]*$/, '/');
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
-  return url ? 'other' : `(${name || 'native'})`;
-}
-
-const areas = new Map<string, number>();
-const functions = new Map<string, number>();
-let total = 0;
-for (const [id, us] of self) {
-  const { callFrame: f } = byId.get(id)!;
-  total += us;
-  const a = area(f.url, f.functionName);
-  areas.set(a, (areas.get(a) ?? 0) + us);
-  const key = `${f.functionName || '(anonymous)'} ${f.url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*?\/(src|adapters)\//, '$1/')}:${f.lineNumber + 1}`;
-  functions.set(key, (functions.get(key) ?? 0) + us);
-}
-const top = Number(topArg ?? 25);
-const show = (title: string, m: Map<string, number>) => {
+const { values, positionals } = parseArgs({ allowPositionals: true, options: { top: { type: 'string', default: '25' }, ms: { type: 'string' } } });
+const [file] = positionals;
+if (!file) throw new Error('usage: npx node bench/profile-summary.ts <file.cpuprofile> [--top 25] [--ms 12.5]');
+const samples = busySamples(file);
+const busy = samples.reduce((sum, s) => sum + s.us, 0);
+const top = Number(values.top);
+const perIteration = values.ms === undefined ? undefined : Number(values.ms);
+const show = (title: string, lines: [string, number][]) => {
   process.stdout.write(`\n${title}\n`);
-  for (const [k, us] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top)) {
-    process.stdout.write(`${((us / total) * 100).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}\n`);
+  for (const [k, us] of lines.slice(0, top)) {
+    const share = us / busy;
+    const ms = perIteration === undefined ? '' : `${(share * perIteration).toFixed(2).padStart(7)} ms`;
+    process.stdout.write(`${(share * 100).toFixed(1).padStart(5)}%${ms}  ${k}\n`);
   }
 };
-process.stdout.write(`total sampled: ${(total / 1e6).toFixed(1)} s\n`);
-show('self time by area', areas);
-show('hottest functions (self time)', functions);
+process.stdout.write(`busy: ${(busy / 1e6).toFixed(1)} s sampled (shares below are of the busy time)\n`);
+show('self time by area', tally(samples, (s) => s.area));
+show('self time by the package or folder that called it (node internals and native code charged to their caller)', tally(samples, (s) => s.owner));
+show('inclusive time by area (each sample counts once for every area on its stack)', tally(samples, (s) => s.stack));
+show('hottest functions (self time)', tally(samples, (s) => s.fn));

@@ -3,22 +3,22 @@ import { KNEE_MS, type Knee, type RateRow } from './rates.ts';
 const num = (x: number | undefined, digits = 1) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(digits));
 const times = (x: number | undefined) => (x === undefined ? '–' : `${x.toFixed(2)}×`);
 
-/** The open-loop latency target (at 70% of the argon2 ceiling) and the knee. */
+/** The open-loop latency target (at 70% of the login ceiling) and the knee. */
 export function openLoopTargets(rows: RateRow[], knee: Knee | undefined): { target: string; met: boolean | null; detail: string }[] {
   const targets = [];
   const at70 = rows.find((r) => r.ofCeiling === 0.7);
   if (at70) {
     const behind = at70.dropped + at70.late + at70.errors;
     targets.push({
-      target: 'open loop at 70% of the argon2 ceiling: full login p99 < 250 ms, nothing dropped',
-      met: at70.p99 < 250 && behind === 0,
+      target: `open loop at 70% of the login ceiling: full login p99 < ${KNEE_MS} ms, nothing dropped`,
+      met: at70.p99 < KNEE_MS && behind === 0,
       detail: `${at70.rate}/s: p99 ${Math.round(at70.p99)} ms${behind ? `, ${at70.dropped} dropped, ${at70.late} late, ${at70.errors} errors` : ''}`,
     });
   }
   if (knee) {
     const point = (p: Knee['below']) => (p ? `${p.rate}/s (${times(p.ofCeiling)} ceiling, p99 ${Math.round(p.p99)} ms)` : 'none');
     targets.push({
-      target: `knee: the arrival rate at which a full login's p99 crosses ${KNEE_MS / 1000} s (ceiling ${knee.ceiling}/s)`,
+      target: `knee: the arrival rate at which a full login's p99 crosses ${KNEE_MS} ms (login ceiling ${knee.ceiling}/s)`,
       met: null,
       detail: knee.crossed ? `crossed at ${point(knee.crossed)}; last below: ${point(knee.below)}` : `not crossed; highest measured ${point(knee.below)}`,
     });

@@ -3,7 +3,8 @@ import type { MemoryFigures } from './servers/memory.ts';
 import type { StoreCounts } from './servers/counting-store.ts';
 import { TOKEN_SCENARIOS } from './scenarios/tokens.ts';
 import type { Knee, RateRow } from './rates.ts';
-import { openLoopTable, openLoopTargets } from './report-open-loop.ts';
+import { openLoopTable } from './report-open-loop.ts';
+import { formatRatio, loginGrowth, tokenTarget, type Ratio, type Target } from './targets.ts';
 
 /** CPU time per completed iteration (warm-up included). */
 export interface CpuFigures {
@@ -18,9 +19,9 @@ export interface CpuFigures {
 }
 
 export interface Row extends Figures, CpuFigures {
-  server: 'idp' | 'plain' | 'koa' | 'argon2';
+  server: 'idp' | 'plain-store' | 'plain' | 'koa' | 'argon2';
   scenario: string;
-  /** Store operations and Redis commands per completed iteration (our service only). */
+  /** Store operations and Redis commands per completed iteration (our service and plain-store). */
   storeOpsPerIteration?: number;
   redisCommandsPerIteration?: number;
   /** Redis socket writes (round trips) per iteration; exact at concurrency 1, where nothing is batched across requests. */
@@ -43,86 +44,24 @@ export interface Results {
   knee?: Knee;
   memory: MemoryFigures[];
   usage: Partial<Record<'afterStart' | 'afterSeed' | 'afterLogins' | 'afterLoad', Usage>>;
-  ratios: { what: string; concurrency: number; ratio: number; target?: number; met?: boolean }[];
-  targets: { target: string; met: boolean | null; detail: string }[];
+  ratios: Ratio[];
+  targets: Target[];
 }
 
-/** The issue's targets: logins against the argon2 ceiling, token endpoints against plain node-oidc-provider. */
-const loginTarget = (c: number) => (c <= 2 ? 0.8 : 0.85);
-const tokenTarget = (c: number) => (c <= 1 ? 0.7 : 0.9);
-
-const find = (rows: Row[], server: string, scenario: string, c: number) => rows.find((r) => r.server === server && r.scenario === scenario && r.concurrency === c);
-const pct = (x: number) => `${Math.round(x * 100)}%`;
-
-/** Ratios against the baselines of the same run, and the issue's targets. */
-export function judge({ rows, memory, usage, openLoop, knee }: Pick<Results, 'rows' | 'memory' | 'usage' | 'openLoop' | 'knee'>, store: string): Pick<Results, 'ratios' | 'targets'> {
-  const ratios: Results['ratios'] = [];
-  const targets: Results['targets'] = [];
-  const levels = [...new Set(rows.map((r) => r.concurrency))].sort((a, b) => a - b);
-
-  const loginRatios = levels.flatMap((c) => {
-    const login = find(rows, 'idp', 'login', c);
-    const ceiling = find(rows, 'argon2', 'verify', c);
-    return login && ceiling && ceiling.throughput ? [{ what: 'login / argon2', concurrency: c, ratio: login.throughput / ceiling.throughput, target: loginTarget(c) }] : [];
-  });
-  for (const r of loginRatios) ratios.push({ ...r, met: r.ratio >= r.target });
-  if (loginRatios.length) {
-    const missed = loginRatios.filter((r) => r.ratio < r.target);
-    const worst = loginRatios.reduce((a, b) => (a.ratio - a.target < b.ratio - b.target ? a : b));
-    targets.push({ target: 'full logins/s ≥ 85% of the argon2 ceiling (≥ 80% at c ≤ 2)', met: missed.length === 0, detail: `furthest from its target: ${pct(worst.ratio)} at c=${worst.concurrency}` });
-  }
-  for (const c of levels) {
-    const login = find(rows, 'idp', 'login', c);
-    const ceiling = find(rows, 'argon2', 'verify', c);
-    if (login?.serverCpuMs && ceiling?.serverCpuMs) {
-      // CPU per verification over CPU per full login (server and load generator): the
-      // throughput ratio a machine would show with nothing else running on it.
-      const ratio = ceiling.serverCpuMs / (login.serverCpuMs + (login.generatorCpuMs ?? 0));
-      ratios.push({ what: 'login / argon2 by CPU time', concurrency: c, ratio, target: loginTarget(c), met: ratio >= loginTarget(c) });
-    }
-  }
-  const tokenRatios = TOKEN_SCENARIOS.flatMap((scenario) => levels.flatMap((c) => {
-    const ours = find(rows, 'idp', scenario, c);
-    const plain = find(rows, 'plain', scenario, c);
-    return ours && plain && plain.throughput ? [{ what: `${scenario} / plain`, concurrency: c, ratio: ours.throughput / plain.throughput, target: tokenTarget(c) }] : [];
-  }));
-  for (const r of tokenRatios) ratios.push({ ...r, met: r.ratio >= r.target });
-  const cpu = (r: Row | undefined) => (r?.serverCpuMs ?? 0) + (r?.generatorCpuMs ?? 0);
-  for (const scenario of TOKEN_SCENARIOS) {
-    for (const c of levels) {
-      const ours = find(rows, 'idp', scenario, c);
-      const plain = find(rows, 'plain', scenario, c);
-      // Redis' own CPU is not in it (a shared server's INFO would count other users' work).
-      if (cpu(ours) && cpu(plain)) ratios.push({ what: `${scenario} / plain by CPU time`, concurrency: c, ratio: cpu(plain) / cpu(ours), target: tokenTarget(c), met: cpu(plain) / cpu(ours) >= tokenTarget(c) });
-    }
-  }
-  if (tokenRatios.length) {
-    const worst = tokenRatios.reduce((a, b) => (a.ratio < b.ratio ? a : b));
-    targets.push({
-      target: `token endpoints ≥ 90% of plain oidc-provider, ≥ 70% at c=1 (store: ${store}; the target is for redis)`,
-      met: tokenRatios.every((r) => r.ratio >= r.target),
-      detail: `lowest ${pct(worst.ratio)}: ${worst.what} at c=${worst.concurrency}`,
-    });
-  }
-  const ours = memory.find((m) => (m as MemoryFigures & { server?: string }).server === 'idp');
-  if (ours) {
-    targets.push({ target: `< 150 MB RSS growth for ${ours.sessions} sessions`, met: ours.rssGrowthMB < 150, detail: `${ours.rssGrowthMB} MB` });
-  }
-  targets.push(...openLoopTargets(openLoop, knee));
-  const growth = loginGrowth(usage);
-  if (growth) targets.push({ target: 'RSS after the login runs within 100 MB of RSS after start (with its accounts seeded)', met: growth.fromSeed <= 100, detail: growth.text });
-  return { ratios, targets };
-}
-
-/** Resident memory the login runs left behind, from before them (service started, accounts seeded) and from right after start. */
-function loginGrowth(usage: Results['usage']): { fromSeed: number; text: string } | undefined {
-  const { afterStart, afterSeed, afterLogins } = usage;
-  if (!afterStart || !afterSeed || !afterLogins) return undefined;
-  const delta = (from: Usage) => { const d = Math.round((afterLogins.rssMB - from.rssMB) * 10) / 10; return `${d >= 0 ? '+' : ''}${d} MB`; };
-  return {
-    fromSeed: afterLogins.rssMB - afterSeed.rssMB,
-    text: `RSS ${afterStart.rssMB} MB after start, ${afterSeed.rssMB} MB after seeding, ${afterLogins.rssMB} MB after the login runs: ${delta(afterSeed)} (${delta(afterStart)} from start)`,
+/** Token endpoints against plain-store, one line per endpoint: throughput share with its mark, and the share by CPU time. */
+function tokenMatrix(ratios: Ratio[]): string[] {
+  const levels = [...new Set(ratios.filter((r) => r.what.endsWith('/ plain-store')).map((r) => r.concurrency))].sort((a, b) => a - b);
+  if (!levels.length) return [];
+  const cell = (what: string, c: number) => {
+    const share = ratios.find((r) => r.what === what && r.concurrency === c);
+    const byCpu = ratios.find((r) => r.what === `${what} by CPU time` && r.concurrency === c);
+    return share ? `${formatRatio(share)} ${share.met ? '✓' : '✗'}${byCpu ? ` (CPU ${formatRatio(byCpu)})` : ''}` : '–';
   };
+  return [
+    '', `| vs plain-store (same store): throughput (by CPU time) | ${levels.map((c) => `c=${c}, target ≥ ${Math.round(tokenTarget(c) * 100)}%`).join(' | ')} |`,
+    `|---|${levels.map(() => '--:').join('|')}|`,
+    ...TOKEN_SCENARIOS.filter((s) => ratios.some((r) => r.what === `${s} / plain-store`)).map((s) => `| ${s} | ${levels.map((c) => cell(`${s} / plain-store`, c)).join(' | ')} |`),
+  ];
 }
 
 const pad = (s: string, n: number, right = false) => (right ? s.padStart(n) : s.padEnd(n));
@@ -140,9 +79,11 @@ export function table(results: Results): string {
   const row = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, i >= 2)).join(' | ')} |`;
   const out = [row(head), `|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...lines.map(row)];
 
-  if (results.ratios.length) {
+  out.push(...tokenMatrix(results.ratios));
+  const others = results.ratios.filter((r) => !r.what.includes('/ plain-store'));
+  if (others.length) {
     out.push('', '| ratio | c | value | target |', '|---|--:|--:|--:|');
-    for (const r of results.ratios) out.push(`| ${r.what} | ${r.concurrency} | ${pct(r.ratio)} | ${r.target === undefined ? '' : `${r.met ? '✓' : '✗'} ≥ ${pct(r.target)}`} |`);
+    for (const r of others) out.push(`| ${r.what} | ${r.concurrency} | ${formatRatio(r)} | ${r.target === undefined ? '' : `${r.met ? '✓' : '✗'} ${r.atMost ? '≤' : '≥'} ${formatRatio(r, r.target)}`} |`);
   }
   const open = openLoopTable(results.openLoop);
   if (open.length) out.push('', ...open);

@@ -1,6 +1,7 @@
 /**
  * npm run bench — starts our service (Redis by default, --store embedded for
- * SQLite) and the baselines, each in a process of its own, seeds what the
+ * SQLite) and the baselines (plain node-oidc-provider on the same store and in
+ * memory, bare koa, argon2), each in a process of its own, seeds what the
  * scenarios need, drives them from this process, prints a table and writes
  * the figures as JSON under bench/results/. README's performance section shows a run.
  */
@@ -12,17 +13,21 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { generateJwks } from '../src/oidc/keys.ts';
 import { parseOptions, selected, type Options } from './options.ts';
-import { startServer, type ServerProcess } from './ipc.ts';
+import { allowedCores, startServer, type ServerProcess } from './ipc.ts';
 import { closedLoop, type Figures } from './load.ts';
 import { openLoop } from './open-loop.ts';
 import { accountsFor, defaultMaxInFlight, loginAtRates, type Knee, type RateRow } from './rates.ts';
 import { HttpClient } from './http.ts';
 import { AccountPool } from './account-pool.ts';
 import { loginScenario } from './scenarios/login.ts';
-import { TOKEN_SCENARIOS, tokenScenarios, type TokenScenario } from './scenarios/tokens.ts';
+import { loginFloorScenario } from './scenarios/login-floor.ts';
+import { pinGenerator, SERVICE_CORE } from './pin.ts';
+import { revokedCheck, revocationBudget, TOKEN_SCENARIOS, tokenScenarios, type TokenScenario } from './scenarios/tokens.ts';
 import { CLIENTS, type BenchAccount, type MintedTokens } from './fixture.ts';
-import { judge, table, type CpuFigures, type Results, type Row, type Usage } from './report.ts';
+import { table, type CpuFigures, type Results, type Row, type Usage } from './report.ts';
+import { judge } from './targets.ts';
 import { redisCpuReader } from './redis-cpu.ts';
+import { dropKeys } from '../test/support/redis-keys.ts';
 import type { StoreCounts } from './servers/counting-store.ts';
 import type { MemoryFigures } from './servers/memory.ts';
 
@@ -73,8 +78,8 @@ async function main(o: Options): Promise<Results> {
   const maxC = Math.max(...o.concurrency);
 
   const servers: ServerProcess[] = [];
-  const start = async (kind: string, options: Record<string, unknown>, execArgv: string[] = []) => {
-    const server = await startServer(kind, options, execArgv);
+  const start = async (kind: string, options: Record<string, unknown>) => {
+    const server = await startServer(kind, options, o.pin ? SERVICE_CORE : undefined);
     servers.push(server);
     return server;
   };
@@ -85,12 +90,15 @@ async function main(o: Options): Promise<Results> {
 
   /** One token scenario at one concurrency, on tokens minted for it (access tokens live ten minutes,
    * and the plain baseline's memory adapter keeps only the latest 1,000 entries of all models). */
-  const tokenRun = async (server: ServerProcess, http: HttpClient, name: 'idp' | 'plain', scenario: TokenScenario, c: number) => {
-    const scenarios = tokenScenarios(http, await server.call<MintedTokens>('mint', { count: c }));
-    const counted = name === 'idp';
+  const tokenRun = async (server: ServerProcess, http: HttpClient, name: Row['server'], scenario: TokenScenario, c: number) => {
+    const revocable = scenario === 'revocation' ? revocationBudget(rows.find((r) => r.server === name && r.scenario === 'introspection' && r.concurrency === c), o) : 0;
+    const tokens = await server.call<MintedTokens>('mint', { count: c, revocable });
+    const scenarios = tokenScenarios(http, tokens);
+    const counted = name !== 'plain';
     if (counted) await server.call('counts');
     const row: Row = { server: name, scenario, ...await measured(server, () => load(c, scenarios[scenario])) };
     if (counted) withCounts(row, await server.call<StoreCounts>('counts'));
+    if (scenario === 'revocation') await revokedCheck(http, tokens);
     record(row);
   };
 
@@ -121,66 +129,89 @@ async function main(o: Options): Promise<Results> {
     log('interrupted: cleaning up');
     await Promise.all(servers.map((server) => server.stop()));
     redisCpu?.close();
-    if (o.store === 'redis') await dropKeys(o.redisUrl, prefix);
+    if (o.store === 'redis') await dropKeys(prefix);
     rmSync(work, { recursive: true, force: true });
     process.exit(130);
   };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
 
+  /** --cpu-prof: profiles of the servers' main threads over the measured runs (seeding left out). */
+  const profiled: { server: ServerProcess; file: string }[] = [];
+  const profile = async (server: ServerProcess | undefined, kind: string) => {
+    if (!o.cpuProf || !server) return;
+    mkdirSync(join(RESULTS, 'profiles'), { recursive: true });
+    await server.call('profile', {});
+    profiled.push({ server, file: join(RESULTS, 'profiles', `${new Date().toISOString().replace(/[:.]/g, '-')}-${o.store}-${kind}.cpuprofile`) });
+  };
+
   try {
+    if (o.pin) pinGenerator();
     // Every server up at once, each in its own process; each baseline runs right
     // next to the scenario it bounds, so that a noisy neighbour skews both alike.
     const wantLogin = selected(o, 'idp', 'login');
     const openLoopLogins = wantLogin && (o.rates.length > 0 || o.knee);
-    // Rates relative to the ceiling need it measured first.
-    const needCeiling = openLoopLogins && (o.knee || o.rates.some((r) => 'ofCeiling' in r));
-    const wantArgon2 = selected(o, 'argon2', 'verify') || selected(o, 'argon2', 'argon2') || needCeiling;
+    const wantArgon2 = selected(o, 'argon2', 'verify') || selected(o, 'argon2', 'argon2');
+    const wantFloor = wantLogin && selected(o, 'plain-store', 'login');
     const wantMemory = selected(o, 'memory', 'memory') || selected(o, 'idp', 'memory');
     const wantKoa = selected(o, 'koa', 'hello');
-    const plainNames = TOKEN_SCENARIOS.filter((s) => selected(o, 'plain', s));
+    // Not revocation: the memory adapter keeps 1,000 entries, fewer than a run revokes, so most would revoke nothing.
+    const plainNames = TOKEN_SCENARIOS.filter((s) => s !== 'revocation' && selected(o, 'plain', s));
+    const storeNames = TOKEN_SCENARIOS.filter((s) => selected(o, 'plain-store', s));
     const idpNames = TOKEN_SCENARIOS.filter((s) => selected(o, 'idp', s));
     const argon2 = wantArgon2 ? await start('argon2', {}) : undefined;
     const koa = wantKoa ? await start('koa', {}) : undefined;
     const plain = plainNames.length ? await start('plain', { jwksFile }) : undefined;
+    let plainStore: ServerProcess | undefined;
+    let floorAccounts: BenchAccount[] = [];
+    if (wantFloor || storeNames.length) {
+      plainStore = await start('plain-store', { store: o.store, redisUrl: o.redisUrl, prefix: `${prefix}plain:`, dataDir: join(work, 'plain'), jwksFile });
+      floorAccounts = await plainStore.call<BenchAccount[]>('seed', { count: wantFloor ? o.accounts : 100 });
+      await profile(plainStore, 'plain-store');
+    }
     let idp: ServerProcess | undefined;
     let accounts: BenchAccount[] = [];
     if (wantLogin || wantMemory || idpNames.length) {
-      const profileDir = join(RESULTS, 'profiles');
-      if (o.cpuProf) mkdirSync(profileDir, { recursive: true });
-      idp = await start('idp', { store: o.store, redisUrl: o.redisUrl, prefix, dataDir: join(work, 'data'), clientsFile, jwksFile },
-        o.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []);
+      idp = await start('idp', { store: o.store, redisUrl: o.redisUrl, prefix, dataDir: join(work, 'data'), clientsFile, jwksFile });
       usage.afterStart = await idp.call<Usage>('usage');
       accounts = await idp.call<BenchAccount[]>('seed', { count: wantLogin ? o.accounts : 100 });
       usage.afterSeed = await idp.call<Usage>('usage');
       log(`our service on ${o.store}: seeded ${accounts.length} accounts (password + authenticator app)`);
+      await profile(idp, 'idp');
     }
 
     if (wantArgon2 || wantLogin) {
-      log('full login, and argon2id verification at m=19456 t=2 p=1 (its ceiling)');
+      log(`full login, its floor (plain node-oidc-provider on the same store), and argon2id verification at m=19456 t=2 p=1${o.pin ? '; generator on one core, servers on the other' : ''}`);
       const pool = new AccountPool(accounts);
       const http = idp && new HttpClient(idp.url, maxC);
       const login = http && wantLogin ? await loginScenario(http, pool) : undefined;
+      const floorPool = new AccountPool(floorAccounts);
+      const floorHttp = plainStore && wantFloor ? new HttpClient(plainStore.url, maxC) : undefined;
+      const floorLogin = floorHttp && await loginFloorScenario(floorHttp, floorPool);
+      const loginRun = async (server: ServerProcess, name: Row['server'], accountPool: AccountPool, iteration: () => Promise<Record<string, number>>, c: number) => {
+        await server.call('counts');
+        accountPool.waits = 0;
+        const row: Row = { server: name, scenario: 'login', ...await measured(server, () => load(c, iteration)) };
+        row.accountWaits = accountPool.waits;
+        withCounts(row, await server.call<StoreCounts>('counts'));
+        record(row);
+      };
       for (const c of o.concurrency) {
         if (argon2) {
           const run = () => argon2.call<Figures>('run', { concurrency: c, durationS: o.durationS, warmupS: o.warmupS });
           // The verifications run inside the argon2 process: all of their CPU is "server".
           record({ server: 'argon2', scenario: 'verify', ...await measured(argon2, run), generatorCpuMs: undefined });
         }
-        if (idp && login && !openLoopLogins) {
-          await idp.call('counts');
-          pool.waits = 0;
-          const row: Row = { server: 'idp', scenario: 'login', ...await measured(idp, () => load(c, login)) };
-          row.accountWaits = pool.waits;
-          withCounts(row, await idp.call<StoreCounts>('counts'));
-          record(row);
-        }
+        if (idp && login) await loginRun(idp, 'idp', pool, login, c);
+        if (plainStore && floorLogin) await loginRun(plainStore, 'plain-store', floorPool, floorLogin, c);
       }
       http?.close();
+      floorHttp?.close();
       if (idp && openLoopLogins) {
-        const ceilings = rows.filter((r) => r.server === 'argon2').map((r) => r.throughput);
+        // The login ceiling: the highest closed-loop logins/s of this run.
+        const ceilings = rows.filter((r) => r.server === 'idp' && r.scenario === 'login').map((r) => r.throughput);
         const ceiling = ceilings.length ? Math.max(...ceilings) : undefined;
-        log(`open-loop logins${ceiling ? ` (argon2 ceiling ${ceiling}/s)` : ''}`);
+        log(`open-loop logins${ceiling ? ` (login ceiling ${ceiling}/s)` : ''}`);
         const result = await loginAtRates(o, ceiling, (rate) => loginAtRate(idp!, pool, rate));
         openLoopRows.push(...result.rows);
         knee = result.knee;
@@ -198,17 +229,20 @@ async function main(o: Options): Promise<Results> {
       http.close();
     }
 
-    if (plainNames.length || idpNames.length) {
-      log('token endpoints: plain node-oidc-provider in memory (the ceiling), then ours');
+    if (plainNames.length || storeNames.length || idpNames.length) {
+      log('token endpoints: plain node-oidc-provider in memory (the floor) and on the same store (the baseline), then ours');
       const plainHttp = plain && new HttpClient(plain.url, maxC);
+      const storeHttp = plainStore && new HttpClient(plainStore.url, maxC);
       const idpHttp = idp && new HttpClient(idp.url, maxC);
       for (const scenario of TOKEN_SCENARIOS) {
         for (const c of o.concurrency) {
           if (plain && plainHttp && plainNames.includes(scenario)) await tokenRun(plain, plainHttp, 'plain', scenario, c);
+          if (plainStore && storeHttp && storeNames.includes(scenario)) await tokenRun(plainStore, storeHttp, 'plain-store', scenario, c);
           if (idp && idpHttp && idpNames.includes(scenario)) await tokenRun(idp, idpHttp, 'idp', scenario, c);
         }
       }
       plainHttp?.close();
+      storeHttp?.close();
       idpHttp?.close();
     }
 
@@ -217,15 +251,19 @@ async function main(o: Options): Promise<Results> {
       log(`memory: ${o.sessions} signed-in users`);
       memory.push({ server: 'idp', ...await idp.call<MemoryFigures>('memory', { sessions: o.sessions }) });
     }
+    for (const { server, file } of profiled) {
+      await server.call('profile', { file });
+      log(`CPU profile: ${file}`);
+    }
   } finally {
     await Promise.all(servers.map((server) => server.stop()));
     redisCpu?.close();
-    if (o.store === 'redis') await dropKeys(o.redisUrl, prefix);
+    if (o.store === 'redis') await dropKeys(prefix);
     rmSync(work, { recursive: true, force: true });
   }
 
   return {
-    machine: await machine(o),
+    machine: await machine(o, servers),
     options: { ...o },
     startedAt: new Date().toISOString(),
     rows,
@@ -233,7 +271,7 @@ async function main(o: Options): Promise<Results> {
     ...(knee ? { knee } : {}),
     memory,
     usage,
-    ...judge({ rows, memory, usage, openLoop: openLoopRows, knee }, o.store),
+    ...judge({ rows, memory, usage, openLoop: openLoopRows, knee }, o),
   };
 }
 
@@ -246,7 +284,7 @@ function withCounts(row: Pick<Row, 'total' | 'counts' | 'storeOpsPerIteration' |
   }
 }
 
-async function machine(o: Options): Promise<Record<string, unknown>> {
+async function machine(o: Options, servers: ServerProcess[]): Promise<Record<string, unknown>> {
   const info: Record<string, unknown> = {
     cpu: cpus()[0]?.model,
     cores: cpus().length,
@@ -255,6 +293,8 @@ async function machine(o: Options): Promise<Record<string, unknown>> {
     node: process.version,
     uvThreadpoolSize: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
     store: o.store,
+    // --pin: where the kernel lets each process run, read back rather than assumed.
+    allowedCores: { generator: allowedCores('self'), ...Object.fromEntries(servers.map((server) => [server.kind, server.cores])) },
   };
   if (o.store === 'redis') {
     const redis = new Redis(o.redisUrl, { lazyConnect: true });
@@ -263,18 +303,6 @@ async function machine(o: Options): Promise<Record<string, unknown>> {
     redis.disconnect();
   }
   return info;
-}
-
-async function dropKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { lazyConnect: true });
-  await redis.connect();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
-  redis.disconnect();
 }
 
 const options = parseOptions(process.argv.slice(2));

@@ -22,15 +22,15 @@ import { createLifecycle, closeConnectionsWhileDraining } from './lifecycle.ts';
 import { createMetrics, type Metrics } from './metrics/metrics.ts';
 import { httpMetrics } from './metrics/http-metrics.ts';
 import { instrumentStore } from './metrics/store-metrics.ts';
-import { exceptProtocolEndpoints } from './oidc/protocol-endpoints.ts';
+import { exceptProtocolEndpoints, protocolEndpoints } from './oidc/protocol-endpoints.ts';
+import { refuseEncodedBodies, refuseEncodedProtocolBodies } from './web/request-encoding.ts';
 import { watchRedisConnection } from './metrics/redis-metrics.ts';
 import { countedAudit, countedMailer } from './metrics/domain-metrics.ts';
-import { logoutPages } from './flows/logout/logout.ts';
-import { createLogoutDeliveries } from './oidc/logout-deliveries.ts';
-import { backchannelLogout } from './oidc/backchannel-logout.ts';
-import { onSessionsEnded } from './accounts/sessions-ended.ts';
-import { logoutEndsEveryGrant } from './oidc/logout-ends-grants.ts';
-import { frontchannelLogout } from './oidc/frontchannel-logout.ts';
+import { logoutPages } from './logout/pages.ts';
+import type { FirstAttempt } from './logout/deliveries.ts';
+import { createLogout } from './logout/logout.ts';
+import { frontchannelLogout } from './logout/frontchannel.ts';
+import { limitClientSecretChecks } from './oidc/client-secret-limit.ts';
 import { screens } from './routes.ts';
 import type { Services } from './services.ts';
 import { startAccountEndJob, type AccountEndJob } from './jobs/account-end.ts';
@@ -45,14 +45,17 @@ export interface App {
   settled(): Promise<void>;
   /** Reminds and disables accounts at their end date; stopped by close(). */
   accountEnd: AccountEndJob;
-  /** Resolves once every back-channel logout queued so far is delivered or given up (the CLI waits for it). */
-  logoutsDelivered(): Promise<void>;
-  /** Waits for background work (mails), then closes the store; back-channel retries still waiting are dropped. */
+  /**
+   * Resolves once the back-channel logouts queued so far have had their first
+   * attempt; with `retryLogouts: false` (the CLI), says how each went.
+   */
+  logoutsAttempted(): Promise<FirstAttempt[]>;
+  /** Waits for background work (mails) and deliveries in flight, then closes the store; retries still due stay in the store. */
   close(): Promise<void>;
 }
 
 /** Composes the provider, our middleware and our screens. Tests pass their own store, mailer or logger. */
-export async function createApp(config: Config, deps: { store?: Store; mailer?: Mailer; log?: Logger; logoutRetryDelaysMs?: number[] } = {}): Promise<App> {
+export async function createApp(config: Config, deps: { store?: Store; mailer?: Mailer; log?: Logger; logoutRetryDelaysMs?: number[]; retryLogouts?: boolean } = {}): Promise<App> {
   const log = deps.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const store = instrumentStore(deps.store ?? (await openStore(config)), metrics);
@@ -83,21 +86,30 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   // Behind TRUST_PROXY_HOPS proxies, the client is the address the outermost of them saw.
   provider.proxy = config.trustProxy;
   provider.maxIpsCount = config.trustProxyHops;
-  const deliveries = createLogoutDeliveries({ log, count: (outcome) => metrics.backchannelLogouts.inc({ outcome }), retryDelaysMs: deps.logoutRetryDelaysMs });
-  const accountSignedOut = backchannelLogout(provider, deliveries);
+  const logout = createLogout({
+    provider,
+    store,
+    log,
+    count: (outcome) => metrics.backchannelLogouts.inc({ outcome }),
+    retries: deps.retryLogouts ?? true,
+    retryDelaysMs: deps.logoutRetryDelaysMs,
+  });
 
   const pending = new Set<Promise<void>>();
+  const limits = createLimits(store.redis, config.redisPrefix, config.resetMailQuotas);
+  limitClientSecretChecks(provider, limits);
   const s: Services = {
     config,
     store,
     accounts: store.accounts as AccountStore<Account>,
     provider,
     mailer: countedMailer(deps.mailer ?? createMailer(config.smtpUrl, config.mailFrom, log), metrics),
-    limits: createLimits(store.redis, config.redisPrefix),
+    limits,
     replay: store.replay,
     secrets: createSecretBox(config.secretsKeys),
     audit: countedAudit(createAudit(log), metrics),
     log,
+    logout,
     lifecycle: createLifecycle(),
     background(name, work) {
       const job = new Promise<void>((resolve) => setImmediate(resolve))
@@ -108,8 +120,6 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     },
   };
 
-  onSessionsEnded(store, (accountId, ended) => s.background('back-channel logout', () => accountSignedOut(accountId, ended)));
-
   provider.use(pinnedToIssuer(config.issuer));
   provider.use(requestId());
   provider.use(httpMetrics(metrics));
@@ -118,12 +128,13 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.use(closeConnectionsWhileDraining(s.lifecycle));
   provider.use(cacheDiscovery(profile.metadataMaxAge));
   provider.use(baseHeaders(https));
+  provider.use(refuseEncodedProtocolBodies(protocolEndpoints(provider)));
   provider.use(exceptProtocolEndpoints(provider, [
     scimApi(s),
     assets.middleware,
     pageState({ secureCookies: https, asset: assets.url }),
     errorPages(log),
-    logoutEndsEveryGrant(store),
+    refuseEncodedBodies,
     frontchannelLogout(),
     screens(s),
   ]));
@@ -137,14 +148,14 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
       await Promise.allSettled([...pending]);
     },
     accountEnd,
-    async logoutsDelivered() {
+    async logoutsAttempted() {
       await Promise.allSettled([...pending]);
-      await deliveries.drained();
+      return logout.attempted();
     },
     async close() {
       await accountEnd.stop();
       await Promise.allSettled([...pending]);
-      await deliveries.close();
+      await logout.close();
       await store.close();
     },
   };

@@ -2,10 +2,13 @@ import { z } from 'zod';
 import { loadDevSecrets } from './dev-secrets.ts';
 import { redisEnvSchema, redisSettingsFrom } from './redis-config.ts';
 import { profileEnvSchema, profileSettingsFrom, type ProfileSettings } from './profile-config.ts';
+import { SECRET_MIN_BITS, secretBits } from './security/secret-strength.ts';
 import type { RedisSettings } from '../adapters/redis/settings.ts';
+import type { MailQuotas } from './security/rate-limits.ts';
 
 /** Environment → typed configuration. Fails fast, naming every problem at once. */
 export interface Config {
+  /** NODE_ENV=production, or an ISSUER other than this machine: no development defaults, no weak secrets. */
   production: boolean;
   port: number;
   issuer: string;
@@ -29,6 +32,8 @@ export interface Config {
   trustProxyHops: number;
   defaultReturnUrl?: string;
   resetTokenTtlSeconds: number;
+  /** How many set-password mails per hour: per address, per (address, requester), and the requester's own bounds. */
+  resetMailQuotas: MailQuotas;
   /** Lifetime of the set-password link in an invitation (welcome mail). */
   inviteTtlSeconds: number;
   /** How often each instance looks for accounts whose end date comes near or has passed. */
@@ -67,6 +72,10 @@ const schema = z.object({
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   DEFAULT_RETURN_URL: z.url({ protocol: /^https?$/ }).optional(),
   RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  RESET_MAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(100).default(5),
+  RESET_MAILS_PER_ADDRESS_AND_IP: z.coerce.number().int().min(1).max(100).default(3),
+  RESET_ADDRESSES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(200),
+  RESET_UNKNOWN_ADDRESSES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
   INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(72),
@@ -87,11 +96,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const redis = redisSettingsFrom(e);
   if (redis.problems.length) throw new ConfigError(`Invalid configuration:\n  ${redis.problems.join('\n  ')}`);
-  const production = e.NODE_ENV === 'production';
+  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
+  // Development defaults (generated keys, a demo client, mail in /dev/outbox) are for a service on this machine only.
+  const production = e.NODE_ENV === 'production' || !isLoopback(issuer);
   const devDefaults: string[] = [];
   const dev = () => loadDevSecrets(e.DATA_DIR);
 
-  const issuer = (e.ISSUER ?? `http://localhost:${e.PORT}`).replace(/\/$/, '');
   if (!e.ISSUER) devDefaults.push('ISSUER is not set (defaults to http://localhost)');
   else if (issuer.startsWith('http:')) devDefaults.push('ISSUER uses http instead of https');
   if (!e.JWKS_FILE) devDefaults.push('JWKS_FILE is not set (signing keys are generated)');
@@ -104,9 +114,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   devDefaults.push(...profile.devDefaults);
 
   if (production && devDefaults.length) {
-    throw new ConfigError(
-      `Refusing to start with NODE_ENV=production on development defaults:\n  ${devDefaults.join('\n  ')}`,
-    );
+    const why = e.NODE_ENV === 'production' ? 'with NODE_ENV=production' : `with ISSUER ${issuer}, which is not this machine (development defaults are for a loopback ISSUER such as http://localhost:${e.PORT}),`;
+    throw new ConfigError(`Refusing to start ${why} on development defaults:\n  ${devDefaults.join('\n  ')}`);
   }
   const trustProxy = e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1';
   const weak = weakSettings(e, issuer, trustProxy, production);
@@ -131,6 +140,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxyHops: e.TRUST_PROXY_HOPS,
     defaultReturnUrl: e.DEFAULT_RETURN_URL,
     resetTokenTtlSeconds: e.RESET_TOKEN_TTL_MINUTES * 60,
+    resetMailQuotas: {
+      perAddress: e.RESET_MAILS_PER_ADDRESS,
+      perAddressAndIp: e.RESET_MAILS_PER_ADDRESS_AND_IP,
+      addressesPerIp: e.RESET_ADDRESSES_PER_IP,
+      unknownAddressesPerIp: e.RESET_UNKNOWN_ADDRESSES_PER_IP,
+    },
     inviteTtlSeconds: e.INVITE_TTL_HOURS * 3600,
     accountEndCheckSeconds: e.ACCOUNT_END_CHECK_MINUTES * 60,
     logLevel: e.LOG_LEVEL,
@@ -142,8 +157,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
 const cookieKeyList = (value: string) => value.split(',').map((k) => k.trim());
 
-/** At least 16 different byte values among the 32: an all-zero or patterned key is not a secret. */
-const lowEntropy = (hex: string) => new Set(Buffer.from(hex, 'hex')).size < 16;
+/** localhost, 127.0.0.0/8 or ::1: an issuer nobody else can reach. */
+function isLoopback(issuer: string): boolean {
+  const host = new URL(issuer).hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
+}
+
+/** A repeated character, a pattern or a word is not a secret, however long (security/secret-strength.ts). */
+const notRandom = (secret: string) => secretBits(secret) < SECRET_MIN_BITS;
 
 /** Settings that would run, but not safely; in production (and some always) the service refuses them. */
 function weakSettings(e: z.infer<typeof schema>, issuer: string, trustProxy: boolean, production: boolean): string[] {
@@ -152,9 +173,10 @@ function weakSettings(e: z.infer<typeof schema>, issuer: string, trustProxy: boo
     const keys = cookieKeyList(e.COOKIE_KEYS);
     if (keys.some((k) => !k)) problems.push('COOKIE_KEYS has a blank entry');
     else if (production && keys.some((k) => k.length < 32)) problems.push('COOKIE_KEYS: every key must be at least 32 characters');
+    else if (production && keys.some(notRandom)) problems.push('COOKIE_KEYS: a key is not random (a repeated character, a pattern or a word); generate each with `openssl rand -base64 32`');
   }
   if (e.SECRETS_KEY && e.SECRETS_KEYS) problems.push('set SECRETS_KEYS or SECRETS_KEY, not both');
-  if (production && [e.SECRETS_KEY ?? '', ...(e.SECRETS_KEYS?.split(',') ?? [])].some((k) => k && lowEntropy(k))) problems.push('SECRETS_KEY is not random (all zeros or a repeated pattern); generate one with `openssl rand -hex 32`');
+  if (production && [e.SECRETS_KEY ?? '', ...(e.SECRETS_KEYS?.split(',') ?? [])].some((k) => k && notRandom(k))) problems.push('SECRETS_KEY is not random (a repeated character, a pattern or a word); generate one with `openssl rand -hex 32`');
   if (production && e.DEFAULT_RETURN_URL && !e.DEFAULT_RETURN_URL.startsWith('https://')) problems.push('DEFAULT_RETURN_URL must be an https URL');
   // The service speaks plain HTTP; with an https ISSUER, TLS ends at a proxy it must trust, or every secure cookie fails.
   if (issuer.startsWith('https:') && !trustProxy) problems.push('ISSUER is https but TRUST_PROXY is not set: run behind the TLS-terminating proxy and set TRUST_PROXY=true');

@@ -14,6 +14,7 @@ import { chooseStep } from './flows/second-factor/choose.ts';
 import { atMfa, atSecondFactor, hasPasskey, hasTotp } from './flows/second-factor/mfa-step.ts';
 import { totpStep } from './flows/second-factor/totp-step.ts';
 import { passkeyStep } from './flows/second-factor/passkey-step.ts';
+import { addPasskeyStep } from './flows/second-factor/add-passkey.ts';
 import { recoveryStep } from './flows/second-factor/recovery-step.ts';
 import { consentFlow } from './flows/consent/consent.ts';
 import { homeFlow } from './flows/home/home.ts';
@@ -30,7 +31,7 @@ import { askAgain } from './flows/admin/confirm-page.ts';
  * Every hosted screen, in one table. Guards for all of them: strict headers,
  * a small form-only body parser, and a CSRF token on every POST.
  */
-export function screens(s: Services): Middleware {
+export function screens(s: Services): Middleware & { router: Router } {
   const router = new Router();
   router.use(screenHeaders(), bodyParser({ enableTypes: ['form'], formLimit: '32kb' }), requireCsrf());
 
@@ -39,6 +40,7 @@ export function screens(s: Services): Middleware {
   const choose = chooseStep(s);
   const totp = totpStep(s);
   const passkey = passkeyStep(s);
+  const addPasskey = addPasskeyStep(s);
   const recovery = recoveryStep(s);
   const consent = consentFlow(s);
   const requestPassword = requestPasswordFlow(s);
@@ -67,10 +69,14 @@ export function screens(s: Services): Middleware {
   router.get('/interaction/:uid/enrol/passkey', enrolling, passkey.showEnrol);
   router.get('/interaction/:uid/enrol/passkey/options', atMfa(s, 'enrolling', undefined, { json: true }), passkey.enrolOptions);
   router.post('/interaction/:uid/enrol/passkey', enrolling, passkey.enrol);
-  // An application that accepts only a passkey, for an account without one: add it after the second factor.
-  router.get('/interaction/:uid/add-passkey', atMfa(s, 'adding-passkey'), passkey.showAdd);
-  router.get('/interaction/:uid/add-passkey/options', atMfa(s, 'adding-passkey', undefined, { json: true }), passkey.addOptions);
-  router.post('/interaction/:uid/add-passkey', atMfa(s, 'adding-passkey'), passkey.add);
+  // An application that accepts only a passkey, for an account without one: after the second factor,
+  // "confirm it's you" (the second factor again), then add it; then sign in again with it.
+  const adding = atMfa(s, 'adding-passkey');
+  router.get('/interaction/:uid/add-passkey', adding, addPasskey.show);
+  router.post('/interaction/:uid/add-passkey/confirm/code', adding, addPasskey.confirm.code);
+  router.post('/interaction/:uid/add-passkey/confirm/recovery', adding, addPasskey.confirm.recovery);
+  router.get('/interaction/:uid/add-passkey/options', atMfa(s, 'adding-passkey', undefined, { json: true }), addPasskey.confirmed({ json: true }), addPasskey.options);
+  router.post('/interaction/:uid/add-passkey', adding, addPasskey.confirmed(), addPasskey.add);
   router.get('/interaction/:uid/verify/totp', atMfa(s, 'verifying', hasTotp), totp.showVerify);
   router.post('/interaction/:uid/verify/totp', atMfa(s, 'verifying', hasTotp), totp.verify);
   router.get('/interaction/:uid/verify/passkey', atMfa(s, 'verifying', hasPasskey), passkey.showVerify);
@@ -147,10 +153,12 @@ export function screens(s: Services): Middleware {
   const routes = router.routes() as Middleware;
   // The provider's own endpoints (token, userinfo, discovery…) match no route here: they skip the router's matching.
   const ours = firstSegments(router);
-  return async (ctx, next) => {
+  const handler: Middleware = async (ctx, next) => {
     if (await health(ctx)) return;
     return ours.has(firstSegment(ctx.path)) ? routes(ctx, next) : next();
   };
+  // The route table goes along, as @koa/router's own middleware carries it: tests walk every route in it.
+  return Object.assign(handler, { router });
 }
 
 const firstSegment = (path: string) => path.split('/', 2)[1] ?? '';

@@ -5,6 +5,7 @@ import type { Audit } from './audit.ts';
 import type { Config } from './config.ts';
 import type { Lifecycle } from './lifecycle.ts';
 import type { Logger } from './log.ts';
+import type { Logout } from './logout/logout.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Limits } from './security/rate-limits.ts';
 import type { SecretBox } from './security/secret-box.ts';
@@ -25,6 +26,8 @@ export interface Services {
   secrets: SecretBox;
   audit: Audit;
   log: Logger;
+  /** Sign-out: what ending an account's sessions tells the applications, and the provider's "Log out" (src/logout). */
+  logout: Logout;
   /** Draining during a graceful shutdown (readiness turns 503). */
   lifecycle: Lifecycle;
   /** Runs work after the response, so that its duration tells nothing (mail, lookups). */

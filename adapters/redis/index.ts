@@ -1,4 +1,5 @@
 import type { Store } from '../types.ts';
+import { redisLogoutOutbox } from './logout-outbox.ts';
 import { guardStore } from '../shared/unavailable.ts';
 import { redisKeys } from './keys.ts';
 import { redisOidcAdapterFactory } from './oidc-adapter.ts';
@@ -31,6 +32,7 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs }: RedisSt
     accounts: redisAccountStore(accountsRedis, keys, { acknowledged: replicaAcknowledgement(accountsRedis, waitReplicas), claimLeaseMs }),
     tokens: redisTokenStore(redis, keys),
     replay: redisReplayGuard(redis, keys),
+    logoutOutbox: redisLogoutOutbox(redis, keys),
     oidcAdapter: redisOidcAdapterFactory(redis, keys),
     redis,
     async ping() {

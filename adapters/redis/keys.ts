@@ -18,6 +18,7 @@ export function redisKeys(prefix: string) {
     email: (emailKey: string) => tag('e', emailKey),
     singleUseToken: (purpose: string, subject: string) => `${tag('s', subject)}:tokens:${encodeURIComponent(purpose)}`,
     replayMarker: (subject: string, marker: string) => `${tag('s', subject)}:r:${encodeURIComponent(marker)}`,
+    logoutOutbox: `${prefix}{logout-outbox}`,
   };
 }
 

@@ -41,6 +41,7 @@ export function guardStore(store: Store, onError: (error: unknown) => void = () 
     accounts: guardMethods(store.accounts, onError),
     tokens: guardMethods(store.tokens, onError),
     replay: guardMethods(store.replay, onError),
+    logoutOutbox: guardMethods(store.logoutOutbox, onError),
     oidcAdapter: (model) => guardMethods(store.oidcAdapter(model), onError),
     ping: guardMethods({ ping: store.ping }, onError).ping,
   };

@@ -5,6 +5,7 @@ import { sqliteOidcAdapterFactory } from './oidc-adapter.ts';
 import { sqliteAccountStore } from './accounts.ts';
 import { sqliteTokenStore } from './tokens.ts';
 import { sqliteReplayGuard } from './replay.ts';
+import { sqliteLogoutOutbox } from './logout-outbox.ts';
 import { guardStore } from '../shared/unavailable.ts';
 
 const sweepIntervalMs = 60_000;
@@ -31,6 +32,7 @@ export async function openSqliteStore({ file }: { file: string }): Promise<Store
     accounts: sqliteAccountStore(db),
     tokens: sqliteTokenStore(db),
     replay: sqliteReplayGuard(db),
+    logoutOutbox: sqliteLogoutOutbox(db),
     oidcAdapter: sqliteOidcAdapterFactory(db),
     async ping() {
       db.prepare('SELECT 1').get();

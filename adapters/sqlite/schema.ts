@@ -36,6 +36,16 @@ CREATE TABLE IF NOT EXISTS one_time_tokens (
   PRIMARY KEY (purpose, subject, hash)
 ) STRICT;
 
+CREATE TABLE IF NOT EXISTS logout_outbox (
+  id        TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  sub       TEXT NOT NULL,
+  sid       TEXT,
+  attempt   INTEGER NOT NULL,
+  due_at    INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS logout_outbox_due_at ON logout_outbox (due_at);
+
 CREATE TABLE IF NOT EXISTS replay_markers (
   subject    TEXT NOT NULL,
   marker     TEXT NOT NULL,

@@ -1,7 +1,7 @@
 import { basic, expectStatus, form, FORM, type HttpClient } from '../http.ts';
 import type { MintedTokens } from '../fixture.ts';
 
-export const TOKEN_SCENARIOS = ['client_credentials', 'refresh', 'introspection', 'userinfo', 'discovery', 'jwks'] as const;
+export const TOKEN_SCENARIOS = ['client_credentials', 'refresh', 'introspection', 'userinfo', 'revocation', 'discovery', 'jwks'] as const;
 export type TokenScenario = (typeof TOKEN_SCENARIOS)[number];
 
 const SERVICE = { ...FORM, authorization: basic('service', 'service-secret') };
@@ -12,9 +12,11 @@ const PORTAL = { ...FORM, authorization: basic('portal', 'portal-secret') };
  * baseline. `tokens` holds at least one refresh and access token per virtual
  * user: each user chains its own refresh tokens (every answer's new refresh
  * token is the next request's), since a rotated token cannot be used twice.
+ * Revocation uses up one of `tokens.revocable` per request (with its grant).
  */
 export function tokenScenarios(http: HttpClient, tokens: MintedTokens): Record<TokenScenario, (vu: number) => Promise<void>> {
   const chains = [...tokens.refresh];
+  const revocable = [...tokens.revocable];
   return {
     async client_credentials() {
       const res = expectStatus(await http.send('POST', '/token', SERVICE, 'grant_type=client_credentials'), 200, 'client_credentials');
@@ -33,6 +35,11 @@ export function tokenScenarios(http: HttpClient, tokens: MintedTokens): Record<T
     async userinfo(vu) {
       expectStatus(await http.send('GET', '/me', { authorization: `Bearer ${tokens.access[vu]!}` }), 200, 'userinfo');
     },
+    async revocation() {
+      const token = revocable.pop();
+      if (!token) throw new Error('every minted token is revoked: mint more for revocation');
+      expectStatus(await http.send('POST', '/token/revocation', PORTAL, form({ token, token_type_hint: 'access_token' })), 200, 'revocation');
+    },
     async discovery() {
       expectStatus(await http.send('GET', '/.well-known/openid-configuration'), 200, 'discovery');
     },
@@ -40,4 +47,19 @@ export function tokenScenarios(http: HttpClient, tokens: MintedTokens): Record<T
       expectStatus(await http.send('GET', '/jwks'), 200, 'jwks');
     },
   };
+}
+
+/**
+ * Tokens to mint for one revocation run: its measured seconds and warm-up at
+ * 1.5 times the rate the same server answered introspection at (a revocation
+ * finds the token the same way, then deletes it), or at 2,000/s without one.
+ */
+export function revocationBudget(introspection: { throughput: number } | undefined, o: { durationS: number; warmupS: number }): number {
+  return Math.ceil((introspection?.throughput ?? 2000) * 1.5 * (o.durationS + o.warmupS)) + 100;
+}
+
+/** After a revocation run: the first token revoked is no longer active, so the run measured revocations, not no-ops. */
+export async function revokedCheck(http: HttpClient, tokens: MintedTokens): Promise<void> {
+  const res = expectStatus(await http.send('POST', '/token/introspection', PORTAL, form({ token: tokens.revocable.at(-1)! })), 200, 'introspection of a revoked token');
+  if (!res.body.includes('"active":false')) throw new Error(`a revoked token is still active: ${res.body}`);
 }

@@ -1,4 +1,6 @@
-import type { Store } from '../../adapters/types.ts';
+import { Pipeline } from 'ioredis';
+import type { RedisClient, Store } from '../../adapters/types.ts';
+import type { RequestTracer } from './request-trace.ts';
 
 /**
  * Counts store operations (by interface method) and, on Redis, the commands
@@ -12,54 +14,75 @@ export interface StoreCounts {
   redisWrites: number;
 }
 
-export function countingStore(store: Store): { store: Store; take(): StoreCounts } {
+/** Counts calls on objects it wraps and traffic on Redis clients it watches, and tells a tracer of each. */
+export function callCounter(tracer?: RequestTracer) {
   let counts: StoreCounts = { ops: {}, redisCommands: {}, redisWrites: 0 };
   const bump = (table: Record<string, number>, name: string) => { table[name] = (table[name] ?? 0) + 1; };
-
-  const wrap = <T extends object>(target: T, label: string): T =>
-    new Proxy(target, {
-      get(obj, prop, receiver) {
-        const value = Reflect.get(obj, prop, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        return (...args: unknown[]) => {
-          bump(counts.ops, `${label}.${String(prop)}`);
-          return (value as (...a: unknown[]) => unknown).apply(obj, args);
-        };
-      },
-    });
-
-  const redis = store.redis;
-  if (redis) {
-    // Every command passes here once, pipelined (auto-pipelining, MULTI) or not.
-    const send = redis.sendCommand.bind(redis);
-    redis.sendCommand = ((command: { name: string }, ...rest: unknown[]) => {
-      bump(counts.redisCommands, command.name);
-      return (send as (...a: unknown[]) => unknown)(command, ...rest);
-    }) as typeof redis.sendCommand;
-    // ioredis writes each pipeline (auto-pipelined batch, MULTI) with one socket write.
-    const stream = (redis as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
-    const write = stream.write.bind(stream);
-    stream.write = (...args: unknown[]) => {
-      counts.redisWrites++;
-      return write(...args);
-    };
-  }
-
-  const counted: Store = {
-    ...store,
-    ping: () => store.ping(),
-    close: () => store.close(),
-    accounts: wrap(store.accounts, 'accounts'),
-    tokens: wrap(store.tokens, 'tokens'),
-    replay: wrap(store.replay, 'replay'),
-    oidcAdapter: (model) => wrap(store.oidcAdapter(model), model),
-  };
   return {
-    store: counted,
-    take() {
+    wrap<T extends object>(target: T, label: string): T {
+      return new Proxy(target, {
+        get(obj, prop, receiver) {
+          const value = Reflect.get(obj, prop, receiver) as unknown;
+          if (typeof value !== 'function') return value;
+          return (...args: unknown[]) => {
+            const name = `${label}.${String(prop)}`;
+            bump(counts.ops, name);
+            const call = () => (value as (...a: unknown[]) => unknown).apply(obj, args);
+            return tracer ? tracer.storeCall(name, call) : call();
+          };
+        },
+      });
+    },
+    countRedis(redis: RedisClient): void {
+      // Every command passes here once, pipelined (auto-pipelining, MULTI) or not: pipelined
+      // ones when their pipeline is sent, which may be after the next pipeline's reply.
+      const send = redis.sendCommand.bind(redis);
+      redis.sendCommand = ((command: { name: string }, stream?: { isPipeline?: boolean }, ...rest: unknown[]) => {
+        bump(counts.redisCommands, command.name);
+        if (!stream?.isPipeline) tracer?.command(command.name);
+        return (send as (...a: unknown[]) => unknown)(command, stream, ...rest);
+      }) as typeof redis.sendCommand;
+      if (tracer) tracePipelined(tracer);
+      // ioredis writes each pipeline (auto-pipelined batch, MULTI) with one socket write.
+      const stream = (redis as unknown as { stream: { write: (...a: unknown[]) => boolean } }).stream;
+      const write = stream.write.bind(stream);
+      stream.write = (...args: unknown[]) => {
+        counts.redisWrites++;
+        tracer?.trip();
+        return write(...args);
+      };
+    },
+    take(): StoreCounts {
       const taken = counts;
       counts = { ops: {}, redisCommands: {}, redisWrites: 0 };
       return taken;
     },
   };
+}
+
+let pipelinesTraced = false;
+/** The tracer learns of a pipelined command when it is issued, in the context of the call that issued it. */
+function tracePipelined(tracer: RequestTracer): void {
+  if (pipelinesTraced) return;
+  pipelinesTraced = true;
+  const queue = Pipeline.prototype.sendCommand;
+  Pipeline.prototype.sendCommand = function (this: Pipeline, command: { name: string }) {
+    tracer.command(command.name);
+    return queue.call(this, command as never);
+  } as typeof queue;
+}
+
+export function countingStore(store: Store, tracer?: RequestTracer): { store: Store; take(): StoreCounts } {
+  const counter = callCounter(tracer);
+  if (store.redis) counter.countRedis(store.redis);
+  const counted: Store = {
+    ...store,
+    ping: () => store.ping(),
+    close: () => store.close(),
+    accounts: counter.wrap(store.accounts, 'accounts'),
+    tokens: counter.wrap(store.tokens, 'tokens'),
+    replay: counter.wrap(store.replay, 'replay'),
+    oidcAdapter: (model) => counter.wrap(store.oidcAdapter(model), model),
+  };
+  return { store: counted, take: counter.take };
 }

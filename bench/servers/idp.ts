@@ -12,12 +12,14 @@ import { addFactor, setPasswordHash } from '../../src/accounts/operations.ts';
 import { newTotpSecret } from '../../src/mfa/totp/totp.ts';
 import { PASSWORD, type BenchAccount } from '../fixture.ts';
 import { countingStore } from './counting-store.ts';
-import { mintSignedInUser, mintTokens } from './mint.ts';
+import { requestTracer } from './request-trace.ts';
+import { mintSignedInUser } from './mint.ts';
+import { storeServerHandlers } from './handlers.ts';
 import { measureGrowth } from './memory.ts';
 
 export interface IdpOptions { store: 'redis' | 'embedded'; redisUrl: string; prefix: string; dataDir: string; clientsFile: string; jwksFile: string }
 
-/** Our service, composed exactly as src/main.ts does, on a loopback port, with a counting store. */
+/** Our service, composed exactly as src/main.ts does, on a loopback port, with a counting (and, on request, tracing) store. */
 export async function startIdp(o: IdpOptions) {
   const server = createServer();
   server.keepAliveTimeout = 60_000;
@@ -34,43 +36,39 @@ export async function startIdp(o: IdpOptions) {
     LOG_LEVEL: 'info',
     ...(o.store === 'redis' ? { REDIS_URL: o.redisUrl, REDIS_PREFIX: o.prefix } : {}),
   });
-  const counting = countingStore(await openStore(config));
+  const tracer = requestTracer();
+  const counting = countingStore(await openStore(config), tracer);
   const app = await createApp(config, { store: counting.store });
-  server.on('request', app.callback);
+  server.on('request', tracer.handler(app.callback));
   const { services } = app;
-  const accountIds: string[] = [];
-
-  async function seed({ count, offset = 0 }: { count: number; offset?: number }): Promise<BenchAccount[]> {
+  const { accountIds, handlers } = storeServerHandlers({
+    provider: services.provider,
+    tracer,
+    counts: counting.take,
     // One argon2 hash for all: seeding 1,500 accounts should not take a minute.
-    const passwordHash = await hashPassword(PASSWORD);
-    const seeded: BenchAccount[] = [];
-    for (let start = 0; start < count; start += 50) {
-      const batch = Array.from({ length: Math.min(50, count - start) }, (_, i) => offset + start + i);
-      seeded.push(...await Promise.all(batch.map(async (n) => {
-        const email = `bench-${n}@bench.example`;
-        await accountCommands(services.store, 'create', { email, name: `Bench User ${n}`, locale: 'en' });
-        const { id } = (await services.accounts.findByEmail(email))!;
-        const secret = newTotpSecret();
-        await setPasswordHash(services.store, id, passwordHash);
-        await addFactor(services.store, id, { totp: { secret: services.secrets.seal(secret) } }, true);
-        return { id, email, secret };
-      })));
-    }
-    accountIds.push(...seeded.map((a) => a.id));
-    counting.take();
-    return seeded;
-  }
+    async seedAccounts(count, offset) {
+      const passwordHash = await hashPassword(PASSWORD);
+      const seeded: BenchAccount[] = [];
+      for (let start = 0; start < count; start += 50) {
+        const batch = Array.from({ length: Math.min(50, count - start) }, (_, i) => offset + start + i);
+        seeded.push(...await Promise.all(batch.map(async (n) => {
+          const email = `bench-${n}@bench.example`;
+          await accountCommands(services.store, 'create', { email, name: `Bench User ${n}`, locale: 'en' });
+          const { id } = (await services.accounts.findByEmail(email))!;
+          const secret = newTotpSecret();
+          await setPasswordHash(services, id, passwordHash);
+          await addFactor(services.store, id, { totp: { secret: services.secrets.seal(secret) } }, true);
+          return { id, email, secret };
+        })));
+      }
+      return seeded;
+    },
+  });
 
   return {
     url: issuer,
     handlers: {
-      seed,
-      mint: async ({ count }: { count: number }) => {
-        const tokens = await mintTokens(services.provider, accountIds, count);
-        counting.take();
-        return tokens;
-      },
-      counts: async () => counting.take(),
+      ...handlers,
       memory: ({ sessions }: { sessions: number }) => measureGrowth(sessions, (i) => mintSignedInUser(services.provider, accountIds[i % accountIds.length]!), {
         redis: services.store.redis,
         file: o.store === 'embedded' ? () => statSync(join(o.dataDir, 'idp.sqlite')).size + walSize(o.dataDir) : undefined,

@@ -1,18 +1,16 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import Provider, { type Configuration } from 'oidc-provider';
-import { CLIENTS } from '../fixture.ts';
-import { PROTOCOL } from '../../src/oidc/provider.ts';
+import Provider from 'oidc-provider';
+import { plainConfiguration } from './plain-config.ts';
 import { mintSignedInUser, mintTokens } from './mint.ts';
 import { measureGrowth } from './memory.ts';
 
 /**
- * The token-endpoint ceiling: node-oidc-provider with its in-memory adapter,
- * the same clients and keys, the same protocol settings (claims, scopes,
- * token rules, TTLs: PROTOCOL in src/oidc/provider.ts) and features, and an
- * account lookup from a Map. No store, no screens, no middleware of ours.
+ * The floor under the token endpoints: node-oidc-provider with its in-memory
+ * adapter and an account lookup from a Map, with the same clients, keys,
+ * protocol settings and features as our service (plain-config.ts). No store,
+ * no screens, no middleware of ours. Its memory adapter keeps only the latest
+ * 1,000 entries of all models together.
  */
 export async function startPlain(o: { jwksFile: string }) {
   const server = createServer();
@@ -20,24 +18,13 @@ export async function startPlain(o: { jwksFile: string }) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const accountIds = Array.from({ length: 100 }, (_, i) => `plain-${i}`);
-  const configuration: Configuration = {
-    clients: CLIENTS as Configuration['clients'],
-    jwks: JSON.parse(readFileSync(o.jwksFile, 'utf8')) as Configuration['jwks'],
+  const configuration = plainConfiguration({
+    jwksFile: o.jwksFile,
     findAccount: async (_ctx, id) => ({
       accountId: id,
       claims: () => ({ sub: id, email: `${id}@bench.example`, email_verified: true, name: 'Bench User', given_name: 'Bench', family_name: 'User', locale: 'en' }),
     }),
-    ...PROTOCOL,
-    extraClientMetadata: { properties: ['first_party'] },
-    features: {
-      devInteractions: { enabled: false },
-      introspection: { enabled: true },
-      revocation: { enabled: true },
-      userinfo: { enabled: true },
-      clientCredentials: { enabled: true },
-    },
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
-  };
+  });
   // Its memory adapter is the point of this baseline: silence the warning that says so.
   const warn = console.warn;
   console.warn = () => {};
@@ -47,7 +34,7 @@ export async function startPlain(o: { jwksFile: string }) {
   return {
     url: issuer,
     handlers: {
-      mint: async ({ count }: { count: number }) => mintTokens(provider, accountIds, count),
+      mint: async ({ count, revocable }: { count: number; revocable?: number }) => mintTokens(provider, accountIds, count, revocable),
       memory: ({ sessions }: { sessions: number }) => measureGrowth(sessions, (i) => mintSignedInUser(provider, accountIds[i % accountIds.length]!), {}),
     },
     async close() {

@@ -2,6 +2,7 @@ import type { StoredAccount } from '../../adapters/types.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { AuditEvent } from '../audit.ts';
 import { nowSeconds } from '../clock.ts';
+import { emailKey } from '../../adapters/shared/email-key.ts';
 
 interface TotpFactor { id: string; secret: string; createdAt: number }
 export interface PasskeyFactor {
@@ -46,9 +47,15 @@ export type Role = (typeof ROLES)[number];
  */
 export interface AccountEvent { at: number; event: AuditEvent; by: string; note?: string }
 
+/** A name as the provisioning system gave it (SCIM name), each part exactly as sent. */
+export interface PersonName { formatted?: string; givenName?: string; familyName?: string }
+
 /** The account aggregate: everything about one user, stored as one document. */
 export interface Account extends StoredAccount {
+  /** The name the screens, mails and the console's search show; made from personName when there is one. */
   name: string;
+  /** The name's parts as given (SCIM); absent on accounts made with a name only (CLI, console). */
+  personName?: PersonName;
   locale: Locale;
   disabled: boolean;
   passwordHash?: string;
@@ -71,14 +78,20 @@ export interface Account extends StoredAccount {
   /** The latest changes by staff or the CLI, newest last, bounded (recordAccountEvent). */
   recentEvents?: AccountEvent[];
   createdAt: number;
+  /** When the document last changed (SCIM meta.lastModified); absent: never since createdAt. */
+  modifiedAt?: number;
   invitation?: Invitation;
   /** The provisioning system's own identifier of the user (SCIM externalId). */
   externalId?: string;
   /** The last day (YYYY-MM-DD, Amsterdam time) the account may be used; the expiry job disables it after. */
   endDate?: string;
-  /** The end date whose reminder mail went out, and the one that disabled the account: each happens once per end date. */
+  /** The end date whose reminder mail went out: once per end date. */
   endDateReminded?: string;
-  endDateApplied?: string;
+  /**
+   * The address the holder proved, by setting a password through a link mailed to it.
+   * The address is verified while it is still this one: any change of address unproves it.
+   */
+  verifiedEmail?: string;
   /** Removed (SCIM DELETE): personal data scrubbed, the address freed; kept so that the id is never reused. */
   deletedAt?: number;
 }
@@ -96,6 +109,10 @@ export function hasSecondFactor(account: Account): boolean {
 
 export const isStaff = (account: Account): boolean => (account.roles ?? []).length > 0;
 
+/** Whether the holder proved the account's present address (the ID token's email_verified). */
+export const emailVerified = (account: Account): boolean =>
+  account.verifiedEmail !== undefined && emailKey(account.verifiedEmail) === emailKey(account.email);
+
 export function newAccount(fields: { id: string; email: string; name: string; locale: Locale }): Account {
   const now = nowSeconds();
   return {
@@ -111,8 +128,19 @@ export function newAccount(fields: { id: string; email: string; name: string; lo
   };
 }
 
-/** Given and family name, split the way Dutch names usually are: first word, then the rest ("van den Berg"). */
-export function nameParts(name: string): { given_name?: string; family_name?: string } {
-  const [given, ...rest] = name.trim().split(/\s+/);
+/** The name to show for a name given in parts: the formatted one when given, else given and family name. */
+export function displayName(p: PersonName): string {
+  return (p.formatted || [p.givenName, p.familyName].filter(Boolean).join(' ')).trim().replace(/\s+/g, ' ');
+}
+
+/**
+ * Given and family name (the ID token's given_name and family_name): the parts
+ * as they were given; for a name alone, split the way Dutch names usually are:
+ * first word, then the rest ("van den Berg").
+ */
+export function nameClaims(account: Pick<Account, 'name' | 'personName'>): { given_name?: string; family_name?: string } {
+  const { givenName, familyName } = account.personName ?? {};
+  if (givenName || familyName) return { ...(givenName ? { given_name: givenName } : {}), ...(familyName ? { family_name: familyName } : {}) };
+  const [given, ...rest] = account.name.trim().split(/\s+/);
   return rest.length ? { given_name: given, family_name: rest.join(' ') } : { given_name: given };
 }

@@ -29,11 +29,16 @@ function endInstant(endDate: string): number {
   return Math.floor((midnightUtc - zoneOffsetMs(midnightUtc)) / 1000);
 }
 
-/** What is due for an account with an end date: nothing, the reminder mail, or the end. */
+/** Whether the account's end date has passed: from then on nothing lets it in, whatever its other state. */
+export function endDatePassed(account: Pick<Account, 'endDate'>, now = nowSeconds()): boolean {
+  return account.endDate !== undefined && now >= endInstant(account.endDate);
+}
+
+/** What is due for an account with an end date: nothing, the reminder mail, or the end (disabled as by `accounts disable`). */
 export function endDateDue(account: Account, now = nowSeconds()): 'remind' | 'end' | undefined {
   if (!account.endDate || account.deletedAt) return undefined;
   const end = endInstant(account.endDate);
-  if (now >= end) return account.endDateApplied === account.endDate || account.disabled ? undefined : 'end';
+  if (now >= end) return account.disabled ? undefined : 'end';
   const remindFrom = end - END_REMINDER_DAYS * 24 * 3600;
   return now >= remindFrom && account.endDateReminded !== account.endDate && !account.disabled ? 'remind' : undefined;
 }

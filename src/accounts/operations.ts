@@ -4,10 +4,12 @@ import type { Locale } from '../i18n/index.ts';
 import { nowSeconds } from '../clock.ts';
 import { hasSecondFactor, newAccount, type Account, type AccountEvent, type PasskeyFactor, type Role } from './account.ts';
 import { hashPassword } from './password-hash.ts';
-import { revokeGrants } from './grants.ts';
-import { announceSessionsEnded } from './sessions-ended.ts';
+import { revokeGrants } from '../logout/revoke-grants.ts';
+import type { EndSessionsDeps } from './sessions-ended.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
 import { accountsOf, updateAccount } from './update.ts';
+import { endDatePassed } from './end-date.ts';
+import { deletedPlaceholder, normalizeEmail } from './email.ts';
 
 /**
  * The named changes of an account, used alike by sign-in, My account, the CLI,
@@ -25,9 +27,10 @@ export class FactorAlreadyEnrolled extends Error {
 /** The longest name an account may have. */
 export const NAME_MAX = 200;
 
-/** A new account, without password or second factor; undefined when its address is taken (case-insensitively). */
+/** A new account, without password or second factor; undefined when its address is taken (case-insensitively); EndDatePassed for an end date gone by. */
 export async function createAccount(store: Store, fields: { email: string; name: string; locale: Locale; endDate?: string }): Promise<Account | undefined> {
   const { endDate, ...identity } = fields;
+  checkEnable({ endDate });
   const account: Account = { ...newAccount({ id: randomBytes(12).toString('base64url'), ...identity }), ...(endDate ? { endDate } : {}) };
   try {
     await accountsOf(store).create(account);
@@ -44,61 +47,92 @@ export async function createAccount(store: Store, fields: { email: string; name:
  * and refresh tokens) are revoked, and the applications those grants were for
  * are told (back-channel logout). `keep` names grants of the caller's own session.
  */
-export async function endSessions(store: Store, id: string, change: (a: Account) => void = () => {}, keep: string[] = []): Promise<Account | undefined> {
-  const before = await accountsOf(store).findById(id);
+export async function endSessions(s: EndSessionsDeps, id: string, change: (a: Account) => void = () => {}, keep: string[] = []): Promise<Account | undefined> {
+  const before = await accountsOf(s.store).findById(id);
   if (!before) return undefined;
   const revoked = (before.grants ?? []).filter((g) => !keep.includes(g.id));
-  await revokeGrants(store, revoked);
-  const after = await updateAccount(accountsOf(store), id, (a) => {
+  await revokeGrants(s.store, revoked);
+  const after = await updateAccount(accountsOf(s.store), id, (a) => {
     change(a);
     a.sessionsValidAfter = nextReset(a);
     a.grants = (a.grants ?? []).filter((g) => !revoked.some((r) => r.id === g.id));
   });
-  announceSessionsEnded(store, id, revoked);
+  s.logout.sessionsEnded(id, revoked);
   return after;
 }
 
-export async function setDisabled(store: Store, id: string, disabled: boolean): Promise<Account | undefined> {
-  if (!disabled) return updateAccount(accountsOf(store), id, (a) => { a.disabled = false; });
+/** Enabling an account whose end date has passed: refused, since it would still be refused at every sign-in. */
+export class EndDatePassed extends Error {
+  readonly endDate: string;
+  constructor(endDate: string) {
+    super(`the account's end date ${endDate} has passed`);
+    this.endDate = endDate;
+  }
+}
+
+/**
+ * The one rule for enabling, whoever asks (console, CLI, SCIM): an account past
+ * its end date comes back only with its end date changed to one still to come, or cleared.
+ */
+export function checkEnable(account: Pick<Account, 'endDate'>): void {
+  if (endDatePassed(account)) throw new EndDatePassed(account.endDate!);
+}
+
+/** Disables (ending every session and token) or enables the account; enabling follows checkEnable, on the account as stored. */
+export async function setDisabled(s: EndSessionsDeps, id: string, disabled: boolean): Promise<Account | undefined> {
+  if (!disabled) return updateAccount(accountsOf(s.store), id, (a) => { checkEnable(a); a.disabled = false; });
   // A link mailed before the disable must not work after a later enable.
-  await store.tokens.drop(RESET_PURPOSE, id);
-  return endSessions(store, id, (a) => { a.disabled = true; });
+  await s.store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(s, id, (a) => { a.disabled = true; });
 }
 
 /** Removes every second factor; the next login must enrol again (after the password). */
-export function resetSecondFactors(store: Store, id: string): Promise<Account | undefined> {
-  return endSessions(store, id, (a) => {
+export function resetSecondFactors(s: EndSessionsDeps, id: string): Promise<Account | undefined> {
+  return endSessions(s, id, (a) => {
     a.totp = [];
     a.passkeys = [];
     a.recoveryCodes = [];
   });
 }
 
+interface NewPassword {
+  /** Grants of the caller's own session, which stay (My account). */
+  keepGrants?: string[];
+  /** The address (normalised) the set-password link was mailed to: setting the password through it proves the address. */
+  linkMailedTo?: string;
+}
+
 /** A new password ends every other session and voids every live set-password link. */
-export async function setPassword(store: Store, id: string, password: string, keepGrants: string[] = []): Promise<Account | undefined> {
-  return setPasswordHash(store, id, await hashPassword(password), keepGrants);
+export async function setPassword(s: EndSessionsDeps, id: string, password: string, options: NewPassword = {}): Promise<Account | undefined> {
+  return setPasswordHash(s, id, await hashPassword(password), options);
 }
 
 /** setPassword with the argon2 hash made by the caller (the benchmark seeds many accounts with one). */
-export async function setPasswordHash(store: Store, id: string, passwordHash: string, keepGrants: string[] = []): Promise<Account | undefined> {
-  await store.tokens.drop(RESET_PURPOSE, id);
-  return endSessions(store, id, (a) => {
+export async function setPasswordHash(s: EndSessionsDeps, id: string, passwordHash: string, options: NewPassword = {}): Promise<Account | undefined> {
+  await s.store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(s, id, (a) => {
     a.passwordHash = passwordHash;
     // The invitation's purpose is met by any first password, whichever link set it.
     if (a.invitation && a.invitation.acceptedAt === undefined) a.invitation.acceptedAt = nowSeconds();
-  }, keepGrants);
+    if (options.linkMailedTo !== undefined && normalizeEmail(a.email) === options.linkMailedTo) a.verifiedEmail = a.email;
+  }, options.keepGrants);
 }
+
+/** What a deleted account keeps: its id (never reused), when it was made and removed, and the shape every account has. */
+const TOMBSTONE: (keyof Account)[] = ['id', 'version', 'createdAt', 'modifiedAt', 'sessionsValidAfter', 'grants'];
 
 /**
  * Removes the account as a user sees it: disabled, sessions and tokens ended,
- * links voided, personal data and credentials scrubbed, its address free for a
- * new account. The document stays (deletedAt) so that the id is never reused.
+ * links voided, and everything that identifies its holder gone — address, name,
+ * name parts, externalId, roles, staff notes, sign-ins, credentials. The
+ * document stays so that the id is never reused; its address is a placeholder
+ * on the reserved .invalid domain, which no account can be given.
  */
-export async function removeAccount(store: Store, id: string): Promise<Account | undefined> {
-  await store.tokens.drop(RESET_PURPOSE, id);
-  return endSessions(store, id, (a) => {
-    Object.assign(a, { disabled: true, deletedAt: nowSeconds(), email: `deleted-${a.id}@deleted.invalid`, name: '', totp: [], passkeys: [], recoveryCodes: [], recentSignIns: [] });
-    for (const field of ['passwordHash', 'invitation', 'endDate', 'endDateReminded', 'endDateApplied'] as const) delete a[field];
+export async function removeAccount(s: EndSessionsDeps, id: string): Promise<Account | undefined> {
+  await s.store.tokens.drop(RESET_PURPOSE, id);
+  return endSessions(s, id, (a) => {
+    for (const field of Object.keys(a)) if (!(TOMBSTONE as string[]).includes(field)) delete a[field];
+    Object.assign(a, { email: deletedPlaceholder(), name: '', locale: 'nl', disabled: true, totp: [], passkeys: [], recoveryCodes: [], recentSignIns: [], deletedAt: nowSeconds() });
   });
 }
 
@@ -115,7 +149,8 @@ export function addFactor(store: Store, id: string, factor: NewFactor, first: bo
     if (first && hasSecondFactor(a)) throw new FactorAlreadyEnrolled();
     if (recoveryHashes) a.recoveryCodes = recoveryHashes;
     if ('passkey' in factor) {
-      if (!a.passkeys.some((p) => p.id === factor.passkey.id)) a.passkeys.push(factor.passkey);
+      // Stamped on the clock of sign-ins (signInTime): a passkey added after a sign-in's password step is never older than it.
+      if (!a.passkeys.some((p) => p.id === factor.passkey.id)) a.passkeys.push({ ...factor.passkey, createdAt: Math.max(factor.passkey.createdAt, a.sessionsValidAfter) });
     } else if (!a.totp.some((t) => factor.totp.sameAs?.(t.secret))) {
       a.totp.push({ id: crypto.randomUUID(), secret: factor.totp.secret, createdAt: nowSeconds() });
     }

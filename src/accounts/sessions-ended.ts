@@ -1,23 +1,20 @@
 import type { Store } from '../../adapters/types.ts';
 import type { GrantRef } from './account.ts';
 
-/** Told which grants of an account ended, after the account's sessions were ended. */
-type SessionsEndedListener = (accountId: string, ended: GrantRef[]) => void;
-
-const listeners = new WeakMap<Store, SessionsEndedListener>();
+/**
+ * Who must hear that an account's sessions ended: sign-out (src/logout, the
+ * `logout` of Services), which tells the applications those grants were for
+ * (back-channel logout).
+ */
+export interface SessionsEnded {
+  /** Called once the account's reset is written, with the grants it ended (already revoked). */
+  sessionsEnded(accountId: string, ended: GrantRef[]): void;
+}
 
 /**
- * Who must hear that an account's sessions ended: the applications it was
- * signed in to, through the provider's back-channel logout (app.ts registers
- * it for the store it serves). Kept beside the store rather than passed to
- * every operation, so that each caller of endSessions — My account, the CLI,
- * a set-password link, provisioning — signs the user out of every application
- * without having to remember to.
+ * What an operation that ends sessions takes: the store, and sign-out beside
+ * it. Every caller — My account, the console, the CLI, a set-password link,
+ * SCIM, the end-date job — hands over its Services, so none can end an
+ * account's sessions without the applications being told.
  */
-export function onSessionsEnded(store: Store, listener: SessionsEndedListener): void {
-  listeners.set(store, listener);
-}
-
-export function announceSessionsEnded(store: Store, accountId: string, ended: GrantRef[]): void {
-  if (ended.length) listeners.get(store)?.(accountId, ended);
-}
+export interface EndSessionsDeps { store: Store; logout: SessionsEnded }

@@ -1,5 +1,6 @@
 import { StaleAccountError, type AccountStore, type Store } from '../../adapters/types.ts';
 import type { Account } from './account.ts';
+import { nowSeconds } from '../clock.ts';
 
 /** The store's accounts, typed as this service's account documents. */
 export const accountsOf = (store: Store) => store.accounts as AccountStore<Account>;
@@ -19,6 +20,7 @@ export async function updateAccount(
     const account = attempt === 0 && loaded?.id === id ? structuredClone(loaded) : await accounts.findById(id);
     if (!account) return undefined;
     change(account);
+    account.modifiedAt = nowSeconds();
     try {
       return await accounts.save(account);
     } catch (err) {

@@ -1,14 +1,15 @@
 import type { AccountStore, Store } from '../../adapters/types.ts';
 import { userInfo } from 'node:os';
 import { ROLES, type Account, type Role } from '../accounts/account.ts';
-import { createAccount, grantRole, NAME_MAX, recordAccountEvent, resetSecondFactors, revokeRole, setDisabled } from '../accounts/operations.ts';
+import { createAccount, EndDatePassed, grantRole, NAME_MAX, recordAccountEvent, resetSecondFactors, revokeRole, setDisabled } from '../accounts/operations.ts';
 import type { Audit } from '../audit.ts';
-import { EMAIL, normalizeEmail } from '../accounts/email.ts';
+import { isEmailAddress, normalizeEmail } from '../accounts/email.ts';
 import { isLocale } from '../i18n/index.ts';
 import { invitationState } from '../accounts/account.ts';
 import { isEndDate } from '../accounts/end-date.ts';
 import { updateAccount } from '../accounts/update.ts';
 import { sendInvitation, type InvitationDeps } from '../flows/invitation/invitation.ts';
+import type { EndSessionsDeps } from '../accounts/sessions-ended.ts';
 
 export class CliError extends Error {}
 
@@ -16,7 +17,7 @@ const describe = (a: Account) =>
   `${a.email}\t${a.name}\t${a.locale}\t${a.disabled ? 'disabled' : 'active'}\tpassword:${a.passwordHash ? 'set' : 'none'}\tfactors:${a.totp.length + a.passkeys.length}${a.roles?.length ? `\troles:${a.roles.join(',')}` : ''}`;
 
 function requireEmail(email: string | undefined): string {
-  if (!email || !EMAIL.test(email.trim())) throw new CliError(`--email must be an e-mail address${email ? `, not "${email}"` : ''}`);
+  if (!email || !isEmailAddress(email)) throw new CliError(`--email must be an e-mail address${email ? `, not "${email}"` : ''}`);
   return normalizeEmail(email);
 }
 
@@ -48,6 +49,16 @@ function endDateOption(value: string | undefined, clearable: boolean): string | 
   return value;
 }
 
+/** An end date gone by, in the operator's words: what to run instead. */
+function endDateAdvice(email: string, creating: boolean) {
+  return (err: unknown): never => {
+    if (!(err instanceof EndDatePassed)) throw err;
+    throw new CliError(creating
+      ? `--expires ${err.endDate} has passed: an account cannot be created already ended`
+      : `the end date ${err.endDate} of ${email} has passed: give it a later one first (accounts set-expiry --email ${email} --expires YYYY-MM-DD|none)`);
+  };
+}
+
 /** Mails the invitation and waits until the mail server took it: the operator learns at once when it did not. */
 async function invite(deps: InvitationDeps | undefined, a: Account): Promise<string> {
   if (!deps) throw new CliError('sending an invitation needs the mail configuration');
@@ -58,8 +69,14 @@ async function invite(deps: InvitationDeps | undefined, a: Account): Promise<str
   return `invitation sent to ${a.email}; its link works until ${iso(sent.account.invitation!.expiresAt)} (earlier links no longer work)`;
 }
 
-/** What commands need beyond the store: the mail configuration (invitations) and the audit trail. */
-export async function accountCommands(store: Store, command: string, o: Options, deps?: InvitationDeps): Promise<string> {
+/** Disable and reset-mfa end the account's sessions (enable is disable's operation): the service's sign-out tells its applications. */
+function withSignOut(deps: EndSessionsDeps | undefined, command: string): EndSessionsDeps {
+  if (!deps) throw new Error(`accounts ${command} needs the service's sign-out, to tell the account's applications`);
+  return deps;
+}
+
+/** What commands need beyond the store: the mail configuration (invitations), sign-out and the audit trail. */
+export async function accountCommands(store: Store, command: string, o: Options, deps?: InvitationDeps & EndSessionsDeps): Promise<string> {
   const audit: Audit = deps?.audit ?? (() => {});
   const accounts = store.accounts as AccountStore<Account>;
   switch (command) {
@@ -70,7 +87,7 @@ export async function accountCommands(store: Store, command: string, o: Options,
       const locale = o.locale ?? 'nl';
       if (!isLocale(locale)) throw new CliError('--locale must be nl or en');
       const endDate = endDateOption(o.expires, false);
-      const account = await createAccount(store, { email, name, locale, ...(endDate ? { endDate } : {}) });
+      const account = await createAccount(store, { email, name, locale, ...(endDate ? { endDate } : {}) }).catch(endDateAdvice(email, true));
       if (!account) throw new CliError(`an account with e-mail ${email} already exists`);
       if (o.invite) return `created ${describe(account)}
 ${await invite(deps, account)}`;
@@ -94,12 +111,12 @@ ${await invite(deps, account)}`;
     case 'disable':
     case 'enable': {
       const a = await find(accounts, o.email);
-      await setDisabled(store, a.id, command === 'disable');
+      await setDisabled(withSignOut(deps, command), a.id, command === 'disable').catch(endDateAdvice(a.email, false));
       return `${command}d ${a.email}`;
     }
     case 'reset-mfa': {
       const a = await find(accounts, o.email);
-      await resetSecondFactors(store, a.id);
+      await resetSecondFactors(withSignOut(deps, command), a.id);
       return `removed every second factor of ${a.email} and ended its sessions; enrolment is required at the next login`;
     }
     case 'grant-role':

@@ -6,6 +6,7 @@ import { createLogger } from '../log.ts';
 import { CliError, accountCommands } from './accounts.ts';
 import { generateJwks } from '../oidc/keys.ts';
 import type { ProfileName } from '../profile-config.ts';
+import type { FirstAttempt } from '../logout/deliveries.ts';
 
 const USAGE = `Usage: idp <command>
   accounts create --email E --name N [--locale nl|en] [--invite] [--expires YYYY-MM-DD]
@@ -44,19 +45,24 @@ async function run(argv: string[]): Promise<string> {
   // The server's own composition, without an HTTP listener: the same store, and the same provider
   // (keys, registered applications) to sign the logout tokens that disable and reset-mfa send.
   // Logs and audit events go to stderr as JSON lines, so stdout stays the command's answer.
+  // Retries of back-channel logouts are left to the running service (they wait in the store): the command
+  // answers at once, then says how each first attempt went, each bounded by its 5 s timeout.
   const config = loadConfig();
-  const app = await createApp(config, { log: createLogger(config.logLevel, destination({ fd: 2, sync: true })) });
+  const app = await createApp(config, { log: createLogger(config.logLevel, destination({ fd: 2, sync: true })), retryLogouts: false });
   try {
-    const out = await accountCommands(app.services.store, command, values, app.services);
-    await app.logoutsDelivered();
-    return out;
+    process.stdout.write(`${await accountCommands(app.services.store, command, values, app.services)}\n`);
+    return (await app.logoutsAttempted()).map(attemptLine).join('\n');
   } finally {
     await app.close();
   }
 }
 
+const attemptLine = (a: FirstAttempt) => (a.delivered
+  ? `back-channel logout delivered to ${a.clientId}`
+  : `back-channel logout not delivered to ${a.clientId} (${a.reason}); the running service retries it`);
+
 run(process.argv.slice(2)).then(
-  (out) => { process.stdout.write(`${out}\n`); },
+  (out) => { if (out) process.stdout.write(`${out}\n`); },
   (err: unknown) => {
     const known = err instanceof CliError || (err instanceof Error && err.name === 'ConfigError') || (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`idp: ${known ? (err as Error).message : (err as Error)?.stack ?? String(err)}\n`);

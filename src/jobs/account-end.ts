@@ -5,6 +5,7 @@ import { updateAccount } from '../accounts/update.ts';
 import { endDateDue } from '../accounts/end-date.ts';
 import { composeMail } from '../mail/templates.ts';
 import { nowSeconds } from '../clock.ts';
+import { formatDay } from '../i18n/format.ts';
 
 export interface AccountEndJob {
   /** One pass over the accounts; the timer calls it, tests call it after moving the clock. */
@@ -13,7 +14,7 @@ export interface AccountEndJob {
   stop(): Promise<void>;
 }
 
-type AccountEndDeps = Pick<Services, 'replay' | 'store' | 'accounts' | 'audit' | 'mailer' | 'log' | 'config'>;
+type AccountEndDeps = Pick<Services, 'replay' | 'store' | 'logout' | 'accounts' | 'audit' | 'mailer' | 'log' | 'config'>;
 
 /**
  * Accounts with an end date: a reminder mail END_REMINDER_DAYS before, and at
@@ -28,12 +29,11 @@ export function startAccountEndJob(s: AccountEndDeps): AccountEndJob {
   const act = async (account: Account, due: 'remind' | 'end') => {
     if (!(await s.replay.claim(`account-end:${account.id}`, `${due}:${account.endDate}`, 3600))) return;
     if (due === 'end') {
-      await setDisabled(s.store, account.id, true);
-      await updateAccount(s.accounts, account.id, (a) => { a.endDateApplied = account.endDate; });
+      await setDisabled(s, account.id, true);
       s.audit('account.ended', { accountId: account.id, endDate: account.endDate });
       return;
     }
-    const date = new Intl.DateTimeFormat(account.locale === 'en' ? 'en-GB' : 'nl-NL', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${account.endDate}T00:00:00Z`));
+    const date = formatDay(account.locale, account.endDate!);
     await s.mailer.send(await composeMail('end-reminder', 'mail.end.subject', account.email, account.locale, { name: account.name, date }));
     await updateAccount(s.accounts, account.id, (a) => { a.endDateReminded = account.endDate; });
     s.audit('account.end_reminder_sent', { accountId: account.id, endDate: account.endDate });

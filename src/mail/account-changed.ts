@@ -19,7 +19,10 @@ const CHANGES = {
 
 type AccountChange = keyof typeof CHANGES;
 
-type NotifyDeps = Pick<Services, 'audit' | 'mailer' | 'background'>;
+type NotifyDeps = Pick<Services, 'audit' | 'mailer' | 'background' | 'config'>;
+
+/** Where the holder checks the ways they sign in, and removes one they do not recognise (My account's list). */
+export const reviewFactorsUrl = (issuer: string) => `${issuer}/account#factors-title`;
 
 /**
  * Every change on My account leaves an audit event and tells the owner by mail,
@@ -43,6 +46,7 @@ export function tellHolder(s: NotifyDeps, account: Account, change: string, text
       body: BODY[by],
       change: text,
       at: formatTime(account.locale, new Date(nowMs())),
+      review: reviewFactorsUrl(s.config.issuer),
     }));
     s.audit('mail.sent', { accountId: account.id, template: 'account-changed', change });
   });

@@ -33,7 +33,7 @@ export function createMetrics() {
     recoveryCodesUsed: new Counter({ name: 'idp_recovery_codes_used_total', help: 'Recovery codes used instead of a second factor', registers }),
     mails: new Counter({ name: 'idp_mails_total', help: 'Mails handed to the mail server, by result (sent, failed)', labelNames: ['result'] as const, registers }),
     resetLinksIssued: new Counter({ name: 'idp_reset_links_issued_total', help: 'Set-password links mailed', registers }),
-    backchannelLogouts: new Counter({ name: 'idp_backchannel_logouts_total', help: 'Back-channel logout token deliveries, by outcome (delivered, retried, failed: given up, dropped: process stopped)', labelNames: ['outcome'] as const, registers }),
+    backchannelLogouts: new Counter({ name: 'idp_backchannel_logouts_total', help: 'Back-channel logout token deliveries, by outcome (delivered, retried, failed: given up)', labelNames: ['outcome'] as const, registers }),
     resetLinksUsed: new Counter({ name: 'idp_reset_links_used_total', help: 'Passwords set through a mailed link', registers }),
   };
 }

@@ -12,17 +12,23 @@ export type SecondFactor = 'otp' | 'hwk' | 'swk' | 'recovery';
 /** After the password step only. */
 export const PASSWORD_ONLY = { amr: ['pwd'] };
 
-export function passwordAndSecondFactor(factor: SecondFactor): { amr: string[]; acr: string } {
+/**
+ * The password, then a second factor. `established`: the factor was the
+ * account's before this sign-in's password step. A passkey is bound to our
+ * origin, so a phisher who has the password cannot use the account's passkey;
+ * but a passkey enrolled or added during this sign-in proves only what the
+ * factors before it proved (a password, a code: both phishable), so it makes the
+ * sign-in phishing-resistant only from the next sign-in on.
+ */
+export function passwordAndSecondFactor(factor: SecondFactor, established = true): { amr: string[]; acr: string } {
   // RFC 8176 has no value for recovery codes; they are one-time passwords.
   const second = factor === 'recovery' ? 'otp' : factor;
-  // A passkey is bound to our origin: a phisher who has the password still cannot finish the sign-in.
-  return { amr: ['pwd', second, 'mfa'], acr: usedPasskey([second]) ? ACR_PHISHING_RESISTANT : ACR_MFA };
+  const passkey = second === 'hwk' || second === 'swk';
+  return { amr: ['pwd', second, 'mfa'], acr: passkey && established ? ACR_PHISHING_RESISTANT : ACR_MFA };
 }
 
-/** Whether a sign-in's amr includes a passkey (a hardware or synced WebAuthn credential). */
-export function usedPasskey(amr: readonly string[] | undefined): boolean {
-  return !!amr?.some((v) => v === 'hwk' || v === 'swk');
-}
+/** Whether a sign-in (its acr) is phishing-resistant. */
+export const isPhishingResistant = (acr: string | undefined) => acr === ACR_PHISHING_RESISTANT;
 
 /**
  * Whether the application accepts nothing but a phishing-resistant sign-in: every

@@ -4,13 +4,14 @@ import type { Account } from '../accounts/account.ts';
 import type { AccountStore } from '../../adapters/types.ts';
 import { keysForProvider, type PrivateJwks } from './keys.ts';
 import type { OidcProfile } from './profile/profile.ts';
-import { accountFinder } from './find-account.ts';
+import { accountFinder, introspectionAllowed } from './find-account.ts';
 import { policy } from './policy.ts';
 import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
+import { USER_SCOPES } from './clients.ts';
 import { cookieSigner } from '../security/cookie-signer.ts';
-import { outgoingFetch } from './backchannel-logout.ts';
-import { FRONTCHANNEL_METADATA, validateFrontchannelMetadata } from './frontchannel-logout.ts';
+import { outgoingFetch } from '../logout/backchannel.ts';
+import { FRONTCHANNEL_METADATA, validateFrontchannelMetadata } from '../logout/frontchannel.ts';
 
 interface ProviderOptions {
   issuer: string;
@@ -39,7 +40,7 @@ export const PROTOCOL = {
     email: ['email', 'email_verified'],
     profile: ['name', 'given_name', 'family_name', 'locale'],
   },
-  // scim: SCIM provisioning (src/scim), for client_credentials clients registered with it.
+  // scim: SCIM provisioning (src/scim), for client_credentials clients registered with it (clients.ts).
   scopes: ['openid', 'email', 'profile', 'offline_access', 'scim'],
   acrValues: ACR_VALUES,
   responseTypes: ['code'],
@@ -49,6 +50,8 @@ export const PROTOCOL = {
     response_types: ['code'],
     id_token_signed_response_alg: 'ES256',
     token_endpoint_auth_method: 'client_secret_basic',
+    // A client asks only for the scopes it is registered for (its "scope"); without one, a user sign-in's: never scim.
+    scope: USER_SCOPES,
   },
   // Applications read who signed in, and how, from the ID token itself.
   conformIdTokenClaims: false,
@@ -90,13 +93,13 @@ export function createProvider(o: ProviderOptions): Provider {
     discovery: { frontchannel_logout_supported: true, frontchannel_logout_session_supported: true },
     features: {
       devInteractions: { enabled: false },
-      // A client may look at, or revoke, only its own tokens.
-      introspection: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
+      // A client may look at, or revoke, only its own tokens; a token of an ended account is inactive.
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed(o.store.accounts as AccountStore<Account>) },
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
       rpInitiatedLogout: { enabled: true, logoutSource: o.logoutSource, postLogoutSuccessSource: o.postLogoutSuccessSource },
-      // Delivered off the request path: see backchannel-logout.ts.
+      // Delivered off the request path: see src/logout/provider-patch.ts.
       backchannelLogout: { enabled: true },
     },
     loadExistingGrant: existingGrantLoader(o.store),

@@ -1,7 +1,7 @@
 import SCIMMY from 'scimmy';
 import type { Account } from '../accounts/account.ts';
 import { CBS_EXTENSION, UserSchema } from './schema.ts';
-import { toScimUser } from './user-resource.ts';
+import { nameAsGiven, toScimUser } from './user-resource.ts';
 import { parseBody, patchInput } from './user-input.ts';
 
 /**
@@ -15,7 +15,8 @@ export async function patchedUser(account: Account, body: unknown, base: string)
   const user = toScimUser(account, base);
   // The invitation is the service's to report, never a client's to write: not part of what is patched.
   const { invitation: _readOnly, ...extension } = user[CBS_EXTENSION];
-  const target = new UserSchema({ ...user, [CBS_EXTENSION]: extension }, 'out');
+  // The name as given, not the formatted one made for reading: a patched family name then changes the name shown.
+  const target = new UserSchema({ ...user, name: nameAsGiven(account), [CBS_EXTENSION]: extension }, 'out');
   const result = await new SCIMMY.Messages.PatchOp(message as never).apply(target);
   if (!result) return undefined;
   const patched = JSON.parse(JSON.stringify(result)) as Record<string, unknown>;

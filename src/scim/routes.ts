@@ -6,10 +6,11 @@ import { requireScimToken } from './auth.ts';
 import { ScimError, scimErrors, sendScim } from './errors.ts';
 import { usersEndpoint } from './users.ts';
 import { discovery } from './discovery.ts';
+import { refuseEncodedBodies } from '../web/request-encoding.ts';
 
 const SCIM_PATH = '/scim/v2';
 
-type ScimDeps = Pick<Services, 'accounts' | 'store' | 'config' | 'mailer' | 'audit' | 'background' | 'provider' | 'log'>;
+type ScimDeps = Pick<Services, 'accounts' | 'store' | 'logout' | 'config' | 'mailer' | 'audit' | 'background' | 'provider' | 'log'>;
 
 /**
  * SCIM 2.0 (RFC 7643/7644) for CBS's administration: Users and the discovery
@@ -22,7 +23,7 @@ export function scimApi(s: ScimDeps): Middleware {
   const docs = discovery(`${s.config.issuer}${SCIM_PATH}`);
   const json = (make: (ctx: Context) => unknown) => async (ctx: Context) => sendScim(ctx, 200, make(ctx));
 
-  router.use(bodyParser({ enableTypes: ['json'], extendTypes: { json: ['application/scim+json'] }, jsonLimit: '64kb' }));
+  router.use(refuseEncodedBodies, bodyParser({ enableTypes: ['json'], extendTypes: { json: ['application/scim+json'] }, jsonLimit: '64kb' }));
   router.get('/ServiceProviderConfig', json(docs.serviceProviderConfig));
   router.get('/ResourceTypes', json(docs.resourceTypes));
   router.get('/ResourceTypes/:id', json((ctx) => docs.resourceType(String(ctx.params.id))));

@@ -1,7 +1,7 @@
-import type { Account } from '../accounts/account.ts';
+import { displayName, type Account, type PersonName } from '../accounts/account.ts';
 import { isEndDate } from '../accounts/end-date.ts';
 import { pickLocale, type Locale } from '../i18n/index.ts';
-import { EMAIL, normalizeEmail } from '../accounts/email.ts';
+import { isEmailAddress, normalizeEmail } from '../accounts/email.ts';
 import { CBS_EXTENSION } from './schema.ts';
 import { invalidValue } from './errors.ts';
 import type { UserInput } from './user-input.ts';
@@ -9,7 +9,10 @@ import type { UserInput } from './user-input.ts';
 /** What a SCIM User says the account should be. */
 export interface UserFields {
   email: string;
+  /** The name to show, made from the parts (or displayName when there are none). */
   name: string;
+  /** The name's parts exactly as given; undefined when the User has no name attribute. */
+  personName?: PersonName;
   locale: Locale;
   externalId?: string;
   /** Unchanged when the client leaves it out. */
@@ -20,7 +23,7 @@ export interface UserFields {
 
 function emailOf(value: string, where: string): string {
   const email = value.trim();
-  if (!EMAIL.test(email)) throw invalidValue(`${where} must be an e-mail address`);
+  if (!isEmailAddress(email)) throw invalidValue(`${where} must be an e-mail address`);
   return normalizeEmail(email);
 }
 
@@ -39,12 +42,17 @@ function emailFrom(input: UserInput, current: Account | undefined): string {
   throw invalidValue('userName and the primary e-mail address differ: the user name is the e-mail address');
 }
 
-function nameFrom(input: UserInput): string {
-  const parts = [input.name?.givenName, input.name?.familyName].filter(Boolean).join(' ');
-  const name = (input.name?.formatted || parts || input.displayName || '').trim().replace(/\s+/g, ' ');
+const PARTS = ['formatted', 'givenName', 'familyName'] as const;
+
+/** The parts as sent (a blank part is no part), and the name to show made from them. */
+function nameFrom(input: UserInput): { name: string; personName?: PersonName } {
+  const given = input.name ?? {};
+  const parts = Object.fromEntries(PARTS.flatMap((p) => (given[p]?.trim() ? [[p, given[p]]] : []))) as PersonName;
+  const personName = Object.keys(parts).length ? parts : undefined;
+  const name = personName ? displayName(personName) : (input.displayName ?? '').trim().replace(/\s+/g, ' ');
   if (!name) throw invalidValue('name.formatted (or name.givenName and name.familyName, or displayName) is required');
   if ([...name].length > 200) throw invalidValue('the name is longer than 200 characters');
-  return name;
+  return { name, personName };
 }
 
 function localeFrom(preferredLanguage: string | null | undefined): Locale {
@@ -60,7 +68,7 @@ export function userFields(input: UserInput, current?: Account): UserFields {
   if (endDate !== undefined && !isEndDate(endDate)) throw invalidValue(`${CBS_EXTENSION}:endDate must be a date written YYYY-MM-DD`);
   return {
     email: emailFrom(input, current),
-    name: nameFrom(input),
+    ...nameFrom(input),
     locale: localeFrom(input.preferredLanguage),
     externalId: input.externalId ?? undefined,
     active: input.active ?? undefined,

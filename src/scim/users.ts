@@ -42,7 +42,7 @@ async function onFreshRead(ctx: Context, work: () => Promise<void>): Promise<voi
   }
 }
 
-type UsersDeps = Pick<Services, 'accounts' | 'store' | 'config' | 'mailer' | 'audit' | 'background'>;
+type UsersDeps = Pick<Services, 'accounts' | 'store' | 'logout' | 'config' | 'mailer' | 'audit' | 'background'>;
 
 export function usersEndpoint(s: UsersDeps) {
   const base = `${s.config.issuer}/scim/v2`;

@@ -22,11 +22,28 @@ const POLICY = {
   codePerAccount: { points: 5, duration: 15 * 60 },
   /** Lockouts per key in a day: each one lasts longer than the last. */
   lockouts: { points: 1000, duration: 24 * 60 * 60 },
+  /** Set-password mails: per mailbox, and per (mailbox, requester), the main guard against bombing one person. */
   passwordRequestsPerAddressAndIp: { points: 3, duration: 60 * 60 },
-  passwordRequestsPerAddress: { points: 10, duration: 60 * 60 },
-  passwordRequestsPerIp: { points: 20, duration: 60 * 60 },
+  passwordRequestsPerAddress: { points: 5, duration: 60 * 60 },
+  /** Different addresses one requester asks for: generous, a classroom behind one NAT is many people; beyond it, 429. */
+  passwordRequestAddressesPerIp: { points: 200, duration: 60 * 60 },
+  /** Requests for addresses that are no usable account, counted after the answer: past it, that requester's requests send nothing. */
+  passwordRequestsUnknownPerIp: { points: 20, duration: 60 * 60, blockDuration: 60 * 60 },
+  /** Wrong client secrets at the token endpoints per (client, IP): a guesser's address is locked, the application's own is not. */
+  clientSecretPerClientAndIp: { points: 20, duration: 15 * 60 },
 } satisfies Record<string, IRateLimiterOptions>;
 type Name = keyof typeof POLICY;
+/** Counters shared by many callers (an address, an application's servers): success gives its own point back and no one else's. */
+const GIVEN_BACK: Name[] = ['passwordPerIp', 'clientSecretPerClientAndIp'];
+
+/** The set-password mail numbers an operator may change (RESET_* in config.ts), each per hour. */
+export interface MailQuotas { perAddress: number; perAddressAndIp: number; addressesPerIp: number; unknownAddressesPerIp: number }
+const QUOTA_OF: Record<keyof MailQuotas, Name> = {
+  perAddress: 'passwordRequestsPerAddress',
+  perAddressAndIp: 'passwordRequestsPerAddressAndIp',
+  addressesPerIp: 'passwordRequestAddressesPerIp',
+  unknownAddressesPerIp: 'passwordRequestsUnknownPerIp',
+};
 
 /** 1, 2, 4 … minutes for the first, second, third … lockout of the day, at most an hour. */
 export function lockSeconds(lockout: number): number {
@@ -52,8 +69,16 @@ export interface Limits {
    * budget is not listed anywhere and runs out by itself within 15 minutes.
    */
   liftAccountLocks(c: AccountCounters): Promise<void>;
-  /** Which of the quotas for a set-password mail this request fits in. */
+  /**
+   * Which of the quotas for a set-password mail this request fits in: the
+   * requester's (a new address beyond its bound: 429) and the address's (no mail).
+   */
   passwordRequest(address: string, ip: string): Promise<{ ip: boolean; address: boolean }>;
+  takeClientSecretAttempt(clientId: string, ip: string): Promise<Taken>;
+  /** After the answer: the request was for an address that is no usable account (what a sprayer does). */
+  unknownAddressRequested(ip: string): Promise<void>;
+  /** Whether this requester asked for too many addresses that are no account: then its requests send no mail. */
+  sprayingFrom(ip: string): Promise<boolean>;
 }
 
 /** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, with an Error when its store fails. */
@@ -61,9 +86,10 @@ const asStoreError = (err: unknown): never => {
   throw err instanceof RateLimiterRes ? err : new StoreUnavailableError('the rate-limit store is unavailable', { cause: err });
 };
 
-export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): Limits {
+export function createLimits(redis: RedisClient | undefined, prefix = 'idp:', quotas: Partial<MailQuotas> = {}): Limits {
+  const points = Object.fromEntries(Object.entries(quotas).map(([quota, n]) => [QUOTA_OF[quota as keyof MailQuotas], n]));
   const make = (name: Name): RateLimiterAbstract => {
-    const options = { ...POLICY[name], keyPrefix: `${prefix}rl:${name}` };
+    const options = { ...POLICY[name], ...(points[name] ? { points: points[name] } : {}), keyPrefix: `${prefix}rl:${name}` };
     return redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false, rejectIfRedisNotReady: true }) : new RateLimiterMemory(options);
   };
   const l = Object.fromEntries(Object.keys(POLICY).map((n) => [n, make(n as Name)])) as Record<Name, RateLimiterAbstract>;
@@ -84,7 +110,7 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): L
       kind: 'taken',
       attempt: {
         // Success gives back every point: the owner's own typos stop counting once they get in.
-        succeeded: async () => { await Promise.all(parts.map(([n, key]) => (n === 'passwordPerIp' ? l[n].reward(key, 1) : l[n].delete(key))).map((p) => p.catch(asStoreError))); },
+        succeeded: async () => { await Promise.all(parts.map(([n, key]) => (GIVEN_BACK.includes(n) ? l[n].reward(key, 1) : l[n].delete(key))).map((p) => p.catch(asStoreError))); },
         failed: async () => {
           const res = results[0]!;
           if (res.status !== 'fulfilled' || res.value.consumedPoints !== l[lockName].points) return;
@@ -94,6 +120,11 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): L
       },
     };
   };
+
+  /** Counts one against the key, over the limit or not (rate-limiter-flexible rejects with the count when over). */
+  const count = (n: Name, key: string): Promise<RateLimiterRes> =>
+    l[n].consume(key).catch((err: unknown) => (err instanceof RateLimiterRes ? err : asStoreError(err)));
+  const over = (n: Name, res: RateLimiterRes | null) => !!res && res.consumedPoints > l[n].points;
 
   const passwordParts = (c: PasswordClient): [Name, string][] => [
     ['passwordPerAccountAndIp', `${c.account}|${c.ip}`],
@@ -121,11 +152,20 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:'): L
       await Promise.all(parts.filter(([n]) => n !== 'passwordPerIp').map(([n, key]) => l[n].delete(key).catch(asStoreError)));
     },
     takeCodeAttempt: (id) => take([['codePerAccount', id]]),
+    takeClientSecretAttempt: (clientId, ip) => take([['clientSecretPerClientAndIp', `${clientId}|${ip}`]]),
     async passwordRequest(address, ip) {
-      const fits = (n: Name, key: string) => l[n].consume(key).then(() => true, (err: unknown) => (err instanceof RateLimiterRes ? false : asStoreError(err)));
-      if (!(await fits('passwordRequestsPerIp', ip))) return { ip: false, address: false };
-      const byAddress = (await fits('passwordRequestsPerAddressAndIp', `${address}|${ip}`)) && (await fits('passwordRequestsPerAddress', address));
-      return { ip: true, address: byAddress };
+      const pair = await count('passwordRequestsPerAddressAndIp', `${address}|${ip}`);
+      // Only an address new from this requester counts against its bound; a repeat is checked against it.
+      const fromIp = pair.consumedPoints === 1 ? await count('passwordRequestAddressesPerIp', ip) : await l.passwordRequestAddressesPerIp.get(ip).catch(asStoreError);
+      if (over('passwordRequestAddressesPerIp', fromIp)) return { ip: false, address: false };
+      if (over('passwordRequestsPerAddressAndIp', pair)) return { ip: true, address: false };
+      return { ip: true, address: !over('passwordRequestsPerAddress', await count('passwordRequestsPerAddress', address)) };
+    },
+    async unknownAddressRequested(ip) {
+      await count('passwordRequestsUnknownPerIp', ip);
+    },
+    async sprayingFrom(ip) {
+      return over('passwordRequestsUnknownPerIp', await l.passwordRequestsUnknownPerIp.get(ip).catch(asStoreError));
     },
   };
 }

@@ -31,4 +31,22 @@ describe('rate limits on the cluster', () => {
       await store.close();
     }
   });
+
+  it('bound set-password mails by requester, in parallel: different addresses generously, unknown ones strictly', async () => {
+    const store = await openRedisStore({ settings: cluster!.settings, prefix: 'idp:' });
+    try {
+      const limits = createLimits(store.redis, 'idp:', { addressesPerIp: 40, unknownAddressesPerIp: 3 });
+      const ip = '192.0.2.40';
+      const room = await Promise.all(Array.from({ length: 41 }, (_, i) => limits.passwordRequest(`student-${i}-${crypto.randomUUID()}@uni.example`, ip)));
+      expect(room.filter((r) => r.ip && r.address)).toHaveLength(40);
+      expect(room.filter((r) => !r.ip)).toHaveLength(1);
+      const sprayer = '203.0.113.40';
+      await Promise.all(Array.from({ length: 3 }, () => limits.unknownAddressRequested(sprayer)));
+      expect(await limits.sprayingFrom(sprayer)).toBe(false);
+      await limits.unknownAddressRequested(sprayer);
+      expect([await limits.sprayingFrom(sprayer), await limits.sprayingFrom(ip)]).toEqual([true, false]);
+    } finally {
+      await store.close();
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { oidcAdapterContract } from './oidc-adapter.contract.ts';
 import { accountStoreContract } from './accounts.contract.ts';
 import { singleUseTokenContract } from './tokens.contract.ts';
 import { replayGuardContract } from './replay.contract.ts';
+import { logoutOutboxContract } from './logout-outbox.contract.ts';
 
 /**
  * The one contract every back end is held to. `open` gives a store for the whole
@@ -38,5 +39,6 @@ export function describeStoreContract(
     accountStoreContract(access);
     singleUseTokenContract(access);
     replayGuardContract(access);
+    logoutOutboxContract(access);
   });
 }

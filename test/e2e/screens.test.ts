@@ -36,6 +36,16 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
 
   const ok = (page: Page) => page.getByRole('link', { name: 'OK', exact: true }).click();
 
+  /** "Confirm it's you" with a wrong code (that page, with its error, scanned as `<screen>-confirm-errors`), then the next time step's code. */
+  async function confirmWithCode(page: Page, secret: string, screen: string): Promise<void> {
+    await page.getByLabel(w.code).fill('000000');
+    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
+    await page.getByRole('alert').waitFor();
+    await check(page, `${screen}-confirm-errors`);
+    await page.getByLabel(w.code).fill(await totpCode(secret, 1));
+    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
+  }
+
   test('first login, a later sign-in with consent, errors, home and logout: zero axe-core violations', async () => {
     const email = `screens-${locale}@example.org`;
     await idp.createAccount(email, 'Anna van den Berg', locale);
@@ -164,12 +174,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await check(page, 'account');
 
     // "Confirm it's you" with a wrong code, then the right one: the change forms appear.
-    await page.getByLabel(w.code).fill('000000');
-    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
-    await page.getByRole('alert').waitFor();
-    await check(page, 'account-confirm-errors');
-    await page.getByLabel(w.code).fill(await totpCode(secret, 1));
-    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
+    await confirmWithCode(page, secret, 'account');
     await page.getByRole('button', { name: w.signOutEverywhere, exact: true }).waitFor();
     await check(page, 'account-confirmed');
 
@@ -207,5 +212,41 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     expect(mail.subject).toBe(locale === 'nl' ? 'Je account is gewijzigd' : 'Your account has been changed');
     await page.setContent(mail.html as string);
     await check(page, 'mail-account-changed', ['landmark-one-main', 'page-has-heading-one', 'region']);
+  }, 60_000);
+
+  test('a reset that lists the factors left, its mail, and the step-up to a passkey ("confirm it\'s you", then add): zero axe-core violations', async () => {
+    const email = `screens-reset-${locale}@example.org`;
+    const { id } = await seedAccount(idp, email, PASSWORD, { totp: true, locale });
+    await updateAccount(idp.app.services.accounts, id, (a) => {
+      a.passkeys.push({ id: 'c2NyZWVucy1yZXNldA', publicKey: 'AA', counter: 0, kind: 'swk', name: 'Passkey', createdAt: 1_760_000_000 });
+    });
+    const page = await newPage();
+    await page.goto(`${idp.issuer}/password/request`);
+    await page.getByLabel(w.username).fill(email);
+    await page.getByRole('button', { name: w.request, exact: true }).click();
+    await page.getByRole('link', { name: 'OK', exact: true }).waitFor();
+    await page.goto(resetLink((await idp.smtp.next(email)).text ?? '', idp.issuer));
+    await page.getByLabel(w.password, { exact: true }).fill(PASSWORD);
+    await page.getByLabel(w.confirm).fill(PASSWORD);
+    await page.getByRole('button', { name: w.update, exact: true }).click();
+    await page.getByRole('link', { name: 'OK', exact: true }).waitFor();
+    await check(page, 'password-set-factors-left');
+    const mail = await idp.smtp.next(email);
+    await page.setContent(mail.html as string);
+    await check(page, 'mail-password-set', ['landmark-one-main', 'page-has-heading-one', 'region']);
+
+    const stepUp = `screens-stepup-${locale}@example.org`;
+    const { secret } = await seedAccount(idp, stepUp, PASSWORD, { totp: true, locale });
+    await page.goto((await startSignIn(idp, { ui_locales: locale, acr_values: 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant' })).url);
+    await page.getByLabel(w.username).fill(stepUp);
+    await page.getByLabel(w.password, { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: w.login, exact: true }).click();
+    await page.getByLabel(w.code).fill(await totpCode(secret));
+    await page.getByRole('button', { name: w.verify, exact: true }).click();
+    await page.getByRole('button', { name: w.confirmIt, exact: true }).waitFor();
+    await check(page, 'stepup-confirm');
+    await confirmWithCode(page, secret, 'stepup');
+    await page.locator('form[data-passkey="register"]').waitFor({ state: 'attached' });
+    await check(page, 'stepup-add');
   }, 60_000);
 });

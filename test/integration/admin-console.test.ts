@@ -95,6 +95,7 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(mail.subject).toBe('Your account has been changed');
     expect(mail.text).toContain('the CBS helpdesk');
     expect(mail.text).toContain('All your authentication apps, passkeys and recovery codes were removed');
+    expect(mail.text).toContain(`Check how you log in, and remove what you do not recognise, in My account: ${idp.issuer}/account#factors-title`);
 
     const staffId = (await account(`desk-${store}@example.org`)).id;
     expect(audited('account.mfa_reset')).toEqual([expect.objectContaining({ accountId: after.id, by: staffId, note: 'Called back on the number in our records' })]);

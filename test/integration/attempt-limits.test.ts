@@ -29,6 +29,34 @@ describeOnEveryStore('attempt limits', (store) => {
     expect(statusesOf(answers).filter((s) => s === 429)).toHaveLength(25);
   });
 
+  /** A client credentials request for the back-end service, as from `ip`. */
+  const tokenRequest = (secret: string, ip: string, endpoint = '/token') => fetch(`${idp.issuer}${endpoint}`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`service:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
+    body: endpoint === '/token' ? 'grant_type=client_credentials' : 'token=anything',
+  });
+
+  test('30 parallel wrong client secrets: exactly 20 are checked, then the guessing address is locked out of that client', async () => {
+    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => tokenRequest(`guess-${i}`, '198.51.100.200', i % 2 ? '/token' : '/token/introspection')));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(10);
+    const locked = answers.find((r) => r.status === 429)!;
+    expect(await locked.json()).toMatchObject({ error: 'invalid_client' });
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Locked means locked: the right secret from that address waits too…
+    expect((await tokenRequest('service-secret', '198.51.100.200')).status).toBe(429);
+    // …while the application's own servers, elsewhere, go on.
+    expect((await tokenRequest('service-secret', '198.51.100.201')).status).toBe(200);
+  });
+
+  test("an application's many parallel token requests never lock it: a match gives its point back", async () => {
+    for (let round = 0; round < 3; round++) {
+      const answers = await Promise.all(Array.from({ length: 15 }, () => tokenRequest('service-secret', '198.51.100.202')));
+      expect(answers.map((r) => r.status)).toEqual(Array(15).fill(200));
+    }
+  });
+
   test('20 parallel wrong codes: exactly 5 are checked', async () => {
     const email = `codes-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD, { totp: true });

@@ -41,6 +41,13 @@ async function loginPageOf(service: SpawnedIdp) {
   return { browser, page: await browser.follow(signIn.url) };
 }
 
+/** How the process ended, or that it still runs 10 s later (well past its SHUTDOWN_TIMEOUT_SECONDS). */
+async function exitOrStillRunning(service: SpawnedIdp): Promise<number | string> {
+  let timer: NodeJS.Timeout | undefined;
+  const stillRunning = new Promise<string>((resolve) => { timer = setTimeout(() => resolve('still running 10 s after SIGTERM'), 10_000); });
+  return Promise.race([service.exited, stillRunning]).finally(() => clearTimeout(timer));
+}
+
 const draining = (line: { msg?: string }) => line.msg === 'shutting down: draining requests in flight';
 
 describe('graceful shutdown (SIGTERM to the real process)', () => {
@@ -93,5 +100,23 @@ describe('graceful shutdown (SIGTERM to the real process)', () => {
 
     expect(await service.exited).toBe(1);
     expect(service.lines.map((l) => l.msg)).toContain('shutdown timed out: cutting the remaining connections');
+  });
+
+  test('a log reader that went away does not keep the process: with its stdout pipe closed, SIGTERM still ends it', async () => {
+    const service = await startService(dir, { SHUTDOWN_TIMEOUT_SECONDS: '2' });
+    // Lines in the log buffer when the reader goes: a write to a pipe nobody reads answers EPIPE.
+    await loginPageOf(service);
+    service.child.stdout!.destroy();
+    service.child.kill('SIGTERM');
+    expect(await exitOrStillRunning(service)).toBe(0);
+  });
+
+  test('a log reader that stops reading does not keep the process either', async () => {
+    const service = await startService(dir, { SHUTDOWN_TIMEOUT_SECONDS: '2', LOG_LEVEL: 'debug' });
+    service.child.stdout!.pause();
+    // Enough request lines to fill the pipe (64 KiB on Linux) that nobody empties now.
+    for (let i = 0; i < 20; i++) await Promise.all(Array.from({ length: 50 }, () => fetch(`${service.url}/healthz`)));
+    service.child.kill('SIGTERM');
+    expect(await exitOrStillRunning(service)).toBe(0);
   });
 });

@@ -8,7 +8,8 @@ import { accountCommands } from '../../src/cli/accounts.ts';
 /** What protects every form: CSRF tokens, lockouts, no enumeration, clear 4xx pages. */
 describeOnEveryStore('guards', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  // A requester's bound on different addresses for set-password mails, at 20 so that a test can reach it.
+  beforeAll(async () => { idp = await startTestIdp(store, { RESET_ADDRESSES_PER_IP: '20' }); });
   afterAll(() => idp.close());
 
   const loginPage = async () => {
@@ -56,7 +57,7 @@ describeOnEveryStore('guards', (store) => {
     const unknown = `unknown-${store}@example.org`;
     await seedAccount(idp, known, PASSWORD);
     await seedAccount(idp, disabled, PASSWORD);
-    await accountCommands(idp.app.services.store, 'disable', { email: disabled });
+    await accountCommands(idp.app.services.store, 'disable', { email: disabled }, idp.app.services);
 
     const answers = [];
     for (const email of [known, disabled, unknown]) {
@@ -72,7 +73,7 @@ describeOnEveryStore('guards', (store) => {
     expect(idp.smtp.to(unknown)).toHaveLength(0);
   });
 
-  test('without TRUST_PROXY, a forged X-Forwarded-For does not get around the per-IP limit', async () => {
+  test('without TRUST_PROXY, a forged X-Forwarded-For does not get around the per-IP bound on addresses', async () => {
     const statuses = [];
     for (let i = 0; i < 21; i++) {
       const browser = new Browser(idp.issuer, { 'x-forwarded-for': `203.0.113.${i}` });
@@ -89,7 +90,7 @@ describeOnEveryStore('guards', (store) => {
   test('a disabled account cannot log in, with the same message as a wrong password', async () => {
     const email = `off-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD);
-    await accountCommands(idp.app.services.store, 'disable', { email });
+    await accountCommands(idp.app.services.store, 'disable', { email }, idp.app.services);
     const { browser, page } = await loginPage();
     const refused = await browser.submit(page, '/login', { username: email, password: PASSWORD });
     expect(refused.status).toBe(401);

@@ -35,9 +35,9 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
   };
 
   test.each([
-    ['the owner sets a new password by link', (id: string) => setPassword(services().store, id, 'the owners new password 7')],
-    ['the owner signs out everywhere', (id: string) => endSessions(services().store, id)],
-    ['the account is disabled and enabled again', async (id: string) => { await setDisabled(services().store, id, true); await setDisabled(services().store, id, false); }],
+    ['the owner sets a new password by link', (id: string) => setPassword(services(), id, 'the owners new password 7')],
+    ['the owner signs out everywhere', (id: string) => endSessions(services(), id)],
+    ['the account is disabled and enabled again', async (id: string) => { await setDisabled(services(), id, true); await setDisabled(services(), id, false); }],
   ])('after %s, enrolling the attacker\'s authenticator fails and the password is asked again', async (_what, change) => {
     const email = `half-${store}-${Math.random().toString(36).slice(2)}@example.org`;
     const { id } = await seedAccount(idp, email, PASSWORD);
@@ -80,7 +80,7 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
     const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const browser = new Browser(idp.issuer);
     const { page: verify } = await signInUntil(idp, browser, 'code-page', { email });
-    await setPassword(services().store, id, 'the owners new password 7');
+    await setPassword(services(), id, 'the owners new password 7');
     const answer = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) });
     const landed = await browser.follow(answer.location!);
     expect(landed.location ?? '').not.toContain('code=');

@@ -4,6 +4,7 @@ import { landedOn, login, resetLink, signInUntil, startSignIn, text } from '../s
 import { seedAccount } from '../support/seed.ts';
 import { RESET_PURPOSE } from '../../src/accounts/reset-tokens.ts';
 import { randomToken, tokenHash } from '../../src/security/random-token.ts';
+import { addFactor } from '../../src/accounts/operations.ts';
 
 const OLD = 'an old password that works';
 const NEW = 'a brand new password 2026';
@@ -34,6 +35,33 @@ describeOnEveryStore('reset links', (store) => {
     const { page } = await signInUntil(idp, browser, 'login-form');
     return landedOn(await login(browser, page, email, password));
   }
+
+  test('a reset says which second factors remain and where to remove one (a passkey someone who knew the password added), on the page and in the mail', async () => {
+    const email = `remaining-${store}@example.org`;
+    const { id } = await seedAccount(idp, email, OLD, { totp: true });
+    const added = Math.floor(Date.now() / 1000);
+    await addFactor(idp.app.services.store, id, { passkey: { id: 'c3RyYW5nZXI', publicKey: 'pQECAyYgASFYIA', counter: 0, kind: 'swk', name: 'Strangers laptop', createdAt: added } }, false);
+    const page = await setVia(await requestLink(email), NEW);
+    expect(page.status).toBe(200);
+    expect(text(page)).toContain('Controleer hoe je inlogt');
+    expect(text(page)).toContain('Authenticatie-app, toegevoegd op');
+    expect(text(page)).toContain('Strangers laptop (gesynchroniseerde passkey), toegevoegd op');
+    expect(text(page)).toMatch(/Je hebt nog \d+ ongebruikte herstelcodes/);
+    expect(page.html).toContain('href="/account#factors-title"');
+    const mail = await idp.smtp.next(email);
+    expect(mail.subject).toBe('Je wachtwoord is ingesteld');
+    expect(mail.text).toContain('- Strangers laptop (gesynchroniseerde passkey)');
+    expect(mail.text).toContain(`${idp.issuer}/account#factors-title`);
+  });
+
+  test('a first password (no second factor yet) keeps the guide\'s message, without a list', async () => {
+    const email = `first-set-${store}@example.org`;
+    await idp.createAccount(email);
+    const page = await setVia(await requestLink(email), NEW);
+    expect(text(page)).toContain('Je moet opnieuw inloggen om twee-factorauthenticatie te activeren');
+    expect(text(page)).not.toContain('Controleer hoe je inlogt');
+    expect((await idp.smtp.next(email)).text).not.toContain('/account#factors-title');
+  });
 
   test('a link sets the password once; used again it is refused and changes nothing', async () => {
     const email = `once-${store}@example.org`;

@@ -2,28 +2,18 @@ import * as oidc from 'openid-client';
 import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
 import { CBS_EXTENSION, PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
 import { StoreUnavailableError } from '../../adapters/types.ts';
+import { accountCommands } from '../../src/cli/accounts.ts';
+import { scimClient, type Scim } from '../support/scim-client.ts';
 
 const SCIM_JSON = 'application/scim+json';
 
 /** SCIM over HTTP with a real client credentials token from our own token endpoint. */
 describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
   let idp: TestIdp;
-  let token: string;
-  beforeAll(async () => {
-    idp = await startTestIdp(store);
-    token = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
-  });
+  let scim: Scim;
+  beforeAll(async () => { idp = await startTestIdp(store); scim = await scimClient(idp); });
   afterAll(() => idp.close());
 
-  const scim = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${idp.issuer}/scim/v2${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': SCIM_JSON } : {}), ...headers },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type'), etag: res.headers.get('etag'), headers: res.headers, body: text ? JSON.parse(text) : undefined };
-  };
   const newUser = (email: string, extra: Record<string, unknown> = {}) => ({
     schemas: [USER_SCHEMA], userName: email, name: { givenName: 'Anna', familyName: 'de Vries' }, emails: [{ value: email, primary: true }], ...extra,
   });
@@ -163,6 +153,28 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
     expect((await scim('DELETE', `/Users/${id}`)).status).toBe(404);
     expect((await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`)).body.totalResults).toBe(0);
     expect((await scim('POST', '/Users', newUser(email))).status).toBe(201);
+  });
+
+  test('staff accounts are not SCIM\'s to change: rename, disable, address and delete are 403 with a detail, and nothing changes', async () => {
+    const email = `staff-${store}@example.org`;
+    const { id } = await create(email);
+    await accountCommands(idp.app.services.store, 'grant-role', { email, role: 'helpdesk' });
+    const before = (await idp.app.services.accounts.findById(id))!;
+    const attempts = [
+      await scim('PUT', `/Users/${id}`, newUser(email, { name: { formatted: 'Mallory' } })),
+      await patch(id, [{ op: 'replace', path: 'active', value: false }]),
+      await patch(id, [{ op: 'replace', path: 'userName', value: `taken-over-${store}@example.org` }]),
+      await scim('DELETE', `/Users/${id}`),
+    ];
+    for (const res of attempts) {
+      expect([res.status, res.body.status, res.type?.includes(SCIM_JSON)]).toEqual([403, '403', true]);
+      expect(res.body.detail).toMatch(/staff/);
+    }
+    const after = (await idp.app.services.accounts.findById(id))!;
+    expect(after).toEqual(before);
+    // Reading is fine, and a PUT that changes nothing is no change.
+    expect((await scim('GET', `/Users/${id}`)).status).toBe(200);
+    expect((await scim('PUT', `/Users/${id}`, newUser(email))).status).toBe(200);
   });
 
   test('unknown endpoints and users are SCIM 404s, never the HTML page', async () => {

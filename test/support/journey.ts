@@ -91,7 +91,8 @@ export function landedOn(page: Page): SignInPoint | 'add-passkey' | undefined {
   if (formTo(page, '/verify/totp')) return 'code-page';
   if (formTo(page, '/verify/passkey')) return 'passkey-page';
   if (formTo(page, '/verify/recovery')) return 'recovery-page';
-  if (formTo(page, '/add-passkey')) return 'add-passkey';
+  // The step-up: "confirm it's you" first, then the passkey form.
+  if (formTo(page, '/add-passkey') || formTo(page, '/add-passkey/confirm/code')) return 'add-passkey';
   if (hrefTo(page, '/enrol/totp') && hrefTo(page, '/enrol/passkey')) return 'enrol-choice';
   if (hrefTo(page, '/enrol')) return 'mfa-notice';
   return undefined;

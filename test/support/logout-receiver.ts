@@ -10,13 +10,15 @@ interface HeldRequest { abandoned: boolean }
 /**
  * An application's back-channel logout endpoint (a loopback node:http server):
  * records every logout token POSTed to it. 'hang' never answers; 'down-once'
- * answers 503 to the first delivery and takes the later ones.
+ * answers 503 to the first delivery and takes the later ones (refuseNext()
+ * refuses one more).
  */
 export async function startLogoutReceiver(behaviour: Behaviour = 'ok') {
   const tokens: string[] = [];
   const held: HeldRequest[] = [];
   const waiters: (() => void)[] = [];
   let refused = 0;
+  let toRefuse = behaviour === 'down-once' ? 1 : 0;
 
   const receive = async (req: IncomingMessage, res: ServerResponse) => {
     let body = '';
@@ -28,7 +30,8 @@ export async function startLogoutReceiver(behaviour: Behaviour = 'ok') {
       waiters.splice(0).forEach((w) => w());
       return;
     }
-    if (behaviour === 'down-once' && refused === 0) {
+    if (toRefuse > 0) {
+      toRefuse--;
       refused++;
       res.writeHead(503).end();
       return;
@@ -53,6 +56,7 @@ export async function startLogoutReceiver(behaviour: Behaviour = 'ok') {
     tokens,
     held,
     refusals: () => refused,
+    refuseNext: () => { toRefuse++; },
     /** The n-th logout token received (1-based), waiting for it if need be. */
     async token(n = 1): Promise<string> {
       await until(() => tokens.length >= n, `logout token #${n}`);

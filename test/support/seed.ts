@@ -1,6 +1,7 @@
 import { generateSecret } from 'otplib';
 import type { AccountStore, Store } from '../../adapters/types.ts';
 import type { Account } from '../../src/accounts/account.ts';
+import type { EndSessionsDeps } from '../../src/accounts/sessions-ended.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { addFactor, setPassword } from '../../src/accounts/operations.ts';
 import type { SecretBox } from '../../src/security/secret-box.ts';
@@ -15,14 +16,33 @@ interface SeedOptions { totp?: boolean; locale?: 'nl' | 'en' }
  * if asked, added by the same operation as enrolment.
  */
 export async function seedAccount(idp: TestIdp, email: string, password: string, options: SeedOptions = {}) {
-  return seedStoredAccount(idp.app.services.store, idp.app.services.secrets, email, password, options);
+  return seeded(idp.app.services, idp.app.services.secrets, email, password, options);
 }
 
 /** The same, straight on a store (for services running in processes of their own). */
 export async function seedStoredAccount(store: Store, secrets: SecretBox, email: string, password: string, options: SeedOptions = {}) {
+  return seeded(storeAlone(store), secrets, email, password, options);
+}
+
+/**
+ * A store without a service in this process, for the operations that end
+ * sessions: an account seeded on it has signed in nowhere yet, so setting its
+ * password has no application to tell; one that had would be a wrong test.
+ */
+export const storeAlone = (store: Store): EndSessionsDeps => ({
+  store,
+  logout: {
+    sessionsEnded(accountId, ended) {
+      if (ended.length) throw new Error(`account ${accountId} had sessions to end: change it through a running service`);
+    },
+  },
+});
+
+async function seeded(s: EndSessionsDeps, secrets: SecretBox, email: string, password: string, options: SeedOptions) {
+  const { store } = s;
   await accountCommands(store, 'create', { email, name: 'Test Researcher', locale: options.locale ?? 'nl' });
   const id = (await (store.accounts as AccountStore<Account>).findByEmail(email))!.id;
-  await setPassword(store, id, password);
+  await setPassword(s, id, password);
   const secret = options.totp ? generateSecret() : undefined;
   if (secret) await addFactor(store, id, { totp: { secret: secrets.seal(secret) } }, true);
   return { id, secret: secret! };

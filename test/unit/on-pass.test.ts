@@ -10,6 +10,7 @@ import { checkCode } from '../../src/mfa/totp/check-code.ts';
 import { newTotpSecret } from '../../src/mfa/totp/totp.ts';
 import { createLimits } from '../../src/security/rate-limits.ts';
 import { totpCode } from '../support/journey.ts';
+import { storeAlone } from '../support/seed.ts';
 
 // A check's onPass (the sign-in's next write, sent with the point's return) runs for a
 // passed check only, and its failure is the check's failure: no sign-in step is
@@ -25,7 +26,7 @@ describe('work that follows a passed check', () => {
     dir = mkdtempSync(join(tmpdir(), 'on-pass-'));
     store = await openSqliteStore({ file: join(dir, 'store.db') });
     const created = await createAccount(store, { email: 'on-pass@example.org', name: 'On Pass', locale: 'en' });
-    account = (await setPassword(store, created!.id, PASSWORD))!;
+    account = (await setPassword(storeAlone(store), created!.id, PASSWORD))!;
   });
   afterAll(async () => {
     await store.close();

@@ -11,6 +11,9 @@ describe('standing of a sign-in', () => {
     ['a fresh password step', account(), { loginTs: NOW - 60, multiFactor: false }, undefined],
     ['no account', undefined, { loginTs: NOW, multiFactor: false }, 'account_unusable'],
     ['a disabled account', account({ disabled: true }), { loginTs: NOW, multiFactor: true }, 'account_unusable'],
+    // NOW is 2027-01-15 08:00 UTC: 09:00 in Amsterdam.
+    ['an account past its end date, not (yet) disabled', account({ endDate: '2027-01-14' }), { loginTs: NOW - 3600, multiFactor: true }, 'account_unusable'],
+    ['an account on its end date', account({ endDate: '2027-01-15' }), { loginTs: NOW - 3600, multiFactor: true }, undefined],
     ['a password step before the last reset', account({ sessionsValidAfter: NOW - 10 }), { loginTs: NOW - 11, multiFactor: true }, 'sessions_ended'],
     ['a password step at the reset', account({ sessionsValidAfter: NOW - 10 }), { loginTs: NOW - 10, multiFactor: false }, undefined],
     ['a password step just past the age limit', account(), { loginTs: NOW - FIRST_FACTOR_MAX_AGE - 1, multiFactor: false }, 'first_factor_stale'],

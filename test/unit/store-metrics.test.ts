@@ -11,6 +11,7 @@ function storeFailingLookups(): Store {
     accounts: { findByEmail: async () => { throw new Error('connection lost'); } },
     tokens: {},
     replay: { claim: async () => true },
+    logoutOutbox: {},
     oidcAdapter: () => adapter,
     ping: async () => {},
     close: async () => {},

@@ -3,14 +3,14 @@ import type { Services } from '../../services.ts';
 import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
 import { accountLogin } from './account-login.ts';
-import { confirmIdentity } from './confirm-identity.ts';
+import { confirmIdentity } from '../../web/confirm-identity.ts';
 import { changePassword } from './change-password.ts';
 import { authenticatorApps } from './authenticator-apps.ts';
 import { passkeys } from './passkeys.ts';
 import { replaceRecoveryCodes } from './replace-recovery-codes.ts';
 import { signOutEverywhere } from './sign-out-everywhere.ts';
 
-type AccountFlowDeps = Pick<Services, 'config' | 'store' | 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'mailer' | 'background'>;
+type AccountFlowDeps = Pick<Services, 'config' | 'store' | 'logout' | 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'mailer' | 'background'>;
 
 /**
  * My account: reached through the provider's own session; every change needs
@@ -21,7 +21,7 @@ export function accountFlow(s: AccountFlowDeps) {
   return {
     ...accountLogin(s),
     show: (ctx: Context) => showAccount(ctx, s, accountOf(ctx)),
-    confirm: confirmIdentity(s),
+    confirm: confirmIdentity(s, { who: accountOf, page: (ctx, a, errors, status) => showAccount(ctx, s, a, errors, status), landing: () => '/account' }),
     password: changePassword(s),
     apps: authenticatorApps(s),
     passkeys: passkeys(s),

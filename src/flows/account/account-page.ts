@@ -2,9 +2,8 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render, type PageState } from '../../web/render.ts';
 import type { FieldErrors } from '../../web/form.ts';
-import { formatTime, signInMethod } from '../../i18n/format.ts';
-import { isReauthenticated, REAUTH_SECONDS } from './reauth.ts';
-import type { AccountSession } from './account-session.ts';
+import { factorList, formatTime, signInMethod } from '../../i18n/format.ts';
+import { isReauthenticated, REAUTH_SECONDS, type AccountSession } from '../../mfa/reauth.ts';
 
 type AccountPageDeps = Pick<Services, 'store'>;
 
@@ -22,11 +21,9 @@ export async function showAccount(ctx: Context, s: AccountPageDeps, { session, a
     email: account.email,
     reauthenticated: await isReauthenticated(s, session),
     reauthMinutes: REAUTH_SECONDS / 60,
-    apps: account.totp.map((f) => ({ id: f.id, added: when(f.createdAt) })),
-    passkeys: account.passkeys.map((p) => ({ id: p.id, name: p.name, kind: `account.kind.${p.kind}`, added: when(p.createdAt) })),
+    ...factorList(locale, account),
     // The last second factor stays: without one the next sign-in would start enrolment again.
     canRemove: account.totp.length + account.passkeys.length > 1,
-    recoveryCodes: account.recoveryCodes.length,
     signIns: [...account.recentSignIns].sort((a, b) => b.at - a.at).map((x) => ({ at: when(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
     errors,
   }, status);

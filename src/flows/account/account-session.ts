@@ -1,12 +1,9 @@
 import type { Context } from 'koa';
-import type Provider from 'oidc-provider';
 import type { Services } from '../../services.ts';
-import type { Account } from '../../accounts/account.ts';
 import { standingProblem } from '../../accounts/standing.ts';
 import { isMultiFactor } from '../../oidc/amr.ts';
+import type { AccountSession } from '../../mfa/reauth.ts';
 
-export type OpSession = Awaited<ReturnType<Provider['Session']['get']>>;
-export interface AccountSession { session: OpSession; account: Account }
 
 type AccountSessionDeps = Pick<Services, 'provider' | 'accounts'>;
 

@@ -7,7 +7,7 @@ import { checkCode } from '../../mfa/totp/check-code.ts';
 import { newTotpSecret } from '../../mfa/totp/totp.ts';
 import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
-import type { AccountSession } from './account-session.ts';
+import type { AccountSession } from '../../mfa/reauth.ts';
 import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
 import { accountChanged } from '../../mail/account-changed.ts';

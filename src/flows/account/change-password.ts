@@ -8,15 +8,14 @@ import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
 import { setPassword } from '../../accounts/operations.ts';
 import { checkPasswordAttempt } from '../login/credentials.ts';
 import { newPasswordErrors } from '../set-password/new-password.ts';
-import type { AccountSession } from './account-session.ts';
 import { accountOf } from './guards.ts';
-import { markReauthenticated } from './reauth.ts';
+import { markReauthenticated, type AccountSession } from '../../mfa/reauth.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 import { whileClientWaits } from '../../web/client-gone.ts';
 
 const FIELDS = { current_password: MAX_LENGTH, password: MAX_LENGTH, confirm: MAX_LENGTH };
 
-type ChangePasswordDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'store' | 'mailer' | 'background'>;
+type ChangePasswordDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'store' | 'logout' | 'mailer' | 'background' | 'config'>;
 
 /**
  * A new password, for someone who knows the current one (and confirmed the
@@ -60,7 +59,7 @@ export function changePassword(s: ChangePasswordDeps) {
       if (wrong) return form(ctx, a, wrong.errors, wrong.status);
 
       const ownGrants = Object.values(a.session.authorizations ?? {}).map((auth) => auth.grantId).filter((id): id is string => !!id);
-      const updated = await setPassword(s.store, a.account.id, values.password, ownGrants);
+      const updated = await setPassword(s, a.account.id, values.password, { keepGrants: ownGrants });
       if (updated) await keepThisSession(a, updated.sessionsValidAfter);
       accountChanged(s, a.account, 'password');
       await render(ctx, 'message', { title: 'account.password.title', message: 'account.password.done', okUrl: '/account' });

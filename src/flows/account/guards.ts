@@ -2,8 +2,8 @@ import type { Context, Middleware } from 'koa';
 import type { Services } from '../../services.ts';
 import { sendJson } from '../../web/json.ts';
 import { adoptLocale } from '../../web/page-state.ts';
-import { accountSession, type AccountSession } from './account-session.ts';
-import { isReauthenticated } from './reauth.ts';
+import { accountSession } from './account-session.ts';
+import { isReauthenticated, type AccountSession } from '../../mfa/reauth.ts';
 import { showAccount } from './account-page.ts';
 
 /** The signed-in user of a My account request, put there by the signedIn guard. */

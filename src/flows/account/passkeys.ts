@@ -4,7 +4,7 @@ import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
 import { addFactor } from '../../accounts/operations.ts';
 import { registrationOptions, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
-import type { AccountSession } from './account-session.ts';
+import type { AccountSession } from '../../mfa/reauth.ts';
 import { accountOf } from './guards.ts';
 import { showAccount } from './account-page.ts';
 import { accountChanged } from '../../mail/account-changed.ts';

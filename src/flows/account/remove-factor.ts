@@ -12,7 +12,7 @@ const REMOVED = {
   passkeys: { change: 'passkey_removed', factor: 'passkey', message: 'account.passkey.removed' },
 } as const;
 
-type RemoveFactorDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background'>;
+type RemoveFactorDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background' | 'config'>;
 
 /** POST …/remove for an authenticator app or a passkey: re-authenticated, never the last factor, owner told. */
 export function removeFactorAction(s: RemoveFactorDeps, kind: 'totp' | 'passkeys') {

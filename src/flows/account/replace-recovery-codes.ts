@@ -5,7 +5,7 @@ import { regenerateRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
 import { accountOf } from './guards.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 
-type RecoveryCodesDeps = Pick<Services, 'accounts' | 'audit' | 'mailer' | 'background'>;
+type RecoveryCodesDeps = Pick<Services, 'accounts' | 'audit' | 'mailer' | 'background' | 'config'>;
 
 /** A fresh set of ten recovery codes, shown this once; the old set stops working at the same moment. */
 export function replaceRecoveryCodes(s: RecoveryCodesDeps) {

@@ -3,10 +3,10 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { endSessions } from '../../accounts/operations.ts';
 import { accountOf } from './guards.ts';
-import { forgetReauthentication } from './reauth.ts';
+import { forgetReauthentication } from '../../mfa/reauth.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 
-type SignOutDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background'>;
+type SignOutDeps = Pick<Services, 'store' | 'logout' | 'audit' | 'mailer' | 'background' | 'config'>;
 
 /**
  * Ends every session and token of the account (the provider refuses anything
@@ -15,7 +15,7 @@ type SignOutDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background'>;
 export function signOutEverywhere(s: SignOutDeps) {
   return async (ctx: Context) => {
     const a = accountOf(ctx);
-    await endSessions(s.store, a.account.id);
+    await endSessions(s, a.account.id);
     await forgetReauthentication(s, a.session);
     await a.session.destroy();
     accountChanged(s, a.account, 'signed_out');

@@ -3,8 +3,9 @@ import type { Services } from '../../services.ts';
 import type { MessageKey } from '../../i18n/index.ts';
 import { render, type PageState } from '../../web/render.ts';
 import type { FieldErrors } from '../../web/form.ts';
-import { formatTime, signInMethod } from '../../i18n/format.ts';
-import { isReauthenticated, REAUTH_SECONDS } from '../account/reauth.ts';
+import { factorList, formatDay, formatTime, signInMethod } from '../../i18n/format.ts';
+import { endDatePassed } from '../../accounts/end-date.ts';
+import { isReauthenticated, REAUTH_SECONDS } from '../../mfa/reauth.ts';
 import { holds, protection, staffOf, targetOf } from './guards.ts';
 import { lockCounters } from './lock-counters.ts';
 import { invitationState } from '../../accounts/account.ts';
@@ -25,9 +26,8 @@ export async function showStaffView(ctx: Context, s: StaffViewDeps, errors: Fiel
   await render(ctx, 'admin-account', {
     title: 'admin.account.title',
     account: { id: a.id, name: a.name, email: a.email, language: `admin.language.${a.locale}`, created: when(a.createdAt), disabled: a.disabled, passwordSet: !!a.passwordHash, roles: a.roles ?? [] },
-    apps: a.totp.map((f) => when(f.createdAt)),
-    passkeys: a.passkeys.map((p) => ({ name: p.name, kind: `account.kind.${p.kind}`, added: when(p.createdAt) })),
-    recoveryCodes: a.recoveryCodes.length,
+    endDate: a.endDate ? { day: formatDay(locale, a.endDate), passed: endDatePassed(a) } : undefined,
+    ...factorList(locale, a),
     locked,
     signIns: [...a.recentSignIns].sort((x, y) => y.at - x.at).map((x) => ({ at: when(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
     events: [...(a.recentEvents ?? [])].reverse().map((e) => ({ at: when(e.at), what: `admin.event.${e.event.split('.')[1]}` as MessageKey, by: e.by, note: e.note ?? '' })),

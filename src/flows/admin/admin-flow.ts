@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { accountLogin } from '../account/account-login.ts';
-import { confirmIdentity } from '../account/confirm-identity.ts';
+import { confirmIdentity } from '../../web/confirm-identity.ts';
 import { CONSOLE } from './confirm-page.ts';
 import { searchAccounts } from './search.ts';
 import { showStaffView } from './account-view.ts';
@@ -12,7 +12,7 @@ import { liftLockout } from './unlock.ts';
 import { resendInvitation } from './invite.ts';
 import { helpdeskRole } from './roles.ts';
 
-type AdminFlowDeps = Pick<Services, 'config' | 'store' | 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'mailer' | 'background'>;
+type AdminFlowDeps = Pick<Services, 'config' | 'store' | 'logout' | 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'mailer' | 'background'>;
 
 /**
  * The helpdesk console: staff sign in through the provider like everyone else

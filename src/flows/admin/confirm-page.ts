@@ -1,9 +1,9 @@
 import type { Context } from 'koa';
 import { render } from '../../web/render.ts';
 import type { FieldErrors } from '../../web/form.ts';
-import type { AccountSession } from '../account/account-session.ts';
-import type { ConfirmPlace } from '../account/confirm-identity.ts';
-import { REAUTH_SECONDS } from '../account/reauth.ts';
+import type { ConfirmPlace } from '../../web/confirm-identity.ts';
+import { REAUTH_SECONDS, type AccountSession } from '../../mfa/reauth.ts';
+import { staffOf } from './guards.ts';
 
 /** Only console pages are places to come back to: never another host, never a path the user typed elsewhere. */
 const CONSOLE_PAGE = /^\/admin(?:\/accounts\/(?:new|[\w-]{1,64}(?:\/reset-mfa)?))?$/;
@@ -35,4 +35,4 @@ async function askToConfirm(ctx: Context, a: AccountSession, errors: FieldErrors
 /** For recentSecondFactor: a console change without a recent second factor asks for it, and changes nothing. */
 export const askAgain = (ctx: Context, a: AccountSession) => askToConfirm(ctx, a, { form: 'account.reauth.required' }, 403, pageOf(ctx));
 
-export const CONSOLE: ConfirmPlace = { page: askToConfirm, landing: returnTo };
+export const CONSOLE: ConfirmPlace = { who: staffOf, page: askToConfirm, landing: returnTo };

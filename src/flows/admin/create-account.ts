@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { EMAIL, normalizeEmail } from '../../accounts/email.ts';
+import { isEmailAddress, normalizeEmail } from '../../accounts/email.ts';
 import { createAccount, NAME_MAX } from '../../accounts/operations.ts';
 import { isLocale } from '../../i18n/index.ts';
 import { staffOf } from './guards.ts';
@@ -30,7 +30,7 @@ export function newAccountForm(s: CreateAccountDeps) {
 
     async submit(ctx: Context) {
       const { values, errors } = readForm(ctx, FIELDS);
-      if (values.email && !errors.email && !EMAIL.test(values.email)) errors.email = 'request.invalid_email';
+      if (values.email && !errors.email && !isEmailAddress(values.email)) errors.email = 'request.invalid_email';
       if (!isLocale(values.locale)) errors.locale = 'admin.create.locale_invalid';
       if (Object.keys(errors).length) return form(ctx, { ...values, invite: inviteChecked(ctx) ? 'yes' : '' }, errors, 400);
 

@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { isStaff, type Account, type Role } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
 import { accountOf } from '../account/guards.ts';
-import type { AccountSession } from '../account/account-session.ts';
+import type { AccountSession } from '../../mfa/reauth.ts';
 import { showStaffView } from './account-view.ts';
 
 /** The signed-in staff member of a console request (after signedIn and staff). */

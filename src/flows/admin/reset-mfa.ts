@@ -10,7 +10,7 @@ import { actionDone, recordStaffAction } from './staff-action.ts';
 /** How the caller's identity was checked, in the staff member's words: required, kept in the audit log and on the account. */
 const FIELDS = { identity_check: 500 };
 
-type ResetMfaDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background'>;
+type ResetMfaDeps = Pick<Services, 'store' | 'logout' | 'audit' | 'mailer' | 'background' | 'config'>;
 
 /**
  * "I lost my phone": every second factor and recovery code goes, every session
@@ -30,7 +30,7 @@ export function resetMfa(s: ResetMfaDeps) {
       const { values, errors, ok } = readForm(ctx, FIELDS);
       if (!ok) return form(ctx, errors, 400);
       const target = targetOf(ctx);
-      const reset = await resetSecondFactors(s.store, target.id);
+      const reset = await resetSecondFactors(s, target.id);
       if (!reset) return render(ctx, 'error', { title: 'admin.title', message: 'error.not_found' }, 404);
       await recordStaffAction(s, staffOf(ctx).account, target, 'account.mfa_reset', values.identity_check);
       tellHolder(s, target, 'mfa_reset', 'mail.changed.mfa_reset', 'helpdesk');

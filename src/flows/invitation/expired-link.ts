@@ -7,12 +7,13 @@ import { readForm } from '../../web/form.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 import { TooManyRequests } from '../../errors.ts';
 import { parseResetToken } from '../../accounts/reset-tokens.ts';
+import { accountUsable } from '../../accounts/standing.ts';
 import { sendInvitation } from './invitation.ts';
 
 /** The account's newest invitation link, never used, past its lifetime: worth a new mail rather than "invalid link". */
 export function isExpiredInvitation(account: Account | undefined, linkHash: string): account is Account {
   const invitation = account?.invitation;
-  return !!invitation && !account.disabled && invitation.linkHash === linkHash && invitationState(invitation) === 'expired';
+  return !!invitation && accountUsable(account) && invitation.linkHash === linkHash && invitationState(invitation) === 'expired';
 }
 
 type ExpiredInvitationDeps = Pick<Services, 'audit' | 'accounts' | 'limits' | 'background' | 'store' | 'config' | 'mailer'>;

@@ -1,10 +1,10 @@
 import type { Services } from '../../services.ts';
 import type { Account } from '../../accounts/account.ts';
-import { RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
+import { issueSetPasswordLink, RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
 import { updateAccount } from '../../accounts/update.ts';
+import { accountUsable } from '../../accounts/standing.ts';
 import { nowSeconds } from '../../clock.ts';
 import { composeMail } from '../../mail/templates.ts';
-import { issueSetPasswordLink } from '../request-password/reset-link.ts';
 
 export type InvitationDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'mailer' | 'audit'>;
 
@@ -25,14 +25,14 @@ export interface Invited {
  */
 export async function sendInvitation(d: InvitationDeps, accountId: string, by: Record<string, string>): Promise<Invited | NotInvited> {
   const current = await d.accounts.findById(accountId);
-  const refused: NotInvited | undefined = !current ? 'unknown' : current.disabled ? 'disabled' : current.passwordHash ? 'accepted' : undefined;
+  const refused: NotInvited | undefined = !current ? 'unknown' : !accountUsable(current) ? 'disabled' : current.passwordHash ? 'accepted' : undefined;
   if (refused || !current) {
     d.audit('invitation.not_sent', { accountId, reason: refused, ...by });
     return refused ?? 'unknown';
   }
   await d.store.tokens.drop(RESET_PURPOSE, accountId);
   const ttl = d.config.inviteTtlSeconds;
-  const { link, hash } = await issueSetPasswordLink(d, accountId, ttl);
+  const { link, hash } = await issueSetPasswordLink(d, current, ttl);
   const sentAt = nowSeconds();
   const account = await updateAccount(d.accounts, accountId, (a) => { a.invitation = { sentAt, expiresAt: sentAt + ttl, linkHash: hash }; });
   if (!account) return 'unknown';

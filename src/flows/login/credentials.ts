@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Account } from '../../accounts/account.ts';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../accounts/password-hash.ts';
 import { updateAccount } from '../../accounts/update.ts';
+import { accountUsable } from '../../accounts/standing.ts';
 import type { FactorResult, OnPass } from '../../mfa/result.ts';
 import type { Services } from '../../services.ts';
 
@@ -19,7 +20,8 @@ type PasswordCheckDeps = Pick<Services, 'accounts' | 'limits' | 'audit'>;
 /**
  * The password check. A point is taken from the limits before argon2 runs and
  * given back on success. Unknown, disabled and password-less accounts cost one
- * argon2 verification like any other, and count against the same limits.
+ * argon2 verification like any other, and count against the same limits;
+ * so do accounts past their end date.
  */
 export async function checkPasswordAttempt<T = undefined>(s: PasswordCheckDeps, a: PasswordAttempt<T>): Promise<FactorResult<{ account: Account; passed: T }>> {
   const account = await s.accounts.findByEmail(a.email);
@@ -30,11 +32,11 @@ export async function checkPasswordAttempt<T = undefined>(s: PasswordCheckDeps, 
     s.audit('login.locked', { ...who, ip: a.ip });
     return taken;
   }
-  const usable = account && !account.disabled && account.passwordHash ? account : undefined;
+  const usable = account && accountUsable(account) && account.passwordHash ? account : undefined;
   const matches = await verifyPassword(usable?.passwordHash ?? (await decoyHash()), a.password, a.signal);
   if (!usable || !matches) {
     await taken.attempt.failed();
-    s.audit('login.failure', { ...who, ip: a.ip, reason: !account ? 'unknown' : account.disabled ? 'disabled' : 'password' });
+    s.audit('login.failure', { ...who, ip: a.ip, reason: !account ? 'unknown' : !accountUsable(account) ? 'unusable' : 'password' });
     return { kind: 'invalid' };
   }
   const [, passed] = await Promise.all([taken.attempt.succeeded(), a.onPass ? a.onPass(usable) : (undefined as T)]);

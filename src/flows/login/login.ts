@@ -54,7 +54,7 @@ export function loginStep(s: LoginDeps) {
         const { message, status } = factorFailure(ctx, 'password', outcome);
         return loginPage(ctx, interaction, form.values.username, { form: message }, status);
       }
-      await secondFactorScreen(ctx, stepAfterPassword(interaction, outcome.account, outcome.passed));
+      await secondFactorScreen(ctx, s, stepAfterPassword(interaction, outcome.account, outcome.passed));
     },
   };
 }

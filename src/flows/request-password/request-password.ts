@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { EMAIL, normalizeEmail } from '../../accounts/email.ts';
+import { isEmailAddress, normalizeEmail } from '../../accounts/email.ts';
 import { TooManyRequests } from '../../errors.ts';
 import { rememberReturn } from '../return-to.ts';
 import { sendResetLink } from './reset-link.ts';
@@ -25,13 +25,13 @@ export function requestPasswordFlow(s: RequestPasswordDeps) {
 
     async submit(ctx: Context) {
       const form = readForm(ctx, { username: 254 });
-      if (form.ok && !EMAIL.test(form.values.username)) form.errors.username = 'request.invalid_email';
+      if (form.ok && !isEmailAddress(form.values.username)) form.errors.username = 'request.invalid_email';
       if (Object.keys(form.errors).length) return page(ctx, form.values.username, form.errors, 400);
 
       const email = normalizeEmail(form.values.username);
       const allowed = await s.limits.passwordRequest(email, ctx.ip);
       if (!allowed.ip) throw new TooManyRequests(3600);
-      if (allowed.address) s.background('reset link', () => sendResetLink(s, email));
+      if (allowed.address) s.background('reset link', () => sendResetLink(s, email, ctx.ip));
       await render(ctx, 'message', { title: 'request.title', step: 1, message: 'request.sent', okUrl: '/password/continue' });
     },
   };

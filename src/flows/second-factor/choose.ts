@@ -3,10 +3,11 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { interactionUrl, type SignIn } from '../interaction.ts';
 import { loadMfaStep, stepOf, type MfaStep } from './mfa-step.ts';
-import { addPasskeyPage, passkeyVerifyPage } from './passkey-step.ts';
+import { passkeyVerifyPage } from './passkey-step.ts';
+import { addPasskeyPage } from './add-passkey.ts';
 import { totpVerifyPage } from './totp-step.ts';
 
-type ChooseDeps = Pick<Services, 'provider' | 'accounts' | 'audit'>;
+type ChooseDeps = Pick<Services, 'provider' | 'accounts' | 'audit' | 'store'>;
 
 /**
  * The second-factor step's first screen. Without a second factor: the guide's
@@ -14,8 +15,8 @@ type ChooseDeps = Pick<Services, 'provider' | 'accounts' | 'audit'>;
  * method. With one: the verification step of the method the account has —
  * decided by the account as it is now, not by the prompt's reasons when it began.
  */
-export async function secondFactorScreen(ctx: Context, step: MfaStep): Promise<void> {
-  if (step.phase === 'adding-passkey') return addPasskeyPage(ctx, step);
+export async function secondFactorScreen(ctx: Context, s: Pick<Services, 'store'>, step: MfaStep): Promise<void> {
+  if (step.phase === 'adding-passkey') return addPasskeyPage(ctx, s, step);
   // The passkey first when the account has one; the other ways are one link away.
   if (step.phase === 'verifying') return step.account.passkeys.length ? passkeyVerifyPage(ctx, step) : totpVerifyPage(ctx, step);
   await render(ctx, 'message', { title: 'mfa.choose.title', step: 3, message: 'mfa.required', okUrl: interactionUrl(step.interaction.uid, '/enrol') });
@@ -25,7 +26,7 @@ export function chooseStep(s: ChooseDeps) {
   return {
     async show(ctx: Context, signIn: SignIn) {
       const step = await loadMfaStep(ctx, s, signIn);
-      if (step) await secondFactorScreen(ctx, step);
+      if (step) await secondFactorScreen(ctx, s, step);
     },
 
     async choose(ctx: Context) {

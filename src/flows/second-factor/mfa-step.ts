@@ -1,4 +1,5 @@
 import type { Context, Middleware } from 'koa';
+import type { Session } from 'oidc-provider';
 import { hasSecondFactor, type Account } from '../../accounts/account.ts';
 import { standingProblem } from '../../accounts/standing.ts';
 import { isMultiFactor, PASSWORD_ONLY } from '../../oidc/amr.ts';
@@ -10,10 +11,10 @@ import { sendJson } from '../../web/json.ts';
  * The sign-in at its second-factor step, read afresh on every request: the
  * account as it is now, the phase it is in (enrolling a first factor, verifying
  * one it has, or — when the application accepts only a passkey and the account
- * has none — adding a passkey after the second factor), and the password step's
- * real time.
+ * has none — adding a passkey after the second factor), the password step's
+ * real time, and at the provider's mfa prompt its session.
  */
-export interface MfaStep { interaction: Interaction; account: Account; phase: Phase; loginTs: number }
+export interface MfaStep { interaction: Interaction; account: Account; phase: Phase; loginTs: number; session?: Session }
 
 type Phase = 'enrolling' | 'verifying' | 'adding-passkey';
 
@@ -69,7 +70,7 @@ export async function loadMfaStep(ctx: Context, s: MfaStepDeps, loaded?: SignIn,
     ctx.status = 303;
     return void ctx.redirect(interaction.returnTo);
   }
-  return { interaction, account, phase: phaseOf(account, interaction, done.amr), loginTs: done.loginTs };
+  return { interaction, account, phase: phaseOf(account, interaction, done.amr), loginTs: done.loginTs, session: signIn.session };
 }
 
 /** Whether the sign-in is at its second-factor step (else at its password step, or past both). */

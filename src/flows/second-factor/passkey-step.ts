@@ -4,10 +4,9 @@ import type { Account, PasskeyFactor } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
 import { sendJson } from '../../web/json.ts';
-import { interactionUrl, seeOther } from '../interaction.ts';
+import { seeOther } from '../interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
-import { addFactor, recordPasskeyUse } from '../../accounts/operations.ts';
-import { accountChanged } from '../../mail/account-changed.ts';
+import { recordPasskeyUse } from '../../accounts/operations.ts';
 import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
@@ -15,17 +14,13 @@ import { showEnrolled } from './enrolled.ts';
 import { signedIn } from './signed-in.ts';
 import { firstFactorAdded } from './first-factor.ts';
 
-/** An application that accepts only a passkey, for an account that has none yet: add one, then sign in with it. */
-export const addPasskeyPage = (ctx: Context, step: MfaStep, failed = false) =>
-  render(ctx, 'passkey-add', { title: 'stepup.title', uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
-
 export const passkeyVerifyPage = (ctx: Context, step: MfaStep, failed = false) =>
   render(ctx, 'passkey-verify', {
     title: 'passkey.verify_title', uid: step.interaction.uid, hasTotp: step.account.totp.length > 0,
     errors: failed ? { form: 'passkey.failed' } : {},
   }, failed ? 400 : 200);
 
-type PasskeyStepDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' | 'background' | 'mailer'>;
+type PasskeyStepDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' | 'background'>;
 
 /**
  * Passkeys at the mfa step (WebAuthn): enrolled at the first sign-in, verified
@@ -60,16 +55,6 @@ export function passkeyStep(s: PasskeyStepDeps) {
       if (added) await showEnrolled(ctx, s, { ...step, account: added.account }, passkey.kind, added.codes);
     }),
 
-    showAdd: (ctx: Context) => addPasskeyPage(ctx, stepOf(ctx)),
-    addOptions: options(registrationOptions),
-    /** A further passkey (not the first factor): then the sign-in asks for it, so amr and acr say it was used. */
-    add: registered(addPasskeyPage, async (ctx, step, passkey) => {
-      await addFactor(s.store, step.account.id, { passkey }, false);
-      accountChanged(s, step.account, 'passkey_added', { factor: passkey.kind, via: 'sign-in' });
-      ctx.status = 303;
-      ctx.redirect(interactionUrl(step.interaction.uid));
-    }),
-
     showVerify: (ctx: Context) => passkeyVerifyPage(ctx, stepOf(ctx)),
     verifyOptions: options(authenticationOptions),
     async verify(ctx: Context) {
@@ -81,7 +66,9 @@ export function passkeyStep(s: PasskeyStepDeps) {
         return passkeyVerifyPage(ctx, step, true);
       }
       await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
-      seeOther(ctx, await signedIn(ctx, s, step.interaction, use.account, passwordAndSecondFactor(use.passkey.kind), step.loginTs));
+      // A passkey added after this sign-in's password step counts from the next sign-in (amr.ts).
+      const established = use.passkey.createdAt < step.loginTs;
+      seeOther(ctx, await signedIn(ctx, s, step.interaction, use.account, passwordAndSecondFactor(use.passkey.kind, established), step.loginTs));
     },
   };
 }

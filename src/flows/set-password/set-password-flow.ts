@@ -1,10 +1,13 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { render } from '../../web/render.ts';
+import { render, type PageState } from '../../web/render.ts';
+import { hasSecondFactor } from '../../accounts/account.ts';
+import { factorList } from '../../i18n/format.ts';
 import { adoptLocale } from '../../web/page-state.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
 import { parseResetToken, RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
+import { accountUsable } from '../../accounts/standing.ts';
 import { setPasswordByLink } from './set-password.ts';
 import { newPasswordErrors } from './new-password.ts';
 import { expiredInvitationFlow, isExpiredInvitation } from '../invitation/expired-link.ts';
@@ -17,7 +20,7 @@ const linkExpired = (ctx: Context) =>
 const form = (ctx: Context, token: string, errors: FieldErrors, status = 200) =>
   render(ctx, 'set-password', { title: 'set.title', step: 2, token, errors, min: MIN_LENGTH, max: MAX_LENGTH }, status);
 
-type SetPasswordFlowDeps = Pick<Services, 'store' | 'accounts' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
+type SetPasswordFlowDeps = Pick<Services, 'store' | 'logout' | 'accounts' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
 
 /**
  * The e-mailed link. Opening it consumes nothing (mail scanners open links);
@@ -46,15 +49,18 @@ export function setPasswordFlow(s: SetPasswordFlowDeps) {
       const token = parseResetToken(values.token);
       if (!token || !(await live(token))) return linkExpired(ctx);
       const account = await s.accounts.findById(token.accountId);
-      if (!account || account.disabled) return linkExpired(ctx);
+      if (!account || !accountUsable(account)) return linkExpired(ctx);
       adoptLocale(ctx, account.locale);
 
       const fieldErrors: FieldErrors = { ...errors };
       delete fieldErrors.token;
       if (Object.keys(newPasswordErrors(values, account.email, fieldErrors)).length) return form(ctx, values.token, fieldErrors, 400);
 
-      if (!(await setPasswordByLink(s, account.id, token.hash, values.password, ctx.ip))) return linkExpired(ctx);
-      await render(ctx, 'message', { title: 'set.title', step: 2, message: 'set.done', okUrl: '/password/continue' });
+      const updated = await setPasswordByLink(s, account.id, token.hash, values.password, ctx.ip);
+      if (!updated) return linkExpired(ctx);
+      // A reset, not a first password: the factors that remain, to check (someone who knew the old password may have added one).
+      const factors = hasSecondFactor(updated) ? { factors: factorList((ctx.state as PageState).locale, updated) } : {};
+      await render(ctx, 'message', { title: 'set.title', step: 2, message: factors.factors ? 'set.done_reset' : 'set.done', okUrl: '/password/continue', ...factors });
     },
   };
 }

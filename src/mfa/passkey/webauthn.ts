@@ -8,6 +8,7 @@ import {
 } from '@simplewebauthn/server';
 import { StoreUnavailableError, type AccountStore, type SingleUseTokenStore } from '../../../adapters/types.ts';
 import type { Account, PasskeyFactor } from '../../accounts/account.ts';
+import { accountUsable } from '../../accounts/standing.ts';
 import { nowSeconds } from '../../clock.ts';
 import { tokenHash } from '../../security/random-token.ts';
 import type { FactorResult } from '../result.ts';
@@ -91,7 +92,7 @@ export async function verifyAuthentication(s: PasskeyDeps, boundTo: string, resp
   const handle = response.response.userHandle;
   const owner = account ?? (handle ? await s.accounts.findById(Buffer.from(handle, 'base64url').toString('utf8')) : undefined);
   const passkey = owner?.passkeys.find((p) => p.id === response.id);
-  if (!owner || !passkey || owner.disabled) {
+  if (!owner || !passkey || !accountUsable(owner)) {
     await takeChallenge(s, boundTo)(parseChallenge(response) ?? '');
     return { kind: 'invalid' };
   }

@@ -43,7 +43,7 @@ describeOnEveryStore('back-channel logout when the account signs out everywhere'
 
   /** The logout tokens each application received naming this user, after everything queued was delivered. */
   async function logoutTokensFor(sub: string) {
-    await idp.app.logoutsDelivered();
+    await idp.app.logoutsAttempted();
     const named = async (receiver: LogoutReceiver, clientId: string) =>
       (await Promise.all(receiver.tokens.map((t) => verifiedLogoutToken(idp, t, clientId)))).filter((p) => p.sub === sub);
     return { a: await named(a, 'research-a'), b: await named(b, 'research-b') };
@@ -54,8 +54,8 @@ describeOnEveryStore('back-channel logout when the account signs out everywhere'
       const { browser, page } = await confirmedOnMyAccount(email, secret);
       expect((await browser.submit(page, '/account/sign-out-everywhere', {})).status).toBe(200);
     }],
-    ['disable (CLI)', (email: string) => accountCommands(idp.app.services.store, 'disable', { email })],
-    ['reset-mfa (CLI)', (email: string) => accountCommands(idp.app.services.store, 'reset-mfa', { email })],
+    ['disable (CLI)', (email: string) => accountCommands(idp.app.services.store, 'disable', { email }, idp.app.services)],
+    ['reset-mfa (CLI)', (email: string) => accountCommands(idp.app.services.store, 'reset-mfa', { email }, idp.app.services)],
   ])('after %s, both applications receive a logout token for their session, and their refresh tokens are dead', async (what, trigger) => {
     const email = `everywhere-${what.replace(/\W/g, '')}-${store}@example.org`;
     const { secret, first, second } = await signedInToBoth(email);

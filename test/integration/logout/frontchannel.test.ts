@@ -4,7 +4,7 @@ import { startTestIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../.
 import { PASSWORD, startSignIn, text } from '../../support/journey.ts';
 import { seedAccount } from '../../support/seed.ts';
 import { clientsFile, signInTo } from '../../support/logout-clients.ts';
-import { validateFrontchannelMetadata } from '../../../src/oidc/frontchannel-logout.ts';
+import { validateFrontchannelMetadata } from '../../../src/logout/frontchannel.ts';
 
 /** A browser-only CBS application: no back channel, only a front-channel logout page. */
 const browserApp = (clientId: string, frontchannel: Record<string, unknown>) => ({

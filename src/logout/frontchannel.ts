@@ -9,6 +9,7 @@ import { render } from '../web/render.ts';
  * browser is shown a page that loads each application's registered
  * `frontchannel_logout_uri` in a hidden iframe (with `iss` and `sid` when the
  * application asked for them), then continues to where the provider sent it.
+ * What it reads of the provider's answer is listed in provider-patch.ts (PATCHED).
  */
 export const FRONTCHANNEL_METADATA = ['frontchannel_logout_uri', 'frontchannel_logout_session_required'];
 

@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { render } from '../../web/render.ts';
+import { render } from '../web/render.ts';
 
 /** RP-initiated logout: the provider runs it; these are its two screens, in our layout. */
 export const logoutPages = {
