@@ -6,7 +6,7 @@ import { redisOidcAdapterFactory } from './oidc-adapter.ts';
 import { redisAccountStore, type AccountStoreOptions } from './accounts.ts';
 import { redisTokenStore } from './tokens.ts';
 import { redisReplayGuard } from './replay.ts';
-import { connectRedis, dropConnectionOnTimeout, restartWhenEnded } from './connection.ts';
+import { connectRedis, probeConnectionOnTimeout, restartWhenEnded } from './connection.ts';
 import { replicaAcknowledgement } from './replicas.ts';
 import type { RedisSettings } from './settings.ts';
 
@@ -49,5 +49,5 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs }: RedisSt
       await Promise.all(clients.map((client) => client.quit().catch(() => {}).finally(() => client.disconnect())));
     },
   };
-  return guardStore(store, dropConnectionOnTimeout(clients));
+  return guardStore(store, probeConnectionOnTimeout(clients));
 }
