@@ -146,6 +146,9 @@ export function matches(filter: Filter, a: Account): boolean {
 /** What the store is asked for an account. */
 export interface Lookup { index: 'email' | 'externalId' | 'id'; value: string }
 
+/** An address or id names one account at most; an externalId may name many. */
+const cost = (list: Lookup[]) => list.reduce((sum, l) => sum + (l.index === 'externalId' ? 1000 : 1), 0);
+
 /**
  * The index lookups that find every account the filter can match (the filter is then
  * checked on each), or undefined when no index answers it: `eq` on an indexed attribute;
@@ -159,7 +162,7 @@ export function lookups(filter: Filter): Lookup[] | undefined {
     }
     case 'and': {
       const [left, right] = [lookups(filter.left), lookups(filter.right)];
-      return left && right ? (left.length <= right.length ? left : right) : left ?? right;
+      return left && right ? (cost(left) <= cost(right) ? left : right) : left ?? right;
     }
     case 'or': {
       const [left, right] = [lookups(filter.left), lookups(filter.right)];

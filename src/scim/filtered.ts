@@ -29,11 +29,11 @@ export async function filtered(accounts: AccountStore<Account>, filter: Filter):
   if (!wanted) {
     throw tooMany('the filter would read every account: filter with eq on userName, emails.value, externalId or id (also inside and, or); other conditions may be joined to one with and');
   }
-  if (wanted.length > MAX_READ) throw tooMany(`the filter names more than ${MAX_READ} accounts`);
   const found = new Map<string, Account>();
-  for (const batch of await Promise.all(wanted.map((lookup) => find(accounts, lookup, MAX_READ + 1)))) {
-    for (const account of batch) found.set(account.id, account);
-    if (found.size > MAX_READ) throw tooMany(`the filter matches more than ${MAX_READ} accounts`);
+  // One lookup after the other, each asking for no more than the reads left.
+  for (const lookup of wanted) {
+    for (const account of await find(accounts, lookup, MAX_READ + 1 - found.size)) found.set(account.id, account);
+    if (found.size > MAX_READ) throw tooMany(`the filter matches more than ${MAX_READ} accounts; narrow it`);
   }
   return [...found.values()].filter((a) => !a.deletedAt && matches(filter, a)).sort(byListing);
 }
