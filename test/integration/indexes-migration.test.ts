@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import * as oidc from 'openid-client';
 import { newAccount, type Account } from '../../src/accounts/account.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { redisKeys } from '../../adapters/redis/keys.ts';
 import { describeOnEveryStore, startTestIdp, type TestIdp } from '../support/test-idp.ts';
 import { dropKeys, REDIS_URL } from '../support/redis-keys.ts';
 import { writeLegacyRedis, writeLegacySqlite } from '../support/legacy-store.ts';
+import { scimClient } from '../support/scim-client.ts';
 
 /** Accounts as a release before the indexes kept them: an invitation, an externalId, an end date long past. */
 function legacyAccounts(count: number): Account[] {
@@ -49,9 +49,8 @@ describeOnEveryStore('account indexes of a store written before them', (store) =
     expect(await accountCommands(idp.app.services.store, 'list', {}, undefined, (line) => lines.push(line))).toBe('(30 accounts)');
     expect(lines[0]).toMatch(/^legacy-00000@example\.org\tÉmile Oudgediende/);
 
-    const token = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
-    const found = await fetch(`${idp.issuer}/scim/v2/Users?filter=${encodeURIComponent('externalId eq "HR-12"')}`, { headers: { authorization: `Bearer ${token}` } });
-    expect((await found.json()).Resources.map((u: { userName: string }) => u.userName)).toEqual(['legacy-00012@example.org']);
+    const found = await (await scimClient(idp))('GET', `/Users?filter=${encodeURIComponent('externalId eq "HR-12"')}`);
+    expect(found.body.Resources.map((u: { userName: string }) => u.userName)).toEqual(['legacy-00012@example.org']);
 
     await idp.app.accountEnd.runOnce();
     expect((await accounts.findById('legacy-0'))!.disabled).toBe(true);

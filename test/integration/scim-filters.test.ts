@@ -1,5 +1,5 @@
-import * as oidc from 'openid-client';
 import { describeOnEveryStore, startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { scimClient, type Scim } from '../support/scim-client.ts';
 import { USER_SCHEMA } from '../../src/scim/schema.ts';
 
 const SCIM_JSON = 'application/scim+json';
@@ -9,20 +9,13 @@ type ListResponse = { totalResults: number; startIndex: number; itemsPerPage: nu
 /** SCIM filters and list pages: answered from the store's indexes, never by reading every account. */
 describeOnEveryStore('SCIM filters and paging', (store) => {
   let idp: TestIdp;
-  let token: string;
+  let scim: Scim;
   beforeAll(async () => {
     idp = await startTestIdp(store);
-    token = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
+    scim = await scimClient(idp);
   });
   afterAll(() => idp.close());
 
-  const scim = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${idp.issuer}/scim/v2${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': SCIM_JSON } : {}) }, body: body ? JSON.stringify(body) : undefined,
-    });
-    const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type'), body: text ? JSON.parse(text) : undefined };
-  };
   const list = (filter: string, paging = '') => scim('GET', `/Users?filter=${encodeURIComponent(filter)}${paging}`);
   const create = async (userName: string, extra: Record<string, unknown> = {}) => {
     const res = await scim('POST', '/Users', { schemas: [USER_SCHEMA], userName, name: { formatted: 'Filter Tester' }, ...extra });
