@@ -10,7 +10,8 @@ type Queries = Pick<AccountStore, 'findByExternalId' | 'countListed' | 'listed' 
 export function sqliteAccountQueries(db: DatabaseSync): Queries {
   const byExternalId = db.prepare('SELECT version, document FROM accounts WHERE external_id = :externalId LIMIT :limit');
   const count = db.prepare("SELECT n FROM account_counts WHERE what = 'listed'");
-  const listFrom = db.prepare(`SELECT version, document, list_key, id FROM accounts WHERE list_key IS NOT NULL
+  // Only the index is stepped through up to the offset (it covers list_key and id); the page's documents are read by id.
+  const listFrom = db.prepare(`SELECT list_key, id FROM accounts WHERE list_key IS NOT NULL
     ORDER BY list_key, id LIMIT :limit OFFSET :offset`);
   const listAfter = db.prepare(`SELECT version, document, list_key, id FROM accounts WHERE list_key IS NOT NULL
     AND (list_key, id) > (:listKey, :id) ORDER BY list_key, id LIMIT :limit`);
@@ -31,7 +32,7 @@ export function sqliteAccountQueries(db: DatabaseSync): Queries {
     async listed(from, limit) {
       const rows = ('after' in from
         ? listAfter.all({ ...parseListCursor(from.after), limit })
-        : listFrom.all({ offset: from.offset, limit })) as { list_key: string; id: string }[];
+        : listFrom.all({ offset: from.offset, limit }).map((row) => ({ ...byId.get({ id: (row as { id: string }).id }), ...row }))) as { list_key: string; id: string }[];
       const last = rows.at(-1);
       return { accounts: toAccounts(rows), ...(rows.length === limit && last ? { next: listCursor(last.list_key, last.id) } : {}) };
     },
