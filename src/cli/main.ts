@@ -4,12 +4,13 @@ import { loadConfig } from '../config.ts';
 import { createApp } from '../app.ts';
 import { createLogger } from '../log.ts';
 import { CliError, accountCommands } from './accounts.ts';
+import { storeCommands } from './store.ts';
 import { generateJwks } from '../oidc/keys.ts';
 import type { FirstAttempt } from '../logout/deliveries.ts';
 
 const USAGE = `Usage: idp <command>
   accounts create --email E --name N [--locale nl|en] [--invite] [--expires YYYY-MM-DD]
-  accounts list
+  accounts list                         every account, by address, printed a page at a time
   accounts show --email E
   accounts invite --email E             (re)sends the welcome mail; earlier links stop working
   accounts set-expiry --email E --expires YYYY-MM-DD|none
@@ -18,6 +19,7 @@ const USAGE = `Usage: idp <command>
   accounts reset-mfa --email E
   accounts grant-role --email E --role helpdesk|admin
   accounts revoke-role --email E --role helpdesk|admin
+  store reindex                         builds the account indexes again and checks every entry
   keys generate                 prints a private JWKS (ES256 and RS256) for JWKS_FILE`;
 
 async function run(argv: string[]): Promise<string> {
@@ -32,7 +34,7 @@ async function run(argv: string[]): Promise<string> {
   const [group, command] = positionals;
   if (values.help || !group) return USAGE;
   if (group === 'keys' && command === 'generate') return JSON.stringify(await generateJwks(), null, 2);
-  if (group !== 'accounts' || !command) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+  if ((group !== 'accounts' && group !== 'store') || !command) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
 
   // The server's own composition, without an HTTP listener: the same store, and the same provider
   // (keys, registered applications) to sign the logout tokens that disable and reset-mfa send.
@@ -42,7 +44,10 @@ async function run(argv: string[]): Promise<string> {
   const config = loadConfig();
   const app = await createApp(config, { log: createLogger(config.logLevel, destination({ fd: 2, sync: true })), retryLogouts: false });
   try {
-    process.stdout.write(`${await accountCommands(app.services.store, command, values, app.services)}\n`);
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    print(group === 'store'
+      ? await storeCommands(app.services.store, command, print)
+      : await accountCommands(app.services.store, command, values, app.services, print));
     return (await app.logoutsAttempted()).map(attemptLine).join('\n');
   } finally {
     await app.close();
