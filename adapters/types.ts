@@ -7,13 +7,30 @@
 import type { Adapter, AdapterPayload } from 'oidc-provider';
 import type { Cluster, Redis } from 'ioredis';
 
-/** A stored account document. The store knows its id, e-mail and version; the rest is opaque to it. */
+/** A stored account document. The store knows the fields named here (it indexes them); the rest is opaque to it. */
 export interface StoredAccount {
   id: string;
   email: string;
   /** Optimistic-concurrency counter: save() only succeeds on the version it read. */
   version: number;
+  /** Found by prefix from any of its words on (search). */
+  name?: string;
+  /** The provisioning system's identifier (SCIM externalId), found exactly. */
+  externalId?: string;
+  /** Listed as open (pending or expired) until accepted. */
+  invitation?: { acceptedAt?: number };
+  /** When the account-end job must look at the account next (epoch seconds); the application keeps it. */
+  endCheckAt?: number;
+  /** A removed account: kept so that its id is never used again, and in no listing, search or schedule. */
+  deletedAt?: number;
   [field: string]: unknown;
+}
+
+/** One page of a listing. */
+export interface AccountPage<A> {
+  accounts: A[];
+  /** Where the next page starts (pass as `after`); absent after the last one. */
+  next?: string;
 }
 
 export class DuplicateEmailError extends Error {
@@ -40,9 +57,40 @@ export interface AccountStore<A extends StoredAccount = StoredAccount> {
   findById(id: string): Promise<A | undefined>;
   /** Case-insensitive. */
   findByEmail(email: string): Promise<A | undefined>;
-  list(): Promise<A[]>;
   /** Writes the account if its stored version is still account.version (else StaleAccountError); returns it with the version bumped. */
   save(account: A): Promise<A>;
+  /*
+   * The questions below are answered from indexes that the write of an account
+   * keeps (on Redis, index entries are hints checked against the account they
+   * name). None reads every account. Removed accounts (deletedAt) are in none.
+   */
+  /** Accounts with this externalId (case-exact), at most `limit`. */
+  findByExternalId(externalId: string, limit: number): Promise<A[]>;
+  /** How many accounts there are (not removed ones). */
+  countListed(): Promise<number>;
+  /**
+   * Accounts in the order of their address (folded: case and accents ignored),
+   * `limit` of them: from position `offset` (0-based), or after the page whose `next` is `after`.
+   */
+  listed(from: { offset: number } | { after: string }, limit: number): Promise<AccountPage<A>>;
+  /**
+   * Accounts whose address, or name from any of its words on, starts with `text`
+   * (case and accents ignored), ordered by what matched, each once. At most `within`
+   * matches are read: `total` counts the accounts among them, `more` says there were more.
+   */
+  search(text: string, page: { offset: number; limit: number; within: number }): Promise<{ accounts: A[]; total: number; more: boolean }>;
+  /** Accounts with an open (pending or expired) invitation, by address: `limit` from `offset`, and how many there are. */
+  openInvitations(offset: number, limit: number): Promise<{ accounts: A[]; total: number }>;
+  /** Accounts whose endCheckAt is at or before `now` (epoch seconds), earliest first: `limit` from `offset`. */
+  endChecksDue(now: number, offset: number, limit: number): Promise<A[]>;
+  /**
+   * Builds the indexes, in batches: of the accounts that a release without them
+   * wrote, or (`all`) of every account, also removing index entries that no longer
+   * match their account. `upgrade` gives the account as this release writes it when
+   * that differs (it is then saved, if still at the version read). Idempotent;
+   * `progress` hears the running count. Returns how many accounts it went through.
+   */
+  reindex(options: { all: boolean; progress?(indexed: number): void; upgrade?(account: A): A | undefined }): Promise<number>;
 }
 
 /**

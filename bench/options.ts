@@ -8,7 +8,10 @@ export interface Options {
   /** Scenario filter: full ids (idp.refresh), servers (plain) or names (refresh); empty = all. */
   scenarios: string[];
   sessions: number;
+  /** Seeded accounts for the login scenario. */
   accounts: number;
+  /** The accounts scenario's sizes (--accounts 1000,100000,1000000). */
+  accountSizes: number[];
   redisUrl: string;
   cpuProf: boolean;
   /** The load generator on one core, every server on the other (taskset). */
@@ -33,9 +36,12 @@ export const USAGE = `npm run bench -- [options]
   --concurrency 1,10,50    virtual users (default 1,10,50)
   --scenarios a,b          only these: ids (idp.refresh), servers (idp, plain-store, plain, koa,
                            argon2, memory) or names (login, client_credentials, refresh,
-                           introspection, userinfo, revocation, discovery, jwks, argon2, hello, memory)
+                           introspection, userinfo, revocation, discovery, jwks, argon2, hello, memory);
+                           accounts (SCIM lookups, console search, list pages and the account-end
+                           job at each --accounts size, on Redis and SQLite) runs only when named
   --sessions N             signed-in users for the memory figure (default 10000; --quick 1000)
-  --accounts N             seeded accounts for the login scenario (default 1500; --quick 300)
+  --accounts N[,N…]        seeded accounts: the login scenario uses the first (default 1500;
+                           --quick 300), the accounts scenario runs at each (default 1000,20000)
   --rate 20,40,0.7x        open-loop logins after the closed-loop ones: arrivals per second, or a
                            multiple of the login ceiling (the highest closed-loop logins/s before)
   --knee                   open-loop logins from 0.4x the login ceiling in steps of 0.1x, until a
@@ -94,7 +100,8 @@ export function parseOptions(argv: string[]): Options {
     concurrency,
     scenarios: values.scenarios.split(',').map((s) => s.trim()).filter(Boolean),
     sessions: Math.round(number('sessions', values.sessions, quick ? 1000 : 10_000)),
-    accounts: Math.round(number('accounts', values.accounts, quick ? 300 : 1500)),
+    accounts: Math.round(number('accounts', values.accounts?.split(',')[0], quick ? 300 : 1500)),
+    accountSizes: (values.accounts ?? (quick ? '300' : '1000,20000')).split(',').map((n) => Math.round(number('accounts', n.trim(), 1000))).sort((a, b) => a - b),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     cpuProf: values['cpu-prof'],
     pin: values.pin,

@@ -4,6 +4,8 @@ import type { StoreCounts } from './servers/counting-store.ts';
 import { TOKEN_SCENARIOS } from './scenarios/tokens.ts';
 import type { Knee, RateRow } from './rates.ts';
 import { openLoopTable } from './report-open-loop.ts';
+import { accountsTable } from './report-accounts.ts';
+import type { AccountsRun } from './scenarios/accounts.ts';
 import { formatRatio, loginGrowth, tokenTarget, type Ratio, type Target } from './targets.ts';
 
 /** CPU time per completed iteration (warm-up included). */
@@ -44,6 +46,8 @@ export interface Results {
   knee?: Knee;
   memory: MemoryFigures[];
   usage: Partial<Record<'afterStart' | 'afterSeed' | 'afterLogins' | 'afterLoad', Usage>>;
+  /** The accounts scenario, per store and size. */
+  accounts: AccountsRun[];
   ratios: Ratio[];
   targets: Target[];
 }
@@ -77,7 +81,7 @@ export function table(results: Results): string {
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, i >= 2)).join(' | ')} |`;
-  const out = [row(head), `|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...lines.map(row)];
+  const out = lines.length ? [row(head), `|${widths.map((w, i) => (i >= 2 ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`, ...lines.map(row)] : [];
 
   out.push(...tokenMatrix(results.ratios));
   const others = results.ratios.filter((r) => !r.what.includes('/ plain-store'));
@@ -87,6 +91,8 @@ export function table(results: Results): string {
   }
   const open = openLoopTable(results.openLoop);
   if (open.length) out.push('', ...open);
+  const accounts = accountsTable(results.accounts);
+  if (accounts.length) out.push('', ...accounts);
   if (results.memory.length) {
     out.push('', '| memory | signed-in users | RSS before MB | RSS after MB | RSS growth MB | heap growth MB | store growth MB |', '|---|--:|--:|--:|--:|--:|--:|');
     for (const m of results.memory as (MemoryFigures & { server: string })[]) {

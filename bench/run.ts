@@ -27,6 +27,8 @@ import { CLIENTS, type BenchAccount, type MintedTokens } from './fixture.ts';
 import { table, type CpuFigures, type Results, type Row, type Usage } from './report.ts';
 import { judge } from './targets.ts';
 import { redisCpuReader } from './redis-cpu.ts';
+import { accountsScenario, type AccountsRun } from './scenarios/accounts.ts';
+import { accountsTargets } from './report-accounts.ts';
 import { dropKeys } from '../test/support/redis-keys.ts';
 import type { StoreCounts } from './servers/counting-store.ts';
 import type { MemoryFigures } from './servers/memory.ts';
@@ -51,6 +53,7 @@ async function main(o: Options): Promise<Results> {
   const openLoopRows: RateRow[] = [];
   let knee: Knee | undefined;
   const memory: (MemoryFigures & { server: string })[] = [];
+  const accountRuns: AccountsRun[] = [];
   /** Our service's memory after start, after seeding, after the login runs and after all load scenarios. */
   const usage: Results['usage'] = {};
   const load = (concurrency: number, iteration: (vu: number) => Promise<Record<string, number> | void>) =>
@@ -246,6 +249,11 @@ async function main(o: Options): Promise<Results> {
       idpHttp?.close();
     }
 
+    if (o.scenarios.some((name) => name === 'accounts' || name === 'idp.accounts')) {
+      log(`accounts at ${o.accountSizes.join(', ')}: SCIM lookups, console search, list pages and the account-end job, on Redis and SQLite`);
+      accountRuns.push(...await accountsScenario({ sizes: o.accountSizes, iterations: o.quick ? 30 : 200, redisUrl: o.redisUrl, stores: ['redis', 'embedded'], jwksFile }));
+    }
+
     if (idp) usage.afterLoad = await idp.call<Usage>('usage');
     if (idp && wantMemory) {
       log(`memory: ${o.sessions} signed-in users`);
@@ -262,6 +270,7 @@ async function main(o: Options): Promise<Results> {
     rmSync(work, { recursive: true, force: true });
   }
 
+  const judged = judge({ rows, memory, usage, openLoop: openLoopRows, knee }, o);
   return {
     machine: await machine(o, servers),
     options: { ...o },
@@ -271,7 +280,9 @@ async function main(o: Options): Promise<Results> {
     ...(knee ? { knee } : {}),
     memory,
     usage,
-    ...judge({ rows, memory, usage, openLoop: openLoopRows, knee }, o),
+    accounts: accountRuns,
+    ...judged,
+    targets: [...judged.targets, ...accountsTargets(accountRuns)],
   };
 }
 

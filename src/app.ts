@@ -1,6 +1,7 @@
 import type { Config } from './config.ts';
 import type { Store, AccountStore } from '../adapters/types.ts';
 import { openStore } from '../adapters/index.ts';
+import { reindexAccounts, scheduleEndChecks } from './accounts/end-check.ts';
 import type { Account } from './accounts/account.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createAudit } from './audit.ts';
@@ -58,7 +59,10 @@ export interface App {
 export async function createApp(config: Config, deps: { store?: Store; mailer?: Mailer; log?: Logger; logoutRetryDelaysMs?: number[]; retryLogouts?: boolean } = {}): Promise<App> {
   const log = deps.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const store = instrumentStore(deps.store ?? (await openStore(config)), metrics);
+  const store = scheduleEndChecks(instrumentStore(deps.store ?? (await openStore(config)), metrics));
+  // Accounts that a release before the account indexes wrote are indexed before anything is served.
+  const indexed = await reindexAccounts(store, false, (count) => log.info({ indexed: count }, 'indexing accounts written by an earlier release'));
+  if (indexed) log.info({ indexed }, 'account indexes built');
   watchRedisConnection(store, metrics);
   store.redis?.on('error', (err: Error) => log.error({ err: err.message }, 'redis connection error'));
   const https = config.issuer.startsWith('https:');

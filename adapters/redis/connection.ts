@@ -100,14 +100,29 @@ export function restartWhenEnded(client: RedisClient): () => void {
 }
 
 /**
- * A command that timed out may sit unsent behind a dead connection (a host gone
- * without a reset): drop the connections, so that nothing queued there is sent when
- * the network returns and the next commands go to fresh connections. (The error does
- * not say which connection it came from; reconnecting a healthy one costs little.)
+ * A command that timed out may be merely slow (a long reply, a busy moment), or sit
+ * unsent behind a dead connection (a host gone without a reset). The connection is
+ * asked: a PING answered within the command timeout means it is alive, and the
+ * requests whose commands share it carry on. Without an answer it is dropped, so that
+ * nothing queued there is sent when the network returns and the next commands go to a
+ * fresh connection. (The error does not say which connection it came from: every
+ * client is asked, a Cluster on each node's connection; one question at a time each.)
  */
-export function dropConnectionOnTimeout(clients: RedisClient[]): (error: unknown) => void {
+export function probeConnectionOnTimeout(clients: RedisClient[]): (error: unknown) => void {
+  const asking = new Set<RedisClient>();
+  const answers = async (client: RedisClient) => {
+    const connections = client instanceof Cluster ? client.nodes() : [client];
+    const pings = await Promise.allSettled(connections.filter((c) => c.status === 'ready').map((c) => c.ping()));
+    return pings.every((ping) => ping.status === 'fulfilled');
+  };
   return (error) => {
     if (!(error instanceof Error) || error.message !== 'Command timed out') return;
-    for (const client of clients) if (client.status === 'ready') client.disconnect(true);
+    for (const client of clients) {
+      if (client.status !== 'ready' || asking.has(client)) continue;
+      asking.add(client);
+      void answers(client)
+        .then((alive) => { if (!alive && client.status === 'ready') client.disconnect(true); })
+        .finally(() => asking.delete(client));
+    }
   };
 }

@@ -6,16 +6,16 @@ import { redisOidcAdapterFactory } from './oidc-adapter.ts';
 import { redisAccountStore, type AccountStoreOptions } from './accounts.ts';
 import { redisTokenStore } from './tokens.ts';
 import { redisReplayGuard } from './replay.ts';
-import { connectRedis, dropConnectionOnTimeout, restartWhenEnded } from './connection.ts';
+import { connectRedis, probeConnectionOnTimeout, restartWhenEnded } from './connection.ts';
 import { replicaAcknowledgement } from './replicas.ts';
 import type { RedisSettings } from './settings.ts';
 
-export interface RedisStoreOptions extends Partial<Pick<AccountStoreOptions, 'claimLeaseMs'>> {
+export interface RedisStoreOptions extends Partial<Pick<AccountStoreOptions, 'claimLeaseMs' | 'announcementMs'>> {
   settings: RedisSettings;
   prefix: string;
 }
 
-export async function openRedisStore({ settings, prefix, claimLeaseMs }: RedisStoreOptions): Promise<Store> {
+export async function openRedisStore({ settings, prefix, claimLeaseMs, announcementMs }: RedisStoreOptions): Promise<Store> {
   const keys = redisKeys(prefix);
   const redis = await connectRedis(settings);
   const waitReplicas = settings.waitReplicas ?? 0;
@@ -29,7 +29,7 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs }: RedisSt
   const stopRestarting = clients.map(restartWhenEnded);
   const store: Store = {
     kind: 'redis',
-    accounts: redisAccountStore(accountsRedis, keys, { acknowledged: replicaAcknowledgement(accountsRedis, waitReplicas), claimLeaseMs }),
+    accounts: redisAccountStore(accountsRedis, keys, { acknowledged: replicaAcknowledgement(accountsRedis, waitReplicas), claimLeaseMs, announcementMs }),
     tokens: redisTokenStore(redis, keys),
     replay: redisReplayGuard(redis, keys),
     logoutOutbox: redisLogoutOutbox(redis, keys),
@@ -49,5 +49,5 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs }: RedisSt
       await Promise.all(clients.map((client) => client.quit().catch(() => {}).finally(() => client.disconnect())));
     },
   };
-  return guardStore(store, dropConnectionOnTimeout(clients));
+  return guardStore(store, probeConnectionOnTimeout(clients));
 }

@@ -6,6 +6,7 @@ import { defineScript } from './script.ts';
 interface StoredToken { data?: unknown; exp: number; seq: number }
 
 // Adds a token, drops expired ones and the oldest beyond `keep`, and keeps the key alive as long as its newest token.
+// A token put again under its own hash is the newest: it is not one of the others that `keep` counts.
 const putLua = `
 local now, keep = tonumber(ARGV[4]), tonumber(ARGV[5])
 local live, seq = {}, 0
@@ -13,7 +14,7 @@ local all = redis.call('HGETALL', KEYS[1])
 for i = 1, #all, 2 do
   local t = cjson.decode(all[i + 1])
   if t.seq > seq then seq = t.seq end
-  if t.exp <= now then redis.call('HDEL', KEYS[1], all[i]) else table.insert(live, { all[i], t.seq }) end
+  if t.exp <= now then redis.call('HDEL', KEYS[1], all[i]) elseif all[i] ~= ARGV[1] then table.insert(live, { all[i], t.seq }) end
 end
 local token = cjson.decode(ARGV[2])
 token.seq = seq + 1

@@ -32,8 +32,8 @@ function guardMethods<T extends object>(target: T, onError: (error: unknown) => 
 /**
  * The store as callers see it: one error type for "not now" (StoreUnavailableError,
  * with the back end's error as its cause), whichever back end and whichever part.
- * `onError` sees each original error first (the Redis store drops a connection on
- * a timed-out command there).
+ * `onError` sees each original error first (after a timed-out command, the Redis
+ * store asks its connections whether they are alive there).
  */
 export function guardStore(store: Store, onError: (error: unknown) => void = () => {}): Store {
   return {

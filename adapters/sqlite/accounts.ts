@@ -1,9 +1,11 @@
 import type { DatabaseSync } from 'node:sqlite';
 import { DuplicateEmailError, StaleAccountError, type AccountStore, type StoredAccount } from '../types.ts';
 import { emailKey } from '../shared/email-key.ts';
-
-/** The version lives in its own column; the document holds the rest of the account. */
-interface AccountRow { version: number; document: string }
+import { indexColumns, termsWriter } from './account-index.ts';
+import { sqliteAccountQueries } from './account-queries.ts';
+import { sqliteAccountReindex } from './account-reindex.ts';
+import { inTransaction } from './transaction.ts';
+import { toAccount } from './account-row.ts';
 
 // Checked by shape, not instanceof: node:sqlite's errors may come from another realm (jest's vm).
 function isEmailTaken(error: unknown): boolean {
@@ -11,32 +13,32 @@ function isEmailTaken(error: unknown): boolean {
   return typeof message === 'string' && message.includes('UNIQUE constraint failed: accounts.email_key');
 }
 
-function toAccount(row: unknown): StoredAccount | undefined {
-  if (!row) return undefined;
-  const { version, document } = row as AccountRow;
-  return { ...(JSON.parse(document) as StoredAccount), version };
-}
-
+/** The document and its index columns are one row: one statement writes both; the search terms go in the same transaction. */
 export function sqliteAccountStore(db: DatabaseSync): AccountStore {
-  const insert = db.prepare(`INSERT INTO accounts (id, email_key, version, document)
-    VALUES (:id, :emailKey, :version, :document)`);
-  const update = db.prepare(`UPDATE accounts SET email_key = :emailKey, version = version + 1, document = :document
+  const insert = db.prepare(`INSERT INTO accounts (id, email_key, version, document, list_key, external_id, invited, end_check_at, indexed)
+    VALUES (:id, :emailKey, :version, :document, :listKey, :externalId, :invited, :endCheckAt, 1)`);
+  const update = db.prepare(`UPDATE accounts SET email_key = :emailKey, version = version + 1, document = :document,
+    list_key = :listKey, external_id = :externalId, invited = :invited, end_check_at = :endCheckAt, indexed = 1
     WHERE id = :id AND version = :version`);
   const findById = db.prepare('SELECT version, document FROM accounts WHERE id = :id');
   const findByEmail = db.prepare('SELECT version, document FROM accounts WHERE email_key = :emailKey');
-  const list = db.prepare('SELECT version, document FROM accounts ORDER BY email_key');
+  const writeTerms = termsWriter(db);
 
-  /** Runs insert or update; on update, version is the one the stored row must still have. */
-  const write = (statement: typeof insert, account: StoredAccount) => {
+  /** Runs insert or update with the terms, inside a transaction; on update, version is the one the stored row must still have. */
+  const writeRow = (statement: typeof insert, account: StoredAccount) => {
     const { version, ...document } = account;
+    let changes: number | bigint;
     try {
-      return statement.run({
-        id: account.id, emailKey: emailKey(account.email), version, document: JSON.stringify(document),
-      });
+      ({ changes } = statement.run({
+        id: account.id, emailKey: emailKey(account.email), version, document: JSON.stringify(document), ...indexColumns(account),
+      }));
     } catch (error) {
       throw isEmailTaken(error) ? new DuplicateEmailError(account.email) : error;
     }
+    if (changes !== 0) writeTerms(account);
+    return changes;
   };
+  const write = (statement: typeof insert, account: StoredAccount) => inTransaction(db, () => writeRow(statement, account));
 
   return {
     async create(account) {
@@ -48,12 +50,11 @@ export function sqliteAccountStore(db: DatabaseSync): AccountStore {
     async findByEmail(email) {
       return toAccount(findByEmail.get({ emailKey: emailKey(email) }));
     },
-    async list() {
-      return list.all().map((row) => toAccount(row) as StoredAccount);
-    },
     async save(account) {
-      if (write(update, account).changes === 0) throw new StaleAccountError(account.id);
+      if (write(update, account) === 0) throw new StaleAccountError(account.id);
       return { ...account, version: account.version + 1 };
     },
+    ...sqliteAccountQueries(db),
+    reindex: sqliteAccountReindex(db, (account) => writeRow(update, account) !== 0),
   };
 }

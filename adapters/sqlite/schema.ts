@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
+import { migrateAccountIndexes } from './account-index.ts';
 
 /** Every expiring row holds expires_at in epoch milliseconds; NULL never expires. */
 const schema = `
@@ -62,6 +63,7 @@ export function openDatabase(file: string): DatabaseSync {
   // and busy_timeout makes a writer wait for the other's lock instead of failing.
   db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
   db.exec(schema);
+  migrateAccountIndexes(db);
   return db;
 }
 

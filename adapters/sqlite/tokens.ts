@@ -1,5 +1,6 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { SingleUseTokenStore } from '../types.ts';
+import { inTransaction } from './transaction.ts';
 
 export function sqliteTokenStore(db: DatabaseSync): SingleUseTokenStore {
   const put = db.prepare(`INSERT OR REPLACE INTO one_time_tokens (purpose, subject, hash, data, seq, expires_at)
@@ -15,23 +16,10 @@ export function sqliteTokenStore(db: DatabaseSync): SingleUseTokenStore {
     WHERE purpose = :purpose AND subject = :subject AND hash = :hash AND expires_at > :now
     RETURNING data`);
   const drop = db.prepare('DELETE FROM one_time_tokens WHERE purpose = :purpose AND subject = :subject');
-  // node:sqlite is synchronous: each pair of statements below runs without another request in between.
-  const inTransaction = <T>(work: () => T): T => {
-    db.exec('BEGIN IMMEDIATE');
-    try {
-      const result = work();
-      db.exec('COMMIT');
-      return result;
-    } catch (err) {
-      db.exec('ROLLBACK');
-      throw err;
-    }
-  };
-
   return {
     async put(purpose, subject, hash, ttlSeconds, options = {}) {
       const now = Date.now();
-      inTransaction(() => {
+      inTransaction(db, () => {
         const data = options.data === undefined ? null : JSON.stringify(options.data);
         put.run({ purpose, subject, hash, data, expiresAt: now + ttlSeconds * 1000 });
         prune.run({ purpose, subject, now, keep: options.keep ?? 1 });
@@ -41,7 +29,7 @@ export function sqliteTokenStore(db: DatabaseSync): SingleUseTokenStore {
       return peek.get({ purpose, subject, hash, now: Date.now() }) !== undefined;
     },
     async take(purpose, subject, hash) {
-      const row = inTransaction(() => {
+      const row = inTransaction(db, () => {
         const taken = take.get({ purpose, subject, hash, now: Date.now() }) as { data: string | null } | undefined;
         if (taken) drop.run({ purpose, subject });
         return taken;

@@ -69,6 +69,17 @@ export async function startIdp(o: IdpOptions) {
     url: issuer,
     handlers: {
       ...handlers,
+      /** The accounts scenario: one pass of the account-end job, timed here; a helpdesk member to search with. */
+      endPass: async () => {
+        const started = performance.now();
+        await app.accountEnd.runOnce();
+        return { ms: performance.now() - started };
+      },
+      staff: async () => {
+        const [member] = await handlers.seed({ count: 1, offset: 10_000_000 + Math.floor(Math.random() * 1_000_000) });
+        await accountCommands(services.store, 'grant-role', { email: member!.email, role: 'helpdesk' }, services);
+        return member;
+      },
       memory: ({ sessions }: { sessions: number }) => measureGrowth(sessions, (i) => mintSignedInUser(services.provider, accountIds[i % accountIds.length]!), {
         redis: services.store.redis,
         file: o.store === 'embedded' ? () => statSync(join(o.dataDir, 'idp.sqlite')).size + walSize(o.dataDir) : undefined,

@@ -14,10 +14,12 @@ export function isEndDate(value: string): boolean {
   return day.toISOString().slice(0, 10) === value;
 }
 
+/** Made once: a formatter costs far more to make than to use (every account write asks nextEndCheck). */
+const AMSTERDAM_TIME = new Intl.DateTimeFormat('en-US', { timeZone: ZONE, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+
 /** Amsterdam's offset from UTC at an instant, in milliseconds (+1 h in winter, +2 h in summer). */
 function zoneOffsetMs(instantMs: number): number {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone: ZONE, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })
-    .formatToParts(new Date(instantMs));
+  const parts = AMSTERDAM_TIME.formatToParts(new Date(instantMs));
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(instantMs / 1000) * 1000;
 }
@@ -41,4 +43,14 @@ export function endDateDue(account: Account, now = nowSeconds()): 'remind' | 'en
   if (now >= end) return account.disabled ? undefined : 'end';
   const remindFrom = end - END_REMINDER_DAYS * 24 * 3600;
   return now >= remindFrom && account.endDateReminded !== account.endDate && !account.disabled ? 'remind' : undefined;
+}
+
+/**
+ * When endDateDue next has something for the account (epoch seconds): its reminder,
+ * or its end; undefined when nothing is left to do. The store keeps its schedule by it.
+ */
+export function nextEndCheck(account: Account): number | undefined {
+  if (!account.endDate || !isEndDate(account.endDate)) return undefined;
+  const end = endInstant(account.endDate);
+  return [end - END_REMINDER_DAYS * 24 * 3600, end].find((at) => endDateDue(account, at) !== undefined);
 }

@@ -75,8 +75,13 @@ function withSignOut(deps: EndSessionsDeps | undefined, command: string): EndSes
   return deps;
 }
 
-/** What commands need beyond the store: the mail configuration (invitations), sign-out and the audit trail. */
-export async function accountCommands(store: Store, command: string, o: Options, deps?: InvitationDeps & EndSessionsDeps): Promise<string> {
+const LIST_PAGE = 500;
+
+/**
+ * What commands need beyond the store: the mail configuration (invitations), sign-out
+ * and the audit trail; `print` writes the lines of a listing as they come.
+ */
+export async function accountCommands(store: Store, command: string, o: Options, deps?: InvitationDeps & EndSessionsDeps, print: (line: string) => void = () => {}): Promise<string> {
   const audit: Audit = deps?.audit ?? (() => {});
   const accounts = store.accounts as AccountStore<Account>;
   switch (command) {
@@ -93,8 +98,16 @@ export async function accountCommands(store: Store, command: string, o: Options,
 ${await invite(deps, account)}`;
       return `created ${describe(account)}\nThe user sets a password through "Wachtwoord opvragen / Request password" on the login page.`;
     }
-    case 'list':
-      return (await accounts.list()).filter((a) => !a.deletedAt).map(describe).join('\n') || '(no accounts)';
+    case 'list': {
+      // A page at a time, each printed before the next is read: the listing never holds every account.
+      let count = 0;
+      for (let page = await accounts.listed({ offset: 0 }, LIST_PAGE); ; page = await accounts.listed({ after: page.next }, LIST_PAGE)) {
+        for (const a of page.accounts) print(describe(a));
+        count += page.accounts.length;
+        if (!page.next) break;
+      }
+      return count ? `(${count} accounts)` : '(no accounts)';
+    }
     case 'show': {
       const a = await find(accounts, o.email);
       return `${describe(a)}\nid: ${a.id}\ncreated: ${iso(a.createdAt)}\n${invitationLine(a)}\nend date: ${a.endDate ?? 'none'}`;

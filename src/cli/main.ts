@@ -4,13 +4,14 @@ import { loadConfig } from '../config.ts';
 import { createApp } from '../app.ts';
 import { createLogger } from '../log.ts';
 import { CliError, accountCommands } from './accounts.ts';
+import { storeCommands } from './store.ts';
 import { generateJwks } from '../oidc/keys.ts';
 import type { ProfileName } from '../profile-config.ts';
 import type { FirstAttempt } from '../logout/deliveries.ts';
 
 const USAGE = `Usage: idp <command>
   accounts create --email E --name N [--locale nl|en] [--invite] [--expires YYYY-MM-DD]
-  accounts list
+  accounts list                         every account, by address, printed a page at a time
   accounts show --email E
   accounts invite --email E             (re)sends the welcome mail; earlier links stop working
   accounts set-expiry --email E --expires YYYY-MM-DD|none
@@ -19,6 +20,7 @@ const USAGE = `Usage: idp <command>
   accounts reset-mfa --email E
   accounts grant-role --email E --role helpdesk|admin
   accounts revoke-role --email E --role helpdesk|admin
+  store reindex                         builds the account indexes again and checks every entry
   keys generate [--profile standard|nlgov]
                                 prints a private JWKS for JWKS_FILE: ES256 and RS256 keys; with the nlgov
                                 profile (default: OIDC_PROFILE) PS256, RS256 and RSA-OAEP(-256) encryption keys`;
@@ -40,7 +42,7 @@ async function run(argv: string[]): Promise<string> {
   const [group, command] = positionals;
   if (values.help || !group) return USAGE;
   if (group === 'keys' && command === 'generate') return JSON.stringify(await generateJwks(keyProfile(values.profile ?? process.env.OIDC_PROFILE)), null, 2);
-  if (group !== 'accounts' || !command) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
+  if ((group !== 'accounts' && group !== 'store') || !command) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
 
   // The server's own composition, without an HTTP listener: the same store, and the same provider
   // (keys, registered applications) to sign the logout tokens that disable and reset-mfa send.
@@ -50,7 +52,10 @@ async function run(argv: string[]): Promise<string> {
   const config = loadConfig();
   const app = await createApp(config, { log: createLogger(config.logLevel, destination({ fd: 2, sync: true })), retryLogouts: false });
   try {
-    process.stdout.write(`${await accountCommands(app.services.store, command, values, app.services)}\n`);
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    print(group === 'store'
+      ? await storeCommands(app.services.store, command, print)
+      : await accountCommands(app.services.store, command, values, app.services, print));
     return (await app.logoutsAttempted()).map(attemptLine).join('\n');
   } finally {
     await app.close();

@@ -261,6 +261,7 @@ export const en: Record<MessageKey, string> = {
   'admin.search.label': 'Email address or name',
   'admin.search.submit': 'Search',
   'admin.search.count': '{count} accounts found.',
+  'admin.search.more': 'More than {count} accounts found; the first {count} are listed, 20 a page. Type more of the address or name to narrow the search.',
   'admin.search.none': 'No accounts found.',
   'admin.search.page': 'Page {page} of {pages}',
   'admin.search.previous': 'Previous page',

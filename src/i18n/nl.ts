@@ -259,6 +259,7 @@ export const nl = {
   'admin.search.label': 'E-mailadres of naam',
   'admin.search.submit': 'Zoeken',
   'admin.search.count': '{count} accounts gevonden.',
+  'admin.search.more': 'Meer dan {count} accounts gevonden; de eerste {count} staan in de lijst, 20 per pagina. Typ meer van het e-mailadres of de naam om gerichter te zoeken.',
   'admin.search.none': 'Geen accounts gevonden.',
   'admin.search.page': 'Pagina {page} van {pages}',
   'admin.search.previous': 'Vorige pagina',

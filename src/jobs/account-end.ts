@@ -8,11 +8,14 @@ import { nowSeconds } from '../clock.ts';
 import { formatDay } from '../i18n/format.ts';
 
 export interface AccountEndJob {
-  /** One pass over the accounts; the timer calls it, tests call it after moving the clock. */
+  /** One pass over the accounts due; the timer calls it, tests call it after moving the clock. */
   runOnce(): Promise<void>;
   /** Stops the timer and waits for a pass under way. */
   stop(): Promise<void>;
 }
+
+/** Accounts read from the schedule at a time. */
+const BATCH = 100;
 
 type AccountEndDeps = Pick<Services, 'replay' | 'store' | 'logout' | 'accounts' | 'audit' | 'mailer' | 'log' | 'config'>;
 
@@ -26,26 +29,42 @@ type AccountEndDeps = Pick<Services, 'replay' | 'store' | 'logout' | 'accounts' 
 export function startAccountEndJob(s: AccountEndDeps): AccountEndJob {
   let running: Promise<void> | undefined;
 
+  /** Does what is due; false when another instance holds it. */
   const act = async (account: Account, due: 'remind' | 'end') => {
-    if (!(await s.replay.claim(`account-end:${account.id}`, `${due}:${account.endDate}`, 3600))) return;
+    if (!(await s.replay.claim(`account-end:${account.id}`, `${due}:${account.endDate}`, 3600))) return false;
     if (due === 'end') {
       await setDisabled(s, account.id, true);
       s.audit('account.ended', { accountId: account.id, endDate: account.endDate });
-      return;
+      return true;
     }
     const date = formatDay(account.locale, account.endDate!);
     await s.mailer.send(await composeMail('end-reminder', 'mail.end.subject', account.email, account.locale, { name: account.name, date }));
     await updateAccount(s.accounts, account.id, (a) => { a.endDateReminded = account.endDate; });
     s.audit('account.end_reminder_sent', { accountId: account.id, endDate: account.endDate });
+    return true;
   };
+  /** Scheduled, yet nothing is due now: written again, the account gets the check its fields call for. */
+  const reschedule = async (account: Account) => (await updateAccount(s.accounts, account.id, () => {}, account))?.endCheckAt !== account.endCheckAt;
 
+  /**
+   * Reads only the accounts whose end check is due (the store's schedule), a batch
+   * at a time. An account acted on leaves the schedule (its next check moves on);
+   * one that stays (another instance acts on it, a mail failed) is stepped over.
+   */
   const pass = async () => {
     const now = nowSeconds();
-    for (const account of await s.accounts.list()) {
-      const due = endDateDue(account, now);
-      if (!due) continue;
-      // One account's failure (a mail server hiccup) must not hold up the others.
-      await act(account, due).catch((err: unknown) => s.log.error({ err, accountId: account.id, due }, 'account end date step failed'));
+    for (let skipped = 0; ;) {
+      const batch = await s.accounts.endChecksDue(now, skipped, BATCH);
+      for (const account of batch) {
+        const due = endDateDue(account, now);
+        // One account's failure (a mail server hiccup) must not hold up the others.
+        const done = await (due ? act(account, due) : reschedule(account)).catch((err: unknown) => {
+          s.log.error({ err, accountId: account.id, due }, 'account end date step failed');
+          return false;
+        });
+        if (!done) skipped++;
+      }
+      if (batch.length < BATCH) return;
     }
   };
 

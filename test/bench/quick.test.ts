@@ -126,3 +126,28 @@ test('bench/trace-login.ts shows each request of a login with its CPU, profile a
     expect(part).toMatch(/^POST \/token: [1-9]\d* store calls\n {4}\S+/m);
   }
 }, 120_000);
+
+test('npm run bench --scenarios accounts seeds each size on Redis and SQLite and times every question, with the targets judged', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-bench-test-'));
+  const out = join(dir, 'results.json');
+  try {
+    await run(process.execPath, ['bench/run.ts', '--quick', '--scenarios', 'accounts', '--accounts', '150,400', '--out', out], { timeout: 150_000, maxBuffer: 10 * 1024 * 1024 });
+    const results = JSON.parse(readFileSync(out, 'utf8')) as {
+      accounts: ({ store: string; accounts: number; endPassDue: { accounts: number } } & Record<string, { n: number; errors: number; p95: number }>)[];
+      targets: { target: string; met: boolean | null }[];
+      table: string;
+    };
+    expect(results.accounts.map((r) => `${r.store} ${r.accounts}`)).toEqual(['redis 150', 'redis 400', 'embedded 150', 'embedded 400']);
+    for (const r of results.accounts) {
+      for (const question of ['lookupUserName', 'lookupExternalId', 'searchBroad', 'searchAddress', 'listPage']) {
+        expect({ question, n: r[question]!.n, errors: r[question]!.errors, timed: Number.isFinite(r[question]!.p95) }).toEqual({ question, n: 30, errors: 0, timed: true });
+      }
+      expect(r.endPassDue.accounts).toBe(Math.max(1, Math.round(r.accounts / 100)));
+    }
+    expect(results.targets.filter((t) => t.target.includes('RSS within 50 MB'))).toHaveLength(2);
+    expect(results.table).toContain('bytes per account (MEMORY USAGE)');
+    expect(results.table).toContain('17 million accounts at');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}, 180_000);

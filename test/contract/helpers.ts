@@ -1,4 +1,4 @@
-import type { Store } from '../../adapters/types.ts';
+import type { Store, StoredAccount } from '../../adapters/types.ts';
 
 /** The suite's store, opened in beforeAll. */
 export type StoreAccess = () => Store;
@@ -15,3 +15,6 @@ export function uniqueId(label: string): string {
 export function inParallel<T>(count: number, attempt: (index: number) => Promise<T>) {
   return Promise.allSettled(Array.from({ length: count }, (_, index) => attempt(index)));
 }
+
+/** An invitation as the application stores it (the store looks at acceptedAt only). */
+export const asInvitation = (fields: { sentAt: number; expiresAt?: number; acceptedAt?: number }) => fields as StoredAccount['invitation'];

@@ -2,6 +2,7 @@ import type { Store } from '../../adapters/types.ts';
 import type { StoreAccess } from './helpers.ts';
 import { oidcAdapterContract } from './oidc-adapter.contract.ts';
 import { accountStoreContract } from './accounts.contract.ts';
+import { accountQueriesContract } from './account-queries.contract.ts';
 import { singleUseTokenContract } from './tokens.contract.ts';
 import { replayGuardContract } from './replay.contract.ts';
 import { logoutOutboxContract } from './logout-outbox.contract.ts';
@@ -37,6 +38,7 @@ export function describeStoreContract(
 
     oidcAdapterContract(access);
     accountStoreContract(access);
+    accountQueriesContract(access);
     singleUseTokenContract(access);
     replayGuardContract(access);
     logoutOutboxContract(access);

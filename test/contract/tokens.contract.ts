@@ -72,6 +72,25 @@ export function singleUseTokenContract(store: StoreAccess): void {
       for (const hash of ['h2', 'h4']) expect(await tokens().take(purpose, subject, hash)).toBeUndefined();
     });
 
+    it('keeps a token put twice under one hash live, with its newest data and lifetime', async () => {
+      const subject = uniqueId('account');
+      await tokens().put(purpose, subject, 'hash-1', 1, { data: 'first' });
+      await tokens().put(purpose, subject, 'hash-1', 60, { data: 'second' });
+      await sleep(1200);
+      expect(await tokens().peek(purpose, subject, 'hash-1')).toBe(true);
+      expect(await tokens().take(purpose, subject, 'hash-1')).toEqual({ data: 'second' });
+    });
+
+    it('counts distinct tokens for `keep`: putting a live hash again voids none of the others', async () => {
+      const subject = uniqueId('account');
+      for (const hash of ['h1', 'h2', 'h2', 'h1', 'h2']) await tokens().put(purpose, subject, hash, 60, { keep: 2 });
+      for (const hash of ['h1', 'h2']) expect(await tokens().peek(purpose, subject, hash)).toBe(true);
+      await tokens().put(purpose, subject, 'h3', 60, { keep: 2 });
+      // h1 was put again after h2's first put, but h2 was put last: h1 is the oldest now.
+      expect(await tokens().peek(purpose, subject, 'h1')).toBe(false);
+      for (const hash of ['h2', 'h3']) expect(await tokens().peek(purpose, subject, hash)).toBe(true);
+    });
+
     it('drop voids every live token of the pair, and no other pair', async () => {
       const [subject, other] = [uniqueId('account'), uniqueId('account')];
       await tokens().put(purpose, subject, 'h1', 60, { keep: 3 });

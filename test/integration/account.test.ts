@@ -237,6 +237,18 @@ describeOnEveryStore('My account', (store) => {
     expect(await useRecoveryCode(idp.app.services, id, fresh[0]!)).toEqual({ kind: 'ok', remaining: 9 });
   });
 
+  test('"confirm it\'s you" twice within five minutes: the second confirmation counts too', async () => {
+    const email = `twice-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const { browser, page } = await signInToAccount(email, secret, -1);
+    await reauthenticate(browser, page, await totpCode(secret, 0));
+    const again = await reauthenticate(browser, page, await totpCode(secret, 1));
+    expect(text(again)).not.toContain('Bevestig dat jij het bent');
+    const shown = await browser.submit(again, '/account/recovery-codes', {});
+    expect(shown.status).toBe(200);
+    expect([...shown.html.matchAll(/<code>([A-Z0-9]{5}-[A-Z0-9]{5})<\/code>/g)]).toHaveLength(10);
+  });
+
   test('sign out everywhere: no session reaches /account any more', async () => {
     const email = `signout-${store}@example.org`;
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });

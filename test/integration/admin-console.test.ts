@@ -204,6 +204,25 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(text(overlong)).toContain('Dit veld is te lang');
   });
 
+  test('search ignores case and accents ("emi" finds Émile), finds a name from any of its words, and says when more than 200 match', async () => {
+    const { secret } = await seedStaff(idp, `folder-${store}@example.org`, ['helpdesk']);
+    await idp.createAccount(`zola-${store}@example.org`, `Émile Zoë-Lefèvre ${store}`);
+    for (let i = 0; i < 201; i++) await idp.createAccount(`veel-${store}-${String(i).padStart(3, '0')}@example.org`, 'Veel Dezelfde');
+    const { browser } = await signInToConsole(idp, `folder-${store}@example.org`, secret, -1);
+
+    for (const q of ['emi', 'ÉMILE zoë', 'lefevre', `Lefèvre ${store.toUpperCase()}`, `zola-${store}`]) {
+      const found = await browser.get(`/admin?q=${encodeURIComponent(q)}`);
+      expect([q, text(found)]).toEqual([q, expect.stringContaining(`zola-${store}@example.org`)]);
+    }
+    const many = await browser.get(`/admin?q=veel-${store}`);
+    expect(text(many)).toContain('Meer dan 200 accounts gevonden');
+    expect(text(many)).toContain('Pagina 1 van 10');
+    expect(many.html.match(RESULT_LINK)).toHaveLength(20);
+    const last = await browser.get(`/admin?q=veel-${store}&page=10`);
+    expect(text(last)).toContain(`veel-${store}-199@example.org`);
+    expect(text(last)).not.toContain(`veel-${store}-200@example.org`);
+  });
+
   test('the account page says whether the account is locked; lifting the lockout lets the holder in at once', async () => {
     const { secret } = await seedStaff(idp, `unlocker-${store}@example.org`, ['helpdesk']);
     const user = `locked-${store}@example.org`;

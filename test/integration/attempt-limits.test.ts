@@ -1,6 +1,6 @@
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
-import { landedOn, login, resetLink, signInUntil, PASSWORD } from '../support/journey.ts';
+import { landedOn, login, resetLink, signInUntil, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 
 
@@ -82,6 +82,33 @@ describeOnEveryStore('attempt limits', (store) => {
 
     const owner = await loginPageFrom('192.0.2.10');
     expect(landedOn(await login(owner.browser, owner.page, email, PASSWORD))).toBe('mfa-notice');
+  });
+
+  test('a browser stays a known device after its second sign-in: 5 wrong passwords from each of 11 addresses do not lock the owner out there', async () => {
+    const email = `known-device-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const owner = new Browser(idp.issuer, { 'x-forwarded-for': '192.0.2.77' });
+    // Two complete sign-ins from the owner's browser, the second asked for anew (prompt=login).
+    for (const [step, params] of [[-1, {}], [0, { prompt: 'login' }]] as const) {
+      const { page } = await signInUntil(idp, owner, 'code-page', { email, params });
+      const done = await owner.submit(page, '/verify/totp', { code: await totpCode(secret, step) });
+      expect(done.status).toBe(303);
+      expect((await owner.follow(done.location!)).location).toMatch(/^http:\/\/127\.0\.0\.1:9\/callback\?code=/);
+    }
+
+    // 55 wrong passwords: past the ceiling for one account from anywhere (50 an hour).
+    for (let address = 1; address <= 11; address++) {
+      for (let i = 0; i < 5; i++) {
+        const { browser, page } = await loginPageFrom(`203.0.113.${address}`);
+        await browser.submit(page, '/login', { username: email, password: `sprayed guess ${i}` });
+      }
+    }
+    // Another browser at the owner's own address is locked out by that ceiling…
+    const elsewhere = await loginPageFrom('192.0.2.77');
+    expect((await elsewhere.browser.submit(elsewhere.page, '/login', { username: email, password: PASSWORD })).status).toBe(429);
+    // …but the owner's browser keeps its own budget.
+    const { page } = await signInUntil(idp, owner, 'code-page', { email, params: { prompt: 'login' } });
+    expect(landedOn(page)).toBe('code-page');
   });
 
   test('the same address typed in Unicode NFD counts against the same limit', async () => {

@@ -93,7 +93,7 @@ describeOnEveryStore('end dates', (store) => {
     await idp.app.accountEnd.runOnce();
     expect((await s().accounts.findById(id))!.disabled).toBe(true);
 
-    await expect(accountCommands(s().store, 'enable', { email })).rejects.toThrow(/end date .* has passed.*set-expiry/);
+    await expect(accountCommands(s().store, 'enable', { email }, s())).rejects.toThrow(/end date .* has passed.*set-expiry/);
     const bySCIM = await scimPatch([{ op: 'replace', path: 'active', value: true }]);
     expect([bySCIM.status, bySCIM.body.scimType]).toEqual([400, 'invalidValue']);
     expect(bySCIM.body.detail).toMatch(/endDate/);
