@@ -12,6 +12,7 @@ import { baseHeaders } from './security/headers.ts';
 import { loadSigningKeys } from './oidc/keys.ts';
 import { loadClients } from './oidc/clients.ts';
 import { createProvider } from './oidc/provider.ts';
+import { profileFor } from './oidc/profile/profile.ts';
 import { loadAssets } from './web/assets.ts';
 import { pageState } from './web/page-state.ts';
 import { requestLog } from './web/request-log.ts';
@@ -67,16 +68,24 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   const https = config.issuer.startsWith('https:');
   const assets = loadAssets();
 
+  const profile = profileFor(config.profile);
+  const clients = loadClients(config.clientsFile, config.issuer, config.production);
+  const jwks = await loadSigningKeys(config.jwksFile, config.dataDir, config.profile.name);
   const provider = createProvider({
     issuer: config.issuer,
     store,
-    clients: loadClients(config.clientsFile, config.issuer, config.production),
-    jwks: await loadSigningKeys(config.jwksFile, config.dataDir),
+    clients,
+    jwks,
+    profile,
     cookieKeys: config.cookieKeys,
     secureCookies: https,
     renderError: providerErrorPage(log),
     logoutSource: logoutPages.confirm,
     postLogoutSuccessSource: logoutPages.done,
+  });
+  await profile.install(provider, { clients, jwks, production: config.production }).catch(async (err: unknown) => {
+    await store.close();
+    throw err;
   });
   // Behind TRUST_PROXY_HOPS proxies, the client is the address the outermost of them saw.
   provider.proxy = config.trustProxy;
@@ -121,7 +130,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.use(requestLog(log));
   provider.use(markStoreFailures(provider as never, log));
   provider.use(closeConnectionsWhileDraining(s.lifecycle));
-  provider.use(cacheDiscovery());
+  provider.use(cacheDiscovery(profile.metadataMaxAge));
   provider.use(baseHeaders(https));
   provider.use(refuseEncodedProtocolBodies(protocolEndpoints(provider)));
   provider.use(exceptProtocolEndpoints(provider, [

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { loadDevSecrets } from './dev-secrets.ts';
 import { redisEnvSchema, redisSettingsFrom } from './redis-config.ts';
+import { profileEnvSchema, profileSettingsFrom, type ProfileSettings } from './profile-config.ts';
 import { SECRET_MIN_BITS, secretBits } from './security/secret-strength.ts';
 import type { RedisSettings } from '../adapters/redis/settings.ts';
 import type { MailQuotas } from './security/rate-limits.ts';
@@ -21,6 +22,8 @@ export interface Config {
   mailFrom: string;
   clientsFile?: string;
   jwksFile?: string;
+  /** OIDC_PROFILE and its settings: `standard`, or the OpenID Connect NL GOV profile (docs/nlgov.md). */
+  profile: ProfileSettings;
   cookieKeys: string[];
   /** 32 bytes each; encrypt second-factor secrets at rest (AES-256-GCM): the first seals, all open. */
   secretsKeys: Buffer[];
@@ -61,6 +64,7 @@ const schema = z.object({
   MAIL_FROM: z.string().default('CBS Microdata <no-reply@localhost>'),
   CLIENTS_FILE: optional,
   JWKS_FILE: optional,
+  ...profileEnvSchema.shape,
   COOKIE_KEYS: z.string().optional(),
   SECRETS_KEY: z.string().regex(HEX_KEY, 'must be 64 hexadecimal characters (32 bytes)').optional(),
   SECRETS_KEYS: z.string().regex(new RegExp(`^${HEX_KEY.source.slice(1, -1)}(,${HEX_KEY.source.slice(1, -1)})*$`), 'must be a comma-separated list of 64-hexadecimal-character keys, the sealing key first').optional(),
@@ -105,6 +109,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!e.SMTP_URL) devDefaults.push('SMTP_URL is not set (mails go to the console)');
   if (!e.COOKIE_KEYS) devDefaults.push('COOKIE_KEYS is not set (generated keys are used)');
   if (!e.SECRETS_KEY && !e.SECRETS_KEYS) devDefaults.push('SECRETS_KEY is not set (a generated key is used)');
+  const profile = profileSettingsFrom(e, production, () => dev().pairwiseSalt);
+  if (profile.problems.length) throw new ConfigError(`Invalid configuration:\n  ${profile.problems.join('\n  ')}`);
+  devDefaults.push(...profile.devDefaults);
 
   if (production && devDefaults.length) {
     const why = e.NODE_ENV === 'production' ? 'with NODE_ENV=production' : `with ISSUER ${issuer}, which is not this machine (development defaults are for a loopback ISSUER such as http://localhost:${e.PORT}),`;
@@ -126,6 +133,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: e.MAIL_FROM,
     clientsFile: e.CLIENTS_FILE,
     jwksFile: e.JWKS_FILE,
+    profile: profile.settings,
     cookieKeys: e.COOKIE_KEYS ? cookieKeyList(e.COOKIE_KEYS) : dev().cookieKeys,
     secretsKeys: (e.SECRETS_KEYS?.split(',') ?? [e.SECRETS_KEY ?? dev().secretsKey]).map((k) => Buffer.from(k, 'hex')),
     trustProxy,

@@ -6,6 +6,7 @@ import { createLogger } from '../log.ts';
 import { CliError, accountCommands } from './accounts.ts';
 import { storeCommands } from './store.ts';
 import { generateJwks } from '../oidc/keys.ts';
+import type { ProfileName } from '../profile-config.ts';
 import type { FirstAttempt } from '../logout/deliveries.ts';
 
 const USAGE = `Usage: idp <command>
@@ -20,7 +21,14 @@ const USAGE = `Usage: idp <command>
   accounts grant-role --email E --role helpdesk|admin
   accounts revoke-role --email E --role helpdesk|admin
   store reindex                         builds the account indexes again and checks every entry
-  keys generate                 prints a private JWKS (ES256 and RS256) for JWKS_FILE`;
+  keys generate [--profile standard|nlgov]
+                                prints a private JWKS for JWKS_FILE: ES256 and RS256 keys; with the nlgov
+                                profile (default: OIDC_PROFILE) PS256, RS256 and RSA-OAEP(-256) encryption keys`;
+
+function keyProfile(name: string | undefined): ProfileName {
+  if (name === undefined || name === '' || name === 'standard' || name === 'nlgov') return (name || 'standard') as ProfileName;
+  throw new CliError(`--profile must be standard or nlgov, not "${name}"`);
+}
 
 async function run(argv: string[]): Promise<string> {
   const { positionals, values } = parseArgs({
@@ -28,12 +36,12 @@ async function run(argv: string[]): Promise<string> {
     allowPositionals: true,
     options: {
       email: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string' }, help: { type: 'boolean' },
-      invite: { type: 'boolean' }, expires: { type: 'string' }, role: { type: 'string' },
+      invite: { type: 'boolean' }, expires: { type: 'string' }, role: { type: 'string' }, profile: { type: 'string' },
     },
   });
   const [group, command] = positionals;
   if (values.help || !group) return USAGE;
-  if (group === 'keys' && command === 'generate') return JSON.stringify(await generateJwks(), null, 2);
+  if (group === 'keys' && command === 'generate') return JSON.stringify(await generateJwks(keyProfile(values.profile ?? process.env.OIDC_PROFILE)), null, 2);
   if ((group !== 'accounts' && group !== 'store') || !command) throw new CliError(`unknown command: ${positionals.join(' ')}\n\n${USAGE}`);
 
   // The server's own composition, without an HTTP listener: the same store, and the same provider

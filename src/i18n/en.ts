@@ -131,6 +131,10 @@ export const en: Record<MessageKey, string> = {
   'consent.scope.email': 'your email address',
   'consent.scope.profile': 'your name and language',
   'consent.scope.offline_access': 'access while you are not logged in',
+  'consent.resource': 'the API {resource}: {scopes}',
+  'consent.registered': 'CBS registered this application.',
+  'consent.duration.session': 'The access lasts {minutes} minutes after you log in.',
+  'consent.duration.offline': 'The access lasts until you log out, ends after {hours} hours without use, and lasts 14 days at most.',
   'consent.allow': 'Allow',
   'consent.deny': 'Deny',
 

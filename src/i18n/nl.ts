@@ -129,6 +129,10 @@ export const nl = {
   'consent.scope.email': 'je e-mailadres',
   'consent.scope.profile': 'je naam en taal',
   'consent.scope.offline_access': 'toegang ook als je niet ingelogd bent',
+  'consent.resource': 'de API {resource}: {scopes}',
+  'consent.registered': 'Deze applicatie is door CBS geregistreerd.',
+  'consent.duration.session': 'De toegang geldt {minutes} minuten na het inloggen.',
+  'consent.duration.offline': 'De toegang blijft tot je uitlogt, vervalt na {hours} uur zonder gebruik en duurt hooguit 14 dagen.',
   'consent.allow': 'Toestaan',
   'consent.deny': 'Weigeren',
 

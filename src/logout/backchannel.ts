@@ -30,11 +30,11 @@ export async function noticesFor(provider: Provider, accountId: string, ended: G
 }
 
 /**
- * The provider's outgoing requests (only logout tokens: clients are registered
- * by the operator, without jwks_uri or sector identifiers). Back-channel
- * endpoints of CBS applications are often on internal addresses, which the
- * provider's default guard against server-side request forgery refuses; the
- * addresses here come only from the operator's CLIENTS_FILE, never from a user.
+ * The provider's outgoing requests: logout tokens, and a client's jwks_uri and
+ * sector_identifier_uri (the NL GOV profile). Endpoints of CBS applications are
+ * often on internal addresses, which the provider's default guard against
+ * server-side request forgery refuses; every address here comes from the
+ * operator's CLIENTS_FILE, never from a user (there is no dynamic registration).
  */
 export const outgoingFetch = (url: URL | string, options: RequestInit & { dispatcher?: unknown }): Promise<Response> => {
   const { dispatcher: _ssrfGuard, ...rest } = options;

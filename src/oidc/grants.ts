@@ -36,6 +36,11 @@ function grantRequested(ctx: KoaContextWithOIDC, grant: Grant): void {
   const claims = ctx.oidc.params?.claims ? JSON.parse(String(ctx.oidc.params.claims)) as Record<string, Record<string, unknown>> : {};
   const names = [...Object.keys(claims.id_token ?? {}), ...Object.keys(claims.userinfo ?? {})];
   if (names.length) grant.addOIDCClaims(names);
+  // Resource servers (RESOURCE_SERVERS, resource-servers.ts): the requested scopes each one accepts.
+  for (const [resource, server] of Object.entries(ctx.oidc.resourceServers ?? {})) {
+    const scopes = [...ctx.oidc.requestParamScopes].filter((scope) => server.scopes.has(scope));
+    if (scopes.length) grant.addResourceScope(resource, scopes.join(' '));
+  }
 }
 
 /**

@@ -2,7 +2,8 @@ import Provider, { type Configuration, type ClientMetadata, errors } from 'oidc-
 import type { Store } from '../../adapters/types.ts';
 import type { Account } from '../accounts/account.ts';
 import type { AccountStore } from '../../adapters/types.ts';
-import type { PrivateJwks } from './keys.ts';
+import { keysForProvider, type PrivateJwks } from './keys.ts';
+import type { OidcProfile } from './profile/profile.ts';
 import { accountFinder, introspectionAllowed } from './find-account.ts';
 import { policy } from './policy.ts';
 import { existingGrantLoader, isFirstParty } from './grants.ts';
@@ -22,6 +23,8 @@ interface ProviderOptions {
   renderError: NonNullable<Configuration['renderError']>;
   logoutSource: NonNullable<NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['logoutSource']>;
   postLogoutSuccessSource: NonNullable<NonNullable<NonNullable<Configuration['features']>['rpInitiatedLogout']>['postLogoutSuccessSource']>;
+  /** OIDC_PROFILE: the standard settings below, or the NL GOV profile's over them (src/oidc/profile). */
+  profile: OidcProfile;
 }
 
 /**
@@ -76,7 +79,7 @@ export function createProvider(o: ProviderOptions): Provider {
     // Logout tokens name the session (sid) unless an application registers otherwise.
     clientDefaults: { ...PROTOCOL.clientDefaults, backchannel_logout_session_required: true },
     fetch: outgoingFetch as Configuration['fetch'],
-    jwks: o.jwks as Configuration['jwks'],
+    jwks: keysForProvider(o.jwks, o.profile.decrypts) as Configuration['jwks'],
     findAccount: accountFinder(o.store.accounts as AccountStore<Account>),
     extraClientMetadata: {
       properties: ['first_party', ...FRONTCHANNEL_METADATA],
@@ -104,7 +107,7 @@ export function createProvider(o: ProviderOptions): Provider {
     cookies: { keys: cookieSigner(o.cookieKeys) as never, long: cookie, short: cookie },
     renderError: o.renderError,
   };
-  const provider = new Provider(o.issuer, configuration);
+  const provider = new Provider(o.issuer, o.profile.configure(configuration));
   return provider;
 }
 

@@ -17,12 +17,12 @@ export function pinnedToIssuer(issuer: string): Middleware {
   };
 }
 
-/** Discovery and keys change only with a deployment: caches may keep them a while. */
-export function cacheDiscovery(): Middleware {
+const METADATA_PATHS = new Set(['/.well-known/openid-configuration', '/.well-known/oauth-authorization-server', '/jwks']);
+
+/** Discovery and keys change only with a deployment: caches may keep them for the profile's time (OidcProfile.metadataMaxAge). */
+export function cacheDiscovery(maxAgeSeconds: number): Middleware {
   return async (ctx, next) => {
     await next();
-    if (ctx.status === 200 && (ctx.path === '/.well-known/openid-configuration' || ctx.path === '/jwks')) {
-      ctx.set('Cache-Control', 'public, max-age=300');
-    }
+    if (ctx.status === 200 && METADATA_PATHS.has(ctx.path)) ctx.set('Cache-Control', `public, max-age=${maxAgeSeconds}`);
   };
 }

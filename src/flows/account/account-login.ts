@@ -13,7 +13,7 @@ type AccountLoginDeps = Pick<Services, 'config'>;
  * so the provider runs the same policy (password, second factor) and leaves its
  * session behind. That session is what My account reads; the code is never
  * redeemed (it expires in a minute), so the PKCE verifier is not kept either —
- * the provider requires PKCE of every client.
+ * the provider requires PKCE of every client, and the NL GOV profile a nonce.
  */
 export function accountLogin(s: AccountLoginDeps, area: 'account' | 'admin' = 'account') {
   const redirectUri = accountClient(s.config.issuer).redirect_uris!.find((uri) => uri.endsWith(`/${area}/callback`))!;
@@ -28,6 +28,7 @@ export function accountLogin(s: AccountLoginDeps, area: 'account' | 'admin' = 'a
         code_challenge: challenge,
         code_challenge_method: 'S256',
         state: randomToken(),
+        nonce: randomToken(),
         ui_locales: (ctx.state as PageState).locale,
       });
       ctx.redirect(`${s.config.issuer}/auth?${params}`);

@@ -4,7 +4,7 @@ import { render } from '../../web/render.ts';
 import { finish, interactionOf, type Interaction } from '../interaction.ts';
 import { isFirstParty, saveGrant, sessionIdFor } from '../../oidc/grants.ts';
 
-type ConsentDeps = Pick<Services, 'provider' | 'store'>;
+type ConsentDeps = Pick<Services, 'provider' | 'store' | 'config'>;
 
 /** The application's sid in the browser's provider session, kept in the session for the provider to use. */
 async function persistedSessionId(s: ConsentDeps, cookie: string | undefined, clientId: string): Promise<string | undefined> {
@@ -13,6 +13,20 @@ async function persistedSessionId(s: ConsentDeps, cookie: string | undefined, cl
   const sid = sessionIdFor(session, clientId);
   await session.persist();
   return sid;
+}
+
+/** What the application asks of each resource server (RESOURCE_SERVERS), by the server's URL. */
+const resourceScopesOf = (interaction: Interaction) => (interaction.prompt.details.missingResourceScopes as Record<string, string[]> | undefined) ?? {};
+
+/**
+ * NL GOV OAuth 3.1.4 (Client Approval): the user is told who registered the
+ * application (CBS does; there is no dynamic registration and no software
+ * statement) and how long the access lasts.
+ */
+function disclosure(s: ConsentDeps, interaction: Interaction) {
+  const nlgov = s.config.profile.nlgov;
+  if (!nlgov) return undefined;
+  return { offline: String(interaction.params.scope ?? '').split(' ').includes('offline_access'), hours: nlgov.refreshTokenSeconds / 3600, minutes: nlgov.accessTokenSeconds / 60 };
 }
 
 /** Consent, for clients not marked first-party; first-party clients are granted what they ask without a screen. */
@@ -26,6 +40,7 @@ export function consentFlow(s: ConsentDeps) {
     if (scopes.length) grant.addOIDCScope(scopes.join(' '));
     const claims = (details.missingOIDCClaims as string[] | undefined) ?? [];
     if (claims.length) grant.addOIDCClaims(claims);
+    for (const [resource, resourceScopes] of Object.entries(resourceScopesOf(interaction))) grant.addResourceScope(resource, resourceScopes.join(' '));
     const sid = await persistedSessionId(s, session?.cookie, grant.clientId!);
     await finish(ctx, interaction, { consent: { grantId: await saveGrant(s.store, grant, !existing, sid) } });
   };
@@ -35,7 +50,8 @@ export function consentFlow(s: ConsentDeps) {
       const client = await s.provider.Client.find(String(interaction.params.client_id));
       if (isFirstParty(client as never)) return grant(ctx, interaction);
       const scopes = ((interaction.prompt.details.missingOIDCScope as string[] | undefined) ?? []);
-      await render(ctx, 'consent', { title: 'consent.title', uid: interaction.uid, clientName: client?.clientName ?? interaction.params.client_id, scopes });
+      const resources = Object.entries(resourceScopesOf(interaction)).map(([url, resourceScopes]) => ({ url, scopes: resourceScopes }));
+      await render(ctx, 'consent', { title: 'consent.title', uid: interaction.uid, clientName: client?.clientName ?? interaction.params.client_id, scopes, resources, disclosure: disclosure(s, interaction) });
     },
 
     async submit(ctx: Context) {

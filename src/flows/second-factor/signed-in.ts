@@ -5,6 +5,7 @@ import type { Account } from '../../accounts/account.ts';
 import { nowSeconds } from '../../clock.ts';
 import { rememberDevice } from '../../security/known-device.ts';
 import { handBack, type Interaction } from '../interaction.ts';
+import { signInAcr } from '../../oidc/profile/assurance.ts';
 
 const KEEP = 10;
 
@@ -17,13 +18,14 @@ type SignedInDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' |
  * session checks compare against it. The browser becomes a known device of the
  * account, written alongside the result (one round trip to the store); the
  * sign-in is recorded in the account's recent sign-ins after the response.
+ * The `acr` is the profile's for this way of signing in (assurance.ts).
  */
 export async function signedIn(ctx: Context, s: SignedInDeps, interaction: Interaction, account: Account, how: { amr: string[]; acr: string }, loginTs: number): Promise<string> {
   const accountId = account.id;
   const entry = { at: nowSeconds(), method: how.amr.join('+'), ip: ctx.ip };
   s.audit('login.success', { accountId, amr: how.amr, ip: ctx.ip });
   const [returnTo] = await Promise.all([
-    handBack(interaction, { login: { accountId, ...how, ts: loginTs, remember: true } }),
+    handBack(interaction, { login: { accountId, amr: how.amr, acr: signInAcr(s.config.profile, how), ts: loginTs, remember: true } }),
     rememberDevice(ctx, s.store.tokens, accountId, s.config.issuer.startsWith('https:')),
   ]);
   s.background('record sign-in', async () => {
