@@ -2,7 +2,7 @@ import type { Store } from '../../adapters/types.ts';
 import { nowSeconds } from '../clock.ts';
 import type { Account, GrantRef } from './account.ts';
 import { accountsOf, updateAccount } from './update.ts';
-import { revokeGrants } from '../logout/revoke-grants.ts';
+import { revokeGrants } from './revoke-grants.ts';
 
 /**
  * How many live grants an account keeps track of. Each sign-in in a new browser

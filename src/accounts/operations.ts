@@ -4,7 +4,7 @@ import type { Locale } from '../i18n/index.ts';
 import { nowSeconds } from '../clock.ts';
 import { hasSecondFactor, newAccount, type Account, type AccountEvent, type PasskeyFactor, type Role } from './account.ts';
 import { hashPassword } from './password-hash.ts';
-import { revokeGrants } from '../logout/revoke-grants.ts';
+import { revokeGrants } from './revoke-grants.ts';
 import type { EndSessionsDeps } from './sessions-ended.ts';
 import { RESET_PURPOSE } from './reset-tokens.ts';
 import { accountsOf, updateAccount } from './update.ts';

@@ -5,7 +5,7 @@ import type { Logger } from '../log.ts';
 import { deliverWith, noticesFor } from './backchannel.ts';
 import { createLogoutDeliveries, type DeliveryOutcome, type FirstAttempt } from './deliveries.ts';
 import { patchProviderForLogout } from './provider-patch.ts';
-import { revokeGrants } from './revoke-grants.ts';
+import { revokeGrants } from '../accounts/revoke-grants.ts';
 
 interface LogoutOptions {
   provider: Provider;

@@ -1,5 +1,5 @@
 import type { Store } from '../../adapters/types.ts';
-import type { GrantRef } from '../accounts/account.ts';
+import type { GrantRef } from './account.ts';
 
 /** Deletes the grant and every token issued under it (codes, access and refresh tokens). */
 async function revokeGrant(store: Store, grantId: string): Promise<void> {
