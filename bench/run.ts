@@ -3,7 +3,7 @@
  * SQLite) and the baselines (plain node-oidc-provider on the same store and in
  * memory, bare koa, argon2), each in a process of its own, seeds what the
  * scenarios need, drives them from this process, prints a table and writes
- * the figures as JSON under bench/results/. README's performance section shows a run.
+ * the figures as JSON under bench/results/. docs/performance.md shows a run.
  */
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem, type as osType, release } from 'node:os';

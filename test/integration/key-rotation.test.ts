@@ -10,7 +10,7 @@ import { generateJwks, type PrivateJwks } from '../../src/oidc/keys.ts';
 import { createSecretBox } from '../../src/security/secret-box.ts';
 
 /**
- * README's rotation procedure, rolled out instance by instance over a running
+ * The rotation procedure (docs/operations.md), rolled out instance by instance over a running
  * fleet of two (so that for a while each step runs next to the one before it):
  * COOKIE_KEYS, SECRETS_KEY → SECRETS_KEYS and the JWKS, each first accepted,
  * then used. A user signed in before it all is never signed out, their

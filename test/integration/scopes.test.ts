@@ -38,7 +38,7 @@ describeOnEveryStore('scopes', (store) => {
     const introspected = await oidc.tokenIntrospection(signIn.config, tokens.access_token);
     expect(String(introspected.scope).split(' ')).not.toContain('scim');
 
-    // A user's valid access token at SCIM: the README's 403 insufficient_scope, not "no valid token".
+    // A user's valid access token at SCIM: docs/scim.md's 403 insufficient_scope, not "no valid token".
     const res = await scimWith(tokens.access_token);
     expect(res.status).toBe(403);
     expect(res.headers.get('www-authenticate')).toContain('error="insufficient_scope"');

@@ -5,7 +5,7 @@ import { delimiter, dirname, resolve } from 'node:path';
 /**
  * glibc reads its malloc settings when a process starts, so they live in one
  * launcher, bin/service-node, that `npm start`, the image and the benchmark's
- * servers all start through (README, Performance).
+ * servers all start through (docs/performance.md).
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const read = (path: string) => readFileSync(resolve(ROOT, path), 'utf8');
