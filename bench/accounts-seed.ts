@@ -21,13 +21,13 @@ const FAMILY = ['de Vries', 'van den Berg', 'Jansen', 'Bakker', 'Visser', 'Smit'
   'Dekker', 'Brouwer', 'de Wit', 'Dijkstra', 'Smits', 'de Graaf', 'van der Meer', 'van der Linden', 'Kok', 'Jacobs', 'de Haan', 'Vermeulen', 'van den Heuvel', 'Yılmaz', 'Öztürk'];
 
 const slug = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]+/g, '');
-export const benchName = (n: number) => `${GIVEN[n % GIVEN.length]} ${FAMILY[Math.floor(n / GIVEN.length) % FAMILY.length]}`;
+const benchName = (n: number) => `${GIVEN[n % GIVEN.length]} ${FAMILY[Math.floor(n / GIVEN.length) % FAMILY.length]}`;
 export const benchEmail = (n: number) => `${slug(GIVEN[n % GIVEN.length]!)}.${slug(FAMILY[Math.floor(n / GIVEN.length) % FAMILY.length]!)}.${n}@bench.example`;
 export const benchExternalId = (n: number) => `HR-${String(n).padStart(8, '0')}`;
 export const FAMILIES = FAMILY;
 
 /** A researcher's account after a few months: password, an authenticator app, recovery codes, sign-ins and grants; half with an end date years ahead. */
-export function benchAccount(n: number, endDate?: string): Account {
+function benchAccount(n: number, endDate?: string): Account {
   const id = `bench${n.toString(36).padStart(5, '0')}`;
   const random = (bytes: number) => randomBytes(bytes).toString('base64url');
   const account: Account = {

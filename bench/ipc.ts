@@ -8,12 +8,12 @@ import { delimiter, dirname } from 'node:path';
  * requests { id, op, args }, answers { id, result } or { id, error }.
  * Servers announce { ready: url } once they listen.
  */
-type Handler = (args: any) => Promise<unknown>;
+type Handler = (args: never) => Promise<unknown>;
 
 export function serveIpc(handlers: Record<string, Handler>): void {
   process.on('message', (message: { id: number; op: string; args: unknown }) => {
     const handler = handlers[message.op];
-    const reply = handler ? handler(message.args) : Promise.reject(new Error(`unknown op ${message.op}`));
+    const reply = handler ? handler(message.args as never) : Promise.reject(new Error(`unknown op ${message.op}`));
     reply.then(
       (result) => process.send!({ id: message.id, result }),
       (err: Error) => process.send!({ id: message.id, error: err?.stack ?? String(err) }),
@@ -57,14 +57,14 @@ export async function startServer(kind: string, options: Record<string, unknown>
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   let next = 0;
-  const pending = new Map<number, { resolve: (v: any) => void; reject: (e: Error) => void }>();
+  const pending = new Map<number, { resolve: (v: never) => void; reject: (e: Error) => void }>();
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.on('message', (m: { id?: number; result?: unknown; error?: string }) => {
     if (m.id === undefined) return;
     const p = pending.get(m.id);
     pending.delete(m.id);
     if (m.error) p?.reject(new Error(`${kind} server: ${m.error}`));
-    else p?.resolve(m.result);
+    else p?.resolve(m.result as never);
   });
   const url = await new Promise<string>((resolve, reject) => {
     child.on('message', (m: { ready?: string }) => m.ready && resolve(m.ready));

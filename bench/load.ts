@@ -74,9 +74,9 @@ export async function closedLoop(o: LoadOptions): Promise<Figures> {
 /** Adds one iteration's step times to the lists by step name. */
 export function addSteps(steps: Map<string, number[]>, times: Record<string, number> | void): void {
   for (const [name, ms] of Object.entries(times ?? {})) {
-    let list = steps.get(name);
-    if (!list) steps.set(name, (list = []));
-    list.push(ms);
+    const list = steps.get(name);
+    if (list) list.push(ms);
+    else steps.set(name, [ms]);
   }
 }
 

@@ -27,9 +27,9 @@ export interface Options {
   maxInFlight?: number;
 }
 
-export type RateSpec = { perSecond: number } | { ofCeiling: number };
+type RateSpec = { perSecond: number } | { ofCeiling: number };
 
-export const USAGE = `npm run bench -- [options]
+const USAGE = `npm run bench -- [options]
   --store redis|embedded   the service's store (default redis; REDIS_URL or redis://127.0.0.1:6379)
   --duration S             measured seconds per scenario and concurrency (default 10; --quick 2)
   --warmup S               unmeasured seconds before each (default 2; --quick 0.5)

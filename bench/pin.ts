@@ -7,7 +7,7 @@ import { availableParallelism } from 'node:os';
  * load balancer and clients run elsewhere. Redis, shared and started by the
  * machine, is not pinned.
  */
-export const GENERATOR_CORE = '0';
+const GENERATOR_CORE = '0';
 export const SERVICE_CORE = '1';
 
 /** Pins this process (every thread) to the generator's core; fails with a clear message where it cannot. */

@@ -8,11 +8,11 @@ interface Node { id: number; callFrame: { functionName: string; url: string; lin
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number }
 
 /** Where a frame's code lives: a package (node_modules/<name>), a folder of ours (src/…, adapters/…), a node internal, or native. */
-export function area(url: string, name: string): string {
+function area(url: string, name: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   if (/\/(src|adapters|bench)\//.test(url)) return url.replace(/^.*\/((src|adapters|bench)\/)/, '$1').replace(/\/[^/]*$/, '/');
-  if (url.startsWith('node:')) return 'node:' + url.slice(5).split('/')[0];
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
   return url ? 'other' : `(${name || 'native'})`;
 }
 

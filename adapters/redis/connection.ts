@@ -22,7 +22,7 @@ const failFast = {
   reconnectOnError: (error: Error) => (error.message.startsWith('READONLY') ? 1 : false),
 } satisfies RedisOptions;
 
-export function createRedisClient({ topology, username, password, tls }: RedisSettings): RedisClient {
+function createRedisClient({ topology, username, password, tls }: RedisSettings): RedisClient {
   const tlsOptions = tls ? {} : undefined;
   switch (topology.kind) {
     case 'single':
@@ -84,9 +84,10 @@ export function restartWhenEnded(client: RedisClient): () => void {
   let timer: NodeJS.Timeout | undefined;
   const restart = () => {
     clearTimeout(timer);
+    attempt += 1;
     timer = setTimeout(() => {
       if (client.status === 'end') client.connect().catch(() => { /* ended again: 'end' brings it back here */ });
-    }, reconnectDelay((attempt += 1)));
+    }, reconnectDelay(attempt));
     timer.unref();
   };
   const connected = () => { attempt = 0; };

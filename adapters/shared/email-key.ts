@@ -5,8 +5,3 @@
 export function emailKey(email: string): string {
   return email.normalize('NFC').toLowerCase();
 }
-
-export function byEmail(a: { email: string }, b: { email: string }): number {
-  const [x, y] = [emailKey(a.email), emailKey(b.email)];
-  return x < y ? -1 : x > y ? 1 : 0;
-}
