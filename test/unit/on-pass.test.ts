@@ -5,7 +5,7 @@ import { openSqliteStore } from '../../adapters/sqlite/index.ts';
 import type { Store } from '../../adapters/types.ts';
 import type { Account } from '../../src/accounts/account.ts';
 import { createAccount, setPassword } from '../../src/accounts/operations.ts';
-import { checkPasswordAttempt } from '../../src/flows/login/credentials.ts';
+import { checkPasswordAttempt } from '../../src/mfa/password/verify.ts';
 import { checkCode } from '../../src/mfa/totp/check-code.ts';
 import { newTotpSecret } from '../../src/mfa/totp/totp.ts';
 import { createLimits } from '../../src/security/rate-limits.ts';

@@ -8,7 +8,7 @@ import { newTotpSecret } from '../../mfa/totp/totp.ts';
 import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
 import type { AccountSession } from '../../mfa/reauth.ts';
-import { accountOf } from './guards.ts';
+import { accountOf } from '../session/guards.ts';
 import { showAccount } from './account-page.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 import { removeFactorAction } from './remove-factor.ts';

@@ -2,9 +2,8 @@ import type { Context, Middleware } from 'koa';
 import type { Services } from '../../services.ts';
 import { isStaff, type Account, type Role } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
-import { accountOf } from '../account/guards.ts';
+import { accountOf } from '../session/guards.ts';
 import type { AccountSession } from '../../mfa/reauth.ts';
-import { showStaffView } from './account-view.ts';
 
 /** The signed-in staff member of a console request (after signedIn and staff). */
 export const staffOf = (ctx: Context): AccountSession => accountOf(ctx);
@@ -54,18 +53,4 @@ export function protection(staffMember: Account, target: Account): 'self' | 'sta
   if (staffMember.id === target.id) return 'self';
   if (isStaff(target) && !holds(staffMember, 'admin')) return 'staff';
   return undefined;
-}
-
-type MayChangeDeps = Pick<Services, 'audit' | 'limits' | 'store'>;
-
-/** Route guard, after targetAccount: the change is allowed for this staff member on this account; else the account page, 403. */
-export function mayChange(s: MayChangeDeps): Middleware {
-  return async (ctx, next) => {
-    const { account } = staffOf(ctx);
-    const target = targetOf(ctx);
-    const why = protection(account, target);
-    if (!why) return next();
-    s.audit('admin.refused', { accountId: target.id, by: account.id, path: ctx.path, reason: why });
-    await showStaffView(ctx, s, { form: `admin.refused.${why}` }, 403);
-  };
 }

@@ -9,9 +9,8 @@ import { PASSWORD_ONLY } from '../../oidc/amr.ts';
 import { signInTime } from '../../accounts/standing.ts';
 import { knownDevice } from '../../security/known-device.ts';
 import { whileClientWaits } from '../../web/client-gone.ts';
-import { checkPasswordAttempt } from './credentials.ts';
-import { secondFactorScreen } from '../second-factor/choose.ts';
-import { stepAfterPassword } from '../second-factor/mfa-step.ts';
+import { checkPasswordAttempt } from '../../mfa/password/verify.ts';
+import type { Account } from '../../accounts/account.ts';
 
 const LIMITS = { username: 254, password: 1024 };
 
@@ -26,8 +25,11 @@ export const loginPage = (ctx: Context, interaction: Interaction, username: stri
 
 type LoginDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'store'>;
 
+/** The second factor's first screen, for a password step that passed in this request (routes.ts hands it over). */
+type SecondFactorScreen = (ctx: Context, interaction: Interaction, account: Account, loginTs: number) => Promise<void>;
+
 /** Step one of every sign-in: username and password. Its answer is the second factor's first screen. */
-export function loginStep(s: LoginDeps) {
+export function loginStep(s: LoginDeps, secondFactor: SecondFactorScreen) {
   return {
     show: (ctx: Context, interaction: Interaction) => loginPage(ctx, interaction, String(interaction.params.login_hint ?? ''), {}),
 
@@ -54,7 +56,7 @@ export function loginStep(s: LoginDeps) {
         const { message, status } = factorFailure(ctx, 'password', outcome);
         return loginPage(ctx, interaction, form.values.username, { form: message }, status);
       }
-      await secondFactorScreen(ctx, s, stepAfterPassword(interaction, outcome.account, outcome.passed));
+      await secondFactor(ctx, interaction, outcome.account, outcome.passed);
     },
   };
 }

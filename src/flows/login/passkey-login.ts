@@ -8,7 +8,7 @@ import { passkeyOnly } from '../../oidc/amr.ts';
 import { recordPasskeyUse } from '../../accounts/operations.ts';
 import { signInTime } from '../../accounts/standing.ts';
 import { authenticationOptions, verifyAuthentication } from '../../mfa/passkey/webauthn.ts';
-import { signedIn } from '../second-factor/signed-in.ts';
+import { completeSignIn } from '../complete-sign-in.ts';
 import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { loginPage } from './login.ts';
 
@@ -34,7 +34,7 @@ export function passkeyLogin(s: PasskeyLoginDeps) {
       }
       await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
       await s.limits.liftPasswordLocks({ account: normalizeEmail(use.account.email), ip: ctx.ip });
-      seeOther(ctx, await signedIn(ctx, s, interaction, use.account, passkeyOnly(use.passkey.kind), signInTime(use.account)));
+      seeOther(ctx, await completeSignIn(ctx, s, interaction, use.account, passkeyOnly(use.passkey.kind), signInTime(use.account)));
     },
   };
 }

@@ -11,7 +11,7 @@ import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
 import { showEnrolled } from './enrolled.ts';
-import { signedIn } from './signed-in.ts';
+import { completeSignIn } from '../complete-sign-in.ts';
 import { firstFactorAdded } from './first-factor.ts';
 
 export const passkeyVerifyPage = (ctx: Context, step: MfaStep, failed = false) =>
@@ -68,7 +68,7 @@ export function passkeyStep(s: PasskeyStepDeps) {
       await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
       // A passkey added after this sign-in's password step counts from the next sign-in (amr.ts).
       const established = use.passkey.createdAt < step.loginTs;
-      seeOther(ctx, await signedIn(ctx, s, step.interaction, use.account, passwordAndSecondFactor(use.passkey.kind, established), step.loginTs));
+      seeOther(ctx, await completeSignIn(ctx, s, step.interaction, use.account, passwordAndSecondFactor(use.passkey.kind, established), step.loginTs));
     },
   };
 }

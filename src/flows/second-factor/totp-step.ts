@@ -10,7 +10,7 @@ import { newTotpSecret } from '../../mfa/totp/totp.ts';
 import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
 import { showEnrolled } from './enrolled.ts';
-import { signedIn } from './signed-in.ts';
+import { completeSignIn } from '../complete-sign-in.ts';
 import { firstFactorAdded } from './first-factor.ts';
 
 const CODE = { code: 16 };
@@ -64,7 +64,7 @@ export function totpStep(s: TotpStepDeps) {
       if (!form.ok) return totpVerifyPage(ctx, step, form.errors, 400);
       const secrets = step.account.totp.map((f) => s.secrets.open(f.secret));
       const check = await checkCode(s, step.account.id, secrets, form.values.code,
-        () => signedIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('otp'), step.loginTs));
+        () => completeSignIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('otp'), step.loginTs));
       if (check.kind !== 'ok') {
         const { message, status } = factorFailure(ctx, 'code', check);
         return totpVerifyPage(ctx, step, { code: message }, status);

@@ -3,7 +3,7 @@ import type { Account } from '../../accounts/account.ts';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../accounts/password-hash.ts';
 import { updateAccount } from '../../accounts/update.ts';
 import { accountUsable } from '../../accounts/standing.ts';
-import type { FactorResult, OnPass } from '../../mfa/result.ts';
+import type { FactorResult, OnPass } from '../result.ts';
 import type { Services } from '../../services.ts';
 
 interface PasswordAttempt<T> {

@@ -6,16 +6,16 @@ import { render } from '../../web/render.ts';
 import { randomToken } from '../../security/random-token.ts';
 import { ACCOUNT_CLIENT_ID, accountClient } from '../../oidc/clients.ts';
 
-type AccountLoginDeps = Pick<Services, 'config'>;
+type SessionLoginDeps = Pick<Services, 'config'>;
 
 /**
- * Sign-in for My account: an ordinary authorization request of our own client,
- * so the provider runs the same policy (password, second factor) and leaves its
- * session behind. That session is what My account reads; the code is never
+ * Sign-in for My account and the console: an ordinary authorization request of
+ * our own client, so the provider runs the same policy (password, second factor)
+ * and leaves its session behind. That session is what both read; the code is never
  * redeemed (it expires in a minute), so the PKCE verifier is not kept either —
  * the provider requires PKCE of every client, and the NL GOV profile a nonce.
  */
-export function accountLogin(s: AccountLoginDeps, area: 'account' | 'admin' = 'account') {
+export function sessionLogin(s: SessionLoginDeps, area: 'account' | 'admin' = 'account') {
   const redirectUri = accountClient(s.config.issuer).redirect_uris!.find((uri) => uri.endsWith(`/${area}/callback`))!;
   return {
     login(ctx: Context) {
