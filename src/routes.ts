@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware } from 'koa';
 import type { Services } from './services.ts';
+import type { State } from './request-state.ts';
 import { requireCsrf } from './security/csrf.ts';
 import { screenHeaders } from './security/headers.ts';
 import { atPrompt, currentSignIn, interactionUrl } from './flows/interaction.ts';
@@ -33,7 +34,7 @@ import { askAgain } from './flows/admin/confirm-page.ts';
  * a small form-only body parser, and a CSRF token on every POST.
  */
 export function screens(s: Services): Middleware & { router: Router } {
-  const router = new Router();
+  const router = new Router<State>();
   router.use(screenHeaders(), bodyParser({ enableTypes: ['form'], formLimit: '32kb' }), requireCsrf());
 
   const choose = chooseStep(s);

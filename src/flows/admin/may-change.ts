@@ -1,5 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Services } from '../../services.ts';
+import type { State } from '../../request-state.ts';
 import { protection, staffOf, targetOf } from './guards.ts';
 import { showStaffView } from './account-view.ts';
 
@@ -10,7 +11,7 @@ type MayChangeDeps = Pick<Services, 'audit' | 'limits' | 'store'>;
  * on this account; else the account page, 403. (Apart from guards.ts, whose
  * accessors that page reads.)
  */
-export function mayChange(s: MayChangeDeps): Middleware {
+export function mayChange(s: MayChangeDeps): Middleware<State> {
   return async (ctx, next) => {
     const { account } = staffOf(ctx);
     const target = targetOf(ctx);

@@ -1,12 +1,13 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import type { Services } from '../../services.ts';
 import { sendJson } from '../../web/json.ts';
 import { adoptLocale } from '../../web/page-state.ts';
 import { accountSession } from './account-session.ts';
 import { isReauthenticated, type AccountSession } from '../../mfa/reauth.ts';
+import { fromGuard, type Ctx, type State } from '../../request-state.ts';
 
 /** The signed-in user of a My account or console request, put there by the signedIn guard. */
-export const accountOf = (ctx: Context) => ctx.state.accountSession as AccountSession;
+export const accountOf = (ctx: Ctx) => fromGuard(ctx, 'accountSession');
 
 type SignedInGuardDeps = Pick<Services, 'provider' | 'accounts'>;
 
@@ -15,7 +16,7 @@ type SignedInGuardDeps = Pick<Services, 'provider' | 'accounts'>;
  * against the account as it is now). Without one: the sign-in, or for JSON
  * callers a 401.
  */
-export function signedIn(s: SignedInGuardDeps, options: { json?: boolean; loginPath?: string } = {}): Middleware {
+export function signedIn(s: SignedInGuardDeps, options: { json?: boolean; loginPath?: string } = {}): Middleware<State> {
   return async (ctx, next) => {
     const current = await accountSession(ctx, s);
     if (!current) {
@@ -33,7 +34,7 @@ export function signedIn(s: SignedInGuardDeps, options: { json?: boolean; loginP
 type RecentFactorDeps = Pick<Services, 'store' | 'audit'>;
 
 /** Where a change refused for a stale second factor asks for it again: My account's page, or the console's. */
-type AskAgain = (ctx: Context, current: AccountSession) => Promise<void>;
+type AskAgain = (ctx: Ctx, current: AccountSession) => Promise<void>;
 
 /**
  * Route guard, after signedIn: the second factor confirmed again within the
@@ -41,7 +42,7 @@ type AskAgain = (ctx: Context, current: AccountSession) => Promise<void>;
  * caller's own page (`askAgain`, status 403), or a JSON 403 for JSON callers;
  * nothing changes.
  */
-export function recentSecondFactor(s: RecentFactorDeps, refused: { json: true } | { askAgain: AskAgain }): Middleware {
+export function recentSecondFactor(s: RecentFactorDeps, refused: { json: true } | { askAgain: AskAgain }): Middleware<State> {
   return async (ctx, next) => {
     const current = accountOf(ctx);
     if (await isReauthenticated(s, current.session)) return next();

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import type { PageState } from '../../web/render.ts';
+import type { Ctx } from '../../request-state.ts';
 import { render } from '../../web/render.ts';
 import { randomToken } from '../../security/random-token.ts';
 import { ACCOUNT_CLIENT_ID, accountClient } from '../../oidc/clients.ts';
@@ -18,7 +17,7 @@ type SessionLoginDeps = Pick<Services, 'config'>;
 export function sessionLogin(s: SessionLoginDeps, area: 'account' | 'admin' = 'account') {
   const redirectUri = accountClient(s.config.issuer).redirect_uris!.find((uri) => uri.endsWith(`/${area}/callback`))!;
   return {
-    login(ctx: Context) {
+    login(ctx: Ctx) {
       const challenge = createHash('sha256').update(randomToken()).digest('base64url');
       const params = new URLSearchParams({
         client_id: ACCOUNT_CLIENT_ID,
@@ -29,12 +28,12 @@ export function sessionLogin(s: SessionLoginDeps, area: 'account' | 'admin' = 'a
         code_challenge_method: 'S256',
         state: randomToken(),
         nonce: randomToken(),
-        ui_locales: (ctx.state as PageState).locale,
+        ui_locales: ctx.state.locale,
       });
       ctx.redirect(`${s.config.issuer}/auth?${params}`);
     },
 
-    async callback(ctx: Context) {
+    async callback(ctx: Ctx) {
       // The user cancelled or the provider refused: no loop back into the sign-in.
       if (ctx.query.error) return render(ctx, 'message', { title: `${area}.title`, message: 'account.sign_in_failed', okUrl: `/${area}/login`, okLabel: 'account.try_again' }, 400);
       ctx.redirect(`/${area}`);
