@@ -28,7 +28,7 @@ export function changePassword(s: ChangePasswordDeps) {
 
   /** The current password, through the login's own check: same argon2 cost, same limits. */
   const currentPasswordProblem = async (ctx: Context, a: AccountSession, password: string): Promise<{ errors: FieldErrors; status: number } | undefined> => {
-    const check = await checkPasswordAttempt(s, { email: normalizeEmail(a.account.email), password, ip: ctx.ip, signal: whileClientWaits(ctx) });
+    const check = await checkPasswordAttempt(s, { email: normalizeEmail(a.account.email), password, ip: ctx.ip, via: 'self', signal: whileClientWaits(ctx) });
     if (check.kind === 'ok' && check.account.id === a.account.id) return undefined;
     if (check.kind === 'locked') {
       const { message, status } = factorFailure(ctx, 'password', check);

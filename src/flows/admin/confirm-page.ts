@@ -35,4 +35,4 @@ async function askToConfirm(ctx: Context, a: AccountSession, errors: FieldErrors
 /** For recentSecondFactor: a console change without a recent second factor asks for it, and changes nothing. */
 export const askAgain = (ctx: Context, a: AccountSession) => askToConfirm(ctx, a, { form: 'account.reauth.required' }, 403, pageOf(ctx));
 
-export const CONSOLE: ConfirmPlace = { who: staffOf, page: askToConfirm, landing: returnTo };
+export const CONSOLE: ConfirmPlace = { who: staffOf, page: askToConfirm, landing: returnTo, via: 'console' };

@@ -45,6 +45,7 @@ export function addPasskeyStep(s: AddPasskeyDeps) {
       who: (ctx) => signedInOf(stepOf(ctx)),
       page: (ctx, _a, errors, status) => addPasskeyPage(ctx, s, stepOf(ctx), errors, status),
       landing: (ctx) => interactionUrl(stepOf(ctx).interaction.uid, '/add-passkey'),
+      via: 'sign-in',
     }),
 
     /** Route guard: confirmed in this session within five minutes; otherwise 403 and nothing is added. */
