@@ -15,7 +15,7 @@ type AccountPageDeps = Pick<Services, 'store'>;
 export async function showAccount(ctx: Ctx, s: AccountPageDeps, { session, account }: AccountSession, errors: FieldErrors = {}, status = 200): Promise<void> {
   const { locale } = ctx.state;
   const when = (at: number) => (at ? formatTime(locale, at) : '');
-  await render(ctx, 'account', {
+  await render(ctx, 'account/account', {
     title: 'account.title',
     name: account.name,
     email: account.email,

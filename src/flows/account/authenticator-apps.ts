@@ -24,7 +24,7 @@ export function authenticatorApps(s: AuthenticatorAppsDeps) {
 
   const page = async (ctx: Ctx, a: AccountSession, errors: FieldErrors = {}, status = 200) => {
     const view = await enrolmentView(s.config.issuer, a.account.email, await offeredSecret(s, offer(a)));
-    await render(ctx, 'account-totp', { title: 'account.totp.title', ...view, errors }, status);
+    await render(ctx, 'account/account-totp', { title: 'account.totp.title', ...view, errors }, status);
   };
 
   return {

@@ -24,7 +24,7 @@ type ChangePasswordDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'stor
  */
 export function changePassword(s: ChangePasswordDeps) {
   const form = (ctx: Context, a: AccountSession, errors: FieldErrors, status = 200) =>
-    render(ctx, 'account-password', { title: 'account.password.title', email: a.account.email, min: MIN_LENGTH, max: MAX_LENGTH, errors }, status);
+    render(ctx, 'account/account-password', { title: 'account.password.title', email: a.account.email, min: MIN_LENGTH, max: MAX_LENGTH, errors }, status);
 
   /** The current password, through the login's own check: same argon2 cost, same limits. */
   const currentPasswordProblem = async (ctx: Context, a: AccountSession, password: string): Promise<{ errors: FieldErrors; status: number } | undefined> => {

@@ -23,7 +23,7 @@ export async function showStaffView(ctx: Ctx, s: StaffViewDeps, errors: FieldErr
   const a = targetOf(ctx);
   const when = (at: number) => (at ? formatTime(locale, at) : '');
   const [locked, reauthenticated] = await Promise.all([s.limits.accountLocked(lockCounters(a)), isReauthenticated(s, staffMember.session)]);
-  await render(ctx, 'admin-account', {
+  await render(ctx, 'admin/admin-account', {
     title: 'admin.account.title',
     account: { id: a.id, name: a.name, email: a.email, language: `admin.language.${a.locale}`, created: when(a.createdAt), disabled: a.disabled, passwordSet: !!a.passwordHash, roles: a.roles ?? [] },
     endDate: a.endDate ? { day: formatDay(locale, a.endDate), passed: endDatePassed(a) } : undefined,

@@ -22,7 +22,7 @@ const pageOf = (ctx: Context) => {
 
 /** "Confirm it's you" for the console: the same forms as My account, posting to /admin/confirm/… */
 async function askToConfirm(ctx: Context, a: AccountSession, errors: FieldErrors, status: number, back = returnTo(ctx)): Promise<void> {
-  await render(ctx, 'admin-confirm', {
+  await render(ctx, 'admin/admin-confirm', {
     title: 'admin.confirm.title',
     returnTo: back,
     hasCode: a.account.totp.length > 0,

@@ -15,7 +15,7 @@ import type { Account } from '../../accounts/account.ts';
 const LIMITS = { username: 254, password: 1024 };
 
 export const loginPage = (ctx: Ctx, interaction: Interaction, username: string, errors: FieldErrors, status = 200) =>
-  render(ctx, 'login', {
+  render(ctx, 'login/login', {
     title: 'login.title',
     uid: interaction.uid,
     username,

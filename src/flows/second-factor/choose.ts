@@ -35,7 +35,7 @@ export function chooseStep(s: ChooseDeps) {
       secondFactorScreen(ctx, s, stepAfterPassword(interaction, account, loginTs)),
 
     async choose(ctx: Context) {
-      await render(ctx, 'choose-factor', { title: 'mfa.choose.title', step: 3, uid: stepOf(ctx).interaction.uid });
+      await render(ctx, 'second-factor/choose-factor', { title: 'mfa.choose.title', step: 3, uid: stepOf(ctx).interaction.uid });
     },
   };
 }

@@ -16,7 +16,7 @@ import { completeSignIn } from '../complete-sign-in.ts';
 import { firstFactorAdded } from './first-factor.ts';
 
 export const passkeyVerifyPage = (ctx: Ctx, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
-  render(ctx, 'passkey-verify', { title: 'passkey.verify_title', uid: step.interaction.uid, hasTotp: step.account.totp.length > 0, errors }, status);
+  render(ctx, 'second-factor/passkey-verify', { title: 'passkey.verify_title', uid: step.interaction.uid, hasTotp: step.account.totp.length > 0, errors }, status);
 
 type PasskeyStepDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' | 'background'>;
 
@@ -27,7 +27,7 @@ type PasskeyStepDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' 
  */
 export function passkeyStep(s: PasskeyStepDeps) {
   const enrolPage = (ctx: Ctx, step: MfaStep, failed = false) =>
-    render(ctx, 'passkey-enrol', { title: 'passkey.title', step: 3, uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
+    render(ctx, 'second-factor/passkey-enrol', { title: 'passkey.title', step: 3, uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
 
   /** The ceremony's options for public/passkey.js, bound to this sign-in. */
   const options = (make: (d: PasskeyStepDeps, boundTo: string, account: Account) => Promise<unknown>) => async (ctx: Ctx) => {

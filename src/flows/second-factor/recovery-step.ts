@@ -13,7 +13,7 @@ type RecoveryStepDeps = Pick<Services, 'limits' | 'replay' | 'audit' | 'accounts
 /** A recovery code instead of the second factor; afterwards the user is told how many remain. */
 export function recoveryStep(s: RecoveryStepDeps) {
   const page = (ctx: Ctx, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
-    render(ctx, 'recovery-verify', { title: 'recovery.verify_title', uid: step.interaction.uid, errors }, status);
+    render(ctx, 'second-factor/recovery-verify', { title: 'recovery.verify_title', uid: step.interaction.uid, errors }, status);
 
   return {
     show: (ctx: Ctx) => page(ctx, stepOf(ctx)),
@@ -23,7 +23,7 @@ export function recoveryStep(s: RecoveryStepDeps) {
         (errors, status) => page(ctx, step, errors, status));
       if (!used) return;
       const okUrl = await completeSignIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('recovery'), step.loginTs);
-      await render(ctx, 'recovery-used', { title: 'recovery.verify_title', remaining: used.remaining, okUrl });
+      await render(ctx, 'second-factor/recovery-used', { title: 'recovery.verify_title', remaining: used.remaining, okUrl });
     },
   };
 }

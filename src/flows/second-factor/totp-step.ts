@@ -16,7 +16,7 @@ import { firstFactorAdded } from './first-factor.ts';
 const CODE = { name: 'code', max: 16 };
 
 export const totpVerifyPage = (ctx: Ctx, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
-  render(ctx, 'totp-verify', { title: 'verify.title', uid: step.interaction.uid, hasPasskey: step.account.passkeys.length > 0, errors }, status);
+  render(ctx, 'second-factor/totp-verify', { title: 'verify.title', uid: step.interaction.uid, hasPasskey: step.account.passkeys.length > 0, errors }, status);
 
 type TotpStepDeps = Pick<Services, 'config' | 'secrets' | 'limits' | 'replay' | 'audit' | 'store' | 'background' | 'accounts'>;
 
@@ -27,7 +27,7 @@ export function totpStep(s: TotpStepDeps) {
 
   const enrolPage = async (ctx: Ctx, step: MfaStep, errors: FieldErrors = {}, status = 200) => {
     const view = await enrolmentView(s.config.issuer, step.account.email, await offeredSecret(s, offer(step)));
-    await render(ctx, 'totp-enrol', { title: 'totp.title', step: 3, uid: step.interaction.uid, ...view, errors }, status);
+    await render(ctx, 'second-factor/totp-enrol', { title: 'totp.title', step: 3, uid: step.interaction.uid, ...view, errors }, status);
   };
 
   return {
