@@ -4,7 +4,7 @@ import type { Logger } from './log.ts';
 export type AuditEvent =
   | 'password.requested' | 'mail.sent' | 'mail.failed' | 'password.set'
   | 'login.password_verified' | 'login.success' | 'login.failure' | 'login.locked' | 'login.restarted'
-  | 'mfa.enrolled' | 'mfa.failure' | 'mfa.removed' | 'recovery.used'
+  | 'mfa.enrolled' | 'mfa.verified' | 'mfa.failure' | 'mfa.removed' | 'recovery.used'
   | 'account.created' | 'account.disabled' | 'account.enabled' | 'account.mfa_reset'
   | 'password.changed' | 'sessions.ended'
   | 'account.reauthenticated' | 'account.change_refused' | 'recovery.regenerated'

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { bodyParser } from '@koa/bodyparser';
 import type { Context, Middleware } from 'koa';
 import type { Services } from './services.ts';
+import type { State } from './request-state.ts';
 import { requireCsrf } from './security/csrf.ts';
 import { screenHeaders } from './security/headers.ts';
 import { atPrompt, currentSignIn, interactionUrl } from './flows/interaction.ts';
@@ -22,9 +23,10 @@ import { healthRoutes } from './web/health.ts';
 import { devOutbox } from './web/dev-outbox.ts';
 import { demoFlow } from './flows/demo/demo.ts';
 import { accountFlow } from './flows/account/account-flow.ts';
-import { recentSecondFactor, signedIn } from './flows/account/guards.ts';
+import { recentSecondFactor, signedIn } from './flows/session/guards.ts';
 import { adminFlow } from './flows/admin/admin-flow.ts';
-import { mayChange, staff, targetAccount } from './flows/admin/guards.ts';
+import { staff, targetAccount } from './flows/admin/guards.ts';
+import { mayChange } from './flows/admin/may-change.ts';
 import { askAgain } from './flows/admin/confirm-page.ts';
 
 /**
@@ -32,12 +34,12 @@ import { askAgain } from './flows/admin/confirm-page.ts';
  * a small form-only body parser, and a CSRF token on every POST.
  */
 export function screens(s: Services): Middleware & { router: Router } {
-  const router = new Router();
+  const router = new Router<State>();
   router.use(screenHeaders(), bodyParser({ enableTypes: ['form'], formLimit: '32kb' }), requireCsrf());
 
-  const login = loginStep(s);
-  const passkeyOnly = passkeyLogin(s);
   const choose = chooseStep(s);
+  const login = loginStep(s, choose.afterPassword);
+  const passkeyOnly = passkeyLogin(s);
   const totp = totpStep(s);
   const passkey = passkeyStep(s);
   const addPasskey = addPasskeyStep(s);
@@ -97,7 +99,7 @@ export function screens(s: Services): Middleware & { router: Router } {
   // second factor confirmed within five minutes (confirmed). JSON callers get JSON refusals.
   const account = accountFlow(s);
   const signed = signedIn(s);
-  const confirmed = [signed, recentSecondFactor(s)];
+  const confirmed = [signed, recentSecondFactor(s, { askAgain: account.askAgain })];
   const signedJson = signedIn(s, { json: true });
   router.get('/account/login', account.login);
   router.get('/account/callback', account.callback);

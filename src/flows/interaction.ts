@@ -5,6 +5,7 @@ import { SignInExpired } from '../errors.ts';
 import { pickLocale } from '../i18n/index.ts';
 import { adoptLocale } from '../web/page-state.ts';
 import { sendJson } from '../web/json.ts';
+import { fromGuard, type Ctx, type State } from '../request-state.ts';
 
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -68,13 +69,13 @@ export async function keepWithSignIn(interaction: Interaction, state: Record<str
 export const interactionUrl = (uid: string, step = '') => `/interaction/${uid}${step}`;
 
 /** The sign-in a route guard loaded for this request (atPrompt). */
-export const interactionOf = (ctx: Context) => ctx.state.interaction as Interaction;
+export const interactionOf = (ctx: Ctx) => fromGuard(ctx, 'interaction');
 
 /**
  * Route guard: the sign-in is at this prompt of the provider's policy; otherwise
  * the browser goes to the sign-in's current screen (a JSON caller gets a 409).
  */
-export function atPrompt(provider: Provider, prompt: 'login' | 'consent', options: { json?: boolean } = {}): Middleware {
+export function atPrompt(provider: Provider, prompt: 'login' | 'consent', options: { json?: boolean } = {}): Middleware<State> {
   return async (ctx, next) => {
     const { interaction } = await currentSignIn(ctx, provider);
     if (interaction.prompt.name !== prompt) return toCurrentScreen(ctx, interaction.uid, !!options.json);

@@ -18,11 +18,13 @@ function signInFactor(amr: unknown): string {
   return factorOf(amr[0] === 'pwd' ? amr[1] : amr[0]);
 }
 
+/** A check on My account or in the console ("confirm it's you", the current password) is not a sign-in (mfa/result.ts, Via). */
+const atSignIn = (f: Fields) => f.via !== 'self' && f.via !== 'console';
+
 const COUNTERS: Partial<Record<AuditEvent, (m: Metrics, f: Fields) => void>> = {
   'login.success': (m, f) => m.signIns.inc({ outcome: 'success', factor: signInFactor(f.amr) }),
-  'login.failure': (m, f) => m.signIns.inc({ outcome: 'failure', factor: f.method === 'passkey' ? 'passkey' : 'password' }),
-  // Confirming a change on My account is not a sign-in.
-  'mfa.failure': (m, f) => { if (f.via !== 'account') m.signIns.inc({ outcome: 'failure', factor: factorOf(f.factor) }); },
+  'login.failure': (m, f) => { if (atSignIn(f)) m.signIns.inc({ outcome: 'failure', factor: f.method === 'passkey' ? 'passkey' : 'password' }); },
+  'mfa.failure': (m, f) => { if (atSignIn(f)) m.signIns.inc({ outcome: 'failure', factor: factorOf(f.factor) }); },
   'login.locked': (m, f) => m.lockouts.inc({ step: f.step === 'code' ? 'code' : 'password' }),
   'mfa.enrolled': (m, f) => m.enrolments.inc({ factor: factorOf(f.factor ?? String(f.change).replace(/_added$/, '')) }),
   'recovery.used': (m) => m.recoveryCodesUsed.inc(),

@@ -1,21 +1,21 @@
-import type { Context } from 'koa';
 import type { Services } from '../services.ts';
-import { readForm, type FieldErrors } from './form.ts';
-import { recordPasskeyUse } from '../accounts/operations.ts';
-import { checkCode } from '../mfa/totp/check-code.ts';
-import { factorFailure } from './factor-failure.ts';
-import { useRecoveryCode } from '../mfa/recovery/recovery-codes.ts';
-import { authenticationOptions, verifyAuthentication } from '../mfa/passkey/webauthn.ts';
+import type { Ctx } from '../request-state.ts';
+import type { FieldErrors } from './form.ts';
+import { postedCode, postedPasskey } from './factor-failure.ts';
+import { verifyTotp } from '../mfa/totp/verify.ts';
+import { verifyRecoveryCode } from '../mfa/recovery/verify.ts';
+import { verifyPasskey } from '../mfa/passkey/verify.ts';
+import { authenticationOptions } from '../mfa/passkey/webauthn.ts';
 import { markReauthenticated, type AccountSession } from '../mfa/reauth.ts';
-import type { FactorResult } from '../mfa/result.ts';
-import { PASSKEY_RESPONSE } from '../mfa/passkey/response-schema.ts';
+import type { Via } from '../mfa/result.ts';
 import { sendJson as json } from './json.ts';
 
-/** Where "confirm it's you" is asked: whose it is, the page that asks again with errors, and where a confirmation lands. */
+/** Where "confirm it's you" is asked: whose it is, the page that asks again with errors, where a confirmation lands, and who acts. */
 export interface ConfirmPlace {
-  who: (ctx: Context) => AccountSession;
-  page: (ctx: Context, a: AccountSession, errors: FieldErrors, status: number) => Promise<void>;
-  landing: (ctx: Context) => string;
+  who: (ctx: Ctx) => AccountSession;
+  page: (ctx: Ctx, a: AccountSession, errors: FieldErrors, status: number) => Promise<void>;
+  landing: (ctx: Ctx) => string;
+  via: Via;
 }
 
 type ConfirmDeps = Pick<Services, 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'store' | 'config'>;
@@ -23,53 +23,43 @@ type ConfirmDeps = Pick<Services, 'secrets' | 'limits' | 'replay' | 'audit' | 'a
 /**
  * "Confirm it's you" on My account, in the helpdesk console, and before a
  * passkey is added during a sign-in: the second factor again, through the same
- * checks as at sign-in (rate limits, replay guard, single-use challenges).
+ * verifiers as at sign-in (rate limits, replay guard, single-use challenges).
  */
 export function confirmIdentity(s: ConfirmDeps, place: ConfirmPlace) {
   /** Passkey challenges for this are bound to the session, apart from those of a sign-in. */
   const boundTo = (a: AccountSession) => `reauth:${a.session.uid}`;
+  const again = (ctx: Ctx, a: AccountSession) => (errors: FieldErrors, status: number) => place.page(ctx, a, errors, status);
 
-  const confirmed = async (ctx: Context, a: AccountSession, factor: string) => {
+  const confirmed = async (ctx: Ctx, a: AccountSession, factor: string) => {
     await markReauthenticated(s, a.session);
-    s.audit('account.reauthenticated', { accountId: a.account.id, factor });
+    s.audit('account.reauthenticated', { accountId: a.account.id, factor, via: place.via });
     ctx.status = 303;
     ctx.redirect(place.landing(ctx));
   };
 
-  /** A typed code (an authenticator app's, or a recovery code), through its own check; a failure is shown at its field. */
-  const typedCode = <F extends string>(field: F, max: number, type: 'code' | 'recovery', factor: string, check: (a: AccountSession, value: string) => Promise<FactorResult>) =>
-    async (ctx: Context) => {
-      const a = place.who(ctx);
-      const form = readForm(ctx, { [field]: max } as Record<F, number>);
-      if (!form.ok) return place.page(ctx, a, form.errors, 400);
-      const result = await check(a, form.values[field]);
-      if (result.kind !== 'ok') {
-        const { message, status } = factorFailure(ctx, type, result);
-        return place.page(ctx, a, { [field]: message }, status);
-      }
-      await confirmed(ctx, a, factor);
-    };
-
   return {
-    code: typedCode('code', 16, 'code', 'otp', (a, code) => checkCode(s, a.account.id, a.account.totp.map((f) => s.secrets.open(f.secret)), code)),
-    recovery: typedCode('recovery_code', 32, 'recovery', 'recovery', (a, code) => useRecoveryCode(s, a.account.id, code)),
+    async code(ctx: Ctx) {
+      const a = place.who(ctx);
+      const passed = await postedCode(ctx, 'code', { name: 'code', max: 16 }, (code) => verifyTotp(s, a.account, code, place.via), again(ctx, a));
+      if (passed) await confirmed(ctx, a, 'otp');
+    },
 
-    async passkeyOptions(ctx: Context) {
+    async recovery(ctx: Ctx) {
+      const a = place.who(ctx);
+      const passed = await postedCode(ctx, 'recovery', { name: 'recovery_code', max: 32 }, (code) => verifyRecoveryCode(s, a.account.id, code, place.via), again(ctx, a));
+      if (passed) await confirmed(ctx, a, 'recovery');
+    },
+
+    async passkeyOptions(ctx: Ctx) {
       const a = place.who(ctx);
       if (!a.account.passkeys.length) return json(ctx, { error: 'no passkey' }, 400);
       json(ctx, await authenticationOptions(s, boundTo(a), a.account));
     },
 
-    async passkey(ctx: Context) {
+    async passkey(ctx: Ctx) {
       const a = place.who(ctx);
-      const form = readForm(ctx, PASSKEY_RESPONSE);
-      const use = form.ok ? await verifyAuthentication(s, boundTo(a), form.values.response, a.account) : undefined;
-      if (use?.kind !== 'ok') {
-        s.audit('mfa.failure', { accountId: a.account.id, factor: 'passkey', via: 'account' });
-        return place.page(ctx, a, { form: 'passkey.failed' }, 400);
-      }
-      await recordPasskeyUse(s.store, a.account.id, use.passkey.id, use.counter);
-      await confirmed(ctx, a, use.passkey.kind);
+      const use = await postedPasskey(ctx, (response) => verifyPasskey(s, { boundTo: boundTo(a), response, account: a.account, via: place.via, ip: ctx.ip }), again(ctx, a));
+      if (use) await confirmed(ctx, a, use.passkey.kind);
     },
   };
 }

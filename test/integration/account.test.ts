@@ -4,7 +4,11 @@ import { landedOn, login, signInUntil, startSignIn, text, totpCode, totpKey, PAS
 import { refreshFails, signInTo } from '../support/logout-clients.ts';
 import { seedAccount } from '../support/seed.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
-import { regenerateRecoveryCodes, useRecoveryCode } from '../../src/mfa/recovery/recovery-codes.ts';
+import { regenerateRecoveryCodes } from '../../src/mfa/recovery/recovery-codes.ts';
+import { verifyRecoveryCode } from '../../src/mfa/recovery/verify.ts';
+import { activateTotp } from '../../src/mfa/totp/verify.ts';
+import { offeredSecret, PENDING_TOTP_SECONDS } from '../../src/mfa/totp/pending-secret.ts';
+import { useClock } from '../../src/clock.ts';
 
 const NEW_PASSWORD = 'another fine passphrase 2';
 
@@ -73,7 +77,7 @@ describeOnEveryStore('My account', (store) => {
       ['/account/authenticator-app/remove', { id: before.totp[0]!.id }],
       ['/account/recovery-codes', {}],
       ['/account/sign-out-everywhere', {}],
-      ['/account/authenticator-app', { pending: 'x', code: '123456' }],
+      ['/account/authenticator-app', { code: '123456' }],
       ['/account/passkey', { response: '{}' }],
     ];
     for (const [path, form] of attempts) {
@@ -160,8 +164,6 @@ describeOnEveryStore('My account', (store) => {
     const wrong = await browser.submit(enrol, '/account/authenticator-app', { code: '000000' });
     expect(wrong.status).toBe(400);
     expect(totpKey(wrong)).toBe(newSecret);
-    const tampered = await browser.submit(enrol, '/account/authenticator-app', { pending: 'v1.a.b.c', code: '123456' });
-    expect(tampered.status).toBe(400);
 
     const added = await browser.submit(wrong, '/account/authenticator-app', { code: await totpCode(newSecret, 1) });
     expect(added.status).toBe(200);
@@ -187,6 +189,65 @@ describeOnEveryStore('My account', (store) => {
     const unknown = await browser.request('POST', '/account/passkey/remove', { _csrf: csrf(last), id: 'no-such-passkey' });
     expect(unknown.status).toBe(400);
     expect((await account(email)).totp).toHaveLength(1);
+  });
+
+  test("an app's secret on offer stays on the server, the same on every page, and is no other account's to activate", async () => {
+    const [one, two] = [`offer-one-${store}@example.org`, `offer-two-${store}@example.org`];
+    const first = await seedAccount(idp, one, PASSWORD, { totp: true });
+    const second = await seedAccount(idp, two, PASSWORD, { totp: true });
+    const a = await signInToAccount(one, first.secret, -1);
+    await reauthenticate(a.browser, a.page, await totpCode(first.secret, 0));
+    const b = await signInToAccount(two, second.secret, -1);
+    await reauthenticate(b.browser, b.page, await totpCode(second.secret, 0));
+
+    const offered = await a.browser.get('/account/authenticator-app');
+    const key = totpKey(offered);
+    // A reload (or a language switch) after scanning shows the same key, so the app's codes stay valid.
+    expect(totpKey(await a.browser.get('/account/authenticator-app?lang=en'))).toBe(key);
+    // The form carries the code and its CSRF token, nothing of the secret to carry into another form.
+    expect([...offered.html.matchAll(/type="hidden" name="([^"]+)"/g)].map((m) => m[1])).toEqual(['_csrf']);
+
+    // The other account, typing a code of that app on its own form: refused, and nothing is added to either.
+    const otherForm = await b.browser.get('/account/authenticator-app');
+    expect(totpKey(otherForm)).not.toBe(key);
+    expect((await b.browser.submit(otherForm, '/account/authenticator-app', { code: await totpCode(key, 1) })).status).toBe(400);
+    expect((await account(two)).totp).toHaveLength(1);
+    // Even where both were offered one under the same name (a session reused by another account), each activates only its own.
+    const place = { boundTo: `shared-${store}`, accountId: crypto.randomUUID() };
+    const other = { ...place, accountId: crypto.randomUUID() };
+    const shared = await offeredSecret(idp.app.services, place);
+    expect(await activateTotp(idp.app.services, other, await totpCode(shared), 'self')).toEqual({ kind: 'expired' });
+    expect(await activateTotp(idp.app.services, place, await totpCode(shared), 'self')).toEqual({ kind: 'ok', secret: shared });
+
+    // The account it was offered to activates it, on the same page it was shown on.
+    const added = await a.browser.submit(offered, '/account/authenticator-app', { code: await totpCode(key, 1) });
+    expect(added.status).toBe(200);
+    expect((await account(one)).totp.map((f) => idp.app.services.secrets.open(f.secret))).toEqual([first.secret, key]);
+  });
+
+  test("an app's secret on offer lapses after 15 minutes: its code no longer adds it, and a new key is shown", async () => {
+    const email = `offer-lapsed-${store}@example.org`;
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const { browser, page } = await signInToAccount(email, secret, -1);
+    await reauthenticate(browser, page, await totpCode(secret, 0));
+    const offered = await browser.get('/account/authenticator-app');
+    const key = totpKey(offered);
+
+    // Half a minute past the offer's lifetime, on the service's clock (a code is then that many time steps on).
+    const steps = PENDING_TOTP_SECONDS / 30 + 1;
+    const restore = useClock({ nowMs: () => Date.now() + steps * 30_000 });
+    try {
+      const late = await browser.submit(offered, '/account/authenticator-app', { code: await totpCode(key, steps) });
+      expect(late.status).toBe(400);
+      expect(text(late)).toContain('Het formulier is verlopen');
+      expect((await account(email)).totp).toHaveLength(1);
+      const fresh = totpKey(late);
+      expect(fresh).not.toBe(key);
+      expect((await browser.submit(late, '/account/authenticator-app', { code: await totpCode(fresh, steps) })).status).toBe(200);
+      expect((await account(email)).totp).toHaveLength(2);
+    } finally {
+      restore();
+    }
   });
 
   test('passkeys: registration is offered after re-authentication; one is removed', async () => {
@@ -233,8 +294,8 @@ describeOnEveryStore('My account', (store) => {
     expect(fresh).toHaveLength(10);
     await expectNotification(email, 'Er zijn nieuwe herstelcodes gemaakt');
 
-    expect(await useRecoveryCode(idp.app.services, id, old[1]!)).toEqual({ kind: 'invalid' });
-    expect(await useRecoveryCode(idp.app.services, id, fresh[0]!)).toEqual({ kind: 'ok', remaining: 9 });
+    expect(await verifyRecoveryCode(idp.app.services, id, old[1]!, 'self')).toEqual({ kind: 'invalid' });
+    expect(await verifyRecoveryCode(idp.app.services, id, fresh[0]!, 'self')).toEqual({ kind: 'ok', remaining: 9 });
   });
 
   test('"confirm it\'s you" twice within five minutes: the second confirmation counts too', async () => {

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
-import { enrolTotp, finishSignIn, login, resetLink, setPasswordByMail, startSignIn } from '../support/journey.ts';
+import { enrolTotp, finishSignIn, login, resetLink, setPasswordByMail, signInUntil, startSignIn, totpCode } from '../support/journey.ts';
+import { seedAccount } from '../support/seed.ts';
 import { parseSamples, sampleSum } from '../support/prometheus.ts';
 import { startMetricsServer } from '../../src/metrics/metrics-server.ts';
 
@@ -70,6 +71,24 @@ describe('metrics', () => {
       expect(secretValue.length).toBeGreaterThan(8);
       expect(text).not.toContain(secretValue);
     }
+  });
+
+  test("a wrong code on My account's \"confirm it's you\" is no failed sign-in", async () => {
+    const email = 'confirming@example.org';
+    const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
+    const browser = new Browser(idp.issuer);
+    const { page: verify } = await signInUntil(idp, browser, 'code-page', { email, password: PASSWORD, from: '/account' });
+    const account = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, -1) });
+    const failures = async () => sampleSum(await scrape(), 'idp_sign_ins_total', { outcome: 'failure' });
+    const before = await failures();
+    expect((await browser.submit(account, '/account/confirm/code', { code: '000000' })).status).toBe(400);
+    expect((await browser.submit(account, '/account/confirm/recovery', { recovery_code: 'AAAAA-AAAAA' })).status).toBe(400);
+    expect(await failures()).toBe(before);
+    // A wrong code at a sign-in is one.
+    const other = new Browser(idp.issuer);
+    const { page: code } = await signInUntil(idp, other, 'code-page', { email, password: PASSWORD });
+    expect((await other.submit(code, '/verify/totp', { code: '000000' })).status).toBe(400);
+    expect(await failures()).toBe(before + 1);
   });
 
   test('a scan of random paths adds no series', async () => {

@@ -17,6 +17,21 @@ const SRC = filesUnder('src', /\.ts$/);
 const importsOf = (file: string) =>
   [...source(file).matchAll(/^(?:import|export) (?!type )[^'"]*from '(\.[^']+)'/gm)].map((m) => relative(ROOT, resolve(ROOT, dirname(file), m[1]!)));
 
+/** Every local import of a file, type-only ones too: what it depends on to be read and type-checked. */
+const allImportsOf = (file: string) =>
+  [...source(file).matchAll(/^(?:import|export) [^'"]*from '(\.[^']+)'/gm)].map((m) => relative(ROOT, resolve(ROOT, dirname(file), m[1]!)));
+
+/**
+ * The flow a file belongs to (src/flows/<flow>/…), if any. What several flows
+ * share is no flow: the files beside the folders (interaction.ts,
+ * complete-sign-in.ts, return-to.ts) and session/, the signed-in session of My
+ * account and the console.
+ */
+const flowOf = (file: string) => {
+  const parts = file.split('/');
+  return parts[0] === 'src' && parts[1] === 'flows' && parts.length > 3 && parts[2] !== 'session' ? parts[2] : undefined;
+};
+
 /** The unit a source file belongs to: its folder (one per flow and per credential type), or itself for src/*.ts. */
 const folderOf = (file: string) => {
   const parts = file.split('/');
@@ -24,6 +39,22 @@ const folderOf = (file: string) => {
   if (parts.length <= 2) return file;
   return ['flows', 'mfa'].includes(parts[1]!) && parts.length > 3 ? parts.slice(0, 3).join('/') : parts.slice(0, 2).join('/');
 };
+
+/** Cycles in an import graph (one at least, whenever there is any), each as "a → b → a". */
+function cyclesIn(edges: Map<string, Set<string>>): string[] {
+  const cycles = new Set<string>();
+  const done = new Set<string>();
+  // Depth first; a node whose every path was walked is never walked again, so a large graph stays fast.
+  const visit = (node: string, path: string[]) => {
+    for (const next of edges.get(node) ?? []) {
+      if (path.includes(next)) cycles.add([...path.slice(path.indexOf(next)), next].join(' → '));
+      else if (!done.has(next)) visit(next, [...path, next]);
+    }
+    done.add(node);
+  };
+  for (const start of edges.keys()) if (!done.has(start)) visit(start, [start]);
+  return [...cycles];
+}
 
 describe('code shape', () => {
   test('credential modules (src/mfa) import nothing from flows or web', () => {
@@ -39,15 +70,22 @@ describe('code shape', () => {
         if (from !== to) edges.set(from, (edges.get(from) ?? new Set()).add(to));
       }
     }
-    const cycles: string[] = [];
-    const visit = (node: string, path: string[]) => {
-      for (const next of edges.get(node) ?? []) {
-        if (path.includes(next)) cycles.push([...path.slice(path.indexOf(next)), next].join(' → '));
-        else if (path.length < 12) visit(next, [...path, next]);
-      }
-    };
-    for (const start of edges.keys()) visit(start, [start]);
-    expect([...new Set(cycles)]).toEqual([]);
+    expect(cyclesIn(edges)).toEqual([]);
+  });
+
+  test('no import cycle between files, within a folder too', () => {
+    const edges = new Map(SRC.map((file) => [file, new Set(importsOf(file))]));
+    expect(cyclesIn(edges)).toEqual([]);
+  });
+
+  test('no flow imports another flow', () => {
+    const crossing = SRC.filter(flowOf).flatMap((f) => allImportsOf(f).filter((i) => flowOf(i) && flowOf(i) !== flowOf(f)).map((i) => `${f} → ${i}`));
+    expect(crossing).toEqual([]);
+  });
+
+  test('scim/ and cli/ import no flow: they change accounts through src/accounts, as the flows do', () => {
+    const offending = SRC.filter((f) => /^src\/(scim|cli)\//.test(f)).flatMap((f) => allImportsOf(f).filter((i) => i.startsWith('src/flows/')).map((i) => `${f} → ${i}`));
+    expect(offending).toEqual([]);
   });
 
   test('every translation key a template uses exists in both languages, and every key is used', () => {

@@ -1,6 +1,6 @@
-import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { render, type PageState } from '../../web/render.ts';
+import { render } from '../../web/render.ts';
+import type { Ctx } from '../../request-state.ts';
 import type { FieldErrors } from '../../web/form.ts';
 import { factorList, formatTime, signInMethod } from '../../i18n/format.ts';
 import { isReauthenticated, REAUTH_SECONDS, type AccountSession } from '../../mfa/reauth.ts';
@@ -12,10 +12,10 @@ type AccountPageDeps = Pick<Services, 'store'>;
  * change forms show only once the second factor has been confirmed again;
  * until then the page offers "confirm it's you" with each factor the account has.
  */
-export async function showAccount(ctx: Context, s: AccountPageDeps, { session, account }: AccountSession, errors: FieldErrors = {}, status = 200): Promise<void> {
-  const { locale } = ctx.state as PageState;
+export async function showAccount(ctx: Ctx, s: AccountPageDeps, { session, account }: AccountSession, errors: FieldErrors = {}, status = 200): Promise<void> {
+  const { locale } = ctx.state;
   const when = (at: number) => (at ? formatTime(locale, at) : '');
-  await render(ctx, 'account', {
+  await render(ctx, 'account/account', {
     title: 'account.title',
     name: account.name,
     email: account.email,

@@ -6,9 +6,9 @@ import { normalizeEmail } from '../../accounts/email.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
 import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
 import { setPassword } from '../../accounts/operations.ts';
-import { checkPasswordAttempt } from '../login/credentials.ts';
+import { checkPasswordAttempt } from '../../mfa/password/verify.ts';
 import { newPasswordErrors } from '../set-password/new-password.ts';
-import { accountOf } from './guards.ts';
+import { accountOf } from '../session/guards.ts';
 import { markReauthenticated, type AccountSession } from '../../mfa/reauth.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 import { whileClientWaits } from '../../web/client-gone.ts';
@@ -24,11 +24,11 @@ type ChangePasswordDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'stor
  */
 export function changePassword(s: ChangePasswordDeps) {
   const form = (ctx: Context, a: AccountSession, errors: FieldErrors, status = 200) =>
-    render(ctx, 'account-password', { title: 'account.password.title', email: a.account.email, min: MIN_LENGTH, max: MAX_LENGTH, errors }, status);
+    render(ctx, 'account/account-password', { title: 'account.password.title', email: a.account.email, min: MIN_LENGTH, max: MAX_LENGTH, errors }, status);
 
   /** The current password, through the login's own check: same argon2 cost, same limits. */
   const currentPasswordProblem = async (ctx: Context, a: AccountSession, password: string): Promise<{ errors: FieldErrors; status: number } | undefined> => {
-    const check = await checkPasswordAttempt(s, { email: normalizeEmail(a.account.email), password, ip: ctx.ip, signal: whileClientWaits(ctx) });
+    const check = await checkPasswordAttempt(s, { email: normalizeEmail(a.account.email), password, ip: ctx.ip, via: 'self', signal: whileClientWaits(ctx) });
     if (check.kind === 'ok' && check.account.id === a.account.id) return undefined;
     if (check.kind === 'locked') {
       const { message, status } = factorFailure(ctx, 'password', check);

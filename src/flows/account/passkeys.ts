@@ -5,7 +5,7 @@ import { readForm } from '../../web/form.ts';
 import { addFactor } from '../../accounts/operations.ts';
 import { registrationOptions, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
 import type { AccountSession } from '../../mfa/reauth.ts';
-import { accountOf } from './guards.ts';
+import { accountOf } from '../session/guards.ts';
 import { showAccount } from './account-page.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 import { removeFactorAction } from './remove-factor.ts';

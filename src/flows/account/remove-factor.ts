@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { removeFactor } from '../../accounts/operations.ts';
 import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
-import { accountOf } from './guards.ts';
+import { accountOf } from '../session/guards.ts';
 import { showAccount } from './account-page.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { regenerateRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
-import { accountOf } from './guards.ts';
+import { accountOf } from '../session/guards.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 
 type RecoveryCodesDeps = Pick<Services, 'accounts' | 'audit' | 'mailer' | 'background' | 'config'>;

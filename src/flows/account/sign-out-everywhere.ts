@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { endSessions } from '../../accounts/operations.ts';
-import { accountOf } from './guards.ts';
+import { accountOf } from '../session/guards.ts';
 import { forgetReauthentication } from '../../mfa/reauth.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 

@@ -1,7 +1,7 @@
-import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import type { MessageKey } from '../../i18n/index.ts';
-import { render, type PageState } from '../../web/render.ts';
+import { render } from '../../web/render.ts';
+import type { Ctx } from '../../request-state.ts';
 import type { FieldErrors } from '../../web/form.ts';
 import { factorList, formatDay, formatTime, signInMethod } from '../../i18n/format.ts';
 import { endDatePassed } from '../../accounts/end-date.ts';
@@ -17,13 +17,13 @@ type StaffViewDeps = Pick<Services, 'limits' | 'store'>;
  * locked, what happened lately. The action forms show only where this staff
  * member may change the account; each POST checks that again.
  */
-export async function showStaffView(ctx: Context, s: StaffViewDeps, errors: FieldErrors = {}, status = 200): Promise<void> {
-  const { locale } = ctx.state as PageState;
+export async function showStaffView(ctx: Ctx, s: StaffViewDeps, errors: FieldErrors = {}, status = 200): Promise<void> {
+  const { locale } = ctx.state;
   const staffMember = staffOf(ctx);
   const a = targetOf(ctx);
   const when = (at: number) => (at ? formatTime(locale, at) : '');
   const [locked, reauthenticated] = await Promise.all([s.limits.accountLocked(lockCounters(a)), isReauthenticated(s, staffMember.session)]);
-  await render(ctx, 'admin-account', {
+  await render(ctx, 'admin/admin-account', {
     title: 'admin.account.title',
     account: { id: a.id, name: a.name, email: a.email, language: `admin.language.${a.locale}`, created: when(a.createdAt), disabled: a.disabled, passwordSet: !!a.passwordHash, roles: a.roles ?? [] },
     endDate: a.endDate ? { day: formatDay(locale, a.endDate), passed: endDatePassed(a) } : undefined,

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { accountLogin } from '../account/account-login.ts';
+import { sessionLogin } from '../session/login.ts';
 import { confirmIdentity } from '../../web/confirm-identity.ts';
 import { CONSOLE } from './confirm-page.ts';
 import { searchAccounts } from './search.ts';
@@ -22,7 +22,7 @@ type AdminFlowDeps = Pick<Services, 'config' | 'store' | 'logout' | 'secrets' | 
  */
 export function adminFlow(s: AdminFlowDeps) {
   return {
-    ...accountLogin(s, 'admin'),
+    ...sessionLogin(s, 'admin'),
     confirm: confirmIdentity(s, CONSOLE),
     search: searchAccounts(s),
     show: (ctx: Context) => showStaffView(ctx, s),

@@ -22,7 +22,7 @@ const pageOf = (ctx: Context) => {
 
 /** "Confirm it's you" for the console: the same forms as My account, posting to /admin/confirm/… */
 async function askToConfirm(ctx: Context, a: AccountSession, errors: FieldErrors, status: number, back = returnTo(ctx)): Promise<void> {
-  await render(ctx, 'admin-confirm', {
+  await render(ctx, 'admin/admin-confirm', {
     title: 'admin.confirm.title',
     returnTo: back,
     hasCode: a.account.totp.length > 0,
@@ -35,4 +35,4 @@ async function askToConfirm(ctx: Context, a: AccountSession, errors: FieldErrors
 /** For recentSecondFactor: a console change without a recent second factor asks for it, and changes nothing. */
 export const askAgain = (ctx: Context, a: AccountSession) => askToConfirm(ctx, a, { form: 'account.reauth.required' }, 403, pageOf(ctx));
 
-export const CONSOLE: ConfirmPlace = { who: staffOf, page: askToConfirm, landing: returnTo };
+export const CONSOLE: ConfirmPlace = { who: staffOf, page: askToConfirm, landing: returnTo, via: 'console' };

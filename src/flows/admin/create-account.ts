@@ -23,7 +23,7 @@ type CreateAccountDeps = Pick<Services, 'store' | 'audit' | 'accounts' | 'config
  */
 export function newAccountForm(s: CreateAccountDeps) {
   const form = (ctx: Context, values: Record<string, string>, errors: FieldErrors, status = 200) =>
-    render(ctx, 'admin-create', { title: 'admin.create.title', values, errors }, status);
+    render(ctx, 'admin/admin-create', { title: 'admin.create.title', values, errors }, status);
 
   return {
     show: (ctx: Context) => form(ctx, { email: '', name: '', locale: 'nl', invite: 'yes' }, {}),

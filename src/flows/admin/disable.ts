@@ -1,8 +1,7 @@
-import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { EndDatePassed, setDisabled } from '../../accounts/operations.ts';
 import { formatDay } from '../../i18n/format.ts';
-import type { PageState } from '../../web/render.ts';
+import type { Ctx } from '../../request-state.ts';
 import { staffOf, targetOf } from './guards.ts';
 import { actionDone, recordStaffAction } from './staff-action.ts';
 import { showStaffView } from './account-view.ts';
@@ -11,13 +10,13 @@ type DisableDeps = Pick<Services, 'store' | 'logout' | 'audit' | 'limits'>;
 
 /** Disable (ending every session and token, voiding live links) or enable again; not past the end date (checkEnable). */
 export function disableAccount(s: DisableDeps, disabled: boolean) {
-  return async (ctx: Context) => {
+  return async (ctx: Ctx) => {
     const target = targetOf(ctx);
     try {
       await setDisabled(s, target.id, disabled);
     } catch (err) {
       if (!(err instanceof EndDatePassed)) throw err;
-      const date = formatDay((ctx.state as PageState).locale, err.endDate);
+      const date = formatDay(ctx.state.locale, err.endDate);
       return showStaffView(ctx, s, { form: { key: 'admin.enable.end_date_passed', params: { date } } }, 409);
     }
     await recordStaffAction(s, staffOf(ctx).account, target, disabled ? 'account.disabled' : 'account.enabled');

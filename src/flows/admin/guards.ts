@@ -1,15 +1,15 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import type { Services } from '../../services.ts';
 import { isStaff, type Account, type Role } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
-import { accountOf } from '../account/guards.ts';
+import { accountOf } from '../session/guards.ts';
 import type { AccountSession } from '../../mfa/reauth.ts';
-import { showStaffView } from './account-view.ts';
+import { fromGuard, type Ctx, type State } from '../../request-state.ts';
 
 /** The signed-in staff member of a console request (after signedIn and staff). */
-export const staffOf = (ctx: Context): AccountSession => accountOf(ctx);
+export const staffOf = (ctx: Ctx): AccountSession => accountOf(ctx);
 /** The account a console request is about (after targetAccount). */
-export const targetOf = (ctx: Context) => ctx.state.targetAccount as Account;
+export const targetOf = (ctx: Ctx) => fromGuard(ctx, 'targetAccount');
 
 /** An admin may do all a helpdesk member may. */
 export const holds = (account: Account, role: Role): boolean => {
@@ -23,7 +23,7 @@ type StaffDeps = Pick<Services, 'audit'>;
  * Route guard, after signedIn: the signed-in account holds this role (or
  * admin). Anyone else gets a 403 page, and the refusal is audited.
  */
-export function staff(s: StaffDeps, role: Role): Middleware {
+export function staff(s: StaffDeps, role: Role): Middleware<State> {
   return async (ctx, next) => {
     const { account } = staffOf(ctx);
     if (holds(account, role)) return next();
@@ -35,7 +35,7 @@ export function staff(s: StaffDeps, role: Role): Middleware {
 type TargetDeps = Pick<Services, 'accounts'>;
 
 /** Route guard: the account named by :id, or the 404 page. */
-export function targetAccount(s: TargetDeps): Middleware {
+export function targetAccount(s: TargetDeps): Middleware<State> {
   return async (ctx, next) => {
     const target = typeof ctx.params?.id === 'string' ? await s.accounts.findById(ctx.params.id) : undefined;
     if (!target) return render(ctx, 'error', { title: 'admin.title', message: 'error.not_found' }, 404);
@@ -54,18 +54,4 @@ export function protection(staffMember: Account, target: Account): 'self' | 'sta
   if (staffMember.id === target.id) return 'self';
   if (isStaff(target) && !holds(staffMember, 'admin')) return 'staff';
   return undefined;
-}
-
-type MayChangeDeps = Pick<Services, 'audit' | 'limits' | 'store'>;
-
-/** Route guard, after targetAccount: the change is allowed for this staff member on this account; else the account page, 403. */
-export function mayChange(s: MayChangeDeps): Middleware {
-  return async (ctx, next) => {
-    const { account } = staffOf(ctx);
-    const target = targetOf(ctx);
-    const why = protection(account, target);
-    if (!why) return next();
-    s.audit('admin.refused', { accountId: target.id, by: account.id, path: ctx.path, reason: why });
-    await showStaffView(ctx, s, { form: `admin.refused.${why}` }, 403);
-  };
 }

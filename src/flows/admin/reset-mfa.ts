@@ -20,7 +20,7 @@ type ResetMfaDeps = Pick<Services, 'store' | 'logout' | 'audit' | 'mailer' | 'ba
 export function resetMfa(s: ResetMfaDeps) {
   const form = (ctx: Context, errors: FieldErrors, status = 200) => {
     const a = targetOf(ctx);
-    return render(ctx, 'admin-reset-mfa', { title: 'admin.reset.title', account: { id: a.id, name: a.name, email: a.email }, errors }, status);
+    return render(ctx, 'admin/admin-reset-mfa', { title: 'admin.reset.title', account: { id: a.id, name: a.name, email: a.email }, errors }, status);
   };
 
   return {

@@ -25,15 +25,15 @@ export function searchAccounts(s: SearchDeps) {
     const openInvitations = first(ctx.query.invitations) === 'open';
     const page = Math.max(1, Math.min(Number.parseInt(first(ctx.query.page), 10) || 1, 10_000));
     const model = { title: 'admin.title' as const, query, results: [] as object[], total: 0, page, pages: 0 };
-    if (!query && !openInvitations) return render(ctx, 'admin-search', model);
-    if ([...query].length > QUERY_MAX) return render(ctx, 'admin-search', { ...model, query: '', errors: { q: 'common.too_long' } }, 400);
+    if (!query && !openInvitations) return render(ctx, 'admin/admin-search', model);
+    if ([...query].length > QUERY_MAX) return render(ctx, 'admin/admin-search', { ...model, query: '', errors: { q: 'common.too_long' } }, 400);
 
     const from = { offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE };
     const found: { accounts: Account[]; total: number; more?: boolean } = openInvitations
       ? await s.accounts.openInvitations(from.offset, from.limit)
       : await s.accounts.search(query, { ...from, within: SEARCH_WITHIN });
     const link = (n: number) => `/admin?${new URLSearchParams({ ...(openInvitations ? { invitations: 'open' } : { q: query }), page: String(n) })}`;
-    await render(ctx, 'admin-search', {
+    await render(ctx, 'admin/admin-search', {
       ...model,
       openInvitations,
       total: found.total,

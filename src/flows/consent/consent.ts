@@ -51,7 +51,7 @@ export function consentFlow(s: ConsentDeps) {
       if (isFirstParty(client as never)) return grant(ctx, interaction);
       const scopes = ((interaction.prompt.details.missingOIDCScope as string[] | undefined) ?? []);
       const resources = Object.entries(resourceScopesOf(interaction)).map(([url, resourceScopes]) => ({ url, scopes: resourceScopes }));
-      await render(ctx, 'consent', { title: 'consent.title', uid: interaction.uid, clientName: client?.clientName ?? interaction.params.client_id, scopes, resources, disclosure: disclosure(s, interaction) });
+      await render(ctx, 'consent/consent', { title: 'consent.title', uid: interaction.uid, clientName: client?.clientName ?? interaction.params.client_id, scopes, resources, disclosure: disclosure(s, interaction) });
     },
 
     async submit(ctx: Context) {

@@ -20,7 +20,7 @@ export function demoFlow(s: DemoDeps) {
   return {
     async callback(ctx: Context) {
       const code = typeof ctx.query.code === 'string' ? ctx.query.code : undefined;
-      if (!code) return render(ctx, 'demo', { title: 'home.title', error: String(ctx.query.error_description ?? ctx.query.error ?? 'no code'), claims: undefined }, 400);
+      if (!code) return render(ctx, 'demo/demo', { title: 'home.title', error: String(ctx.query.error_description ?? ctx.query.error ?? 'no code'), claims: undefined }, 400);
       const response = await fetch(`${s.config.issuer}/token`, {
         method: 'POST',
         headers: {
@@ -30,8 +30,8 @@ export function demoFlow(s: DemoDeps) {
         body: new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: client.redirect_uris![0]!, code_verifier: DEMO_VERIFIER }),
       });
       const tokens = (await response.json()) as { id_token?: string; error_description?: string };
-      if (!tokens.id_token) return render(ctx, 'demo', { title: 'home.title', error: tokens.error_description ?? 'no ID token', claims: undefined }, 400);
-      await render(ctx, 'demo', { title: 'home.title', error: undefined, claims: decodeJwt(tokens.id_token) });
+      if (!tokens.id_token) return render(ctx, 'demo/demo', { title: 'home.title', error: tokens.error_description ?? 'no ID token', claims: undefined }, 400);
+      await render(ctx, 'demo/demo', { title: 'home.title', error: undefined, claims: decodeJwt(tokens.id_token) });
     },
   };
 }

@@ -7,6 +7,6 @@ type HomeDeps = Pick<Services, 'config'>;
 /** The service's own start page, where a user lands with no application to return to. */
 export function homeFlow(s: HomeDeps) {
   return {
-    show: (ctx: Context) => render(ctx, 'home', { title: 'home.title', portalUrl: s.config.defaultReturnUrl }),
+    show: (ctx: Context) => render(ctx, 'home/home', { title: 'home.title', portalUrl: s.config.defaultReturnUrl }),
   };
 }

@@ -28,7 +28,7 @@ export function expiredInvitationFlow(s: ExpiredInvitationDeps) {
     async show(ctx: Context, account: Account, token: string): Promise<void> {
       adoptLocale(ctx, account.locale);
       s.audit('invitation.expired_link', { accountId: account.id });
-      await render(ctx, 'invitation-expired', { title: 'set.invitation_title', token }, 410);
+      await render(ctx, 'invitation/invitation-expired', { title: 'set.invitation_title', token }, 410);
     },
 
     async renew(ctx: Context): Promise<void> {

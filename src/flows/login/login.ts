@@ -1,22 +1,21 @@
-import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
+import type { Ctx } from '../../request-state.ts';
 import { interactionOf, keepWithSignIn, type Interaction } from '../interaction.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
-import { factorFailure } from '../../web/factor-failure.ts';
+import { passedOrShown } from '../../web/factor-failure.ts';
 import { PASSWORD_ONLY } from '../../oidc/amr.ts';
 import { signInTime } from '../../accounts/standing.ts';
 import { knownDevice } from '../../security/known-device.ts';
 import { whileClientWaits } from '../../web/client-gone.ts';
-import { checkPasswordAttempt } from './credentials.ts';
-import { secondFactorScreen } from '../second-factor/choose.ts';
-import { stepAfterPassword } from '../second-factor/mfa-step.ts';
+import { checkPasswordAttempt } from '../../mfa/password/verify.ts';
+import type { Account } from '../../accounts/account.ts';
 
 const LIMITS = { username: 254, password: 1024 };
 
-export const loginPage = (ctx: Context, interaction: Interaction, username: string, errors: FieldErrors, status = 200) =>
-  render(ctx, 'login', {
+export const loginPage = (ctx: Ctx, interaction: Interaction, username: string, errors: FieldErrors, status = 200) =>
+  render(ctx, 'login/login', {
     title: 'login.title',
     uid: interaction.uid,
     username,
@@ -26,12 +25,15 @@ export const loginPage = (ctx: Context, interaction: Interaction, username: stri
 
 type LoginDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'store'>;
 
-/** Step one of every sign-in: username and password. Its answer is the second factor's first screen. */
-export function loginStep(s: LoginDeps) {
-  return {
-    show: (ctx: Context, interaction: Interaction) => loginPage(ctx, interaction, String(interaction.params.login_hint ?? ''), {}),
+/** The second factor's first screen, for a password step that passed in this request (routes.ts hands it over). */
+type SecondFactorScreen = (ctx: Ctx, interaction: Interaction, account: Account, loginTs: number) => Promise<void>;
 
-    async submit(ctx: Context) {
+/** Step one of every sign-in: username and password. Its answer is the second factor's first screen. */
+export function loginStep(s: LoginDeps, secondFactor: SecondFactorScreen) {
+  return {
+    show: (ctx: Ctx, interaction: Interaction) => loginPage(ctx, interaction, String(interaction.params.login_hint ?? ''), {}),
+
+    async submit(ctx: Ctx) {
       const interaction = interactionOf(ctx);
       const form = readForm(ctx, LIMITS, ['password']);
       if (!form.ok) return loginPage(ctx, interaction, form.values.username, form.errors, 400);
@@ -40,6 +42,7 @@ export function loginStep(s: LoginDeps) {
         email: normalizeEmail(form.values.username),
         password: form.values.password,
         ip: ctx.ip,
+        via: 'sign-in',
         signal: whileClientWaits(ctx),
         knownDevice: (account) => knownDevice(ctx, s.store.tokens, account?.id),
         // The password step's time travels with the sign-in: every later step checks it against the account.
@@ -50,11 +53,8 @@ export function loginStep(s: LoginDeps) {
           return ts;
         },
       });
-      if (outcome.kind !== 'ok') {
-        const { message, status } = factorFailure(ctx, 'password', outcome);
-        return loginPage(ctx, interaction, form.values.username, { form: message }, status);
-      }
-      await secondFactorScreen(ctx, s, stepAfterPassword(interaction, outcome.account, outcome.passed));
+      const passed = await passedOrShown(ctx, 'password', outcome, (errors, status) => loginPage(ctx, interaction, form.values.username, errors, status));
+      if (passed) await secondFactor(ctx, interaction, passed.account, passed.passed);
     },
   };
 }

@@ -1,15 +1,14 @@
-import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
+import type { Ctx } from '../../request-state.ts';
 import { interactionOf, seeOther } from '../interaction.ts';
-import { readForm } from '../../web/form.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 import { sendJson } from '../../web/json.ts';
+import { postedPasskey } from '../../web/factor-failure.ts';
 import { passkeyOnly } from '../../oidc/amr.ts';
-import { recordPasskeyUse } from '../../accounts/operations.ts';
 import { signInTime } from '../../accounts/standing.ts';
-import { authenticationOptions, verifyAuthentication } from '../../mfa/passkey/webauthn.ts';
-import { signedIn } from '../second-factor/signed-in.ts';
-import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
+import { authenticationOptions } from '../../mfa/passkey/webauthn.ts';
+import { verifyPasskey } from '../../mfa/passkey/verify.ts';
+import { completeSignIn } from '../complete-sign-in.ts';
 import { loginPage } from './login.ts';
 
 type PasskeyLoginDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' | 'limits' | 'background'>;
@@ -21,20 +20,16 @@ type PasskeyLoginDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit'
  */
 export function passkeyLogin(s: PasskeyLoginDeps) {
   return {
-    async options(ctx: Context) {
+    async options(ctx: Ctx) {
       sendJson(ctx, await authenticationOptions(s, interactionOf(ctx).uid));
     },
-    async submit(ctx: Context) {
+    async submit(ctx: Ctx) {
       const interaction = interactionOf(ctx);
-      const form = readForm(ctx, PASSKEY_RESPONSE);
-      const use = form.ok ? await verifyAuthentication(s, interaction.uid, form.values.response) : undefined;
-      if (use?.kind !== 'ok') {
-        s.audit('login.failure', { method: 'passkey', ip: ctx.ip });
-        return loginPage(ctx, interaction, '', { form: 'passkey.failed' }, 400);
-      }
-      await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
+      const use = await postedPasskey(ctx, (response) => verifyPasskey(s, { boundTo: interaction.uid, response, via: 'sign-in', ip: ctx.ip }),
+        (errors, status) => loginPage(ctx, interaction, '', errors, status));
+      if (!use) return;
       await s.limits.liftPasswordLocks({ account: normalizeEmail(use.account.email), ip: ctx.ip });
-      seeOther(ctx, await signedIn(ctx, s, interaction, use.account, passkeyOnly(use.passkey.kind), signInTime(use.account)));
+      seeOther(ctx, await completeSignIn(ctx, s, interaction, use.account, passkeyOnly(use.passkey.kind), signInTime(use.account)));
     },
   };
 }

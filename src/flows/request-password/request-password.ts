@@ -8,7 +8,7 @@ import { rememberReturn } from '../return-to.ts';
 import { sendResetLink } from './reset-link.ts';
 
 const page = (ctx: Context, username: string, errors: FieldErrors, status = 200) =>
-  render(ctx, 'request-password', { title: 'request.title', step: 1, username, errors }, status);
+  render(ctx, 'request-password/request-password', { title: 'request.title', step: 1, username, errors }, status);
 
 type RequestPasswordDeps = Pick<Services, 'provider' | 'config' | 'limits' | 'background' | 'accounts' | 'audit' | 'store' | 'mailer'>;
 

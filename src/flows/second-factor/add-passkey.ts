@@ -22,7 +22,7 @@ function signedInOf(step: MfaStep): AccountSession {
 /** The step-up page: "confirm it's you" until it is done in this session, then the passkey form. */
 export async function addPasskeyPage(ctx: Context, s: Pick<Services, 'store'>, step: MfaStep, errors: FieldErrors = {}, status = 200): Promise<void> {
   const confirmed = await isReauthenticated(s, signedInOf(step).session);
-  await render(ctx, 'passkey-add', {
+  await render(ctx, 'second-factor/passkey-add', {
     title: 'stepup.title', uid: step.interaction.uid, confirmed, hasCode: step.account.totp.length > 0, reauthMinutes: REAUTH_SECONDS / 60, errors,
   }, status);
 }
@@ -45,6 +45,7 @@ export function addPasskeyStep(s: AddPasskeyDeps) {
       who: (ctx) => signedInOf(stepOf(ctx)),
       page: (ctx, _a, errors, status) => addPasskeyPage(ctx, s, stepOf(ctx), errors, status),
       landing: (ctx) => interactionUrl(stepOf(ctx).interaction.uid, '/add-passkey'),
+      via: 'sign-in',
     }),
 
     /** Route guard: confirmed in this session within five minutes; otherwise 403 and nothing is added. */

@@ -1,8 +1,9 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
-import { interactionUrl, type SignIn } from '../interaction.ts';
-import { loadMfaStep, stepOf, type MfaStep } from './mfa-step.ts';
+import type { Account } from '../../accounts/account.ts';
+import { interactionUrl, type Interaction, type SignIn } from '../interaction.ts';
+import { loadMfaStep, stepAfterPassword, stepOf, type MfaStep } from './mfa-step.ts';
 import { passkeyVerifyPage } from './passkey-step.ts';
 import { addPasskeyPage } from './add-passkey.ts';
 import { totpVerifyPage } from './totp-step.ts';
@@ -15,7 +16,7 @@ type ChooseDeps = Pick<Services, 'provider' | 'accounts' | 'audit' | 'store'>;
  * method. With one: the verification step of the method the account has —
  * decided by the account as it is now, not by the prompt's reasons when it began.
  */
-export async function secondFactorScreen(ctx: Context, s: Pick<Services, 'store'>, step: MfaStep): Promise<void> {
+async function secondFactorScreen(ctx: Context, s: Pick<Services, 'store'>, step: MfaStep): Promise<void> {
   if (step.phase === 'adding-passkey') return addPasskeyPage(ctx, s, step);
   // The passkey first when the account has one; the other ways are one link away.
   if (step.phase === 'verifying') return step.account.passkeys.length ? passkeyVerifyPage(ctx, step) : totpVerifyPage(ctx, step);
@@ -29,8 +30,12 @@ export function chooseStep(s: ChooseDeps) {
       if (step) await secondFactorScreen(ctx, s, step);
     },
 
+    /** Right after a password step that passed in this request: no detour through the provider (mfa-step.ts). */
+    afterPassword: (ctx: Context, interaction: Interaction, account: Account, loginTs: number) =>
+      secondFactorScreen(ctx, s, stepAfterPassword(interaction, account, loginTs)),
+
     async choose(ctx: Context) {
-      await render(ctx, 'choose-factor', { title: 'mfa.choose.title', step: 3, uid: stepOf(ctx).interaction.uid });
+      await render(ctx, 'second-factor/choose-factor', { title: 'mfa.choose.title', step: 3, uid: stepOf(ctx).interaction.uid });
     },
   };
 }

@@ -6,6 +6,7 @@ import { isMultiFactor, PASSWORD_ONLY } from '../../oidc/amr.ts';
 import type { Services } from '../../services.ts';
 import { currentSignIn, toCurrentScreen, type Interaction, type SignIn } from '../interaction.ts';
 import { sendJson } from '../../web/json.ts';
+import { fromGuard, type Ctx, type State } from '../../request-state.ts';
 
 /**
  * The sign-in at its second-factor step, read afresh on every request: the
@@ -47,7 +48,7 @@ function phaseOf(account: Account, interaction: Interaction, amr: string[] | und
   return passkeyAsked && isMultiFactor(amr) && !hasPasskey(account) ? 'adding-passkey' : 'verifying';
 }
 
-export const stepOf = (ctx: Context) => ctx.state.mfaStep as MfaStep;
+export const stepOf = (ctx: Ctx) => fromGuard(ctx, 'mfaStep');
 
 type MfaStepDeps = Pick<Services, 'provider' | 'accounts' | 'audit'>;
 
@@ -84,7 +85,7 @@ export const stepAfterPassword = (interaction: Interaction, account: Account, lo
  * Route guard: the mfa step in this phase (and, for verifying, with the factor
  * `has` asks for); anything else is sent to the sign-in's current screen.
  */
-export function atMfa(s: MfaStepDeps, phase: Phase, has: (a: Account) => boolean = () => true, options: { json?: boolean } = {}): Middleware {
+export function atMfa(s: MfaStepDeps, phase: Phase, has: (a: Account) => boolean = () => true, options: { json?: boolean } = {}): Middleware<State> {
   return async (ctx, next) => {
     const step = await loadMfaStep(ctx, s, undefined, options.json);
     if (!step) return;

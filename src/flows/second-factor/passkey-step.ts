@@ -1,24 +1,22 @@
-import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
+import type { Ctx } from '../../request-state.ts';
 import type { Account, PasskeyFactor } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
-import { readForm } from '../../web/form.ts';
+import { readForm, type FieldErrors } from '../../web/form.ts';
+import { postedPasskey } from '../../web/factor-failure.ts';
 import { sendJson } from '../../web/json.ts';
 import { seeOther } from '../interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
-import { recordPasskeyUse } from '../../accounts/operations.ts';
 import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
-import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
+import { authenticationOptions, registrationOptions, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
+import { verifyPasskey } from '../../mfa/passkey/verify.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
 import { showEnrolled } from './enrolled.ts';
-import { signedIn } from './signed-in.ts';
+import { completeSignIn } from '../complete-sign-in.ts';
 import { firstFactorAdded } from './first-factor.ts';
 
-export const passkeyVerifyPage = (ctx: Context, step: MfaStep, failed = false) =>
-  render(ctx, 'passkey-verify', {
-    title: 'passkey.verify_title', uid: step.interaction.uid, hasTotp: step.account.totp.length > 0,
-    errors: failed ? { form: 'passkey.failed' } : {},
-  }, failed ? 400 : 200);
+export const passkeyVerifyPage = (ctx: Ctx, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
+  render(ctx, 'second-factor/passkey-verify', { title: 'passkey.verify_title', uid: step.interaction.uid, hasTotp: step.account.totp.length > 0, errors }, status);
 
 type PasskeyStepDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' | 'background'>;
 
@@ -28,18 +26,18 @@ type PasskeyStepDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' 
  * authenticator's answer; challenges are bound to the sign-in.
  */
 export function passkeyStep(s: PasskeyStepDeps) {
-  const enrolPage = (ctx: Context, step: MfaStep, failed = false) =>
-    render(ctx, 'passkey-enrol', { title: 'passkey.title', step: 3, uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
+  const enrolPage = (ctx: Ctx, step: MfaStep, failed = false) =>
+    render(ctx, 'second-factor/passkey-enrol', { title: 'passkey.title', step: 3, uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
 
   /** The ceremony's options for public/passkey.js, bound to this sign-in. */
-  const options = (make: (d: PasskeyStepDeps, boundTo: string, account: Account) => Promise<unknown>) => async (ctx: Context) => {
+  const options = (make: (d: PasskeyStepDeps, boundTo: string, account: Account) => Promise<unknown>) => async (ctx: Ctx) => {
     const step = stepOf(ctx);
     sendJson(ctx, await make(s, step.interaction.uid, step.account));
   };
 
   /** The posted registration, checked against this sign-in's challenge; on failure `page` shows why. */
-  const registered = (page: (ctx: Context, step: MfaStep, failed: boolean) => Promise<void>, use: (ctx: Context, step: MfaStep, passkey: PasskeyFactor) => Promise<void>) =>
-    async (ctx: Context) => {
+  const registered = (page: (ctx: Ctx, step: MfaStep, failed: boolean) => Promise<void>, use: (ctx: Ctx, step: MfaStep, passkey: PasskeyFactor) => Promise<void>) =>
+    async (ctx: Ctx) => {
       const step = stepOf(ctx);
       const form = readForm(ctx, PASSKEY_RESPONSE);
       const passkey = form.ok ? await verifyRegistration(s, step.interaction.uid, form.values.response, ctx.state.t('passkey.default_name')) : undefined;
@@ -48,27 +46,23 @@ export function passkeyStep(s: PasskeyStepDeps) {
     };
 
   return {
-    showEnrol: (ctx: Context) => enrolPage(ctx, stepOf(ctx)),
+    showEnrol: (ctx: Ctx) => enrolPage(ctx, stepOf(ctx)),
     enrolOptions: options(registrationOptions),
     enrol: registered(enrolPage, async (ctx, step, passkey) => {
       const added = await firstFactorAdded(ctx, s, step, { passkey });
       if (added) await showEnrolled(ctx, s, { ...step, account: added.account }, passkey.kind, added.codes);
     }),
 
-    showVerify: (ctx: Context) => passkeyVerifyPage(ctx, stepOf(ctx)),
+    showVerify: (ctx: Ctx) => passkeyVerifyPage(ctx, stepOf(ctx)),
     verifyOptions: options(authenticationOptions),
-    async verify(ctx: Context) {
+    async verify(ctx: Ctx) {
       const step = stepOf(ctx);
-      const form = readForm(ctx, PASSKEY_RESPONSE);
-      const use = form.ok ? await verifyAuthentication(s, step.interaction.uid, form.values.response, step.account) : undefined;
-      if (use?.kind !== 'ok') {
-        s.audit('mfa.failure', { accountId: step.account.id, factor: 'passkey' });
-        return passkeyVerifyPage(ctx, step, true);
-      }
-      await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
+      const use = await postedPasskey(ctx, (response) => verifyPasskey(s, { boundTo: step.interaction.uid, response, account: step.account, via: 'sign-in', ip: ctx.ip }),
+        (errors, status) => passkeyVerifyPage(ctx, step, errors, status));
+      if (!use) return;
       // A passkey added after this sign-in's password step counts from the next sign-in (amr.ts).
       const established = use.passkey.createdAt < step.loginTs;
-      seeOther(ctx, await signedIn(ctx, s, step.interaction, use.account, passwordAndSecondFactor(use.passkey.kind, established), step.loginTs));
+      seeOther(ctx, await completeSignIn(ctx, s, step.interaction, use.account, passwordAndSecondFactor(use.passkey.kind, established), step.loginTs));
     },
   };
 }

@@ -1,33 +1,29 @@
-import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
+import type { Ctx } from '../../request-state.ts';
 import { render } from '../../web/render.ts';
-import { readForm, type FieldErrors } from '../../web/form.ts';
-import { factorFailure } from '../../web/factor-failure.ts';
+import type { FieldErrors } from '../../web/form.ts';
+import { postedCode } from '../../web/factor-failure.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
-import { useRecoveryCode } from '../../mfa/recovery/recovery-codes.ts';
+import { verifyRecoveryCode } from '../../mfa/recovery/verify.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
-import { signedIn } from './signed-in.ts';
+import { completeSignIn } from '../complete-sign-in.ts';
 
 type RecoveryStepDeps = Pick<Services, 'limits' | 'replay' | 'audit' | 'accounts' | 'store' | 'config' | 'background'>;
 
 /** A recovery code instead of the second factor; afterwards the user is told how many remain. */
 export function recoveryStep(s: RecoveryStepDeps) {
-  const page = (ctx: Context, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
-    render(ctx, 'recovery-verify', { title: 'recovery.verify_title', uid: step.interaction.uid, errors }, status);
+  const page = (ctx: Ctx, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
+    render(ctx, 'second-factor/recovery-verify', { title: 'recovery.verify_title', uid: step.interaction.uid, errors }, status);
 
   return {
-    show: (ctx: Context) => page(ctx, stepOf(ctx)),
-    async verify(ctx: Context) {
+    show: (ctx: Ctx) => page(ctx, stepOf(ctx)),
+    async verify(ctx: Ctx) {
       const step = stepOf(ctx);
-      const form = readForm(ctx, { code: 32 });
-      if (!form.ok) return page(ctx, step, form.errors, 400);
-      const result = await useRecoveryCode(s, step.account.id, form.values.code);
-      if (result.kind !== 'ok') {
-        const { message, status } = factorFailure(ctx, 'recovery', result);
-        return page(ctx, step, { code: message }, status);
-      }
-      const okUrl = await signedIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('recovery'), step.loginTs);
-      await render(ctx, 'recovery-used', { title: 'recovery.verify_title', remaining: result.remaining, okUrl });
+      const used = await postedCode(ctx, 'recovery', { name: 'code', max: 32 }, (code) => verifyRecoveryCode(s, step.account.id, code, 'sign-in'),
+        (errors, status) => page(ctx, step, errors, status));
+      if (!used) return;
+      const okUrl = await completeSignIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('recovery'), step.loginTs);
+      await render(ctx, 'second-factor/recovery-used', { title: 'recovery.verify_title', remaining: used.remaining, okUrl });
     },
   };
 }

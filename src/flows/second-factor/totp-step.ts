@@ -1,75 +1,55 @@
-import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
+import type { Ctx } from '../../request-state.ts';
 import { render } from '../../web/render.ts';
-import { readForm, type FieldErrors } from '../../web/form.ts';
-import { factorFailure } from '../../web/factor-failure.ts';
-import { keepWithSignIn, seeOther } from '../interaction.ts';
+import type { FieldErrors } from '../../web/form.ts';
+import { postedCode } from '../../web/factor-failure.ts';
+import { seeOther } from '../interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
-import { checkCode } from '../../mfa/totp/check-code.ts';
-import { newTotpSecret } from '../../mfa/totp/totp.ts';
+import { activateTotp, verifyTotp } from '../../mfa/totp/verify.ts';
+import { offeredSecret, type TotpOffer } from '../../mfa/totp/pending-secret.ts';
 import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
 import { showEnrolled } from './enrolled.ts';
-import { signedIn } from './signed-in.ts';
+import { completeSignIn } from '../complete-sign-in.ts';
 import { firstFactorAdded } from './first-factor.ts';
 
-const CODE = { code: 16 };
+const CODE = { name: 'code', max: 16 };
 
-export const totpVerifyPage = (ctx: Context, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
-  render(ctx, 'totp-verify', { title: 'verify.title', uid: step.interaction.uid, hasPasskey: step.account.passkeys.length > 0, errors }, status);
+export const totpVerifyPage = (ctx: Ctx, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
+  render(ctx, 'second-factor/totp-verify', { title: 'verify.title', uid: step.interaction.uid, hasPasskey: step.account.passkeys.length > 0, errors }, status);
 
 type TotpStepDeps = Pick<Services, 'config' | 'secrets' | 'limits' | 'replay' | 'audit' | 'store' | 'background' | 'accounts'>;
 
 /** Authenticator-app codes at the mfa step: enrolment at the first sign-in, verification at every later one. */
 export function totpStep(s: TotpStepDeps) {
-  const enrolPage = async (ctx: Context, step: MfaStep, secret: string, errors: FieldErrors, status = 200) =>
-    render(ctx, 'totp-enrol', { title: 'totp.title', step: 3, uid: step.interaction.uid, ...(await enrolmentView(s.config.issuer, step.account.email, secret)), errors }, status);
+  /** The secret being enrolled is on offer to this sign-in's account (pending-secret.ts) until its first code. */
+  const offer = (step: MfaStep): TotpOffer => ({ boundTo: `sign-in:${step.interaction.uid}`, accountId: step.account.id });
 
-  /** The secret being enrolled lives with the sign-in on the server, sealed, until it is activated. */
-  const pendingSecret = async (step: MfaStep): Promise<string> => {
-    const sealed = step.interaction.result?.pendingTotp as string | undefined;
-    if (sealed) return s.secrets.open(sealed);
-    const secret = newTotpSecret();
-    await keepWithSignIn(step.interaction, { pendingTotp: s.secrets.seal(secret) });
-    return secret;
+  const enrolPage = async (ctx: Ctx, step: MfaStep, errors: FieldErrors = {}, status = 200) => {
+    const view = await enrolmentView(s.config.issuer, step.account.email, await offeredSecret(s, offer(step)));
+    await render(ctx, 'second-factor/totp-enrol', { title: 'totp.title', step: 3, uid: step.interaction.uid, ...view, errors }, status);
   };
 
   return {
-    async showEnrol(ctx: Context) {
-      const step = stepOf(ctx);
-      await enrolPage(ctx, step, await pendingSecret(step), {});
-    },
+    showEnrol: (ctx: Ctx) => enrolPage(ctx, stepOf(ctx)),
 
-    async enrol(ctx: Context) {
+    async enrol(ctx: Ctx) {
       const step = stepOf(ctx);
-      const secret = await pendingSecret(step);
-      const form = readForm(ctx, CODE);
-      if (!form.ok) return enrolPage(ctx, step, secret, form.errors, 400);
-      const check = await checkCode(s, step.account.id, [secret], form.values.code);
-      if (check.kind !== 'ok') {
-        const { message, status } = factorFailure(ctx, 'code', check);
-        return enrolPage(ctx, step, secret, { code: message }, status);
-      }
-      const added = await firstFactorAdded(ctx, s, step, { totp: { secret: s.secrets.seal(secret) } });
+      const activated = await postedCode(ctx, 'code', CODE, (code) => activateTotp(s, offer(step), code, 'sign-in'),
+        (errors, status) => enrolPage(ctx, step, errors, status));
+      if (!activated) return;
+      const added = await firstFactorAdded(ctx, s, step, { totp: { secret: s.secrets.seal(activated.secret) } });
       if (added) await showEnrolled(ctx, s, { ...step, account: added.account }, 'otp', added.codes);
     },
 
-    async showVerify(ctx: Context) {
-      await totpVerifyPage(ctx, stepOf(ctx));
-    },
+    showVerify: (ctx: Ctx) => totpVerifyPage(ctx, stepOf(ctx)),
 
-    async verify(ctx: Context) {
+    async verify(ctx: Ctx) {
       const step = stepOf(ctx);
-      const form = readForm(ctx, CODE);
-      if (!form.ok) return totpVerifyPage(ctx, step, form.errors, 400);
-      const secrets = step.account.totp.map((f) => s.secrets.open(f.secret));
-      const check = await checkCode(s, step.account.id, secrets, form.values.code,
-        () => signedIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('otp'), step.loginTs));
-      if (check.kind !== 'ok') {
-        const { message, status } = factorFailure(ctx, 'code', check);
-        return totpVerifyPage(ctx, step, { code: message }, status);
-      }
-      seeOther(ctx, check.passed);
+      const passed = await postedCode(ctx, 'code', CODE,
+        (code) => verifyTotp(s, step.account, code, 'sign-in', () => completeSignIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('otp'), step.loginTs)),
+        (errors, status) => totpVerifyPage(ctx, step, errors, status));
+      if (passed) seeOther(ctx, passed.passed);
     },
   };
 }

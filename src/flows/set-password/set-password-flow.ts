@@ -18,7 +18,7 @@ const linkExpired = (ctx: Context) =>
   render(ctx, 'message', { title: 'set.link_title', message: 'set.error.link', okUrl: '/password/request', okLabel: 'login.request_password' }, 410);
 
 const form = (ctx: Context, token: string, errors: FieldErrors, status = 200) =>
-  render(ctx, 'set-password', { title: 'set.title', step: 2, token, errors, min: MIN_LENGTH, max: MAX_LENGTH }, status);
+  render(ctx, 'set-password/set-password', { title: 'set.title', step: 2, token, errors, min: MIN_LENGTH, max: MAX_LENGTH }, status);
 
 type SetPasswordFlowDeps = Pick<Services, 'store' | 'logout' | 'accounts' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
 

@@ -15,7 +15,7 @@ import type { FactorResult } from '../result.ts';
 import { authenticationResponse, clientData, parseJson, registrationResponse } from './response-schema.ts';
 
 /** What the ceremonies need: where challenges live, the accounts, and the ISSUER that names the relying party. */
-interface PasskeyDeps { store: { tokens: SingleUseTokenStore }; accounts: AccountStore<Account>; config: { issuer: string } }
+export interface PasskeyDeps { store: { tokens: SingleUseTokenStore }; accounts: AccountStore<Account>; config: { issuer: string } }
 
 /**
  * WebAuthn ceremonies. The relying party is the ISSUER's host and origin. Every

@@ -3,11 +3,13 @@ import type { Account } from '../../accounts/account.ts';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../accounts/password-hash.ts';
 import { updateAccount } from '../../accounts/update.ts';
 import { accountUsable } from '../../accounts/standing.ts';
-import type { FactorResult, OnPass } from '../../mfa/result.ts';
+import type { FactorResult, OnPass, Via } from '../result.ts';
 import type { Services } from '../../services.ts';
 
 interface PasswordAttempt<T> {
   email: string; password: string; ip: string;
+  /** The sign-in's password step, or the current password on My account. */
+  via: Via;
   /** Runs only for a password that matched, alongside its point's return (mfa/result.ts). */
   onPass?: OnPass<[Account], T>;
   knownDevice?: (account?: Account) => Promise<string | undefined>;
@@ -29,14 +31,14 @@ export async function checkPasswordAttempt<T = undefined>(s: PasswordCheckDeps, 
   const who = account ? { accountId: account.id } : { username: createHash('sha256').update(a.email).digest('base64url').slice(0, 16) };
   const taken = await s.limits.takePasswordAttempt({ account: a.email, ip: a.ip, knownDevice: await a.knownDevice?.(account) });
   if (taken.kind === 'locked') {
-    s.audit('login.locked', { ...who, ip: a.ip });
+    s.audit('login.locked', { ...who, ip: a.ip, via: a.via });
     return taken;
   }
   const usable = account && accountUsable(account) && account.passwordHash ? account : undefined;
   const matches = await verifyPassword(usable?.passwordHash ?? (await decoyHash()), a.password, a.signal);
   if (!usable || !matches) {
     await taken.attempt.failed();
-    s.audit('login.failure', { ...who, ip: a.ip, reason: !account ? 'unknown' : !accountUsable(account) ? 'unusable' : 'password' });
+    s.audit('login.failure', { ...who, ip: a.ip, via: a.via, reason: !account ? 'unknown' : !accountUsable(account) ? 'unusable' : 'password' });
     return { kind: 'invalid' };
   }
   const [, passed] = await Promise.all([taken.attempt.succeeded(), a.onPass ? a.onPass(usable) : (undefined as T)]);
@@ -44,6 +46,6 @@ export async function checkPasswordAttempt<T = undefined>(s: PasswordCheckDeps, 
     const passwordHash = await hashPassword(a.password);
     await updateAccount(s.accounts, usable.id, (acc) => { acc.passwordHash = passwordHash; });
   }
-  s.audit('login.password_verified', { accountId: usable.id, ip: a.ip });
+  s.audit('login.password_verified', { accountId: usable.id, ip: a.ip, via: a.via });
   return { kind: 'ok', account: usable, passed };
 }

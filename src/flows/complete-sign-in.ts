@@ -1,15 +1,15 @@
 import type { Context } from 'koa';
-import type { Services } from '../../services.ts';
-import { updateAccount } from '../../accounts/update.ts';
-import type { Account } from '../../accounts/account.ts';
-import { nowSeconds } from '../../clock.ts';
-import { rememberDevice } from '../../security/known-device.ts';
-import { handBack, type Interaction } from '../interaction.ts';
-import { signInAcr } from '../../oidc/profile/assurance.ts';
+import type { Services } from '../services.ts';
+import { updateAccount } from '../accounts/update.ts';
+import type { Account } from '../accounts/account.ts';
+import { nowSeconds } from '../clock.ts';
+import { rememberDevice } from '../security/known-device.ts';
+import { handBack, type Interaction } from './interaction.ts';
+import { signInAcr } from '../oidc/profile/assurance.ts';
 
 const KEEP = 10;
 
-type SignedInDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' | 'accounts'>;
+type CompleteSignInDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' | 'accounts'>;
 
 /**
  * Completes a sign-in (both factors done): hands the result back to the
@@ -20,7 +20,7 @@ type SignedInDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' |
  * sign-in is recorded in the account's recent sign-ins after the response.
  * The `acr` is the profile's for this way of signing in (assurance.ts).
  */
-export async function signedIn(ctx: Context, s: SignedInDeps, interaction: Interaction, account: Account, how: { amr: string[]; acr: string }, loginTs: number): Promise<string> {
+export async function completeSignIn(ctx: Context, s: CompleteSignInDeps, interaction: Interaction, account: Account, how: { amr: string[]; acr: string }, loginTs: number): Promise<string> {
   const accountId = account.id;
   const entry = { at: nowSeconds(), method: how.amr.join('+'), ip: ctx.ip };
   s.audit('login.success', { accountId, amr: how.amr, ip: ctx.ip });

@@ -1,13 +1,13 @@
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import type { Services } from '../../services.ts';
 import { sendJson } from '../../web/json.ts';
 import { adoptLocale } from '../../web/page-state.ts';
 import { accountSession } from './account-session.ts';
 import { isReauthenticated, type AccountSession } from '../../mfa/reauth.ts';
-import { showAccount } from './account-page.ts';
+import { fromGuard, type Ctx, type State } from '../../request-state.ts';
 
-/** The signed-in user of a My account request, put there by the signedIn guard. */
-export const accountOf = (ctx: Context) => ctx.state.accountSession as AccountSession;
+/** The signed-in user of a My account or console request, put there by the signedIn guard. */
+export const accountOf = (ctx: Ctx) => fromGuard(ctx, 'accountSession');
 
 type SignedInGuardDeps = Pick<Services, 'provider' | 'accounts'>;
 
@@ -16,7 +16,7 @@ type SignedInGuardDeps = Pick<Services, 'provider' | 'accounts'>;
  * against the account as it is now). Without one: the sign-in, or for JSON
  * callers a 401.
  */
-export function signedIn(s: SignedInGuardDeps, options: { json?: boolean; loginPath?: string } = {}): Middleware {
+export function signedIn(s: SignedInGuardDeps, options: { json?: boolean; loginPath?: string } = {}): Middleware<State> {
   return async (ctx, next) => {
     const current = await accountSession(ctx, s);
     if (!current) {
@@ -33,17 +33,21 @@ export function signedIn(s: SignedInGuardDeps, options: { json?: boolean; loginP
 
 type RecentFactorDeps = Pick<Services, 'store' | 'audit'>;
 
+/** Where a change refused for a stale second factor asks for it again: My account's page, or the console's. */
+type AskAgain = (ctx: Ctx, current: AccountSession) => Promise<void>;
+
 /**
  * Route guard, after signedIn: the second factor confirmed again within the
- * last five minutes in this session. Without it: "confirm it's you" (My account,
- * or the caller's own page), status 403 (JSON 403 for JSON callers); nothing changes.
+ * last five minutes in this session. Without it: "confirm it's you" on the
+ * caller's own page (`askAgain`, status 403), or a JSON 403 for JSON callers;
+ * nothing changes.
  */
-export function recentSecondFactor(s: RecentFactorDeps, options: { json?: boolean; askAgain?: (ctx: Context, current: AccountSession) => Promise<void> } = {}): Middleware {
+export function recentSecondFactor(s: RecentFactorDeps, refused: { json: true } | { askAgain: AskAgain }): Middleware<State> {
   return async (ctx, next) => {
     const current = accountOf(ctx);
     if (await isReauthenticated(s, current.session)) return next();
     s.audit('account.change_refused', { accountId: current.account.id, path: ctx.path, reason: 'not reauthenticated' });
-    if (options.json) return sendJson(ctx, { error: 'confirm it is you first' }, 403);
-    await (options.askAgain ?? ((c, a) => showAccount(c, s, a, { form: 'account.reauth.required' }, 403)))(ctx, current);
+    if ('json' in refused) return sendJson(ctx, { error: 'confirm it is you first' }, 403);
+    await refused.askAgain(ctx, current);
   };
 }
