@@ -6,6 +6,7 @@ import { resetLink, signInUntil, startSignIn, text, totpCode, PASSWORD } from '.
 import { seedAccount } from '../support/seed.ts';
 import { confirmInConsole, csrf, seedStaff, signInToConsole } from '../support/staff.ts';
 import { refreshFails, signInTo } from '../support/logout-clients.ts';
+import { msg } from '../support/messages.ts';
 
 /** A link to an account in the search results (not "New account"). */
 const RESULT_LINK = /href="\/admin\/accounts\/(?!new")[\w-]+"/g;
@@ -197,7 +198,7 @@ describeOnEveryStore('helpdesk console', (store) => {
 
     const byName = await browser.get('/admin?q=zoekbaar-jansen');
     expect(text(byName)).toContain(`other-${store}@example.org`);
-    expect(text(byName)).toContain('1 accounts gevonden');
+    expect(text(byName)).toContain(msg('admin.search.count', { count: 1 })); // "1 account gevonden", no longer "1 accounts"
     expect(text(await browser.get('/admin?q=nobody-by-this-name'))).toContain('Geen accounts gevonden');
     const overlong = await browser.get(`/admin?q=${'x'.repeat(201)}`);
     expect(overlong.status).toBe(400);

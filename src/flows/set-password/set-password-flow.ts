@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { render, type PageState } from '../../web/render.ts';
+import { render } from '../../web/render.ts';
 import { hasSecondFactor } from '../../accounts/account.ts';
 import { factorList } from '../../i18n/format.ts';
 import { adoptLocale } from '../../web/page-state.ts';
@@ -59,7 +59,7 @@ export function setPasswordFlow(s: SetPasswordFlowDeps) {
       const updated = await setPasswordByLink(s, account.id, token.hash, values.password, ctx.ip);
       if (!updated) return linkExpired(ctx);
       // A reset, not a first password: the factors that remain, to check (someone who knew the old password may have added one).
-      const factors = hasSecondFactor(updated) ? { factors: factorList((ctx.state as PageState).locale, updated) } : {};
+      const factors = hasSecondFactor(updated) ? { factors: factorList(updated) } : {};
       await render(ctx, 'message', { title: 'set.title', step: 2, message: factors.factors ? 'set.done_reset' : 'set.done', okUrl: '/password/continue', ...factors });
     },
   };
