@@ -4,7 +4,7 @@ import { totpCode } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { seedStaff } from '../support/staff.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
-import { axeViolations, pagesIn, screenshot, withIdpAndBrowser } from './browser.ts';
+import { axeViolations, focusProblems, pagesIn, screenshot, targetSizeProblems, withIdpAndBrowser } from './browser.ts';
 import type { MessageKey, MessageParams } from '../../src/i18n/index.ts';
 import { msg } from '../support/messages.ts';
 
@@ -25,6 +25,10 @@ describe.each(['nl', 'en'] as const)('helpdesk console in %s', (locale) => {
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
     expect({ screen, violations: await axeViolations(page) }).toEqual({ screen, violations: [] });
     await screenshot(page, `${locale}-admin-${screen}`);
+    expect({ screen, smallTargets: await targetSizeProblems(page) }).toEqual({ screen, smallTargets: [] });
+    const focus = await focusProblems(page);
+    expect({ screen, focus: focus.problems }).toEqual({ screen, focus: [] });
+    expect(focus.stops).toBeGreaterThan(0);
   }
 
   async function signIn(page: Page, email: string, secret: string): Promise<void> {
@@ -78,5 +82,5 @@ describe.each(['nl', 'en'] as const)('helpdesk console in %s', (locale) => {
     await signIn(researcher, `axe-nobody-${locale}@example.org`, nobody.secret);
     await researcher.getByText(t('admin.refused.role')).waitFor();
     await check(researcher, 'forbidden');
-  }, 60_000);
+  }, 120_000);
 });

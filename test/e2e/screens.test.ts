@@ -3,7 +3,7 @@ import type { TestIdp } from '../support/test-idp.ts';
 import { resetLink, startSignIn, totpCode } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
-import { axeViolations, pagesIn, screenshot, withIdpAndBrowser } from './browser.ts';
+import { axeViolations, focusProblems, pagesIn, screenshot, targetSizeProblems, withIdpAndBrowser } from './browser.ts';
 import type { MessageKey, MessageParams } from '../../src/i18n/index.ts';
 import { msg } from '../support/messages.ts';
 
@@ -28,6 +28,10 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
     expect({ screen, violations: await axeViolations(page, skip) }).toEqual({ screen, violations: [] });
     await screenshot(page, `${locale}-${screen}`, { docs: locale === 'nl' && DOCS.has(screen) ? screen : undefined });
+    expect({ screen, smallTargets: await targetSizeProblems(page) }).toEqual({ screen, smallTargets: [] });
+    const focus = await focusProblems(page);
+    expect({ screen, focus: focus.problems }).toEqual({ screen, focus: [] });
+    expect(focus.stops).toBeGreaterThan(0);
   }
 
   const ok = (page: Page) => page.getByRole('link', { name: t('common.ok'), exact: true }).click();
@@ -144,7 +148,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await later.getByRole('button', { name: t('verify.submit'), exact: true }).click();
     await later.getByRole('button', { name: t('consent.allow'), exact: true }).waitFor();
     await check(later, 'consent');
-  }, 90_000); // some 25 screens, each scanned and photographed
+  }, 180_000); // some 25 screens, each scanned, photographed, measured and tabbed through
 
   test('My account, before and after "confirm it\'s you", each change, the notification mail: zero axe-core violations', async () => {
     const email = `screens-account-${locale}@example.org`;
@@ -208,7 +212,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     expect(mail.subject).toBe(t('mail.changed.subject'));
     await page.setContent(mail.html as string);
     await check(page, 'mail-account-changed', ['landmark-one-main', 'page-has-heading-one', 'region']);
-  }, 60_000);
+  }, 120_000);
 
   test('a reset that lists the factors left, its mail, and the step-up to a passkey ("confirm it\'s you", then add): zero axe-core violations', async () => {
     const email = `screens-reset-${locale}@example.org`;
@@ -244,5 +248,5 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await confirmWithCode(page, secret, 'stepup');
     await page.locator('form[data-passkey="register"]').waitFor({ state: 'attached' });
     await check(page, 'stepup-add');
-  }, 60_000);
+  }, 120_000);
 });
