@@ -51,6 +51,11 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await idp.createAccount(email, 'Anna van den Berg', locale);
     const page = await newPage();
     await check(page, 'home');
+    // The accessibility statement, from the footer of every page, at its address in this language.
+    await page.getByRole('contentinfo').getByRole('link', { name: t('common.accessibility'), exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: t('a11y.title') }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(locale === 'nl' ? '/toegankelijkheid' : '/accessibility');
+    await check(page, 'accessibility');
     await page.goto(`${idp.issuer}/no-such-page`);
     await check(page, 'error');
     await page.goto(`${idp.issuer}/password/set?token=expired`);
