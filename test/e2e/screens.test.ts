@@ -53,7 +53,7 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await check(page, 'home');
     // The accessibility statement, from the footer of every page, at its address in this language.
     await page.getByRole('contentinfo').getByRole('link', { name: t('common.accessibility'), exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: t('a11y.title') }).waitFor();
+    await page.getByRole('heading', { level: 1, name: t('accessibility.title') }).waitFor();
     expect(new URL(page.url()).pathname).toBe(locale === 'nl' ? '/toegankelijkheid' : '/accessibility');
     await check(page, 'accessibility');
     await page.goto(`${idp.issuer}/no-such-page`);

@@ -14,12 +14,12 @@ describe('accessibility statement', () => {
     expect(page.status).toBe(200);
     expect(page.html).toContain(`<html lang="${locale}">`);
     const t = (key: Parameters<typeof msg>[0], params?: Parameters<typeof msg>[1]) => msg(key, params, locale);
-    for (const key of ['a11y.title', 'a11y.status.value', 'a11y.tested.axe', 'a11y.tested.keyboard', 'a11y.tested.phone', 'a11y.limits.title', 'a11y.report.title'] as const) {
+    for (const key of ['accessibility.title', 'accessibility.status.value', 'accessibility.tested.axe', 'accessibility.tested.keyboard', 'accessibility.tested.phone', 'accessibility.limits.title', 'accessibility.report.title'] as const) {
       expect(text(page)).toContain(t(key));
     }
-    expect(text(page)).toContain(t('a11y.intro', { issuer: idp.issuer }));
-    expect(text(page)).toContain(t('a11y.limits.time', { signInMinutes: 15, minutes: 60 }));
-    expect(text(page)).toContain(t('a11y.date', { date: new Date('2026-12-04T12:00:00Z') }));
+    expect(text(page)).toContain(t('accessibility.intro', { issuer: idp.issuer }));
+    expect(text(page)).toContain(t('accessibility.limits.time', { signInMinutes: 15, minutes: 60 }));
+    expect(text(page)).toContain(t('accessibility.date', { date: new Date('2026-12-04T12:00:00Z') }));
     // The operator's contact address (ACCESSIBILITY_CONTACT), as a mail link.
     expect(page.html).toContain('href="mailto:toegankelijkheid@example.org"');
   });
@@ -27,11 +27,11 @@ describe('accessibility statement', () => {
   test('each address speaks its own language unless the user chose one, and the language switch works there', async () => {
     const browser = new Browser(idp.issuer);
     const english = await browser.get('/accessibility');
-    expect(text(english)).toContain(msg('a11y.title', undefined, 'en'));
+    expect(text(english)).toContain(msg('accessibility.title', undefined, 'en'));
     const dutch = await browser.get(new URL(linkTo(english, msg('lang.name')), english.url).toString());
-    expect(text(dutch)).toContain(msg('a11y.title'));
+    expect(text(dutch)).toContain(msg('accessibility.title'));
     // Chosen once, the language stays, at either address.
-    expect(text(await browser.get('/accessibility'))).toContain(msg('a11y.title'));
+    expect(text(await browser.get('/accessibility'))).toContain(msg('accessibility.title'));
   });
 
   test('every page links to it from the footer, in the page\'s language', async () => {

@@ -24,7 +24,7 @@ export function accessibilityStatement(s: StatementDeps) {
   return async (ctx: Context) => {
     adoptLocale(ctx, ctx.path === STATEMENT_PATHS.en ? 'en' : 'nl');
     await render(ctx, 'accessibility', {
-      title: 'a11y.title',
+      title: 'accessibility.title',
       issuer: s.config.issuer,
       contact: s.config.accessibilityContact,
       signInMinutes: FIRST_FACTOR_MAX_AGE / 60,
