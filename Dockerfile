@@ -12,6 +12,7 @@ COPY bin ./bin
 COPY src ./src
 COPY adapters ./adapters
 COPY views ./views
+COPY locales ./locales
 COPY public ./public
 RUN mkdir -p /app/data && chown node:node /app/data
 

@@ -20,6 +20,8 @@ export interface Config {
   dataDir: string;
   smtpUrl?: string;
   mailFrom: string;
+  /** Where the accessibility statement (/toegankelijkheid, /accessibility) asks people to report a problem. */
+  accessibilityContact: string;
   clientsFile?: string;
   jwksFile?: string;
   /** OIDC_PROFILE and its settings: `standard`, or the OpenID Connect NL GOV profile (docs/nlgov.md). */
@@ -62,6 +64,7 @@ const schema = z.object({
   DATA_DIR: z.string().default('./data'),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
   MAIL_FROM: z.string().default('CBS Microdata <no-reply@localhost>'),
+  ACCESSIBILITY_CONTACT: z.email('must be an e-mail address').default('microdata@cbs.nl'),
   CLIENTS_FILE: optional,
   JWKS_FILE: optional,
   ...profileEnvSchema.shape,
@@ -131,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: e.DATA_DIR,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    accessibilityContact: e.ACCESSIBILITY_CONTACT,
     clientsFile: e.CLIENTS_FILE,
     jwksFile: e.JWKS_FILE,
     profile: profile.settings,

@@ -19,6 +19,7 @@ import { addPasskeyStep } from './flows/second-factor/add-passkey.ts';
 import { recoveryStep } from './flows/second-factor/recovery-step.ts';
 import { consentFlow } from './flows/consent/consent.ts';
 import { homeFlow } from './flows/home/home.ts';
+import { accessibilityStatement, STATEMENT_PATHS } from './flows/accessibility/statement.ts';
 import { healthRoutes } from './web/health.ts';
 import { devOutbox } from './web/dev-outbox.ts';
 import { demoFlow } from './flows/demo/demo.ts';
@@ -148,6 +149,7 @@ export function screens(s: Services): Middleware & { router: Router } {
   router.post('/admin/accounts/:id/helpdesk/revoke', staffIn, staff(s, 'admin'), target, may, fresh, admin.revokeHelpdesk);
 
   router.get('/', home.show);
+  router.get(Object.values(STATEMENT_PATHS), accessibilityStatement(s));
   if (!s.config.clientsFile) router.get('/demo/callback', demoFlow(s).callback);
   if (s.mailer.outbox) router.get('/dev/outbox', devOutbox(s.mailer.outbox));
 

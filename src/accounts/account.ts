@@ -21,7 +21,7 @@ export interface SignIn { at: number; method: string; ip?: string }
  * A welcome mail with a set-password link. Kept on the account so that staff see
  * its state, and so that an expired link can be told apart from a used one.
  */
-export interface Invitation {
+interface Invitation {
   sentAt: number;
   expiresAt: number;
   /** When a password was first set after it (by this link or any other). */

@@ -1,27 +1,21 @@
-import type { Locale, MessageKey } from './index.ts';
+import type { MessageKey } from './index.ts';
 import type { Account } from '../accounts/account.ts';
 
-/** A moment as CBS's users read it: Dutch time, in the page's language. */
-export function formatTime(locale: Locale, epochSeconds: number | Date): string {
-  const date = epochSeconds instanceof Date ? epochSeconds : new Date(epochSeconds * 1000);
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Amsterdam' }).format(date);
-}
+/** A stored moment (epoch seconds) as the messages take it; 0 means not recorded. */
+export const momentOf = (epochSeconds: number): Date | undefined => (epochSeconds ? new Date(epochSeconds * 1000) : undefined);
 
-/** A calendar day (YYYY-MM-DD, such as an end date) in words, in the page's language. */
-export function formatDay(locale: Locale, day: string): string {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
-}
+/** A calendar day (YYYY-MM-DD, such as an end date) as the messages take it: noon UTC is that same day in Dutch time. */
+export const dayOf = (day: string): Date => new Date(`${day}T12:00:00Z`);
 
 /**
  * An account's second factors as its holder reads them (My account, the console,
  * the pages and mails that ask to check them): apps and passkeys with the moment
  * each was added, and the recovery codes left.
  */
-export function factorList(locale: Locale, account: Pick<Account, 'totp' | 'passkeys' | 'recoveryCodes'>) {
-  const when = (at: number) => (at ? formatTime(locale, at) : '');
+export function factorList(account: Pick<Account, 'totp' | 'passkeys' | 'recoveryCodes'>) {
   return {
-    apps: account.totp.map((f) => ({ id: f.id, added: when(f.createdAt) })),
-    passkeys: account.passkeys.map((p) => ({ id: p.id, name: p.name, kind: `account.kind.${p.kind}` as MessageKey, added: when(p.createdAt) })),
+    apps: account.totp.map((f) => ({ id: f.id, added: momentOf(f.createdAt) })),
+    passkeys: account.passkeys.map((p) => ({ id: p.id, name: p.name, kind: `account.kind.${p.kind}` as MessageKey, added: momentOf(p.createdAt) })),
     recoveryCodes: account.recoveryCodes.length,
   };
 }

@@ -1,12 +1,40 @@
-import { en } from './en.ts';
-import { nl, type MessageKey } from './nl.ts';
+import { IntlMessageFormat, type Formats } from 'intl-messageformat';
+import nl from '../../locales/nl.json' with { type: 'json' };
+import en from '../../locales/en.json' with { type: 'json' };
 
 export const LOCALES = ['nl', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'nl';
-export type { MessageKey };
 
-const catalogs: Record<Locale, Record<MessageKey, string>> = { nl, en };
+/** Dutch is the source catalog: its keys are the keys, so t('no.such.key') does not typecheck. */
+export type MessageKey = keyof typeof nl;
+
+/** The catalogs in ICU MessageFormat (locales/README.md), as a translator edits them. */
+export const CATALOGS: Record<Locale, Record<MessageKey, string>> = { nl, en };
+
+/** The Intl locale each language formats plurals, numbers and dates in. */
+const INTL_LOCALE: Record<Locale, string> = { nl: 'nl-NL', en: 'en-GB' };
+
+/** ICU's date and time styles ({at, date, long}, {at, time, short}), all in Dutch time whatever the server's zone. */
+const inDutchTime = (styles: Record<string, Intl.DateTimeFormatOptions>) =>
+  Object.fromEntries(Object.entries(styles).map(([name, options]) => [name, { ...options, timeZone: 'Europe/Amsterdam' }]));
+const FORMATS: Partial<Formats> = { date: inDutchTime(IntlMessageFormat.formats.date), time: inDutchTime(IntlMessageFormat.formats.time) };
+
+export type MessageParams = Record<string, string | number | Date>;
+export type Translate = (key: MessageKey, params?: MessageParams) => string;
+
+/** Each message is parsed once, the first time it is shown. */
+const formatters: Record<Locale, Map<MessageKey, IntlMessageFormat>> = { nl: new Map(), en: new Map() };
+
+function formatterFor(locale: Locale, key: MessageKey): IntlMessageFormat {
+  let formatter = formatters[locale].get(key);
+  if (!formatter) {
+    // ignoreTag: a < in a message is text; the templates escape what they print.
+    formatter = new IntlMessageFormat(CATALOGS[locale][key], INTL_LOCALE[locale], FORMATS, { ignoreTag: true });
+    formatters[locale].set(key, formatter);
+  }
+  return formatter;
+}
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
@@ -21,9 +49,7 @@ export function pickLocale(preferences: string | undefined): Locale | undefined 
   return undefined;
 }
 
-export type Translate = (key: MessageKey, params?: Record<string, string | number>) => string;
-
+/** The messages of one language; a message's arguments are required (intl-messageformat throws on a missing one). */
 export function translator(locale: Locale): Translate {
-  const catalog = catalogs[locale];
-  return (key, params = {}) => catalog[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return (key, params) => String(formatterFor(locale, key).format(params));
 }

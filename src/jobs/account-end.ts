@@ -5,7 +5,7 @@ import { updateAccount } from '../accounts/update.ts';
 import { endDateDue } from '../accounts/end-date.ts';
 import { composeMail } from '../mail/templates.ts';
 import { nowSeconds } from '../clock.ts';
-import { formatDay } from '../i18n/format.ts';
+import { dayOf } from '../i18n/format.ts';
 
 export interface AccountEndJob {
   /** One pass over the accounts due; the timer calls it, tests call it after moving the clock. */
@@ -37,7 +37,7 @@ export function startAccountEndJob(s: AccountEndDeps): AccountEndJob {
       s.audit('account.ended', { accountId: account.id, endDate: account.endDate });
       return true;
     }
-    const date = formatDay(account.locale, account.endDate!);
+    const date = dayOf(account.endDate!);
     await s.mailer.send(await composeMail('end-reminder', 'mail.end.subject', account.email, account.locale, { name: account.name, date }));
     await updateAccount(s.accounts, account.id, (a) => { a.endDateReminded = account.endDate; });
     s.audit('account.end_reminder_sent', { accountId: account.id, endDate: account.endDate });

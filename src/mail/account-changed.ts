@@ -3,7 +3,6 @@ import type { Account } from '../accounts/account.ts';
 import type { AuditEvent } from '../audit.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { composeMail } from './templates.ts';
-import { formatTime } from '../i18n/format.ts';
 import { nowMs } from '../clock.ts';
 
 /** What can change on My account: its audit event, and the sentence the notification mail uses. */
@@ -45,7 +44,7 @@ export function tellHolder(s: NotifyDeps, account: Account, change: string, text
       name: account.name,
       body: BODY[by],
       change: text,
-      at: formatTime(account.locale, new Date(nowMs())),
+      at: new Date(nowMs()),
       review: reviewFactorsUrl(s.config.issuer),
     }));
     s.audit('mail.sent', { accountId: account.id, template: 'account-changed', change });

@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
-import type { MessageKey } from '../i18n/index.ts';
+import type { MessageKey, MessageParams } from '../i18n/index.ts';
 
 /** A message for a field (or 'form' for the whole form), with its parameters when it has any. */
-export type FieldMessage = MessageKey | { key: MessageKey; params: Record<string, string | number> };
+export type FieldMessage = MessageKey | { key: MessageKey; params: MessageParams };
 export type FieldErrors = Record<string, FieldMessage>;
 
 /**

@@ -4,14 +4,12 @@ import { totpCode } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { seedStaff } from '../support/staff.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
-import { axeViolations, pagesIn, screenshot, withIdpAndBrowser } from './browser.ts';
+import { axeViolations, focusProblems, pagesIn, screenshot, targetSizeProblems, withIdpAndBrowser } from './browser.ts';
+import type { MessageKey, MessageParams } from '../../src/i18n/index.ts';
+import { msg } from '../support/messages.ts';
 
 const PASSWORD = 'a long enough password 1';
 
-const WORDS = {
-  nl: { username: 'Gebruikersnaam', password: 'Wachtwoord', login: 'Inloggen', code: 'Verificatiecode', verify: 'Verifiëren', console: 'Helpdeskconsole', search: 'Zoeken', query: 'E-mailadres of naam', confirmIt: 'Bevestigen', reset: 'Tweede factor resetten', identity: /Hoe heb je vastgesteld/, noAccess: 'Je hebt geen toegang' },
-  en: { username: 'Username', password: 'Password', login: 'Log in', code: 'Verification code', verify: 'Verify', console: 'Helpdesk console', search: 'Search', query: 'Email address or name', confirmIt: 'Confirm', reset: 'Reset second factor', identity: /How did you verify/, noAccess: 'You do not have access' },
-};
 
 let idp: TestIdp;
 let browser: Browser;
@@ -19,7 +17,7 @@ withIdpAndBrowser((i, b) => { idp = i; browser = b; });
 
 /** The helpdesk console's screens, scanned by axe-core and photographed, in both languages. */
 describe.each(['nl', 'en'] as const)('helpdesk console in %s', (locale) => {
-  const w = WORDS[locale];
+  const t = (key: MessageKey, params?: MessageParams) => msg(key, params, locale);
   const newPage = pagesIn(locale, () => ({ idp, browser }));
 
   async function check(page: Page, screen: string): Promise<void> {
@@ -27,15 +25,19 @@ describe.each(['nl', 'en'] as const)('helpdesk console in %s', (locale) => {
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
     expect({ screen, violations: await axeViolations(page) }).toEqual({ screen, violations: [] });
     await screenshot(page, `${locale}-admin-${screen}`);
+    expect({ screen, smallTargets: await targetSizeProblems(page) }).toEqual({ screen, smallTargets: [] });
+    const focus = await focusProblems(page);
+    expect({ screen, focus: focus.problems }).toEqual({ screen, focus: [] });
+    expect(focus.stops).toBeGreaterThan(0);
   }
 
   async function signIn(page: Page, email: string, secret: string): Promise<void> {
     await page.goto(`${idp.issuer}/admin`);
-    await page.getByLabel(w.username).fill(email);
-    await page.getByLabel(w.password, { exact: true }).fill(PASSWORD);
-    await page.getByRole('button', { name: w.login, exact: true }).click();
-    await page.getByLabel(w.code).fill(await totpCode(secret, -1));
-    await page.getByRole('button', { name: w.verify, exact: true }).click();
+    await page.getByLabel(t('login.username')).fill(email);
+    await page.getByLabel(t('login.password'), { exact: true }).fill(PASSWORD);
+    await page.getByRole('button', { name: t('login.submit'), exact: true }).click();
+    await page.getByLabel(t('totp.code')).fill(await totpCode(secret, -1));
+    await page.getByRole('button', { name: t('verify.submit'), exact: true }).click();
   }
 
   test('search, account before and after "confirm it\'s you", reset with its errors, and the 403 page: zero axe-core violations', async () => {
@@ -49,28 +51,28 @@ describe.each(['nl', 'en'] as const)('helpdesk console in %s', (locale) => {
     });
     const page = await newPage();
     await signIn(page, `axe-desk-${locale}@example.org`, staff.secret);
-    await page.getByRole('heading', { level: 1, name: w.console }).waitFor();
+    await page.getByRole('heading', { level: 1, name: t('admin.title') }).waitFor();
     await check(page, 'search');
 
-    await page.getByLabel(w.query).fill(holder);
-    await page.getByRole('button', { name: w.search, exact: true }).click();
+    await page.getByLabel(t('admin.search.label')).fill(holder);
+    await page.getByRole('button', { name: t('admin.search.submit'), exact: true }).click();
     await page.getByRole('link', { name: 'Anna van den Berg' }).click();
     await page.getByRole('heading', { level: 1, name: 'Anna van den Berg' }).waitFor();
     await check(page, 'account');
 
-    await page.getByLabel(w.code).fill(await totpCode(staff.secret, 0));
-    await page.getByRole('button', { name: w.confirmIt, exact: true }).click();
-    await page.getByRole('link', { name: w.reset }).click();
-    await page.getByRole('heading', { level: 1, name: w.reset }).waitFor();
+    await page.getByLabel(t('totp.code')).fill(await totpCode(staff.secret, 0));
+    await page.getByRole('button', { name: t('account.reauth.submit'), exact: true }).click();
+    await page.getByRole('link', { name: t('admin.reset.title') }).click();
+    await page.getByRole('heading', { level: 1, name: t('admin.reset.title') }).waitFor();
     await check(page, 'reset');
-    await page.getByRole('button', { name: w.reset, exact: true }).click();
+    await page.getByRole('button', { name: t('admin.reset.title'), exact: true }).click();
     await page.getByRole('alert').waitFor();
     await check(page, 'reset-errors');
-    await page.getByLabel(w.identity).fill('Called back on the number in our records');
-    await page.getByRole('button', { name: w.reset, exact: true }).click();
-    await page.getByRole('link', { name: 'OK', exact: true }).waitFor();
+    await page.getByLabel(t('admin.reset.identity_check')).fill('Called back on the number in our records');
+    await page.getByRole('button', { name: t('admin.reset.title'), exact: true }).click();
+    await page.getByRole('link', { name: t('common.ok'), exact: true }).waitFor();
     await check(page, 'reset-done');
-    await page.getByRole('link', { name: 'OK', exact: true }).click();
+    await page.getByRole('link', { name: t('common.ok'), exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Anna van den Berg' }).waitFor();
     await check(page, 'account-confirmed');
 
@@ -78,7 +80,7 @@ describe.each(['nl', 'en'] as const)('helpdesk console in %s', (locale) => {
     const nobody = await seedAccount(idp, `axe-nobody-${locale}@example.org`, PASSWORD, { totp: true, locale });
     const researcher = await newPage();
     await signIn(researcher, `axe-nobody-${locale}@example.org`, nobody.secret);
-    await researcher.getByText(w.noAccess).waitFor();
+    await researcher.getByText(t('admin.refused.role')).waitFor();
     await check(researcher, 'forbidden');
-  }, 60_000);
+  }, 120_000);
 });

@@ -46,20 +46,101 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 
 export interface Violation { id: string; impact?: string | null; help: string; nodes: { target: unknown; failureSummary?: string }[] }
 
+/** The axe-core rule sets every screen is held to: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices. */
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
 /**
- * axe-core on the current page: WCAG 2.0/2.1 A and AA rules plus axe's best
- * practices, less any rules named in `skip` (for content that is not a page of
- * its own, such as a mail's HTML).
+ * axe-core on the current page (AXE_TAGS), less any rules named in `skip`
+ * (for content that is not a page of its own, such as a mail's HTML).
  */
 export async function axeViolations(page: Page, skip: string[] = []): Promise<Violation[]> {
   // Evaluated over the DevTools protocol: addScriptTag would be an inline script, which our CSP rightly blocks.
   await page.evaluate(AXE);
-  return page.evaluate(async (skip) => {
+  return page.evaluate(async ({ skip, tags }) => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Violation[] }> } }).axe;
     const rules = Object.fromEntries(skip.map((id) => [id, { enabled: false }]));
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] }, rules, resultTypes: ['violations'] });
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, rules, resultTypes: ['violations'] });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-  }, skip);
+  }, { skip, tags: AXE_TAGS });
+}
+
+/** Everything a user can click, tap or type into. */
+const TARGETS = 'a[href], button, input:not([type="hidden"]), select, textarea, summary, [role="button"], [tabindex]:not([tabindex="-1"])';
+
+/**
+ * WCAG 2.5.8 (target size, minimum), measured: each visible target is at least
+ * 24 × 24 CSS pixels, or a 24-pixel circle on its centre touches no other
+ * target and no other small target's circle (the spacing exception), or it is
+ * a link inside a sentence (the inline exception). Returns the targets that fail.
+ */
+export async function targetSizeProblems(page: Page): Promise<string[]> {
+  return page.evaluate((selector) => {
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 1 && r.height > 1 && getComputedStyle(el).visibility !== 'hidden' && !el.closest('[hidden], [aria-hidden="true"]');
+    };
+    // A link in running text: its block holds text of its own beside the link.
+    const inSentence = (el: Element) => el.tagName === 'A' && (el.parentElement?.textContent ?? '').trim().length > (el.textContent ?? '').trim().length;
+    const targets = [...document.querySelectorAll(selector)].filter(visible).map((el) => ({ el, r: el.getBoundingClientRect() }));
+    const small = (t: { r: DOMRect }) => t.r.width < 24 || t.r.height < 24;
+    const centre = (r: DOMRect) => ({ x: r.left + r.width / 2, y: r.top + r.height / 2 });
+    const circleTouches = (c: { x: number; y: number }, r: DOMRect) => {
+      const dx = Math.max(r.left - c.x, 0, c.x - r.right);
+      const dy = Math.max(r.top - c.y, 0, c.y - r.bottom);
+      return dx * dx + dy * dy < 12 * 12;
+    };
+    const describe = (el: Element, r: DOMRect) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent || el.getAttribute('aria-label') || el.getAttribute('name') || '').trim().slice(0, 40)}" ${Math.round(r.width)}×${Math.round(r.height)}`;
+    return targets.filter((t) => small(t) && !inSentence(t.el)).filter((t) => {
+      const c = centre(t.r);
+      return targets.some((o) => o !== t && !o.el.contains(t.el) && !t.el.contains(o.el)
+        && (circleTouches(c, o.r) || (small(o) && Math.hypot(centre(o.r).x - c.x, centre(o.r).y - c.y) < 24)));
+    }).map((t) => describe(t.el, t.r));
+  }, TARGETS);
+}
+
+/**
+ * WCAG 2.4.11 (focus not obscured, minimum) and a visible focus, by keyboard:
+ * Tab through the page from its top; each element that gets focus must be in
+ * the viewport and not covered (the element at its centre, or at the centre
+ * of one of its lines, is it or inside it). Returns what failed, and how many stops the Tab key made.
+ */
+export async function focusProblems(page: Page): Promise<{ stops: number; problems: string[] }> {
+  const count = await page.locator(TARGETS).count();
+  await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); window.scrollTo(0, 0); });
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  let stops = 0;
+  for (let i = 0; i <= count + 1; i++) {
+    await page.keyboard.press('Tab');
+    const focused = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (!el || el === document.body) return undefined;
+      const r = el.getBoundingClientRect();
+      const label = el instanceof HTMLInputElement ? el.labels?.[0] : undefined;
+      // A link that wraps has a box per line: one of them must show at its centre.
+      const hits = [...el.getClientRects()].map((box) => {
+        const x = Math.min(Math.max(box.left + box.width / 2, 0), innerWidth - 1);
+        const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+        return { x, y, hit: document.elementFromPoint(x, y) };
+      });
+      const shown = hits.find(({ hit }) => !!hit && (hit === el || el.contains(hit) || (!!label && label.contains(hit))));
+      const { x, y, hit } = shown ?? hits[0] ?? { x: 0, y: 0, hit: null };
+      const path = (e: Element): string => (e.parentElement ? `${path(e.parentElement)}>${e.tagName}[${[...e.parentElement.children].indexOf(e)}]` : e.tagName);
+      return {
+        key: path(el),
+        name: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent || el.getAttribute('name') || '').trim().slice(0, 40)}"`,
+        inView: r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
+        uncovered: !!shown,
+        by: hit ? `${hit.tagName.toLowerCase()}.${hit.className} at ${Math.round(x)},${Math.round(y)} (viewport ${innerWidth}×${innerHeight}, target ${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)})` : 'nothing',
+      };
+    });
+    if (!focused || seen.has(focused.key)) break; // back at the start: every stop visited
+    seen.add(focused.key);
+    stops++;
+    if (!focused.inView) problems.push(`${focused.name} has focus outside the viewport`);
+    else if (!focused.uncovered) problems.push(`${focused.name} has focus but is covered by ${focused.by}`);
+  }
+  return { stops, problems };
 }
 
 const OUTPUT = fileURLToPath(new URL('../../test-output/screenshots/', import.meta.url));

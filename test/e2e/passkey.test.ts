@@ -3,6 +3,7 @@ import type { TestIdp } from '../support/test-idp.ts';
 import { finishSignIn, startSignIn, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { interceptApplication, screenshot, withIdpAndBrowser } from './browser.ts';
+import { msg } from '../support/messages.ts';
 
 /** The RFC 8176 value of a passkey: a device-bound one (Chromium's virtual authenticator) is hwk, a synced one swk. */
 const PASSKEY_AMR = /^(hwk|swk)$/;
@@ -50,24 +51,24 @@ async function newSignIn() {
   await context.clearCookies();
   const signIn = await startSignIn(idp, { ui_locales: 'nl' });
   await page.goto(signIn.url);
-  await page.getByRole('heading', { level: 1, name: 'Inloggen' }).waitFor();
+  await page.getByRole('heading', { level: 1, name: msg('login.title') }).waitFor();
   return signIn;
 }
 
 async function enterPassword(email: string): Promise<void> {
-  await page.getByLabel('Gebruikersnaam').fill(email);
-  await page.getByLabel('Wachtwoord', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Inloggen', exact: true }).click();
+  await page.getByLabel(msg('login.username')).fill(email);
+  await page.getByLabel(msg('login.password'), { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: msg('login.submit'), exact: true }).click();
 }
 
 /** A first sign-in of an account without a second factor: password, the notice, OK, option 1: the passkey enrolment page. */
 async function atPasskeyEnrolment(email: string) {
   const signIn = await newSignIn();
   await enterPassword(email);
-  await page.getByRole('main').getByText('twee-factorauthenticatie verplicht').waitFor();
-  await page.getByRole('link', { name: 'OK', exact: true }).click();
-  await page.getByRole('region', { name: /^Optie 1/ }).getByRole('link', { name: 'Activeren', exact: true }).click();
-  await page.getByRole('heading', { level: 1, name: 'Inloggen met één druk op de knop' }).waitFor();
+  await page.getByRole('main').getByText(msg('mfa.required')).waitFor();
+  await page.getByRole('link', { name: msg('common.ok'), exact: true }).click();
+  await page.getByRole('region', { name: msg('mfa.option1.title') }).getByRole('link', { name: msg('mfa.activate'), exact: true }).click();
+  await page.getByRole('heading', { level: 1, name: msg('passkey.title') }).waitFor();
   return signIn;
 }
 
@@ -76,8 +77,8 @@ async function accountWithPasskey(name: string): Promise<string> {
   const email = emailFor(name);
   await seedAccount(idp, email, PASSWORD);
   const signIn = await atPasskeyEnrolment(email);
-  expect(await usePasskey('Activeren')).toBe(200);
-  await page.getByRole('link', { name: 'OK', exact: true }).click();
+  expect(await usePasskey(msg('mfa.activate'))).toBe(200);
+  await page.getByRole('link', { name: msg('common.ok'), exact: true }).click();
   await backAtApplication(signIn);
   return email;
 }
@@ -99,7 +100,7 @@ async function backAtApplication(signIn: Awaited<ReturnType<typeof startSignIn>>
 
 /** The refusal a user sees: the error summary of the re-rendered page, and no way back to the application. */
 async function expectRefused(callbackBefore: string | undefined): Promise<void> {
-  await page.getByRole('alert').getByText('Dat is niet gelukt').waitFor();
+  await page.getByRole('alert').getByText(msg('passkey.failed')).waitFor();
   expect(new URL(page.url()).origin).toBe(idp.issuer);
   expect(app.callbackUrl()).toBe(callbackBefore);
 }
@@ -143,11 +144,11 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     await seedAccount(idp, email, PASSWORD);
     const signIn = await atPasskeyEnrolment(email);
 
-    expect(await usePasskey('Activeren')).toBe(200);
-    await page.getByRole('main').getByText('succesvol geactiveerd').waitFor();
+    expect(await usePasskey(msg('mfa.activate'))).toBe(200);
+    await page.getByRole('main').getByText(msg('totp.activated')).waitFor();
     expect(await page.locator('.recovery-codes li').allTextContents()).toHaveLength(10);
     await screenshot(page, 'passkey-enrolled');
-    await page.getByRole('link', { name: 'OK', exact: true }).click();
+    await page.getByRole('link', { name: msg('common.ok'), exact: true }).click();
 
     const claims = await backAtApplication(signIn);
     expect(claims.email).toBe(email);
@@ -164,8 +165,8 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     const email = await accountWithPasskey('later');
     const signIn = await newSignIn();
     await enterPassword(email);
-    await page.getByRole('heading', { level: 1, name: 'Bevestig met je passkey' }).waitFor();
-    expect(await usePasskey('Passkey gebruiken')).toBe(303);
+    await page.getByRole('heading', { level: 1, name: msg('passkey.verify_title') }).waitFor();
+    expect(await usePasskey(msg('passkey.use'))).toBe(303);
     const claims = await backAtApplication(signIn);
     expect(claims.amr).toEqual(['pwd', expect.stringMatching(PASSKEY_AMR), 'mfa']);
   });
@@ -173,7 +174,7 @@ describe('passkeys in a browser with a virtual authenticator', () => {
   test('the passkey alone, from the login page button: no password, amr passkey + user + mfa', async () => {
     const email = await accountWithPasskey('alone');
     const signIn = await newSignIn();
-    expect(await usePasskey('Inloggen met een passkey')).toBe(303);
+    expect(await usePasskey(msg('passkey.login'))).toBe(303);
     const claims = await backAtApplication(signIn);
     expect(claims.email).toBe(email);
     expect(claims.amr).toEqual([expect.stringMatching(PASSKEY_AMR), 'user', 'mfa']);
@@ -189,11 +190,11 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     await userVerified(false);
     try {
       await atPasskeyEnrolment(other);
-      await page.getByRole('button', { name: 'Activeren', exact: true }).click();
-      await page.locator('[data-passkey-error]').getByText('Dat is niet gelukt').waitFor();
+      await page.getByRole('button', { name: msg('mfa.activate'), exact: true }).click();
+      await page.locator('[data-passkey-error]').getByText(msg('passkey.failed')).waitFor();
       await newSignIn();
-      await page.getByRole('button', { name: 'Inloggen met een passkey', exact: true }).click();
-      await page.locator('[data-passkey-error]').getByText('Dat is niet gelukt').waitFor();
+      await page.getByRole('button', { name: msg('passkey.login'), exact: true }).click();
+      await page.locator('[data-passkey-error]').getByText(msg('passkey.failed')).waitFor();
     } finally {
       await userVerified(true);
     }
@@ -205,7 +206,7 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     const stopCapture = await onPasskeyPost((response) => (sent = response));
     try {
       await newSignIn();
-      expect(await usePasskey('Inloggen met een passkey')).toBe(400);
+      expect(await usePasskey(msg('passkey.login'))).toBe(400);
       await expectRefused(before);
       // What was refused is a well-formed answer from the enrolled passkey: user present, not verified.
       const answer = JSON.parse(sent) as { id: string; response: { authenticatorData: string } };
@@ -214,7 +215,7 @@ describe('passkeys in a browser with a virtual authenticator', () => {
       expect({ userPresent: !!(flags & 0x01), userVerified: !!(flags & 0x04) }).toEqual({ userPresent: true, userVerified: false });
       await newSignIn();
       await enterPassword(email);
-      expect(await usePasskey('Passkey gebruiken')).toBe(400);
+      expect(await usePasskey(msg('passkey.use'))).toBe(400);
       await expectRefused(before);
     } finally {
       await stopCapture();
@@ -235,8 +236,8 @@ describe('passkeys in a browser with a virtual authenticator', () => {
       });
       await askWithoutUserVerification(page);
       await atPasskeyEnrolment(other);
-      expect(await usePasskey('Activeren')).toBe(400);
-      await page.getByRole('alert').getByText('Dat is niet gelukt').waitFor();
+      expect(await usePasskey(msg('mfa.activate'))).toBe(400);
+      await page.getByRole('alert').getByText(msg('passkey.failed')).waitFor();
       expect(new URL(page.url()).origin).toBe(idp.issuer);
     } finally {
       await context.close();
@@ -252,7 +253,7 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     let answerA = '';
     let stop = await onPasskeyPost((response) => { answerA = response; return undefined; });
     await newSignIn();
-    expect(await usePasskey('Inloggen met een passkey')).toBe(204);
+    expect(await usePasskey(msg('passkey.login'))).toBe(204);
     expect(answerA).not.toBe('');
     await stop();
 
@@ -260,14 +261,14 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     stop = await onPasskeyPost(() => answerA);
     const signInB = await newSignIn();
     const before = app.callbackUrl();
-    expect(await usePasskey('Inloggen met een passkey')).toBe(400);
+    expect(await usePasskey(msg('passkey.login'))).toBe(400);
     await expectRefused(before);
     await stop();
 
     // B again, with its own answer: signed in. That answer is kept…
     let answerB = '';
     stop = await onPasskeyPost((response) => (answerB = response));
-    expect(await usePasskey('Inloggen met een passkey')).toBe(303);
+    expect(await usePasskey(msg('passkey.login'))).toBe(303);
     expect((await backAtApplication(signInB)).amr).toContain('mfa');
     await stop();
 
@@ -275,7 +276,7 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     stop = await onPasskeyPost(() => answerB);
     await newSignIn();
     const afterB = app.callbackUrl();
-    expect(await usePasskey('Inloggen met een passkey')).toBe(400);
+    expect(await usePasskey(msg('passkey.login'))).toBe(400);
     await expectRefused(afterB);
     await stop();
   });
@@ -284,31 +285,31 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     const email = await accountWithPasskey('account');
     await context.clearCookies();
     await page.goto(`${idp.issuer}/account`);
-    expect(await usePasskey('Inloggen met een passkey')).toBe(303);
-    await page.getByRole('heading', { level: 1, name: 'Mijn account' }).waitFor();
+    expect(await usePasskey(msg('passkey.login'))).toBe(303);
+    await page.getByRole('heading', { level: 1, name: msg('account.title') }).waitFor();
 
     // Nothing can be removed before "confirm it's you"; then confirm with the passkey.
-    expect(await page.getByRole('button', { name: 'Verwijderen' }).count()).toBe(0);
-    expect(await usePasskey('Bevestigen met passkey')).toBe(303);
-    await page.getByRole('status').getByText('Je hebt bevestigd dat jij het bent').waitFor();
+    expect(await page.getByRole('button', { name: msg('account.factors.remove') }).count()).toBe(0);
+    expect(await usePasskey(msg('account.reauth.passkey'))).toBe(303);
+    await page.getByRole('status').getByText(msg('account.reauth.done', { minutes: 5 })).waitFor();
 
     // The passkey is the only factor, so it cannot go yet: add an authenticator app first.
-    expect(await page.getByRole('button', { name: 'Verwijderen' }).count()).toBe(0);
-    await page.getByRole('link', { name: 'Authenticatie-app toevoegen' }).click();
+    expect(await page.getByRole('button', { name: msg('account.factors.remove') }).count()).toBe(0);
+    await page.getByRole('link', { name: msg('account.factors.add_app') }).click();
     const key = (await page.locator('#totp-key').textContent())!.replace(/ /g, '');
-    await page.getByLabel('Verificatiecode').fill(await totpCode(key));
-    await page.getByRole('button', { name: 'Activeren', exact: true }).click();
-    await page.getByRole('main').getByText('De authenticatie-app is toegevoegd').waitFor();
-    expect((await idp.smtp.next(email)).text).toContain('Er is een authenticatie-app toegevoegd.');
-    await page.getByRole('link', { name: 'OK', exact: true }).click();
+    await page.getByLabel(msg('totp.code')).fill(await totpCode(key));
+    await page.getByRole('button', { name: msg('mfa.activate'), exact: true }).click();
+    await page.getByRole('main').getByText(msg('account.totp.done')).waitFor();
+    expect((await idp.smtp.next(email)).text).toContain(msg('mail.changed.totp_added'));
+    await page.getByRole('link', { name: msg('common.ok'), exact: true }).click();
 
     // Now the passkey can be removed.
     const passkeyItem = page.getByRole('listitem').filter({ hasText: 'Passkey (' });
-    await passkeyItem.getByRole('button', { name: 'Verwijderen' }).click();
-    await page.getByRole('main').getByText('De passkey is verwijderd').waitFor();
-    expect((await idp.smtp.next(email)).text).toContain('Er is een passkey verwijderd.');
-    await page.getByRole('link', { name: 'OK', exact: true }).click();
-    await page.getByText('Je hebt geen passkey.').waitFor();
+    await passkeyItem.getByRole('button', { name: msg('account.factors.remove') }).click();
+    await page.getByRole('main').getByText(msg('account.passkey.removed')).waitFor();
+    expect((await idp.smtp.next(email)).text).toContain(msg('mail.changed.passkey_removed'));
+    await page.getByRole('link', { name: msg('common.ok'), exact: true }).click();
+    await page.getByText(msg('account.factors.no_passkeys')).waitFor();
     const after = await account(email);
     expect(after.passkeys).toHaveLength(0);
     expect(after.totp).toHaveLength(1);
@@ -316,7 +317,7 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     // The authenticator still holds the credential; the server no longer knows it.
     await newSignIn();
     const before = app.callbackUrl();
-    expect(await usePasskey('Inloggen met een passkey')).toBe(400);
+    expect(await usePasskey(msg('passkey.login'))).toBe(400);
     await expectRefused(before);
   });
 });

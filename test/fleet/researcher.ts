@@ -2,6 +2,7 @@ import * as oidc from 'openid-client';
 import { Browser, linkTo, type Page } from '../support/browser.ts';
 import { finishSignIn, login, setPasswordByMail, startSignIn, text, totpCode, totpKey } from '../support/journey.ts';
 import type { SmtpSink } from '../support/smtp-sink.ts';
+import { msg } from '../support/messages.ts';
 
 export const PASSWORD = 'fleet of three, one standing 2026';
 
@@ -38,11 +39,11 @@ function expectStatus(page: Page, status: number, step: string): Page {
 }
 
 async function enrol(browser: Browser, notice: Page, researcher: Researcher): Promise<Page> {
-  const choice = await browser.follow(linkTo(notice, 'OK'));
+  const choice = await browser.follow(linkTo(notice, msg('common.ok')));
   const page = await browser.follow(/href="([^"]*\/enrol\/totp)"/.exec(choice.html)![1]!);
   researcher.secret = totpKey(page);
   const activated = expectStatus(await browser.submit(page, '/enrol/totp', { code: await freshCode(researcher) }), 200, 'activation');
-  return browser.follow(linkTo(activated, 'OK'));
+  return browser.follow(linkTo(activated, msg('common.ok')));
 }
 
 async function verify(browser: Browser, page: Page, researcher: Researcher): Promise<Page> {

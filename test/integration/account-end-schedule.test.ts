@@ -1,6 +1,7 @@
 import { describeOnEveryStore, startTestIdp, type TestIdp } from '../support/test-idp.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { useClock } from '../../src/clock.ts';
+import { msg } from '../support/messages.ts';
 
 const DAY = 24 * 3600 * 1000;
 const date = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString().slice(0, 10);
@@ -22,7 +23,7 @@ describeOnEveryStore('the end-date schedule', (store) => {
     restoreClock = useClock({ nowMs: () => now });
   };
   const cli = (command: string, o: Record<string, string>) => accountCommands(idp.app.services.store, command, o, idp.app.services);
-  const reminded = (email: string) => idp.smtp.to(email).filter((m) => m.subject === 'Je account verloopt binnenkort').length;
+  const reminded = (email: string) => idp.smtp.to(email).filter((m) => m.subject === msg('mail.end.subject')).length;
 
   test('a moved end date moves the reminder and the end; a cleared one ends nothing; a disabled account is reminded of nothing until enabled again', async () => {
     const [moved, cleared, paused] = ['moved', 'cleared', 'paused'].map((n) => `${n}-${store}@example.org`);

@@ -9,11 +9,12 @@ import { verifyRecoveryCode } from '../../src/mfa/recovery/verify.ts';
 import { activateTotp } from '../../src/mfa/totp/verify.ts';
 import { offeredSecret, PENDING_TOTP_SECONDS } from '../../src/mfa/totp/pending-secret.ts';
 import { useClock } from '../../src/clock.ts';
+import { msg } from '../support/messages.ts';
 
 const NEW_PASSWORD = 'another fine passphrase 2';
 
 const csrf = (page: Page) => /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!;
-const isAccountPage = (page: Page) => page.status === 200 && page.url.endsWith('/account') && page.html.includes('Mijn account');
+const isAccountPage = (page: Page) => page.status === 200 && page.url.endsWith('/account') && page.html.includes(msg('account.title'));
 
 /** My account: reached through the provider's session; every change needs the second factor again. */
 describeOnEveryStore('My account', (store) => {
@@ -34,13 +35,13 @@ describeOnEveryStore('My account', (store) => {
     const confirmed = await browser.submit(page, '/account/confirm/code', { code });
     expect(confirmed.status).toBe(303);
     const after = await browser.follow(confirmed.location!);
-    expect(text(after)).toContain('Je hebt bevestigd dat jij het bent');
+    expect(text(after)).toContain(msg('account.reauth.done', { minutes: 5 }));
     return after;
   };
 
   const expectNotification = async (email: string, sentence: string) => {
     const mail = await idp.smtp.next(email);
-    expect(mail.subject).toBe('Je account is gewijzigd');
+    expect(mail.subject).toBe(msg('mail.changed.subject'));
     expect(mail.text).toContain(sentence);
   };
 
@@ -59,7 +60,7 @@ describeOnEveryStore('My account', (store) => {
     const page = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, -1) });
     expect(isAccountPage(page)).toBe(true);
     expect(text(page)).toContain(email);
-    expect(text(page)).toContain('Bevestig dat jij het bent');
+    expect(text(page)).toContain(msg('account.reauth.title'));
     // Newest sign-in first.
     expect(page.html.indexOf('192.0.2.2')).toBeLessThan(page.html.indexOf('192.0.2.1'));
     expect(text(page)).toContain('passkey vanaf 192.0.2.2');
@@ -83,7 +84,7 @@ describeOnEveryStore('My account', (store) => {
     for (const [path, form] of attempts) {
       const refused = await browser.request('POST', path, { _csrf: token, ...form });
       expect([path, refused.status]).toEqual([path, 403]);
-      expect(text(refused)).toContain('Bevestig eerst dat jij het bent');
+      expect(text(refused)).toContain(msg('account.reauth.required'));
     }
     expect((await browser.get('/account/password')).status).toBe(403);
     expect((await browser.get('/account/passkey/options')).status).toBe(403);
@@ -118,14 +119,14 @@ describeOnEveryStore('My account', (store) => {
     expect(form.status).toBe(200);
     const wrong = await browser.submit(form, '/account/password', { current_password: 'not my password at all', password: NEW_PASSWORD, confirm: NEW_PASSWORD });
     expect(wrong.status).toBe(400);
-    expect(text(wrong)).toContain('Je huidige wachtwoord is onjuist');
+    expect(text(wrong)).toContain(msg('account.password.wrong_current'));
     const weak = await browser.submit(form, '/account/password', { current_password: PASSWORD, password: 'short', confirm: 'short' });
     expect(weak.status).toBe(400);
 
     const done = await browser.submit(form, '/account/password', { current_password: PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD });
     expect(done.status).toBe(200);
-    expect(text(done)).toContain('Je wachtwoord is gewijzigd');
-    await expectNotification(email, 'Je wachtwoord is gewijzigd.');
+    expect(text(done)).toContain(msg('account.password.done'));
+    await expectNotification(email, msg('mail.changed.password'));
 
     const other = new Browser(idp.issuer);
     const { page: signIn } = await signInUntil(idp, other, 'login-form');
@@ -167,8 +168,8 @@ describeOnEveryStore('My account', (store) => {
 
     const added = await browser.submit(wrong, '/account/authenticator-app', { code: await totpCode(newSecret, 1) });
     expect(added.status).toBe(200);
-    expect(text(added)).toContain('De authenticatie-app is toegevoegd');
-    await expectNotification(email, 'Er is een authenticatie-app toegevoegd.');
+    expect(text(added)).toContain(msg('account.totp.done'));
+    await expectNotification(email, msg('mail.changed.totp_added'));
     const two = await account(email);
     expect(two.totp).toHaveLength(2);
     expect(two.totp.map((f) => idp.app.services.secrets.open(f.secret))).toEqual([secret, newSecret]);
@@ -176,8 +177,8 @@ describeOnEveryStore('My account', (store) => {
     const overview = await browser.get('/account');
     const removed = await browser.submit(overview, '/account/authenticator-app/remove', { id: two.totp[0]!.id });
     expect(removed.status).toBe(200);
-    expect(text(removed)).toContain('De authenticatie-app is verwijderd');
-    await expectNotification(email, 'Er is een authenticatie-app verwijderd.');
+    expect(text(removed)).toContain(msg('account.totp.removed'));
+    await expectNotification(email, msg('mail.changed.totp_removed'));
     const one = await account(email);
     expect(one.totp.map((f) => f.id)).toEqual([two.totp[1]!.id]);
 
@@ -185,7 +186,7 @@ describeOnEveryStore('My account', (store) => {
     expect(last.html).not.toContain('/account/authenticator-app/remove');
     const refused = await browser.request('POST', '/account/authenticator-app/remove', { _csrf: csrf(last), id: one.totp[0]!.id });
     expect(refused.status).toBe(400);
-    expect(text(refused)).toContain('Dit is je laatste manier om inloggen te bevestigen');
+    expect(text(refused)).toContain(msg('account.remove.last'));
     const unknown = await browser.request('POST', '/account/passkey/remove', { _csrf: csrf(last), id: 'no-such-passkey' });
     expect(unknown.status).toBe(400);
     expect((await account(email)).totp).toHaveLength(1);
@@ -239,7 +240,7 @@ describeOnEveryStore('My account', (store) => {
     try {
       const late = await browser.submit(offered, '/account/authenticator-app', { code: await totpCode(key, steps) });
       expect(late.status).toBe(400);
-      expect(text(late)).toContain('Het formulier is verlopen');
+      expect(text(late)).toContain(msg('account.totp.expired'));
       expect((await account(email)).totp).toHaveLength(1);
       const fresh = totpKey(late);
       expect(fresh).not.toBe(key);
@@ -271,8 +272,8 @@ describeOnEveryStore('My account', (store) => {
 
     const removed = await browser.submit(overview, '/account/passkey/remove', { id: 'cred-1' });
     expect(removed.status).toBe(200);
-    expect(text(removed)).toContain('De passkey is verwijderd');
-    await expectNotification(email, 'Er is een passkey verwijderd.');
+    expect(text(removed)).toContain(msg('account.passkey.removed'));
+    await expectNotification(email, msg('mail.changed.passkey_removed'));
     expect((await account(email)).passkeys).toEqual([]);
   });
 
@@ -286,13 +287,13 @@ describeOnEveryStore('My account', (store) => {
     const confirmed = await browser.submit(page, '/account/confirm/recovery', { recovery_code: old[0]! });
     expect(confirmed.status).toBe(303);
     const overview = await browser.follow(confirmed.location!);
-    expect(text(overview)).toContain('Je hebt nog 9 ongebruikte herstelcodes');
+    expect(text(overview)).toContain(msg('account.recovery.count', { count: 9 }));
 
     const shown = await browser.submit(overview, '/account/recovery-codes', {});
     expect(shown.status).toBe(200);
     const fresh = [...shown.html.matchAll(/<code>([A-Z0-9]{5}-[A-Z0-9]{5})<\/code>/g)].map((m) => m[1]!);
     expect(fresh).toHaveLength(10);
-    await expectNotification(email, 'Er zijn nieuwe herstelcodes gemaakt');
+    await expectNotification(email, msg('mail.changed.recovery_codes'));
 
     expect(await verifyRecoveryCode(idp.app.services, id, old[1]!, 'self')).toEqual({ kind: 'invalid' });
     expect(await verifyRecoveryCode(idp.app.services, id, fresh[0]!, 'self')).toEqual({ kind: 'ok', remaining: 9 });
@@ -304,7 +305,7 @@ describeOnEveryStore('My account', (store) => {
     const { browser, page } = await signInToAccount(email, secret, -1);
     await reauthenticate(browser, page, await totpCode(secret, 0));
     const again = await reauthenticate(browser, page, await totpCode(secret, 1));
-    expect(text(again)).not.toContain('Bevestig dat jij het bent');
+    expect(text(again)).not.toContain(msg('account.reauth.title'));
     const shown = await browser.submit(again, '/account/recovery-codes', {});
     expect(shown.status).toBe(200);
     expect([...shown.html.matchAll(/<code>([A-Z0-9]{5}-[A-Z0-9]{5})<\/code>/g)]).toHaveLength(10);
@@ -320,8 +321,8 @@ describeOnEveryStore('My account', (store) => {
 
     const done = await browser.submit(overview, '/account/sign-out-everywhere', {});
     expect(done.status).toBe(200);
-    expect(text(done)).toContain('Je bent overal uitgelogd');
-    await expectNotification(email, 'Je bent overal uitgelogd.');
+    expect(text(done)).toContain(msg('account.signed_out'));
+    await expectNotification(email, msg('mail.changed.signed_out'));
 
     for (const b of [browser, elsewhere.browser]) {
       const back = await b.get('/account');

@@ -6,6 +6,7 @@ import { resetLink, signInUntil, startSignIn, text, totpCode, PASSWORD } from '.
 import { seedAccount } from '../support/seed.ts';
 import { confirmInConsole, csrf, seedStaff, signInToConsole } from '../support/staff.ts';
 import { refreshFails, signInTo } from '../support/logout-clients.ts';
+import { msg, msgPattern } from '../support/messages.ts';
 
 /** A link to an account in the search results (not "New account"). */
 const RESULT_LINK = /href="\/admin\/accounts\/(?!new")[\w-]+"/g;
@@ -31,7 +32,7 @@ describeOnEveryStore('helpdesk console', (store) => {
 
     const { browser, page } = await signInToConsole(idp, `norole-${store}@example.org`, secret, -1);
     expect(page.status).toBe(403);
-    expect(text(page)).toContain('Je hebt geen toegang tot de helpdeskconsole');
+    expect(text(page)).toContain(msg('admin.refused.role'));
     expect((await browser.get(`/admin/accounts/${victim.id}`)).status).toBe(403);
     // Confirming the second factor does not make anyone staff.
     const token = csrf(await browser.get('/account'));
@@ -53,12 +54,12 @@ describeOnEveryStore('helpdesk console', (store) => {
     const page = await accountPage(browser, user);
     expect(page.status).toBe(200);
     expect(text(page)).toContain(user);
-    expect(text(page)).toContain('Bevestig dat jij het bent');
+    expect(text(page)).toContain(msg('account.reauth.title'));
 
     for (const [action, form] of [['reset-mfa', { identity_check: 'called back' }], ['disable', {}], ['unlock', {}]] as const) {
       const refused = await browser.request('POST', `/admin/accounts/${(await account(user)).id}/${action}`, { _csrf: csrf(page), ...form });
       expect([action, refused.status]).toEqual([action, 403]);
-      expect(text(refused)).toContain('Bevestig eerst dat jij het bent');
+      expect(text(refused)).toContain(msg('account.reauth.required'));
     }
     expect((await browser.get('/admin/accounts/new')).status).toBe(403);
     const after = await account(user);
@@ -82,19 +83,19 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(form.status).toBe(200);
     const missing = await browser.submit(form, '/reset-mfa', { identity_check: '  ' });
     expect(missing.status).toBe(400);
-    expect(text(missing)).toContain('Vul dit veld in');
+    expect(text(missing)).toContain(msg('common.required'));
     expect((await account(holder)).totp).toHaveLength(1);
     expect(idp.smtp.to(holder)).toHaveLength(0);
 
     const done = await browser.submit(form, '/reset-mfa', { identity_check: 'Called back on the number in our records' });
     expect(done.status).toBe(200);
-    expect(text(done)).toContain('De tweede factor is gereset');
+    expect(text(done)).toContain(msg('admin.reset.done'));
     const after = await account(holder);
     expect([after.totp, after.passkeys, after.recoveryCodes]).toEqual([[], [], []]);
     const mail = await idp.smtp.next(holder);
-    expect(mail.subject).toBe('Your account has been changed');
-    expect(mail.text).toContain('the CBS helpdesk');
-    expect(mail.text).toContain('All your authentication apps, passkeys and recovery codes were removed');
+    expect(mail.subject).toBe(msg('mail.changed.subject', undefined, 'en'));
+    expect(mail.text).toMatch(msgPattern('mail.changed.body_helpdesk', {}, 'en'));
+    expect(mail.text).toContain(msg('mail.changed.mfa_reset', undefined, 'en'));
     expect(mail.text).toContain(`Check how you log in, and remove what you do not recognise, in My account: ${idp.issuer}/account#factors-title`);
 
     const staffId = (await account(`desk-${store}@example.org`)).id;
@@ -116,13 +117,13 @@ describeOnEveryStore('helpdesk console', (store) => {
     const { browser } = await signInToConsole(idp, `disabler-${store}@example.org`, secret, -1);
     const page = await confirmInConsole(browser, await accountPage(browser, user), secret, 0);
     const done = await browser.submit(page, '/disable', {});
-    expect(text(done)).toContain('Het account is geblokkeerd');
+    expect(text(done)).toContain(msg('admin.disable.done'));
     expect((await account(user)).disabled).toBe(true);
     await refreshFails(portal.config, portal.tokens.refresh_token!);
     expect((await elsewhere.follow((await startSignIn(idp, { prompt: 'none' })).url)).location).toMatch(/error=login_required/);
 
     const enabled = await browser.submit(await accountPage(browser, user), '/enable', {});
-    expect(text(enabled)).toContain('Het account is gedeblokkeerd');
+    expect(text(enabled)).toContain(msg('admin.enable.done'));
     await signInUntil(idp, new Browser(idp.issuer), 'code-page', { email: user });
     expect(audited('account.disabled').map((e) => e.by)).toContain((await account(`disabler-${store}@example.org`)).id);
   });
@@ -135,10 +136,10 @@ describeOnEveryStore('helpdesk console', (store) => {
     const { browser } = await signInToConsole(idp, `self-${store}@example.org`, desk.secret, -1);
     const token = csrf(await confirmInConsole(browser, await accountPage(browser, `researcher-${store}@example.org`), desk.secret, 0));
     const own = await accountPage(browser, `self-${store}@example.org`);
-    expect(text(own)).toContain('Je eigen account wijzig je niet in de helpdeskconsole');
+    expect(text(own)).toContain(msg('admin.refused.self'));
     expect(own.html).not.toContain('/disable"');
 
-    for (const [who, message] of [[`self-${store}@example.org`, 'Je eigen account'], [`colleague-${store}@example.org`, 'andere medewerker'], [`boss-${store}@example.org`, 'andere medewerker']]) {
+    for (const [who, message] of [[`self-${store}@example.org`, msg('admin.refused.self')], [`colleague-${store}@example.org`, msg('admin.refused.staff')], [`boss-${store}@example.org`, msg('admin.refused.staff')]]) {
       const id = (await account(who)).id;
       for (const action of ['reset-mfa', 'disable', 'unlock']) {
         const refused = await browser.request('POST', `/admin/accounts/${id}/${action}`, { _csrf: token, identity_check: 'it is me' });
@@ -151,7 +152,7 @@ describeOnEveryStore('helpdesk console', (store) => {
 
     const admin = await signInToConsole(idp, `boss-${store}@example.org`, boss.secret, -1);
     const colleague = await confirmInConsole(admin.browser, await accountPage(admin.browser, `colleague-${store}@example.org`), boss.secret, 0);
-    expect(text(await admin.browser.submit(colleague, '/disable', {}))).toContain('Het account is geblokkeerd');
+    expect(text(await admin.browser.submit(colleague, '/disable', {}))).toContain(msg('admin.disable.done'));
     expect((await account(`colleague-${store}@example.org`)).disabled).toBe(true);
   });
 
@@ -171,11 +172,11 @@ describeOnEveryStore('helpdesk console', (store) => {
 
     const admin = await signInToConsole(idp, `root-${store}@example.org`, boss.secret, -1);
     const adminPage = await confirmInConsole(admin.browser, await accountPage(admin.browser, user), boss.secret, 0);
-    expect(text(await admin.browser.submit(adminPage, '/helpdesk/grant', {}))).toContain('heeft nu de helpdeskrol');
+    expect(text(await admin.browser.submit(adminPage, '/helpdesk/grant', {}))).toContain(msg('admin.roles.granted'));
     expect((await account(user)).roles).toEqual(['helpdesk']);
     // Now staff: the helpdesk member may no longer change it.
     expect((await helpdesk.browser.request('POST', `/admin/accounts/${id}/disable`, { _csrf: csrf(page) })).status).toBe(403);
-    expect(text(await admin.browser.submit(await accountPage(admin.browser, user), '/helpdesk/revoke', {}))).toContain('niet meer');
+    expect(text(await admin.browser.submit(await accountPage(admin.browser, user), '/helpdesk/revoke', {}))).toContain(msg('admin.roles.revoked'));
     expect((await account(user)).roles).toBeUndefined();
     expect(audited('account.role_granted')).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: id, by: (await account(`root-${store}@example.org`)).id, note: 'helpdesk' })]));
   });
@@ -197,11 +198,11 @@ describeOnEveryStore('helpdesk console', (store) => {
 
     const byName = await browser.get('/admin?q=zoekbaar-jansen');
     expect(text(byName)).toContain(`other-${store}@example.org`);
-    expect(text(byName)).toContain('1 accounts gevonden');
-    expect(text(await browser.get('/admin?q=nobody-by-this-name'))).toContain('Geen accounts gevonden');
+    expect(text(byName)).toContain(msg('admin.search.count', { count: 1 })); // "1 account gevonden", no longer "1 accounts"
+    expect(text(await browser.get('/admin?q=nobody-by-this-name'))).toContain(msg('admin.search.none'));
     const overlong = await browser.get(`/admin?q=${'x'.repeat(201)}`);
     expect(overlong.status).toBe(400);
-    expect(text(overlong)).toContain('Dit veld is te lang');
+    expect(text(overlong)).toContain(msg('common.too_long'));
   });
 
   test('search ignores case and accents ("emi" finds Émile), finds a name from any of its words, and says when more than 200 match', async () => {
@@ -238,12 +239,12 @@ describeOnEveryStore('helpdesk console', (store) => {
 
     const { browser } = await signInToConsole(idp, `unlocker-${store}@example.org`, secret, -1);
     const page = await confirmInConsole(browser, await accountPage(browser, user), secret, 0);
-    expect(text(page)).toContain('Geblokkeerd na te veel mislukte pogingen');
-    expect(text(page)).toContain('Wachtwoord: ingesteld');
-    expect(text(page)).toContain('Authenticatie-app, toegevoegd op');
+    expect(text(page)).toContain(msg('admin.signin.locked'));
+    expect(text(page)).toContain(msg('admin.signin.password_set'));
+    expect(text(page)).toMatch(msgPattern('account.factors.app_item'));
     const done = await browser.submit(page, '/unlock', {});
-    expect(text(done)).toContain('De blokkade is opgeheven');
-    expect(text(await accountPage(browser, user))).toContain('Niet geblokkeerd');
+    expect(text(done)).toContain(msg('admin.unlock.done'));
+    expect(text(await accountPage(browser, user))).toContain(msg('admin.signin.not_locked'));
     await signInUntil(idp, attacker, 'code-page', { email: user });
     expect(audited('account.unlocked').map((e) => e.accountId)).toContain((await account(user)).id);
   });
@@ -259,19 +260,19 @@ describeOnEveryStore('helpdesk console', (store) => {
 
     const bad = await browser.submit(form, '/admin/accounts', { email: 'not an address', name: '', locale: 'de' });
     expect(bad.status).toBe(400);
-    expect(text(bad)).toContain('Vul een geldig e-mailadres in');
-    expect(text(bad)).toContain('Kies Nederlands of Engels');
+    expect(text(bad)).toContain(msg('request.invalid_email'));
+    expect(text(bad)).toContain(msg('admin.create.locale_invalid'));
     const email = `New.Researcher-${store}@Example.org`;
     const made = await browser.submit(form, '/admin/accounts', { email, name: 'Nieuwe Onderzoeker', locale: 'en' });
     expect(made.status).toBe(303);
     const shown = await browser.follow(made.location!);
     expect(text(shown)).toContain(email.toLowerCase());
-    expect(text(shown)).toContain('Wachtwoord: nog niet ingesteld');
+    expect(text(shown)).toContain(msg('admin.signin.password_none'));
     expect(text(shown)).toContain(`account aangemaakt, door creator-${store}@example.org`);
     expect((await account(email.toLowerCase())).locale).toBe('en');
     const again = await browser.submit(form, '/admin/accounts', { email: email.toUpperCase(), name: 'Again', locale: 'nl' });
     expect(again.status).toBe(409);
-    expect(text(again)).toContain('Er bestaat al een account met dit e-mailadres');
+    expect(text(again)).toContain(msg('admin.create.exists'));
     expect(search.status).toBe(200);
   });
 
@@ -284,11 +285,11 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(made.status).toBe(303);
     const first = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
     const shown = await browser.follow(made.location!);
-    expect(text(shown)).toContain('verstuurd, nog niet gebruikt');
+    expect(text(shown)).toContain(msg('admin.invitation.pending'));
     expect(text(await browser.get('/admin?invitations=open'))).toContain(email);
 
     const resent = await browser.submit(shown, '/invite', {});
-    expect(text(resent)).toContain('De uitnodiging is verstuurd');
+    expect(text(resent)).toContain(msg('admin.invite.done'));
     const second = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
     const holder = new Browser(idp.issuer);
     expect((await holder.get(first)).status).toBe(410);
@@ -300,6 +301,6 @@ describeOnEveryStore('helpdesk console', (store) => {
     const token = csrf(after);
     const refused = await browser.request('POST', `/admin/accounts/${(await account(email)).id}/invite`, { _csrf: token });
     expect(refused.status).toBe(409);
-    expect(text(refused)).toContain('Er is al een wachtwoord ingesteld');
+    expect(text(refused)).toContain(msg('admin.invite.accepted'));
   });
 });

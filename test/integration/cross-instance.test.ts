@@ -3,6 +3,7 @@ import { Browser, linkTo, type Page } from '../support/browser.ts';
 import { finishSignIn, login, setPasswordByMail, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { startInProcessFleet, type InProcessFleet } from '../support/in-process-fleet.ts';
+import { msg } from '../support/messages.ts';
 
 const NEW_PASSWORD = 'changed on another instance 3';
 
@@ -48,8 +49,8 @@ describe('a sign-in crosses instances at every step', () => {
     expect(new Set([asked, opened, submitted]).size).toBe(3);
 
     const notice = await login(browser, afterSet, email, PASSWORD);
-    expect(text(notice)).toContain('twee-factorauthenticatie verplicht');
-    const choice = await browser.follow(linkTo(notice, 'OK'));
+    expect(text(notice)).toContain(msg('mfa.required'));
+    const choice = await browser.follow(linkTo(notice, msg('common.ok')));
     const enrol = await browser.follow(/href="([^"]*\/enrol\/totp)"/.exec(choice.html)![1]!);
     const secret = totpKey(enrol);
     const activated = await browser.submit(enrol, '/enrol/totp', { code: await totpCode(secret) });
@@ -57,7 +58,7 @@ describe('a sign-in crosses instances at every step', () => {
     expect(fleet.lastServer('POST /enrol/totp')).not.toBe(fleet.lastServer('GET /enrol/totp'));
     const recoveryCodes = [...activated.html.matchAll(/<code>([2-9A-Z]{5}-[2-9A-Z]{5})<\/code>/g)].map((m) => m[1]!);
     expect(recoveryCodes).toHaveLength(10);
-    const back = await browser.follow(linkTo(activated, 'OK'));
+    const back = await browser.follow(linkTo(activated, msg('common.ok')));
     const tokens = await finishSignIn(first, back.location!);
     expect(tokens.claims()).toMatchObject({ email, amr: ['pwd', 'otp', 'mfa'] });
 
@@ -89,11 +90,11 @@ describe('a sign-in crosses instances at every step', () => {
     const lostPhone = new Browser(fleet.issuer);
     const third = await startSignIn(fleet);
     const verifyAgain = await login(lostPhone, await lostPhone.follow(third.url), email, PASSWORD);
-    const recoveryPage = await lostPhone.get(linkTo(verifyAgain, 'Herstelcode gebruiken'));
+    const recoveryPage = await lostPhone.get(linkTo(verifyAgain, msg('mfa.use_recovery')));
     const used = await lostPhone.submit(recoveryPage, '/verify/recovery', { code: recoveryCodes[0]! });
     expect(used.status).toBe(200);
-    expect(text(used)).toContain('nog 9 herstelcodes over');
-    const recovered = await lostPhone.follow(linkTo(used, 'OK'));
+    expect(text(used)).toContain(msg('recovery.used', { remaining: 9 }));
+    const recovered = await lostPhone.follow(linkTo(used, msg('common.ok')));
     expect((await finishSignIn(third, recovered.location!)).claims()!.amr).toEqual(['pwd', 'otp', 'mfa']);
 
     expectAlternation(from);
@@ -107,13 +108,13 @@ describe('a sign-in crosses instances at every step', () => {
     const signIn = await startSignIn(fleet);
     const afterSet = await setPasswordByMail(browser, fleet, await browser.follow(signIn.url), email, PASSWORD);
     const notice = await login(browser, afterSet, email, PASSWORD);
-    const choice = await browser.follow(linkTo(notice, 'OK'));
+    const choice = await browser.follow(linkTo(notice, msg('common.ok')));
     const page = await browser.follow(/href="([^"]*\/enrol\/passkey)"/.exec(choice.html)![1]!);
     const authenticator = new SoftAuthenticator(fleet.issuer);
     const enrolled = await passkeyCeremony(browser, page, '/enrol/passkey', (o) => authenticator.create(o));
     expect(enrolled.status).toBe(200);
     expect(fleet.lastServer('POST /enrol/passkey')).not.toBe(fleet.lastServer('GET /enrol/passkey/options'));
-    const back = await browser.follow(linkTo(enrolled, 'OK'));
+    const back = await browser.follow(linkTo(enrolled, msg('common.ok')));
     expect((await finishSignIn(signIn, back.location!)).claims()!.amr).toEqual(['pwd', 'swk', 'mfa']);
 
     const alone = new Browser(fleet.issuer);
@@ -134,14 +135,14 @@ describe('a sign-in crosses instances at every step', () => {
     const browser = new Browser(fleet.issuer);
     const setUp = await startSignIn(fleet);
     const notice = await login(browser, await setPasswordByMail(browser, fleet, await browser.follow(setUp.url), email, PASSWORD), email, PASSWORD);
-    const enrol = await browser.follow(/href="([^"]*\/enrol\/totp)"/.exec((await browser.follow(linkTo(notice, 'OK'))).html)![1]!);
+    const enrol = await browser.follow(/href="([^"]*\/enrol\/totp)"/.exec((await browser.follow(linkTo(notice, msg('common.ok')))).html)![1]!);
     const secret = totpKey(enrol);
     expect((await browser.submit(enrol, '/enrol/totp', { code: await totpCode(secret, -1) })).status).toBe(200);
 
     const mine = new Browser(fleet.issuer);
     const verify = await login(mine, await mine.follow('/account'), email, PASSWORD);
     const overview = await verifyWithCode(mine, verify, await totpCode(secret, 0));
-    expect(text(overview)).toContain('Mijn account');
+    expect(text(overview)).toContain(msg('account.title'));
     const signedInOn = fleet.lastServer('POST /verify/totp');
 
     fleet.sendNextTo((signedInOn + 1) % 3);
@@ -151,7 +152,7 @@ describe('a sign-in crosses instances at every step', () => {
     fleet.sendNextTo((signedInOn + 2) % 3);
     const changed = await mine.submit(form, '/account/password', { current_password: PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD });
     expect(changed.status).toBe(200);
-    expect(text(changed)).toContain('Je wachtwoord is gewijzigd');
+    expect(text(changed)).toContain(msg('account.password.done'));
     expect(fleet.lastServer('POST /account/password')).not.toBe(signedInOn);
 
     // Every instance now knows only the new password.

@@ -3,6 +3,7 @@ import { Browser, decode, linkTo } from '../support/browser.ts';
 import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
 import { enrolTotp, login } from '../support/journey.ts';
 import { DEMO_CHALLENGE } from '../../src/flows/demo/demo.ts';
+import { msg } from '../support/messages.ts';
 
 /** `npm start` with no configuration: demo client, console mail with a development outbox, the whole journey. */
 describe('development mode', () => {
@@ -17,7 +18,7 @@ describe('development mode', () => {
       const browser = new Browser(idp.issuer);
       const auth = `/auth?client_id=demo-app&response_type=code&scope=openid%20email&redirect_uri=${encodeURIComponent(`${idp.issuer}/demo/callback`)}&code_challenge=${DEMO_CHALLENGE}&code_challenge_method=S256`;
       const loginPage = await browser.follow(auth);
-      const request = await browser.get(linkTo(loginPage, 'Wachtwoord opvragen'));
+      const request = await browser.get(linkTo(loginPage, msg('login.request_password')));
       await browser.submit(request, '/password/request', { username: 'dev@example.org' });
       await idp.app.settled();
 
@@ -26,7 +27,7 @@ describe('development mode', () => {
       const link = decode(/(http:\/\/127\.0\.0\.1:\d+\/password\/set\?token=[\w.-]+)/.exec(outbox.html)![1]!);
       const form = await browser.get(link);
       const done = await browser.submit(form, '/password/set', { password: 'development password', confirm: 'development password' });
-      const notice = await login(browser, await browser.follow(linkTo(done, 'OK')), 'dev@example.org', 'development password');
+      const notice = await login(browser, await browser.follow(linkTo(done, msg('common.ok'))), 'dev@example.org', 'development password');
       const { page } = await enrolTotp(browser, notice);
       expect(page.url).toContain('/demo/callback?code=');
       expect(decode(page.html)).toContain('"email": "dev@example.org"');

@@ -10,6 +10,7 @@ import { accountCommands } from '../../src/cli/accounts.ts';
 import { useClock } from '../../src/clock.ts';
 import { CBS_EXTENSION, PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
 import { scimClient } from '../support/scim-client.ts';
+import { msgPattern } from '../support/messages.ts';
 
 const HOUR = 3600_000;
 /** Today in Amsterdam, as an end date: the account works until the coming midnight there. */
@@ -98,11 +99,11 @@ describeOnEveryStore('end dates', (store) => {
     expect([bySCIM.status, bySCIM.body.scimType]).toEqual([400, 'invalidValue']);
     expect(bySCIM.body.detail).toMatch(/endDate/);
     const shown = await desk.get(`/admin/accounts/${id}`);
-    expect(text(shown)).toContain('De einddatum van dit account is verstreken');
+    expect(text(shown)).toMatch(msgPattern('admin.enable.end_date_passed'));
     expect(shown.html).not.toContain(`/admin/accounts/${id}/enable`);
     const byConsole = await desk.request('POST', `/admin/accounts/${id}/enable`, { _csrf: /name="_csrf" value="([^"]+)"/.exec(accountPage.html)![1]! });
     expect(byConsole.status).toBe(409);
-    expect(text(byConsole)).toContain('De einddatum van dit account is verstreken');
+    expect(text(byConsole)).toMatch(msgPattern('admin.enable.end_date_passed'));
     expect((await s().accounts.findById(id))!.disabled).toBe(true);
 
     // A new end date and active in one PATCH: the administration system's way back.

@@ -1,6 +1,8 @@
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, CALLBACK, type StoreKind, type TestIdp } from '../support/test-idp.ts';
 import { enrolTotp, finishSignIn, login, setPasswordByMail, signInUntil, startSignIn, text, totpCode } from '../support/journey.ts';
+import { msg } from '../support/messages.ts';
+import type { MessageKey } from '../../src/i18n/index.ts';
 
 const PASSWORD = 'correct horse battery staple 42';
 
@@ -15,9 +17,7 @@ describe.each<[StoreKind, 'nl' | 'en']>([
   beforeAll(async () => { idp = await startTestIdp(store); });
   afterAll(() => idp.close());
 
-  const words = locale === 'nl'
-    ? { login: 'Inloggen', username: 'Gebruikersnaam', request: 'Aanvragen', update: 'Aanpassen', subject: 'Wachtwoord wijzigen', required: 'twee-factorauthenticatie verplicht', activated: 'succesvol geactiveerd', verify: 'Verifiëren', done: 'opnieuw inloggen' }
-    : { login: 'Log in', username: 'Username', request: 'Request', update: 'Update', subject: 'Change password', required: 'Two-factor authentication is required', activated: 'successfully activated', verify: 'Verify', done: 'log in again' };
+  const t = (key: MessageKey) => msg(key, undefined, locale);
 
   test('request password, set it, enrol an authenticator app, and return to the application with an ID token', async () => {
     const email = `researcher-${locale}@example.org`;
@@ -27,18 +27,18 @@ describe.each<[StoreKind, 'nl' | 'en']>([
 
     const loginPage = await browser.follow(signIn.url);
     expect(loginPage.status).toBe(200);
-    expect(text(loginPage)).toContain(words.username);
-    expect(loginPage.html).toContain(`>${words.login}</button>`);
+    expect(text(loginPage)).toContain(t('login.username'));
+    expect(loginPage.html).toContain(`>${t('login.submit')}</button>`);
 
     const afterSet = await setPasswordByMail(browser, idp, loginPage, email, PASSWORD);
     const mail = idp.smtp.to(email)[0]!;
-    expect(mail.subject).toBe(words.subject);
+    expect(mail.subject).toBe(t('mail.reset.subject'));
     expect(mail.html).toContain(`${idp.issuer}/password/set?token=`);
     // OK after "password set" returns to the sign-in that is still open in this browser.
     expect(afterSet.url).toBe(loginPage.url);
 
     const notice = await login(browser, afterSet, email, PASSWORD);
-    expect(text(notice)).toContain(words.required);
+    expect(text(notice)).toContain(t('mfa.required'));
     const { secret, page: back } = await enrolTotp(browser, notice);
     expect(back.location).toMatch(new RegExp(`^${CALLBACK}\\?code=`));
 
@@ -51,7 +51,7 @@ describe.each<[StoreKind, 'nl' | 'en']>([
     // A later sign-in in a fresh browser: password, then a code from the app.
     const later = new Browser(idp.issuer);
     const { signIn: second, page: verifyPage } = await signInUntil(idp, later, 'code-page', { email, password: PASSWORD, params: { ui_locales: locale } });
-    expect(verifyPage.html).toContain(`>${words.verify}</button>`);
+    expect(verifyPage.html).toContain(`>${t('verify.submit')}</button>`);
     const returned = await later.submit(verifyPage, '/verify/totp', { code: await totpCode(secret, 1) });
     const final = await later.follow(returned.location!);
     const again = await finishSignIn(second, final.location!);

@@ -10,6 +10,7 @@ import { startSignIn } from '../support/journey.ts';
 import { seedStoredAccount } from '../support/seed.ts';
 import { CLIENTS, clientOf } from '../support/test-idp.ts';
 import { freePort, killStarted, spawnIdp, type SpawnedIdp } from '../support/spawned-idp.ts';
+import { msg } from '../support/messages.ts';
 
 const PASSWORD = 'drained but not dropped 2026';
 const EMAIL = 'draining@example.org';
@@ -82,7 +83,7 @@ describe('graceful shutdown (SIGTERM to the real process)', () => {
     const answer = await login.answer;
     // The same answer as on a running service: the second-factor step, not an error page.
     expect(answer.status).toBe(200);
-    expect(answer.html).toContain('twee-factorauthenticatie verplicht');
+    expect(answer.html).toContain(msg('mfa.required'));
     expect(await service.exited).toBe(0);
     // Read once the process has exited: its last log lines may still be in the pipe before that.
     expect(service.lines.some((l) => l.event === 'login.password_verified')).toBe(true);

@@ -3,6 +3,7 @@ import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/tes
 import { landedOn, login, signInUntil, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
+import { msg } from '../support/messages.ts';
 
 
 /** What protects every form: CSRF tokens, lockouts, no enumeration, clear 4xx pages. */
@@ -24,7 +25,7 @@ describeOnEveryStore('guards', (store) => {
     const uid = /\/interaction\/([\w-]+)/.exec(page.url)![1];
     const forged = await browser.request('POST', `/interaction/${uid}/login`, { username: email, password: PASSWORD });
     expect(forged.status).toBe(403);
-    expect(text(forged)).toContain('Het formulier is verlopen');
+    expect(text(forged)).toContain(msg('error.csrf'));
     // A token of the right length in other characters (more bytes) is refused the same way, not a 500.
     const odd = await browser.request('POST', `/interaction/${uid}/login`, { _csrf: 'é'.repeat(43), username: email, password: PASSWORD });
     expect(odd.status).toBe(403);
@@ -43,12 +44,12 @@ describeOnEveryStore('guards', (store) => {
       const { browser, page } = await loginPage();
       const wrong = await browser.submit(page, '/login', { username: email, password: `wrong password ${i}` });
       expect(wrong.status).toBe(401);
-      expect(text(wrong)).toContain('De gebruikersnaam of het wachtwoord is onjuist');
+      expect(text(wrong)).toContain(msg('login.invalid'));
     }
     const { browser, page } = await loginPage();
     const locked = await browser.submit(page, '/login', { username: email, password: PASSWORD });
     expect(locked.status).toBe(429);
-    expect(text(locked)).toMatch(/Te veel mislukte pogingen\. Probeer het over \d+ minuten opnieuw/);
+    expect(text(locked)).toContain(msg('login.locked', { minutes: 1 })); // the first lockout of the day
   });
 
   test('unknown, known and disabled addresses get the same answer; only the known one gets mail', async () => {
@@ -66,7 +67,7 @@ describeOnEveryStore('guards', (store) => {
       answers.push({ status: sent.status, body: text(sent).replace(/value="[^"]*"/g, '') });
     }
     expect(new Set(answers.map((a) => JSON.stringify(a))).size).toBe(1);
-    expect(answers[0]!.body).toContain('Als er een geldig e-mailadres is opgegeven');
+    expect(answers[0]!.body).toContain(msg('request.sent'));
     await idp.smtp.next(known);
     await idp.app.settled();
     expect(idp.smtp.to(disabled)).toHaveLength(0);
@@ -94,7 +95,7 @@ describeOnEveryStore('guards', (store) => {
     const { browser, page } = await loginPage();
     const refused = await browser.submit(page, '/login', { username: email, password: PASSWORD });
     expect(refused.status).toBe(401);
-    expect(text(refused)).toContain('De gebruikersnaam of het wachtwoord is onjuist');
+    expect(text(refused)).toContain(msg('login.invalid'));
   });
 
   test('empty, malformed and oversized input get a message and a 4xx, never a 500', async () => {
@@ -102,16 +103,16 @@ describeOnEveryStore('guards', (store) => {
     const empty = await browser.submit(page, '/login', { username: '', password: '' });
     expect(empty.status).toBe(400);
     expect(empty.html.match(/aria-invalid="true"/g)).toHaveLength(2);
-    expect(text(empty)).toContain('Vul dit veld in');
+    expect(text(empty)).toContain(msg('common.required'));
 
     const request = await browser.get('/password/request');
     const malformed = await browser.submit(request, '/password/request', { username: 'not an address' });
     expect(malformed.status).toBe(400);
-    expect(text(malformed)).toContain('Vul een geldig e-mailadres in');
+    expect(text(malformed)).toContain(msg('request.invalid_email'));
 
     const huge = await browser.submit(request, '/password/request', { username: `${'a'.repeat(100_000)}@example.org` });
     expect(huge.status).toBe(413);
-    expect(text(huge)).toContain('te groot');
+    expect(text(huge)).toContain(msg('error.too_large'));
 
     const bogusLink = await browser.get('/password/set?token=%3Cscript%3E');
     expect(bogusLink.status).toBe(410);
@@ -119,6 +120,6 @@ describeOnEveryStore('guards', (store) => {
 
     const unknownSignIn = await browser.get('/interaction/doesnotexist123');
     expect(unknownSignIn.status).toBe(400);
-    expect(text(unknownSignIn)).toContain('Je inlogsessie is verlopen');
+    expect(text(unknownSignIn)).toContain(msg('error.session'));
   });
 });

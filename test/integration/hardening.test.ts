@@ -6,6 +6,7 @@ import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/tes
 import { login, resetLink, signInUntil, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
+import { msg } from '../support/messages.ts';
 
 /** A GET with the path exactly as written (fetch would resolve '//host' to another host). */
 const rawGet = (origin: string, path: string) => new Promise<string>((resolve, reject) => {
@@ -45,7 +46,7 @@ describeOnEveryStore('hardening', (store) => {
     for (const body of bodies) {
       const answer = await browser.submit(page, '/passkey', { response: JSON.stringify(body) });
       expect(answer.status).toBe(400);
-      expect(text(answer)).toContain('Dat is niet gelukt');
+      expect(text(answer)).toContain(msg('passkey.failed'));
     }
     expect((await browser.get('/healthz')).status).toBe(200);
   });

@@ -8,6 +8,7 @@ import { seedStoredAccount } from '../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { generateJwks, type PrivateJwks } from '../../src/oidc/keys.ts';
 import { createSecretBox } from '../../src/security/secret-box.ts';
+import { msg } from '../support/messages.ts';
 
 /**
  * The rotation procedure (docs/operations.md), rolled out instance by instance over a running
@@ -62,14 +63,14 @@ describe('key rotation on a running fleet', () => {
     const browser = new Browser(fleet.issuer);
     const signIn = await startSignIn(fleet, { scope: 'openid email offline_access', prompt: 'consent' });
     const notice = await login(browser, await browser.follow(signIn.url), email, PASSWORD);
-    const enrolUrl = /href="([^"]*\/enrol\/totp)"/.exec((await browser.follow(linkTo(notice, 'OK'))).html)![1]!;
+    const enrolUrl = /href="([^"]*\/enrol\/totp)"/.exec((await browser.follow(linkTo(notice, msg('common.ok')))).html)![1]!;
     if (route) fleet.sendNextTo(route[0]);
     const enrol = await browser.follow(enrolUrl);
     const secret = totpKey(enrol);
     if (route) fleet.sendNextTo(route[1]);
     const activated = await browser.submit(enrol, '/enrol/totp', { code: await totpCode(secret) });
     expect(activated.status).toBe(200);
-    const tokens = await finishSignIn(signIn, (await browser.follow(linkTo(activated, 'OK'))).location!);
+    const tokens = await finishSignIn(signIn, (await browser.follow(linkTo(activated, msg('common.ok')))).location!);
     return { browser, secret, tokens, config: signIn.config };
   }
 
@@ -78,7 +79,7 @@ describe('key rotation on a running fleet', () => {
     await seedStoredAccount(store(), fleet.instances[0]!.services.secrets, email, PASSWORD);
     const browser = new Browser(fleet.issuer);
     const notice = await login(browser, await browser.follow((await startSignIn(fleet)).url), email, PASSWORD);
-    const page = await browser.follow(/href="([^"]*\/enrol\/passkey)"/.exec((await browser.follow(linkTo(notice, 'OK'))).html)![1]!);
+    const page = await browser.follow(/href="([^"]*\/enrol\/passkey)"/.exec((await browser.follow(linkTo(notice, msg('common.ok')))).html)![1]!);
     const authenticator = new SoftAuthenticator(fleet.issuer);
     expect((await passkeyCeremony(browser, page, '/enrol/passkey', (o) => authenticator.create(o))).status).toBe(200);
     return authenticator;

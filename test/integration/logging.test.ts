@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { Browser, linkTo } from '../support/browser.ts';
 import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
 import { enrolTotp, login, resetLink, startSignIn } from '../support/journey.ts';
+import { msg } from '../support/messages.ts';
 
 const PASSWORD = 'my secret password 2026';
 
@@ -21,11 +22,11 @@ describe('audit log', () => {
     await idp.createAccount(email);
     const browser = new Browser(idp.issuer);
     const loginPage = await browser.follow((await startSignIn(idp)).url);
-    await browser.submit(await browser.get(linkTo(loginPage, 'Wachtwoord opvragen')), '/password/request', { username: email });
+    await browser.submit(await browser.get(linkTo(loginPage, msg('login.request_password'))), '/password/request', { username: email });
     const link = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
     const done = await browser.submit(await browser.get(link), '/password/set', { password: PASSWORD, confirm: PASSWORD });
-    await browser.submit(await browser.follow(linkTo(done, 'OK')), '/login', { username: email, password: 'a wrong password here' });
-    const notice = await login(browser, await browser.follow(linkTo(done, 'OK')), email, PASSWORD);
+    await browser.submit(await browser.follow(linkTo(done, msg('common.ok'))), '/login', { username: email, password: 'a wrong password here' });
+    const notice = await login(browser, await browser.follow(linkTo(done, msg('common.ok'))), email, PASSWORD);
     const { secret } = await enrolTotp(browser, notice);
     await idp.smtp.next(email);
 

@@ -3,6 +3,7 @@ import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
 import { PASSWORD, signInUntil, startSignIn, text } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { startRedisServer, stopAllRedisServers, waitUntil, type RedisProcess } from '../support/redis-servers.ts';
+import { msg } from '../support/messages.ts';
 
 /**
  * Redis goes away under a running service, as an operator's fault test does it:
@@ -42,14 +43,14 @@ describe('a Redis outage, seen by users', () => {
 
     const loginPage = await within(2000, browser.get(page.url));
     expect(loginPage.status).toBe(503);
-    expect(text(loginPage)).toContain('tijdelijk niet beschikbaar');
+    expect(text(loginPage)).toContain(msg('error.unavailable'));
     const signIn = await within(2000, browser.submit(page, '/login', { username: email, password: PASSWORD }));
     expect(signIn.status).toBe(503);
     const requestForm = await within(2000, english.get('/password/request'));
     expect(requestForm.status).toBe(200);
     const request = await within(2000, english.submit(requestForm, '/password/request', { username: email }));
     expect(request.status).toBe(503);
-    expect(text(request)).toContain('temporarily unavailable');
+    expect(text(request)).toContain(msg('error.unavailable', undefined, 'en'));
     const token = await within(2000, fetch(`${idp.issuer}/token`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },

@@ -3,6 +3,7 @@ import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/tes
 import { finishSignIn, signInUntil, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
+import { msg } from '../support/messages.ts';
 
 
 /** Passkeys over HTTP with a software authenticator: enrolment, second factor, passkey alone. */
@@ -24,9 +25,9 @@ describeOnEveryStore('passkeys', (store) => {
     const authenticator = new SoftAuthenticator(idp.issuer);
     const first = await enrolPasskey(email, authenticator);
     expect(first.result.status).toBe(200);
-    expect(text(first.result)).toContain('succesvol geactiveerd');
+    expect(text(first.result)).toContain(msg('totp.activated'));
     expect(first.result.html.match(/<code>[2-9A-Z]{5}-[2-9A-Z]{5}<\/code>/g)).toHaveLength(10);
-    const back = await first.browser.follow(linkTo(first.result, 'OK'));
+    const back = await first.browser.follow(linkTo(first.result, msg('common.ok')));
     expect((await finishSignIn(first.signIn, back.location!)).claims()!.amr).toEqual(['pwd', 'swk', 'mfa']);
 
     const browser = new Browser(idp.issuer);
@@ -71,7 +72,7 @@ describeOnEveryStore('passkeys', (store) => {
     careless.userVerification = false;
     const { result } = await enrolPasskey(email, careless);
     expect(result.status).toBe(400);
-    expect(text(result)).toContain('Dat is niet gelukt');
+    expect(text(result)).toContain(msg('passkey.failed'));
     expect((await idp.app.services.accounts.findByEmail(email))!.passkeys).toHaveLength(0);
 
     const authenticator = new SoftAuthenticator(idp.issuer);

@@ -1,6 +1,7 @@
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { text } from '../support/journey.ts';
+import { msg } from '../support/messages.ts';
 
 /**
  * "Request password" mails bounded by what bombing and spraying do, not by
@@ -17,7 +18,7 @@ describeOnEveryStore('password mail limits', (store) => {
     const browser = new Browser(idp.issuer, { 'x-forwarded-for': ip });
     return browser.submit(await browser.get('/password/request'), '/password/request', { username });
   };
-  const neutral = (page: { status: number; html: string }) => page.status === 200 && text(page as never).includes('Als er een geldig e-mailadres is opgegeven');
+  const neutral = (page: { status: number; html: string }) => page.status === 200 && text(page as never).includes(msg('request.sent'));
   const mailsTo = async (email: string) => {
     await idp.app.settled();
     return idp.smtp.to(email).length;

@@ -3,6 +3,7 @@ import { Browser } from '../support/browser.ts';
 import { startTestIdp, CALLBACK, type TestIdp } from '../support/test-idp.ts';
 import { finishSignIn, signInUntil, startSignIn, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
+import { msg } from '../support/messages.ts';
 
 /** The provider itself, as an application sees it: discovery, PKCE, client credentials, introspection. */
 describe('OpenID Connect provider', () => {
@@ -32,7 +33,7 @@ describe('OpenID Connect provider', () => {
     const page = await browser.follow((await startSignIn(idp)).url);
     expect(page.status).toBe(200);
     expect(page.url).toMatch(/\/interaction\/[\w-]+$/);
-    expect(page.html).toContain('Gebruikersnaam');
+    expect(page.html).toContain(msg('login.username'));
   });
 
   test('an authorization request without PKCE is refused', async () => {

@@ -3,6 +3,7 @@ import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/tes
 import { finishSignIn, signInUntil, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { regenerateRecoveryCodes } from '../../src/mfa/recovery/recovery-codes.ts';
+import { msg } from '../support/messages.ts';
 
 
 /** Recovery codes: made at the first enrolment, shown once, each usable once instead of the second factor. */
@@ -30,14 +31,14 @@ describeOnEveryStore('recovery codes', (store) => {
     const first = await recoveryStep(email);
     const used = await first.browser.submit(first.page, '/verify/recovery', { code: codes[3]!.toLowerCase() });
     expect(used.status).toBe(200);
-    expect(text(used)).toContain('nog 9 herstelcodes over');
-    const back = await first.browser.follow(linkTo(used, 'OK'));
+    expect(text(used)).toContain(msg('recovery.used', { remaining: 9 }));
+    const back = await first.browser.follow(linkTo(used, msg('common.ok')));
     expect((await finishSignIn(first.signIn, back.location!)).claims()!.amr).toEqual(['pwd', 'otp', 'mfa']);
 
     const again = await recoveryStep(email);
     const reused = await again.browser.submit(again.page, '/verify/recovery', { code: codes[3]! });
     expect(reused.status).toBe(400);
-    expect(text(reused)).toContain('onjuist of al gebruikt');
+    expect(text(reused)).toContain(msg('recovery.invalid'));
   });
 
   test('the same code posted from two sign-ins at once logs in only once', async () => {

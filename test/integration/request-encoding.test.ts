@@ -7,6 +7,7 @@ import { seedAccount } from '../support/seed.ts';
 import { screens } from '../../src/routes.ts';
 import { protocolEndpoints } from '../../src/oidc/protocol-endpoints.ts';
 import { USER_SCHEMA } from '../../src/scim/schema.ts';
+import { msg } from '../support/messages.ts';
 
 /**
  * A request body with a Content-Encoding: every coding the body parsers know
@@ -54,7 +55,7 @@ describeOnEveryStore('request bodies with a content coding', (store) => {
         const answer = await send('POST', path, 'application/x-www-form-urlencoded', 'username=a%40example.org&password=x', coding, encode);
         expect([path, what, answer.status]).toEqual([path, what, 415]);
         expect(answer.accept).toBe('identity');
-        expect(text({ status: 415, url: path, html: answer.text })).toContain('Wat je verstuurde was gecomprimeerd');
+        expect(text({ status: 415, url: path, html: answer.text })).toContain(msg('error.encoding'));
       }
     }
   });

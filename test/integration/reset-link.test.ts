@@ -5,6 +5,7 @@ import { seedAccount } from '../support/seed.ts';
 import { RESET_PURPOSE } from '../../src/accounts/reset-tokens.ts';
 import { randomToken, tokenHash } from '../../src/security/random-token.ts';
 import { addFactor } from '../../src/accounts/operations.ts';
+import { msg, msgPattern } from '../support/messages.ts';
 
 const OLD = 'an old password that works';
 const NEW = 'a brand new password 2026';
@@ -43,14 +44,14 @@ describeOnEveryStore('reset links', (store) => {
     await addFactor(idp.app.services.store, id, { passkey: { id: 'c3RyYW5nZXI', publicKey: 'pQECAyYgASFYIA', counter: 0, kind: 'swk', name: 'Strangers laptop', createdAt: added } }, false);
     const page = await setVia(await requestLink(email), NEW);
     expect(page.status).toBe(200);
-    expect(text(page)).toContain('Controleer hoe je inlogt');
-    expect(text(page)).toContain('Authenticatie-app, toegevoegd op');
-    expect(text(page)).toContain('Strangers laptop (gesynchroniseerde passkey), toegevoegd op');
-    expect(text(page)).toMatch(/Je hebt nog \d+ ongebruikte herstelcodes/);
+    expect(text(page)).toContain(msg('set.remaining_title'));
+    expect(text(page)).toMatch(msgPattern('account.factors.app_item'));
+    expect(text(page)).toMatch(msgPattern('account.factors.passkey_item', { name: 'Strangers laptop', kind: msg('account.kind.swk') }));
+    expect(text(page)).toMatch(msgPattern('account.recovery.count'));
     expect(page.html).toContain('href="/account#factors-title"');
     const mail = await idp.smtp.next(email);
-    expect(mail.subject).toBe('Je wachtwoord is ingesteld');
-    expect(mail.text).toContain('- Strangers laptop (gesynchroniseerde passkey)');
+    expect(mail.subject).toBe(msg('mail.set.subject'));
+    expect(mail.text).toMatch(new RegExp(`- ${msgPattern('account.factors.passkey_item', { name: 'Strangers laptop', kind: msg('account.kind.swk') }).source}`));
     expect(mail.text).toContain(`${idp.issuer}/account#factors-title`);
   });
 
@@ -58,8 +59,8 @@ describeOnEveryStore('reset links', (store) => {
     const email = `first-set-${store}@example.org`;
     await idp.createAccount(email);
     const page = await setVia(await requestLink(email), NEW);
-    expect(text(page)).toContain('Je moet opnieuw inloggen om twee-factorauthenticatie te activeren');
-    expect(text(page)).not.toContain('Controleer hoe je inlogt');
+    expect(text(page)).toContain(msg('set.done'));
+    expect(text(page)).not.toContain(msg('set.remaining_title'));
     expect((await idp.smtp.next(email)).text).not.toContain('/account#factors-title');
   });
 
@@ -118,12 +119,12 @@ describeOnEveryStore('reset links', (store) => {
     const browser = new Browser(idp.issuer);
     const form = await browser.get(await requestLink(email));
     const done = await browser.submit(form, '/password/set', { password: NEW, confirm: NEW });
-    expect(text(done)).toMatch(/opnieuw inloggen/);
-    expect((await idp.smtp.next(email)).subject).toBe('Je wachtwoord is ingesteld');
+    expect(text(done)).toContain(msg('set.done'));
+    expect((await idp.smtp.next(email)).subject).toBe(msg('mail.set.subject'));
     const silent = await browser.follow((await startSignIn(idp, { prompt: 'none' })).url);
     expect(silent.location).toMatch(/error=login_required/);
     // OK without a sign-in open in this browser leads to the start page.
-    expect((await browser.follow(linkTo(done, 'OK'))).url).toBe(`${idp.issuer}/`);
+    expect((await browser.follow(linkTo(done, msg('common.ok')))).url).toBe(`${idp.issuer}/`);
   });
 
   test('wrong input shows the form again with the reason, and leaves the link usable', async () => {
@@ -132,14 +133,14 @@ describeOnEveryStore('reset links', (store) => {
     const link = await requestLink(email);
     const browser = new Browser(idp.issuer);
     const form = await browser.get(link);
-    const cases: [Record<string, string>, RegExp][] = [
-      [{ password: NEW, confirm: `${NEW}x` }, /niet gelijk/],
-      [{ password: 'short pw', confirm: 'short pw' }, /minimaal 12 tekens/],
-      [{ password: 'password1234', confirm: 'password1234' }, /te bekend/],
-      [{ password: 'MicrodataCBS2026!', confirm: 'MicrodataCBS2026!' }, /e-mailadres of van de woorden CBS/],
-      [{ password: `${email}1`, confirm: `${email}1` }, /e-mailadres of van de woorden CBS/],
-      [{ password: '', confirm: '' }, /Vul dit veld in/],
-      [{ password: 'x'.repeat(129), confirm: 'x'.repeat(129) }, /maximaal 128 tekens/],
+    const cases: [Record<string, string>, string][] = [
+      [{ password: NEW, confirm: `${NEW}x` }, msg('set.error.mismatch')],
+      [{ password: 'short pw', confirm: 'short pw' }, msg('set.error.too_short', { min: 12 })],
+      [{ password: 'password1234', confirm: 'password1234' }, msg('set.error.common')],
+      [{ password: 'MicrodataCBS2026!', confirm: 'MicrodataCBS2026!' }, msg('set.error.personal')],
+      [{ password: `${email}1`, confirm: `${email}1` }, msg('set.error.personal')],
+      [{ password: '', confirm: '' }, msg('common.required')],
+      [{ password: 'x'.repeat(129), confirm: 'x'.repeat(129) }, msg('set.error.too_long', { max: 128 })],
     ];
     for (const [values, message] of cases) {
       const page = await browser.submit(form, '/password/set', values);

@@ -5,6 +5,7 @@ import { accountCommands } from '../../src/cli/accounts.ts';
 import { recordAccountEvent } from '../../src/accounts/operations.ts';
 import { PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
 import { scimClient, type Scim } from '../support/scim-client.ts';
+import { msg } from '../support/messages.ts';
 
 /** What an account document may still hold once SCIM has deleted it: nothing that names a person. */
 const TOMBSTONE_FIELDS = ['id', 'version', 'email', 'name', 'locale', 'disabled', 'totp', 'passkeys', 'recoveryCodes', 'sessionsValidAfter', 'recentSignIns', 'grants', 'createdAt', 'modifiedAt', 'deletedAt'];
@@ -34,7 +35,7 @@ describeOnEveryStore('SCIM DELETE', (store) => {
     for (const email of placeholders) {
       const made = await browser.submit(form, '/admin/accounts', { email, name: 'Mallory', locale: 'nl' });
       expect([email, made.status]).toEqual([email, 400]);
-      expect(text(made)).toContain('Vul een geldig e-mailadres in');
+      expect(text(made)).toContain(msg('request.invalid_email'));
       await expect(accountCommands(idp.app.services.store, 'create', { email, name: 'Mallory' })).rejects.toThrow(/e-mail address/);
       expect((await scim('POST', '/Users', user(email))).body.scimType).toBe('invalidValue');
       const other = await scim('POST', '/Users', user(`other-${Math.random().toString(36).slice(2)}-${store}@example.org`));

@@ -6,6 +6,7 @@ import { accountCommands } from '../../src/cli/accounts.ts';
 import { RESET_PURPOSE } from '../../src/accounts/reset-tokens.ts';
 import { useClock } from '../../src/clock.ts';
 import { CBS_EXTENSION, PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
+import { msg } from '../support/messages.ts';
 
 const PASSWORD = 'a long enough password 1';
 const DAY = 24 * 3600 * 1000;
@@ -48,7 +49,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
     const hours = (Date.parse(user[CBS_EXTENSION].invitation!.expiresAt) - Date.now()) / 3600_000;
     expect(hours).toBeGreaterThan(71.9);
     const mail = await idp.smtp.next(email);
-    expect(mail.subject).toBe('An account has been created for you');
+    expect(mail.subject).toBe(msg('mail.invite.subject', undefined, 'en'));
     expect(mail.text).toContain('works for 72 hours');
     const link = resetLink(mail.text!, idp.issuer);
     for (let i = 0; i < 3; i++) expect((await new Browser(idp.issuer).get(link)).status).toBe(200);
@@ -69,7 +70,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
     expect(second).not.toBe(first);
     const old = await new Browser(idp.issuer).get(first);
     expect(old.status).toBe(410);
-    expect(text(old)).toContain('Link verlopen');
+    expect(text(old)).toContain(msg('set.link_title'));
     expect((await setVia(second)).status).toBe(200);
   });
 
@@ -84,12 +85,12 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
     const browser = new Browser(idp.issuer);
     const page = await browser.get(link);
     expect(page.status).toBe(410);
-    expect(text(page)).toContain('Uitnodiging verlopen');
+    expect(text(page)).toContain(msg('set.invitation_title'));
     const sent = await browser.submit(page, '/password/invitation', {});
     expect(sent.status).toBe(200);
-    expect(text(sent)).toContain('Als er een geldig e-mailadres is opgegeven');
+    expect(text(sent)).toContain(msg('request.sent'));
     const fresh = await idp.smtp.next(email);
-    expect(fresh.subject).toBe('Er is een account voor je aangemaakt');
+    expect(fresh.subject).toBe(msg('mail.invite.subject'));
     restoreClock!();
     expect((await setVia(resetLink(fresh.text!, idp.issuer))).status).toBe(200);
   });
@@ -126,7 +127,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
     await Promise.all([job.runOnce(), job.runOnce()]);
     await job.runOnce();
     const reminder = await idp.smtp.next(email);
-    expect(reminder.subject).toBe('Je account verloopt binnenkort');
+    expect(reminder.subject).toBe(msg('mail.end.subject'));
     expect(idp.smtp.to(email)).toHaveLength(1);
     expect((await scim('GET', `/Users/${user.id}`)).body.active).toBe(true);
 

@@ -2,6 +2,7 @@ import { Browser, linkTo } from '../support/browser.ts';
 import { startTestIdp, CALLBACK, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, landedOn, signInUntil, startSignIn, text, totpCode, totpKey, PASSWORD, type SignInPoint } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
+import { msg } from '../support/messages.ts';
 
 
 /** The second factor cannot be skipped, replayed or guessed. */
@@ -20,7 +21,7 @@ describeOnEveryStore('second factor', (store) => {
     const email = `skip-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD);
     const { browser, page } = await passwordStep('mfa-notice', email);
-    expect(text(page)).toContain('twee-factorauthenticatie verplicht');
+    expect(text(page)).toContain(msg('mfa.required'));
 
     // The password step lives in this sign-in only: the browser has no provider session to reuse.
     const silent = await browser.follow((await startSignIn(idp, { prompt: 'none' })).url);
@@ -34,7 +35,7 @@ describeOnEveryStore('second factor', (store) => {
     const uid = /\/interaction\/([\w-]+)/.exec(page.url)![1];
     const resumed = await browser.follow(`/auth/${uid}`);
     expect(resumed.location ?? '').not.toContain('code=');
-    expect(text(resumed)).toContain('twee-factorauthenticatie verplicht');
+    expect(text(resumed)).toContain(msg('mfa.required'));
   });
 
   test('a code is accepted once: replayed at the next sign-in it is refused', async () => {
@@ -50,7 +51,7 @@ describeOnEveryStore('second factor', (store) => {
     const second = await passwordStep('code-page', email);
     const replayed = await second.browser.submit(second.page, '/verify/totp', { code });
     expect(replayed.status).toBe(400);
-    expect(text(replayed)).toContain('onjuist of al gebruikt');
+    expect(text(replayed)).toContain(msg('verify.invalid'));
   });
 
   test('the code page the password step answers with switches language and survives a reload', async () => {
@@ -58,12 +59,12 @@ describeOnEveryStore('second factor', (store) => {
     await seedAccount(idp, email, PASSWORD, { totp: true });
     const { browser, page } = await passwordStep('code-page', email);
     expect(page.url).toMatch(/\/login$/);
-    expect(text(page)).toContain('Verificatiecode');
-    const english = await browser.follow(new URL(linkTo(page, 'English'), page.url).toString());
+    expect(text(page)).toContain(msg('totp.code'));
+    const english = await browser.follow(new URL(linkTo(page, msg('lang.name', undefined, 'en')), page.url).toString());
     expect(english.status).toBe(200);
-    expect(text(english)).toContain('Verification code');
+    expect(text(english)).toContain(msg('totp.code', undefined, 'en'));
     const reloaded = await browser.follow(page.url);
-    expect(text(reloaded)).toContain('Verification code');
+    expect(text(reloaded)).toContain(msg('totp.code', undefined, 'en'));
   });
 
   test('the code that activated the app cannot be used to sign in again', async () => {
@@ -90,7 +91,7 @@ describeOnEveryStore('second factor', (store) => {
     const { browser, page } = await passwordStep('code-page', email);
     const right = await browser.submit(page, '/verify/totp', { code: await totpCode(secret) });
     expect(right.status).toBe(429);
-    expect(text(right)).toContain('Te veel onjuiste codes');
+    expect(text(right)).toContain(msg('verify.locked', { minutes: 1 })); // the first lockout of the day
   });
 
   test('after a full sign-in, single sign-on works, a third party asks consent, and both ID tokens say mfa', async () => {

@@ -4,6 +4,7 @@ import { finishSignIn, landedOn, signInUntil, startSignIn, text, totpCode, PASSW
 import { seedAccount } from '../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { useClock } from '../../src/clock.ts';
+import { msg } from '../support/messages.ts';
 
 const PHISHING_RESISTANT = 'http://schemas.openid.net/pape/policies/2007/06/phishing-resistant';
 const MULTI_FACTOR = 'http://schemas.openid.net/pape/policies/2007/06/multi-factor';
@@ -36,7 +37,7 @@ describeOnEveryStore('step-up to a passkey', (store) => {
     const email = `phished-${store}@example.org`;
     const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const { browser, page, uid, code } = await atAddPasskey(email, secret);
-    expect(text(page)).toContain('Bevestig dat jij het bent');
+    expect(text(page)).toContain(msg('account.reauth.title'));
     const attacker = new SoftAuthenticator(idp.issuer);
 
     const options = await browser.get(/action="([^"]*\/interaction\/[\w-]+\/add-passkey)\/confirm\/code"/.exec(page.html)![1] + '/options');
@@ -66,13 +67,13 @@ describeOnEveryStore('step-up to a passkey', (store) => {
   test('the owner confirms with a new code, adds a passkey, and signs in again with it: phishing-resistant from that sign-in on', async () => {
     const email = `stepup-${store}@example.org`;
     const { browser, signIn, added, authenticator } = await addedPasskey(email);
-    expect(text(added)).toContain('Je passkey is toegevoegd');
+    expect(text(added)).toContain(msg('stepup.added'));
     const mail = await idp.smtp.next(email);
     expect(mail.text).toContain('passkey');
     expect(mail.text).toContain(`${idp.issuer}/account#factors-title`);
 
     // "Log in again": the page's button leads to the login page, where the passkey signs in alone.
-    const again = await browser.follow(linkTo(added, 'Opnieuw inloggen'));
+    const again = await browser.follow(linkTo(added, msg('stepup.sign_in_again')));
     expect(landedOn(again)).toBe('login-form');
     const signedIn = await passkeyCeremony(browser, again, '/passkey', (o) => authenticator.get(o));
     const claims = (await finishSignIn(signIn, (await browser.follow(signedIn.location!)).location!)).claims()!;
@@ -108,7 +109,7 @@ describeOnEveryStore('step-up to a passkey', (store) => {
     const { signIn, page } = await signInUntil(idp, browser, 'passkey-enrol', { email });
     const authenticator = new SoftAuthenticator(idp.issuer);
     const enrolled = await passkeyCeremony(browser, page, '/enrol/passkey', (o) => authenticator.create(o));
-    const back = await browser.follow(linkTo(enrolled, 'OK'));
+    const back = await browser.follow(linkTo(enrolled, msg('common.ok')));
     expect((await finishSignIn(signIn, back.location!)).claims()!.acr).toBe(MULTI_FACTOR);
 
     // An application that accepts only a passkey: that session is not enough, and the password is asked again.

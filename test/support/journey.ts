@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
 import { generate } from 'otplib';
-import { Browser, linkTo, type Page } from './browser.ts';
+import { Browser, decode, linkTo, type Page } from './browser.ts';
 import { CALLBACK, type TestIdp } from './test-idp.ts';
+import { msg } from './messages.ts';
 
 /** The password the seeded test accounts have, unless a test needs another. */
 export const PASSWORD = 'a long enough password 1';
@@ -29,11 +30,13 @@ export async function finishSignIn(signIn: SignIn, callbackUrl: string) {
   return oidc.authorizationCodeGrant(signIn.config, new URL(callbackUrl), { pkceCodeVerifier: signIn.verifier, expectedState: signIn.state });
 }
 
-export const text = (page: Page) => page.html.replace(/<[^>]+>/g, ' ').replace(/&#39;/g, "'").replace(/\s+/g, ' ');
+/** What a page says, as a reader sees it: tags gone, entities decoded, white space collapsed. */
+export const text = (page: Page) => decode(page.html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ');
 
 /** Request password → mail → set password, as the guide's steps 1 and 2. Returns the page after OK. */
 export async function setPasswordByMail(browser: Browser, idp: Pick<TestIdp, 'smtp' | 'issuer'>, loginPage: Page, email: string, password: string): Promise<Page> {
-  const request = await browser.get(linkTo(loginPage, /Request password/.test(loginPage.html) ? 'Request password' : 'Wachtwoord opvragen'));
+  const english = msg('login.request_password', undefined, 'en');
+  const request = await browser.get(linkTo(loginPage, loginPage.html.includes(english) ? english : msg('login.request_password')));
   const sent = await browser.submit(request, '/password/request', { username: email });
   if (sent.status !== 200) throw new Error(`request password answered ${sent.status}`);
   const mail = await idp.smtp.next(email);
@@ -41,7 +44,7 @@ export async function setPasswordByMail(browser: Browser, idp: Pick<TestIdp, 'sm
   const form = await browser.get(link);
   const done = await browser.submit(form, '/password/set', { password, confirm: password });
   if (done.status !== 200) throw new Error(`set password answered ${done.status}: ${text(done)}`);
-  return browser.follow(linkTo(done, 'OK'));
+  return browser.follow(linkTo(done, msg('common.ok')));
 }
 
 export function resetLink(mailText: string, issuer: string): string {
@@ -61,12 +64,12 @@ export const totpCode = (secret: string, offsetSteps = 0) => generate({ secret, 
 
 /** Steps 3 and on: log in, OK on the notice, Activate, scan, code, OK. Returns the TOTP secret and the page after OK. */
 export async function enrolTotp(browser: Browser, notice: Page): Promise<{ secret: string; page: Page }> {
-  const choice = await browser.follow(linkTo(notice, 'OK'));
+  const choice = await browser.follow(linkTo(notice, msg('common.ok')));
   const enrol = await browser.follow(/href="([^"]*\/enrol\/totp)"/.exec(choice.html)![1]!);
   const secret = totpKey(enrol);
   const activated = await browser.submit(enrol, '/enrol/totp', { code: await totpCode(secret) });
   if (activated.status !== 200) throw new Error(`activation answered ${activated.status}: ${text(activated)}`);
-  return { secret, page: await browser.follow(linkTo(activated, 'OK')) };
+  return { secret, page: await browser.follow(linkTo(activated, msg('common.ok'))) };
 }
 
 export async function login(browser: Browser, loginPage: Page, email: string, password: string): Promise<Page> {

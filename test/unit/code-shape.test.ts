@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, dirname, relative, resolve } from 'node:path';
-import { nl } from '../../src/i18n/nl.ts';
-import { en } from '../../src/i18n/en.ts';
+import nl from '../../locales/nl.json' with { type: 'json' };
+import en from '../../locales/en.json' with { type: 'json' };
 
 /** The shape the code promises (README, "Code layout"), checked so that it cannot drift. */
 const ROOT = resolve(import.meta.dirname, '../..');

@@ -42,6 +42,12 @@ describe('configuration', () => {
       .toThrow(/RESET_MAILS_PER_ADDRESS[\s\S]*RESET_UNKNOWN_ADDRESSES_PER_IP/);
   });
 
+  test('the accessibility statement\'s contact: microdata@cbs.nl unless ACCESSIBILITY_CONTACT names another address', () => {
+    expect(loadConfig(PRODUCTION_READY).accessibilityContact).toBe('microdata@cbs.nl');
+    expect(loadConfig({ ...PRODUCTION_READY, ACCESSIBILITY_CONTACT: 'toegankelijkheid@cbs.example' }).accessibilityContact).toBe('toegankelijkheid@cbs.example');
+    expect(() => loadConfig({ ...PRODUCTION_READY, ACCESSIBILITY_CONTACT: 'the helpdesk' })).toThrow(/ACCESSIBILITY_CONTACT: must be an e-mail address/);
+  });
+
   test('malformed values are named with what is wrong', () => {
     expect(() => loadConfig({ ...PRODUCTION_READY, PORT: 'eighty', SECRETS_KEY: 'short', REDIS_URL: 'localhost:6379' }))
       .toThrow(/PORT[\s\S]*REDIS_URL: must start with redis:\/\/[\s\S]*SECRETS_KEY: must be 64 hexadecimal/);

@@ -2,7 +2,7 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import type { Ctx } from '../../request-state.ts';
 import type { FieldErrors } from '../../web/form.ts';
-import { factorList, formatTime, signInMethod } from '../../i18n/format.ts';
+import { factorList, momentOf, signInMethod } from '../../i18n/format.ts';
 import { isReauthenticated, REAUTH_SECONDS, type AccountSession } from '../../mfa/reauth.ts';
 
 type AccountPageDeps = Pick<Services, 'store'>;
@@ -13,18 +13,16 @@ type AccountPageDeps = Pick<Services, 'store'>;
  * until then the page offers "confirm it's you" with each factor the account has.
  */
 export async function showAccount(ctx: Ctx, s: AccountPageDeps, { session, account }: AccountSession, errors: FieldErrors = {}, status = 200): Promise<void> {
-  const { locale } = ctx.state;
-  const when = (at: number) => (at ? formatTime(locale, at) : '');
   await render(ctx, 'account/account', {
     title: 'account.title',
     name: account.name,
     email: account.email,
     reauthenticated: await isReauthenticated(s, session),
     reauthMinutes: REAUTH_SECONDS / 60,
-    ...factorList(locale, account),
+    ...factorList(account),
     // The last second factor stays: without one the next sign-in would start enrolment again.
     canRemove: account.totp.length + account.passkeys.length > 1,
-    signIns: [...account.recentSignIns].sort((a, b) => b.at - a.at).map((x) => ({ at: when(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
+    signIns: [...account.recentSignIns].sort((a, b) => b.at - a.at).map((x) => ({ at: momentOf(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
     errors,
   }, status);
 }

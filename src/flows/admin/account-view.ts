@@ -3,7 +3,7 @@ import type { MessageKey } from '../../i18n/index.ts';
 import { render } from '../../web/render.ts';
 import type { Ctx } from '../../request-state.ts';
 import type { FieldErrors } from '../../web/form.ts';
-import { factorList, formatDay, formatTime, signInMethod } from '../../i18n/format.ts';
+import { dayOf, factorList, momentOf, signInMethod } from '../../i18n/format.ts';
 import { endDatePassed } from '../../accounts/end-date.ts';
 import { isReauthenticated, REAUTH_SECONDS } from '../../mfa/reauth.ts';
 import { holds, protection, staffOf, targetOf } from './guards.ts';
@@ -18,20 +18,18 @@ type StaffViewDeps = Pick<Services, 'limits' | 'store'>;
  * member may change the account; each POST checks that again.
  */
 export async function showStaffView(ctx: Ctx, s: StaffViewDeps, errors: FieldErrors = {}, status = 200): Promise<void> {
-  const { locale } = ctx.state;
   const staffMember = staffOf(ctx);
   const a = targetOf(ctx);
-  const when = (at: number) => (at ? formatTime(locale, at) : '');
   const [locked, reauthenticated] = await Promise.all([s.limits.accountLocked(lockCounters(a)), isReauthenticated(s, staffMember.session)]);
   await render(ctx, 'admin/admin-account', {
     title: 'admin.account.title',
-    account: { id: a.id, name: a.name, email: a.email, language: `admin.language.${a.locale}`, created: when(a.createdAt), disabled: a.disabled, passwordSet: !!a.passwordHash, roles: a.roles ?? [] },
-    endDate: a.endDate ? { day: formatDay(locale, a.endDate), passed: endDatePassed(a) } : undefined,
-    ...factorList(locale, a),
+    account: { id: a.id, name: a.name, email: a.email, language: `admin.language.${a.locale}`, created: momentOf(a.createdAt), disabled: a.disabled, passwordSet: !!a.passwordHash, roles: a.roles ?? [] },
+    endDate: a.endDate ? { day: dayOf(a.endDate), passed: endDatePassed(a) } : undefined,
+    ...factorList(a),
     locked,
-    signIns: [...a.recentSignIns].sort((x, y) => y.at - x.at).map((x) => ({ at: when(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
-    events: [...(a.recentEvents ?? [])].reverse().map((e) => ({ at: when(e.at), what: `admin.event.${e.event.split('.')[1]}` as MessageKey, by: e.by, note: e.note ?? '' })),
-    invitation: a.invitation ? { state: `admin.invitation.${invitationState(a.invitation)}` as MessageKey, expires: when(a.invitation.expiresAt), resend: !a.passwordHash && !a.disabled } : undefined,
+    signIns: [...a.recentSignIns].sort((x, y) => y.at - x.at).map((x) => ({ at: momentOf(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
+    events: [...(a.recentEvents ?? [])].reverse().map((e) => ({ at: momentOf(e.at), what: `admin.event.${e.event.split('.')[1]}` as MessageKey, by: e.by, note: e.note ?? '' })),
+    invitation: a.invitation ? { state: `admin.invitation.${invitationState(a.invitation)}` as MessageKey, expires: momentOf(a.invitation.expiresAt), resend: !a.passwordHash && !a.disabled } : undefined,
     protectedAs: protection(staffMember.account, a),
     manageRoles: holds(staffMember.account, 'admin'),
     reauthenticated,

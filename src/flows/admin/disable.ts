@@ -1,6 +1,6 @@
 import type { Services } from '../../services.ts';
 import { EndDatePassed, setDisabled } from '../../accounts/operations.ts';
-import { formatDay } from '../../i18n/format.ts';
+import { dayOf } from '../../i18n/format.ts';
 import type { Ctx } from '../../request-state.ts';
 import { staffOf, targetOf } from './guards.ts';
 import { actionDone, recordStaffAction } from './staff-action.ts';
@@ -16,8 +16,7 @@ export function disableAccount(s: DisableDeps, disabled: boolean) {
       await setDisabled(s, target.id, disabled);
     } catch (err) {
       if (!(err instanceof EndDatePassed)) throw err;
-      const date = formatDay(ctx.state.locale, err.endDate);
-      return showStaffView(ctx, s, { form: { key: 'admin.enable.end_date_passed', params: { date } } }, 409);
+      return showStaffView(ctx, s, { form: { key: 'admin.enable.end_date_passed', params: { date: dayOf(err.endDate) } } }, 409);
     }
     await recordStaffAction(s, staffOf(ctx).account, target, disabled ? 'account.disabled' : 'account.enabled');
     await actionDone(ctx, disabled ? 'admin.disable.done' : 'admin.enable.done');

@@ -1,6 +1,6 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { render, type PageState } from '../../web/render.ts';
+import { render } from '../../web/render.ts';
 import { hasSecondFactor } from '../../accounts/account.ts';
 import { factorList } from '../../i18n/format.ts';
 import { adoptLocale } from '../../web/page-state.ts';
@@ -17,8 +17,9 @@ type Token = NonNullable<ReturnType<typeof parseResetToken>>;
 const linkExpired = (ctx: Context) =>
   render(ctx, 'message', { title: 'set.link_title', message: 'set.error.link', okUrl: '/password/request', okLabel: 'login.request_password' }, 410);
 
-const form = (ctx: Context, token: string, errors: FieldErrors, status = 200) =>
-  render(ctx, 'set-password/set-password', { title: 'set.title', step: 2, token, errors, min: MIN_LENGTH, max: MAX_LENGTH }, status);
+/** The account's address goes with the form as its username, so that a password manager saves the new password for it (WCAG 3.3.7). */
+const form = (ctx: Context, token: string, email: string, errors: FieldErrors, status = 200) =>
+  render(ctx, 'set-password/set-password', { title: 'set.title', step: 2, token, email, errors, min: MIN_LENGTH, max: MAX_LENGTH }, status);
 
 type SetPasswordFlowDeps = Pick<Services, 'store' | 'logout' | 'accounts' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
 
@@ -39,7 +40,7 @@ export function setPasswordFlow(s: SetPasswordFlowDeps) {
       if (!isLive) return isExpiredInvitation(account, token.hash) ? expiredInvitation.show(ctx, account, raw) : linkExpired(ctx);
       // The link may be opened in any browser: speak the account's language unless the user chose one.
       adoptLocale(ctx, account?.locale);
-      await form(ctx, raw, {});
+      await form(ctx, raw, account?.email ?? '', {});
     },
 
     renewInvitation: expiredInvitation.renew,
@@ -54,12 +55,12 @@ export function setPasswordFlow(s: SetPasswordFlowDeps) {
 
       const fieldErrors: FieldErrors = { ...errors };
       delete fieldErrors.token;
-      if (Object.keys(newPasswordErrors(values, account.email, fieldErrors)).length) return form(ctx, values.token, fieldErrors, 400);
+      if (Object.keys(newPasswordErrors(values, account.email, fieldErrors)).length) return form(ctx, values.token, account.email, fieldErrors, 400);
 
       const updated = await setPasswordByLink(s, account.id, token.hash, values.password, ctx.ip);
       if (!updated) return linkExpired(ctx);
       // A reset, not a first password: the factors that remain, to check (someone who knew the old password may have added one).
-      const factors = hasSecondFactor(updated) ? { factors: factorList((ctx.state as PageState).locale, updated) } : {};
+      const factors = hasSecondFactor(updated) ? { factors: factorList(updated) } : {};
       await render(ctx, 'message', { title: 'set.title', step: 2, message: factors.factors ? 'set.done_reset' : 'set.done', okUrl: '/password/continue', ...factors });
     },
   };

@@ -26,7 +26,7 @@ export async function setPasswordByLink(s: SetPasswordDeps, accountId: string, t
   s.audit('password.set', { accountId });
   s.background('password-set notification', async () => {
     await s.mailer.send(await composeMail('password-set', 'mail.set.subject', account.email, account.locale, {
-      name: account.name, factors: factorList(account.locale, account), review: reviewFactorsUrl(s.config.issuer),
+      name: account.name, factors: factorList(account), review: reviewFactorsUrl(s.config.issuer),
     }));
     s.audit('mail.sent', { accountId, template: 'password-set' });
   });

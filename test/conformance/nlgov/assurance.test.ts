@@ -6,6 +6,7 @@ import { seedStoredAccount } from '../../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../../support/soft-authenticator.ts';
 import type { TestIdp } from '../../support/test-idp.ts';
 import { authorizationRequest, browse, clientKey, confidential, errorSentBack, relyingParty, researcher, signIn, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
+import { msg } from '../../support/messages.ts';
 
 const LOA = { low: 'http://eidas.europa.eu/LoA/low', substantial: 'http://eidas.europa.eu/LoA/substantial', high: 'http://eidas.europa.eu/LoA/high' };
 
@@ -50,7 +51,7 @@ describe('NL GOV: Authentication Context', () => {
     const first = await authorizationRequest(portal);
     const { page } = await at(browser, 'passkey-enrol', email, first.url);
     const enrolled = await passkeyCeremony(browser, page, '/enrol/passkey', (o) => authenticator.create(o));
-    const back = await browser.follow(linkTo(enrolled, 'OK'));
+    const back = await browser.follow(linkTo(enrolled, msg('common.ok')));
     const withPassword = await oidc.authorizationCodeGrant(portal.config, new URL(back.location!), { pkceCodeVerifier: first.verifier, expectedNonce: first.nonce, expectedState: first.state });
     expect(acrOf(withPassword)).toBe(LOA.substantial);
 

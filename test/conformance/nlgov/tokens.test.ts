@@ -3,6 +3,7 @@ import { decodeJwt, jwtVerify } from 'jose';
 import { Browser } from '../../support/browser.ts';
 import { text } from '../../support/journey.ts';
 import { authorizationRequest, browse, confidential, keysFor, errorSentBack, relyingParty, researcher, signIn, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
+import { msg } from '../../support/messages.ts';
 
 const MICRODATA = 'https://microdata-api.example.org/';
 const OTHER = 'https://other-api.example.org/';
@@ -60,7 +61,7 @@ describe('NL GOV: Access Tokens and Refresh Tokens', () => {
     const consent = await browse(browser, request.url, who);
     expect(consent.html).toContain(MICRODATA);
     expect(consent.html).toContain('microdata:export');
-    expect(text(consent)).toContain('Deze applicatie is door CBS geregistreerd. De toegang geldt 60 minuten na het inloggen.');
+    expect(text(consent)).toContain(`${msg('consent.registered')} ${msg('consent.duration.session', { minutes: 60 })}`);
     const allowed = await browser.submit(consent, '/consent', { decision: 'allow' });
     const back = await browser.follow(allowed.location!);
     const tokens = await oidc.authorizationCodeGrant(thirdParty.config, new URL(back.location!), { pkceCodeVerifier: request.verifier, expectedNonce: request.nonce, expectedState: request.state }, { resource: MICRODATA });

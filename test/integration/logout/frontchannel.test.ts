@@ -5,6 +5,7 @@ import { PASSWORD, startSignIn, text } from '../../support/journey.ts';
 import { seedAccount } from '../../support/seed.ts';
 import { clientsFile, signInTo } from '../../support/logout-clients.ts';
 import { validateFrontchannelMetadata } from '../../../src/logout/frontchannel.ts';
+import { msg } from '../../support/messages.ts';
 
 /** A browser-only CBS application: no back channel, only a front-channel logout page. */
 const browserApp = (clientId: string, frontchannel: Record<string, unknown>) => ({
@@ -61,7 +62,7 @@ describeOnEveryStore('front-channel logout', (store) => {
     const confirm = await browser.follow(oidc.buildEndSessionUrl(viewer.config, { id_token_hint: viewer.tokens.id_token!, post_logout_redirect_uri: CALLBACK }).toString());
     const page = await browser.submit(confirm, '/session/end/confirm', { logout: 'yes' });
     expect(page.status).toBe(200);
-    expect(text(page)).toContain('Je wordt ook uitgelogd bij de andere CBS-toepassingen');
+    expect(text(page)).toContain(msg('logout.frontchannel'));
     const frames = [...page.html.matchAll(/<iframe[^>]*src="([^"]+)"/g)].map((m) => new URL(m[1]!.replace(/&amp;/g, '&')));
     const viewerFrame = frames.find((u) => u.origin === 'https://viewer.example')!;
     expect(viewerFrame.searchParams.get('iss')).toBe(idp.issuer);
