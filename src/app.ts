@@ -111,7 +111,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     limits,
     replay: store.replay,
     secrets: createSecretBox(config.secretsKeys),
-    audit: countedAudit(createAudit(log), metrics),
+    audit: countedAudit(createAudit(log, store.history, config.accountHistory), metrics),
     log,
     logout,
     lifecycle: createLifecycle(),

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Services } from '../services.ts';
 import { readForm, type FieldErrors } from './form.ts';
-import { recordPasskeyUse } from '../accounts/operations.ts';
+import { recordPasskeyUse } from '../accounts/operations/factors.ts';
 import { checkCode } from '../mfa/totp/check-code.ts';
 import { factorFailure } from './factor-failure.ts';
 import { useRecoveryCode } from '../mfa/recovery/recovery-codes.ts';
@@ -52,7 +52,7 @@ export function confirmIdentity(s: ConfirmDeps, place: ConfirmPlace) {
 
   return {
     code: typedCode('code', 16, 'code', 'otp', (a, code) => checkCode(s, a.account.id, a.account.totp.map((f) => s.secrets.open(f.secret)), code)),
-    recovery: typedCode('recovery_code', 32, 'recovery', 'recovery', (a, code) => useRecoveryCode(s, a.account.id, code)),
+    recovery: typedCode('recovery_code', 32, 'recovery', 'recovery', (a, code) => useRecoveryCode(s, { via: 'self' }, a.account.id, code)),
 
     async passkeyOptions(ctx: Context) {
       const a = place.who(ctx);
@@ -68,7 +68,7 @@ export function confirmIdentity(s: ConfirmDeps, place: ConfirmPlace) {
         s.audit('mfa.failure', { accountId: a.account.id, factor: 'passkey', via: 'account' });
         return place.page(ctx, a, { form: 'passkey.failed' }, 400);
       }
-      await recordPasskeyUse(s.store, a.account.id, use.passkey.id, use.counter);
+      await recordPasskeyUse(s, a.account.id, use.passkey.id, use.counter);
       await confirmed(ctx, a, use.passkey.kind);
     },
   };

@@ -218,7 +218,7 @@ describeOnEveryStore('My account', (store) => {
   test('regenerate recovery codes: the old ones stop working, the new ones work', async () => {
     const email = `recovery-${store}@example.org`;
     const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const old = await regenerateRecoveryCodes(idp.app.services.accounts, id);
+    const old = await regenerateRecoveryCodes(idp.app.services, { via: 'self' }, id);
     const { browser, page } = await signInToAccount(email, secret, -1);
 
     // A recovery code confirms it's you too (and is used up by it).
@@ -233,8 +233,8 @@ describeOnEveryStore('My account', (store) => {
     expect(fresh).toHaveLength(10);
     await expectNotification(email, 'Er zijn nieuwe herstelcodes gemaakt');
 
-    expect(await useRecoveryCode(idp.app.services, id, old[1]!)).toEqual({ kind: 'invalid' });
-    expect(await useRecoveryCode(idp.app.services, id, fresh[0]!)).toEqual({ kind: 'ok', remaining: 9 });
+    expect(await useRecoveryCode(idp.app.services, { via: 'sign-in' }, id, old[1]!)).toEqual({ kind: 'invalid' });
+    expect(await useRecoveryCode(idp.app.services, { via: 'sign-in' }, id, fresh[0]!)).toEqual({ kind: 'ok', remaining: 9 });
   });
 
   test('"confirm it\'s you" twice within five minutes: the second confirmation counts too', async () => {

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { addFactor } from '../../accounts/operations.ts';
+import { addFactor } from '../../accounts/operations/factors.ts';
 import { checkCode } from '../../mfa/totp/check-code.ts';
 import { newTotpSecret } from '../../mfa/totp/totp.ts';
 import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
@@ -56,8 +56,8 @@ export function authenticatorApps(s: AuthenticatorAppsDeps) {
         return page(ctx, a, secret, { code: message }, status);
       }
 
-      await addFactor(s.store, a.account.id, { totp: { secret: s.secrets.seal(secret), sameAs: (sealed) => s.secrets.open(sealed) === secret } }, false);
-      accountChanged(s, a.account, 'totp_added', { factor: 'otp' });
+      await addFactor(s, { via: 'self' }, a.account.id, { totp: { secret: s.secrets.seal(secret), sameAs: (sealed) => s.secrets.open(sealed) === secret } }, false);
+      accountChanged(s, a.account, 'totp_added');
       await render(ctx, 'message', { title: 'account.totp.title', message: 'account.totp.done', okUrl: '/account' });
     },
 

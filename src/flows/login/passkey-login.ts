@@ -5,7 +5,7 @@ import { readForm } from '../../web/form.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 import { sendJson } from '../../web/json.ts';
 import { passkeyOnly } from '../../oidc/amr.ts';
-import { recordPasskeyUse } from '../../accounts/operations.ts';
+import { recordPasskeyUse } from '../../accounts/operations/factors.ts';
 import { signInTime } from '../../accounts/standing.ts';
 import { authenticationOptions, verifyAuthentication } from '../../mfa/passkey/webauthn.ts';
 import { signedIn } from '../second-factor/signed-in.ts';
@@ -32,7 +32,7 @@ export function passkeyLogin(s: PasskeyLoginDeps) {
         s.audit('login.failure', { method: 'passkey', ip: ctx.ip });
         return loginPage(ctx, interaction, '', { form: 'passkey.failed' }, 400);
       }
-      await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
+      await recordPasskeyUse(s, use.account.id, use.passkey.id, use.counter);
       await s.limits.liftPasswordLocks({ account: normalizeEmail(use.account.email), ip: ctx.ip });
       seeOther(ctx, await signedIn(ctx, s, interaction, use.account, passkeyOnly(use.passkey.kind), signInTime(use.account)));
     },

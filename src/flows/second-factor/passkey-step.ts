@@ -6,7 +6,7 @@ import { readForm } from '../../web/form.ts';
 import { sendJson } from '../../web/json.ts';
 import { seeOther } from '../interaction.ts';
 import { passwordAndSecondFactor } from '../../oidc/amr.ts';
-import { recordPasskeyUse } from '../../accounts/operations.ts';
+import { recordPasskeyUse } from '../../accounts/operations/factors.ts';
 import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
@@ -65,7 +65,7 @@ export function passkeyStep(s: PasskeyStepDeps) {
         s.audit('mfa.failure', { accountId: step.account.id, factor: 'passkey' });
         return passkeyVerifyPage(ctx, step, true);
       }
-      await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
+      await recordPasskeyUse(s, use.account.id, use.passkey.id, use.counter);
       // A passkey added after this sign-in's password step counts from the next sign-in (amr.ts).
       const established = use.passkey.createdAt < step.loginTs;
       seeOther(ctx, await signedIn(ctx, s, step.interaction, use.account, passwordAndSecondFactor(use.passkey.kind, established), step.loginTs));

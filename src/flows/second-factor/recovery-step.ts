@@ -21,7 +21,7 @@ export function recoveryStep(s: RecoveryStepDeps) {
       const step = stepOf(ctx);
       const form = readForm(ctx, { code: 32 });
       if (!form.ok) return page(ctx, step, form.errors, 400);
-      const result = await useRecoveryCode(s, step.account.id, form.values.code);
+      const result = await useRecoveryCode(s, { via: 'sign-in' }, step.account.id, form.values.code);
       if (result.kind !== 'ok') {
         const { message, status } = factorFailure(ctx, 'recovery', result);
         return page(ctx, step, { code: message }, status);

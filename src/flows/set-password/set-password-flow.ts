@@ -5,12 +5,12 @@ import { hasSecondFactor } from '../../accounts/account.ts';
 import { factorList } from '../../i18n/format.ts';
 import { adoptLocale } from '../../web/page-state.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
-import { parseResetToken, RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
+import { MAX_LENGTH, MIN_LENGTH, newPasswordErrors } from '../../accounts/password-policy.ts';
+import { parseResetToken, setPasswordLinkLive } from '../../accounts/reset-tokens.ts';
 import { accountUsable } from '../../accounts/standing.ts';
 import { setPasswordByLink } from './set-password.ts';
-import { newPasswordErrors } from './new-password.ts';
-import { expiredInvitationFlow, isExpiredInvitation } from '../invitation/expired-link.ts';
+import { expiredInvitationFlow } from '../invitation/expired-link.ts';
+import { isExpiredInvitation } from '../../accounts/invitation.ts';
 
 type Token = NonNullable<ReturnType<typeof parseResetToken>>;
 
@@ -28,7 +28,7 @@ type SetPasswordFlowDeps = Pick<Services, 'store' | 'logout' | 'accounts' | 'lim
  * It works in any browser; it never logs anyone in.
  */
 export function setPasswordFlow(s: SetPasswordFlowDeps) {
-  const live = (t: Token | undefined) => (t ? s.store.tokens.peek(RESET_PURPOSE, t.accountId, t.hash) : false);
+  const live = (t: Token | undefined) => (t ? setPasswordLinkLive(s.store, t) : false);
   const expiredInvitation = expiredInvitationFlow(s);
   return {
     async show(ctx: Context) {

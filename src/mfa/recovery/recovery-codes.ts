@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { AccountStore } from '../../../adapters/types.ts';
-import type { Account } from '../../accounts/account.ts';
-import { updateAccount } from '../../accounts/update.ts';
+import type { Actor, AccountDeps } from '../../accounts/events.ts';
+import { replaceRecoveryCodes, spendRecoveryCode } from '../../accounts/operations/factors.ts';
+import { accountsOf } from '../../accounts/update.ts';
 import type { CodeCheckDeps } from '../totp/check-code.ts';
 import type { FactorResult } from '../result.ts';
 
@@ -24,28 +24,27 @@ export function newRecoveryCodes(accountId: string): { codes: string[]; hashes: 
 }
 
 /** Gives the account a fresh set, voiding the old one; returns the codes to show once. */
-export async function regenerateRecoveryCodes(accounts: AccountStore<Account>, accountId: string): Promise<string[]> {
+export async function regenerateRecoveryCodes(s: AccountDeps, actor: Actor, accountId: string): Promise<string[]> {
   const { codes, hashes } = newRecoveryCodes(accountId);
-  await updateAccount(accounts, accountId, (a) => { a.recoveryCodes = hashes; });
+  await replaceRecoveryCodes(s, actor, accountId, hashes);
   return codes;
 }
 
-interface RecoveryDeps extends CodeCheckDeps { accounts: AccountStore<Account> }
+type RecoveryDeps = CodeCheckDeps & AccountDeps;
 
 /**
  * Uses one recovery code: limited like verification codes (the point taken
  * first), and single use even under parallel requests (the replay guard
  * decides who wins).
  */
-export async function useRecoveryCode(d: RecoveryDeps, accountId: string, code: string): Promise<FactorResult<{ remaining: number }>> {
+export async function useRecoveryCode(d: RecoveryDeps, actor: Actor, accountId: string, code: string): Promise<FactorResult<{ remaining: number }>> {
   const taken = await d.limits.takeCodeAttempt(accountId);
   if (taken.kind === 'locked') return taken;
   const hash = recoveryCodeHash(accountId, code);
-  const account = await d.accounts.findById(accountId);
+  const account = await accountsOf(d.store).findById(accountId);
   if (account?.recoveryCodes.includes(hash) && (await d.replay.claim(accountId, `recovery:${hash}`, 365 * 86400))) {
-    const updated = await updateAccount(d.accounts, accountId, (a) => { a.recoveryCodes = a.recoveryCodes.filter((h) => h !== hash); });
+    const updated = await spendRecoveryCode(d, actor, accountId, hash);
     await taken.attempt.succeeded();
-    d.audit('recovery.used', { accountId, remaining: updated?.recoveryCodes.length });
     return { kind: 'ok', remaining: updated?.recoveryCodes.length ?? 0 };
   }
   await taken.attempt.failed();
