@@ -8,7 +8,7 @@ export type AuditEvent =
   | 'login.password_verified' | 'login.success' | 'login.failure' | 'login.locked' | 'login.restarted'
   | 'mfa.enrolled' | 'mfa.failure' | 'mfa.removed' | 'recovery.used'
   | 'account.created' | 'account.updated' | 'account.disabled' | 'account.enabled' | 'account.mfa_reset' | 'account.deleted'
-  | 'password.changed' | 'sessions.ended'
+  | 'password.changed' | 'sessions.ended' | 'logout.success'
   | 'account.reauthenticated' | 'account.change_refused' | 'recovery.regenerated'
   | 'scim.access_refused'
   | 'invitation.sent' | 'invitation.not_sent' | 'invitation.expired_link'

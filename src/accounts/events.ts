@@ -35,6 +35,7 @@ const EVENT_OF = {
   setPassword: 'password.set',
   changePassword: 'password.changed',
   endSessions: 'sessions.ended',
+  recordSignOut: 'logout.success',
   addFactor: 'mfa.enrolled',
   removeFactor: 'mfa.removed',
   resetSecondFactors: 'account.mfa_reset',

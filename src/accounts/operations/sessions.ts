@@ -42,6 +42,15 @@ export async function endSessions(s: EndSessionsDeps, actor: Actor, id: string, 
   return account;
 }
 
+/**
+ * The holder logged out at the provider ("Log out", asked for by an
+ * application: `clientId`): of every application (`everywhere`), or of that
+ * one only. The provider ended the session; this records who asked.
+ */
+export async function recordSignOut(s: Pick<EndSessionsDeps, 'audit'>, id: string, signOut: { clientId?: string; everywhere: boolean }): Promise<void> {
+  await recordEvent(s, { via: 'self' }, id, 'recordSignOut', { ...(signOut.clientId ? { application: signOut.clientId } : {}), everywhere: signOut.everywhere });
+}
+
 /** How many sign-ins an account lists (the console's "recent sign-ins"; their addresses are the lock counters' too). */
 const SIGN_INS_KEPT = 10;
 

@@ -18,7 +18,7 @@ function who(t: Translate, e: HistoryEntry): string {
   }
 }
 
-/** What else the event says: how the caller's identity was checked, the role, the fields changed, the end date, which applications signed the account out. */
+/** What else the event says: how the caller's identity was checked, the role, the fields changed, the end date, which applications the account was signed out of, which application asked for a sign-out. */
 function details(t: Translate, locale: Locale, e: HistoryEntry): string[] {
   const said: string[] = [];
   if (text(e.identityCheck)) said.push(t('admin.history.identity_check', { check: text(e.identityCheck) }));
@@ -26,6 +26,8 @@ function details(t: Translate, locale: Locale, e: HistoryEntry): string[] {
   if (list(e.changed).length) said.push(t('admin.history.changed', { fields: list(e.changed).join(', ') }));
   if ('endDate' in e) said.push(text(e.endDate) ? t('admin.history.end_date', { date: formatDay(locale, text(e.endDate)) }) : t('admin.history.no_end_date'));
   if (list(e.applications).length) said.push(t('admin.history.applications', { applications: list(e.applications).join(', ') }));
+  if (text(e.application)) said.push(t('admin.history.asked_by', { application: text(e.application) }));
+  if (typeof e.everywhere === 'boolean') said.push(t(e.everywhere ? 'admin.history.everywhere' : 'admin.history.that_application'));
   return said;
 }
 
