@@ -108,6 +108,13 @@ describeOnEveryStore('end dates', (store) => {
     // A new end date and active in one PATCH: the administration system's way back.
     const back = await scimPatch([{ op: 'replace', path: `${CBS_EXTENSION}:endDate`, value: '2099-12-31' }, { op: 'replace', path: 'active', value: true }]);
     expect([back.status, back.body.active]).toEqual([200, true]);
+    // The account's history: the job's end, then SCIM's new end date and enable; the refused enables changed nothing.
+    const history = await s().audit.history(id);
+    expect(history.slice(0, 3)).toEqual([
+      expect.objectContaining({ event: 'account.enabled', via: 'scim', by: 'provisioner' }),
+      expect.objectContaining({ event: 'account.updated', via: 'scim', changed: ['endDate'], endDate: '2099-12-31' }),
+      expect.objectContaining({ event: 'account.ended', via: 'job', by: 'account-end', endDate: today() }),
+    ]);
     restoreClock!();
     restoreClock = undefined;
     const browser = new Browser(idp.issuer);
