@@ -48,6 +48,9 @@ const EVENT_OF = {
 
 type Operation = keyof typeof EVENT_OF;
 
+/** Every event an account's history can hold (the console names each). */
+export const HISTORY_EVENTS: AuditEvent[] = [...new Set(Object.values(EVENT_OF))];
+
 /** The actor as the event names it: how (via), and who (a staff member by id and address). */
 export function actorFields(actor: Actor): Record<string, string> {
   if (actor.via === 'console') return { via: actor.via, by: actor.by.id, byEmail: actor.by.email };
