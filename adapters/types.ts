@@ -138,6 +138,28 @@ export interface LogoutOutbox {
   postpone(lease: string, dueAt: number): Promise<void>;
 }
 
+/**
+ * One event of an account's history, as the audit trail recorded it: when
+ * (epoch seconds), what, and identifiers only — never a secret. The store keeps
+ * the fields as given and looks at `at` only.
+ */
+export interface HistoryEntry { at: number; event: string; [field: string]: unknown }
+
+/**
+ * Each account's audit events (the console's history of an account), kept
+ * within bounds the caller sets: at most `max` entries per account, and none
+ * older than `seconds` before the newest. Entries come back in the order they
+ * were added, newest first.
+ */
+export interface AccountHistory {
+  /** Adds the entry; drops the account's oldest beyond `max` and those from `seconds` or more before this one; the rest expires `seconds` after it. */
+  add(accountId: string, entry: HistoryEntry, keep: { max: number; seconds: number }): Promise<void>;
+  /** The account's entries from after `after` (epoch seconds), newest first, at most `limit`. */
+  read(accountId: string, limit: number, after: number): Promise<HistoryEntry[]>;
+  /** Forgets every entry of the account. */
+  erase(accountId: string): Promise<void>;
+}
+
 export type OidcAdapterFactory = (model: string) => Adapter;
 export type { Adapter, AdapterPayload };
 
@@ -147,6 +169,7 @@ export interface Store {
   tokens: SingleUseTokenStore;
   replay: ReplayGuard;
   logoutOutbox: LogoutOutbox;
+  history: AccountHistory;
   oidcAdapter: OidcAdapterFactory;
   /** Rejects (StoreUnavailableError) when the back end cannot be reached. */
   ping(): Promise<void>;

@@ -29,6 +29,7 @@ import { watchRedisConnection } from './metrics/redis-metrics.ts';
 import { countedAudit, countedMailer } from './metrics/domain-metrics.ts';
 import { logoutPages } from './logout/pages.ts';
 import type { FirstAttempt } from './logout/deliveries.ts';
+import { recordSignOuts } from './logout/sign-outs.ts';
 import { createLogout } from './logout/logout.ts';
 import { frontchannelLogout } from './logout/frontchannel.ts';
 import { limitClientSecretChecks } from './oidc/client-secret-limit.ts';
@@ -111,7 +112,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     limits,
     replay: store.replay,
     secrets: createSecretBox(config.secretsKeys),
-    audit: countedAudit(createAudit(log), metrics),
+    audit: countedAudit(createAudit(log, store.history, config.accountHistory), metrics),
     log,
     logout,
     lifecycle: createLifecycle(),
@@ -124,6 +125,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     },
   };
 
+  recordSignOuts(provider, s);
   provider.use(pinnedToIssuer(config.issuer));
   provider.use(requestId());
   provider.use(httpMetrics(metrics));

@@ -5,6 +5,7 @@ import { profileEnvSchema, profileSettingsFrom, type ProfileSettings } from './p
 import { SECRET_MIN_BITS, secretBits } from './security/secret-strength.ts';
 import type { RedisSettings } from '../adapters/redis/settings.ts';
 import type { MailQuotas } from './security/rate-limits.ts';
+import type { HistoryLimits } from './audit.ts';
 
 /** Environment → typed configuration. Fails fast, naming every problem at once. */
 export interface Config {
@@ -40,6 +41,8 @@ export interface Config {
   inviteTtlSeconds: number;
   /** How often each instance looks for accounts whose end date comes near or has passed. */
   accountEndCheckSeconds: number;
+  /** How much of each account's audit history the store keeps (the console's and the CLI's account history). */
+  accountHistory: HistoryLimits;
   logLevel: string;
   /** Set: Prometheus metrics on this port (never on the public one). */
   metricsPort?: number;
@@ -83,6 +86,8 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
   INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(72),
   ACCOUNT_END_CHECK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  AUDIT_HISTORY_MAX: z.coerce.number().int().min(1).max(10_000).default(200),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(10 * 366).default(365),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -152,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     inviteTtlSeconds: e.INVITE_TTL_HOURS * 3600,
     accountEndCheckSeconds: e.ACCOUNT_END_CHECK_MINUTES * 60,
+    accountHistory: { max: e.AUDIT_HISTORY_MAX, seconds: e.AUDIT_RETENTION_DAYS * 86_400 },
     logLevel: e.LOG_LEVEL,
     metricsPort: e.METRICS_PORT,
     shutdownTimeoutSeconds: e.SHUTDOWN_TIMEOUT_SECONDS,

@@ -10,6 +10,7 @@ import { loginStep } from './flows/login/login.ts';
 import { passkeyLogin } from './flows/login/passkey-login.ts';
 import { requestPasswordFlow } from './flows/request-password/request-password.ts';
 import { setPasswordFlow } from './flows/set-password/set-password-flow.ts';
+import { expiredInvitationFlow } from './flows/invitation/expired-link.ts';
 import { returnDestination } from './flows/return-to.ts';
 import { chooseStep } from './flows/second-factor/choose.ts';
 import { atMfa, atSecondFactor, hasPasskey, hasTotp } from './flows/second-factor/mfa-step.ts';
@@ -47,7 +48,8 @@ export function screens(s: Services): Middleware & { router: Router } {
   const recovery = recoveryStep(s);
   const consent = consentFlow(s);
   const requestPassword = requestPasswordFlow(s);
-  const setPassword = setPasswordFlow(s);
+  const expiredInvitation = expiredInvitationFlow(s);
+  const setPassword = setPasswordFlow(s, expiredInvitation.show);
   const home = homeFlow(s);
 
   // The provider's prompt decides which screen a sign-in shows; after the password, the second factor's.
@@ -93,7 +95,7 @@ export function screens(s: Services): Middleware & { router: Router } {
   router.post('/password/request', requestPassword.submit);
   router.get('/password/set', setPassword.show);
   router.post('/password/set', setPassword.submit);
-  router.post('/password/invitation', setPassword.renewInvitation);
+  router.post('/password/invitation', expiredInvitation.renew);
   router.get('/password/continue', async (ctx) => ctx.redirect(await returnDestination(ctx, s)));
 
   // My account: the provider's full session gets you in (signed); every change needs the

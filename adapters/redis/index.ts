@@ -6,6 +6,7 @@ import { redisOidcAdapterFactory } from './oidc-adapter.ts';
 import { redisAccountStore, type AccountStoreOptions } from './accounts.ts';
 import { redisTokenStore } from './tokens.ts';
 import { redisReplayGuard } from './replay.ts';
+import { redisAccountHistory } from './history.ts';
 import { connectRedis, probeConnectionOnTimeout, restartWhenEnded } from './connection.ts';
 import { replicaAcknowledgement } from './replicas.ts';
 import type { RedisSettings } from './settings.ts';
@@ -33,6 +34,7 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs, announcem
     tokens: redisTokenStore(redis, keys),
     replay: redisReplayGuard(redis, keys),
     logoutOutbox: redisLogoutOutbox(redis, keys),
+    history: redisAccountHistory(redis, keys),
     oidcAdapter: redisOidcAdapterFactory(redis, keys),
     redis,
     async ping() {

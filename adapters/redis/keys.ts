@@ -14,14 +14,16 @@ export function redisKeys(prefix: string) {
     sessionUid: (uid: string) => tag('uid', uid),
     userCode: (model: string, userCode: string) => tag('uc', model, userCode),
     account: (id: string) => tag('a', id),
+    /** The account's history (audit events), in the account's own slot. */
+    history: (id: string) => `${tag('a', id)}:history`,
     /** The ids a release before the account indexes kept of every account; reindex indexes them and empties it. */
     accountIds: `${prefix}{accounts}`,
     email: (emailKey: string) => tag('e', emailKey),
     /** Account indexes (account-index.ts), each a key and slot of its own. */
     accountIndex: (name: 'list' | 'names' | 'invitations' | 'end-checks') => `${prefix}{ix:${name}}`,
     externalId: (externalId: string) => tag('x', externalId),
-    /** SCAN patterns of every account and every externalId key, and the id a key of either names. */
-    matching: (kind: 'a' | 'x') => `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{${kind}:*`,
+    /** SCAN patterns of every account and every externalId key (not the keys beside them, such as the history), and the id a key of either names. */
+    matching: (kind: 'a' | 'x') => `${prefix.replace(/[*?[\]\\]/g, '\\$&')}{${kind}:*}`,
     idOf: (key: string) => decodeURIComponent(key.slice(key.indexOf('{') + 3, -1)),
     singleUseToken: (purpose: string, subject: string) => `${tag('s', subject)}:tokens:${encodeURIComponent(purpose)}`,
     replayMarker: (subject: string, marker: string) => `${tag('s', subject)}:r:${encodeURIComponent(marker)}`,

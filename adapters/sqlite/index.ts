@@ -6,6 +6,7 @@ import { sqliteAccountStore } from './accounts.ts';
 import { sqliteTokenStore } from './tokens.ts';
 import { sqliteReplayGuard } from './replay.ts';
 import { sqliteLogoutOutbox } from './logout-outbox.ts';
+import { sqliteAccountHistory } from './history.ts';
 import { guardStore } from '../shared/unavailable.ts';
 
 const sweepIntervalMs = 60_000;
@@ -33,6 +34,7 @@ export async function openSqliteStore({ file }: { file: string }): Promise<Store
     tokens: sqliteTokenStore(db),
     replay: sqliteReplayGuard(db),
     logoutOutbox: sqliteLogoutOutbox(db),
+    history: sqliteAccountHistory(db),
     oidcAdapter: sqliteOidcAdapterFactory(db),
     async ping() {
       db.prepare('SELECT 1').get();

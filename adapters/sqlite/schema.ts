@@ -47,6 +47,16 @@ CREATE TABLE IF NOT EXISTS logout_outbox (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS logout_outbox_due_at ON logout_outbox (due_at);
 
+CREATE TABLE IF NOT EXISTS account_history (
+  seq        INTEGER PRIMARY KEY AUTOINCREMENT,
+  account_id TEXT NOT NULL,
+  at         INTEGER NOT NULL,
+  entry      TEXT NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS account_history_account ON account_history (account_id, seq);
+CREATE INDEX IF NOT EXISTS account_history_expires_at ON account_history (expires_at);
+
 CREATE TABLE IF NOT EXISTS replay_markers (
   subject    TEXT NOT NULL,
   marker     TEXT NOT NULL,
@@ -55,7 +65,7 @@ CREATE TABLE IF NOT EXISTS replay_markers (
 ) STRICT;
 `;
 
-export const expiringTables = ['oidc_payloads', 'one_time_tokens', 'replay_markers'] as const;
+export const expiringTables = ['oidc_payloads', 'one_time_tokens', 'replay_markers', 'account_history'] as const;
 
 export function openDatabase(file: string): DatabaseSync {
   const db = new DatabaseSync(file);

@@ -8,7 +8,9 @@ import { createApp } from '../../src/app.ts';
 import { openStore } from '../../adapters/index.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { hashPassword } from '../../src/accounts/password-hash.ts';
-import { addFactor, setPasswordHash } from '../../src/accounts/operations.ts';
+import { setPasswordHash } from '../../src/accounts/operations/password.ts';
+import { addFactor } from '../../src/accounts/operations/factors.ts';
+import type { Actor } from '../../src/accounts/events.ts';
 import { newTotpSecret } from '../../src/mfa/totp/totp.ts';
 import { PASSWORD, type BenchAccount } from '../fixture.ts';
 import { countingStore } from './counting-store.ts';
@@ -16,6 +18,9 @@ import { requestTracer } from './request-trace.ts';
 import { mintSignedInUser } from './mint.ts';
 import { storeServerHandlers } from './handlers.ts';
 import { measureGrowth } from './memory.ts';
+
+/** Who the seeded accounts' history says made them. */
+const BENCH: Actor = { via: 'cli', by: 'bench' };
 
 export interface IdpOptions { store: 'redis' | 'embedded'; redisUrl: string; prefix: string; dataDir: string; clientsFile: string; jwksFile: string }
 
@@ -53,11 +58,11 @@ export async function startIdp(o: IdpOptions) {
         const batch = Array.from({ length: Math.min(50, count - start) }, (_, i) => offset + start + i);
         seeded.push(...await Promise.all(batch.map(async (n) => {
           const email = `bench-${n}@bench.example`;
-          await accountCommands(services.store, 'create', { email, name: `Bench User ${n}`, locale: 'en' });
+          await accountCommands(services, 'create', { email, name: `Bench User ${n}`, locale: 'en' });
           const { id } = (await services.accounts.findByEmail(email))!;
           const secret = newTotpSecret();
-          await setPasswordHash(services, id, passwordHash);
-          await addFactor(services.store, id, { totp: { secret: services.secrets.seal(secret) } }, true);
+          await setPasswordHash(services, BENCH, id, passwordHash);
+          await addFactor(services, BENCH, id, { totp: { secret: services.secrets.seal(secret) } }, true);
           return { id, email, secret };
         })));
       }
@@ -77,7 +82,7 @@ export async function startIdp(o: IdpOptions) {
       },
       staff: async () => {
         const [member] = await handlers.seed({ count: 1, offset: 10_000_000 + Math.floor(Math.random() * 1_000_000) });
-        await accountCommands(services.store, 'grant-role', { email: member!.email, role: 'helpdesk' }, services);
+        await accountCommands(services, 'grant-role', { email: member!.email, role: 'helpdesk' });
         return member;
       },
       memory: ({ sessions }: { sessions: number }) => measureGrowth(sessions, (i) => mintSignedInUser(services.provider, accountIds[i % accountIds.length]!), {

@@ -1,6 +1,6 @@
 import type { StoredAccount } from '../../adapters/types.ts';
 import type { Locale } from '../i18n/index.ts';
-import type { AuditEvent } from '../audit.ts';
+import type { Role } from './roles.ts';
 import { nowSeconds } from '../clock.ts';
 import { emailKey } from '../../adapters/shared/email-key.ts';
 
@@ -36,17 +36,6 @@ export function invitationState(invitation: Invitation, now = nowSeconds()): Inv
   return now < invitation.expiresAt ? 'pending' : 'expired';
 }
 
-/** What a staff member may do in the helpdesk console (src/flows/admin): helpdesk work, or that and managing roles. */
-export const ROLES = ['helpdesk', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-/**
- * A change made to the account by someone other than its holder (console, CLI),
- * kept on the account so that staff see its recent history without a separate
- * audit store; the full trail is the audit log.
- */
-export interface AccountEvent { at: number; event: AuditEvent; by: string; note?: string }
-
 /** A name as the provisioning system gave it (SCIM name), each part exactly as sent. */
 export interface PersonName { formatted?: string; givenName?: string; familyName?: string }
 
@@ -75,8 +64,6 @@ export interface Account extends StoredAccount {
   grants?: GrantRef[];
   /** Staff roles; absent on most accounts. */
   roles?: Role[];
-  /** The latest changes by staff or the CLI, newest last, bounded (recordAccountEvent). */
-  recentEvents?: AccountEvent[];
   createdAt: number;
   /** When the document last changed (SCIM meta.lastModified); absent: never since createdAt. */
   modifiedAt?: number;
@@ -106,8 +93,6 @@ export interface GrantRef { id: string; exp: number; clientId?: string; sid?: st
 export function hasSecondFactor(account: Account): boolean {
   return account.totp.length > 0 || account.passkeys.length > 0;
 }
-
-export const isStaff = (account: Account): boolean => (account.roles ?? []).length > 0;
 
 /** Whether the holder proved the account's present address (the ID token's email_verified). */
 export const emailVerified = (account: Account): boolean =>

@@ -1,5 +1,6 @@
 import { nowSeconds } from '../clock.ts';
 import type { Account } from './account.ts';
+import { isRemoved } from './find.ts';
 
 /** End dates are calendar days in the Netherlands: an account works up to and including its end date. */
 const ZONE = 'Europe/Amsterdam';
@@ -38,7 +39,7 @@ export function endDatePassed(account: Pick<Account, 'endDate'>, now = nowSecond
 
 /** What is due for an account with an end date: nothing, the reminder mail, or the end (disabled as by `accounts disable`). */
 export function endDateDue(account: Account, now = nowSeconds()): 'remind' | 'end' | undefined {
-  if (!account.endDate || account.deletedAt) return undefined;
+  if (!account.endDate || isRemoved(account)) return undefined;
   const end = endInstant(account.endDate);
   if (now >= end) return account.disabled ? undefined : 'end';
   const remindFrom = end - END_REMINDER_DAYS * 24 * 3600;

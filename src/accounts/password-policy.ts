@@ -1,4 +1,5 @@
 import { dictionary } from '@zxcvbn-ts/language-common';
+import type { FieldErrors } from '../web/form.ts';
 
 /**
  * The one password policy (NIST SP 800-63B): length, and no password that an
@@ -46,4 +47,15 @@ export function checkPassword(password: string, email: string): PasswordProblem[
   if (isCommon(password)) problems.push('common');
   else if (isPersonal(password, email)) problems.push('personal');
   return problems;
+}
+
+/**
+ * The password rules plus the confirmation, as the messages of every form that
+ * sets a password (the e-mailed link, My account). Adds to `errors` what is wrong.
+ */
+export function newPasswordErrors(values: { password: string; confirm: string }, email: string, errors: FieldErrors): FieldErrors {
+  const problem = values.password ? checkPassword(values.password, email)[0] : undefined;
+  if (problem) errors.password = { key: `set.error.${problem}`, params: { min: MIN_LENGTH, max: MAX_LENGTH } };
+  if (!errors.password && !errors.confirm && values.password !== values.confirm) errors.confirm = 'set.error.mismatch';
+  return errors;
 }

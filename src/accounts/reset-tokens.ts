@@ -1,3 +1,4 @@
+import type { Store } from '../../adapters/types.ts';
 import type { Services } from '../services.ts';
 import { randomToken, tokenHash } from '../security/random-token.ts';
 import { normalizeEmail } from './email.ts';
@@ -5,6 +6,23 @@ import type { Account } from './account.ts';
 
 /** The single-use token purpose of set-password links; every live link of an account is voided together. */
 export const RESET_PURPOSE = 'password-reset';
+
+/**
+ * Voids every live set-password link of the account. The operations that must
+ * (accounts/operations) call it: a password set, the account disabled or
+ * removed, its address changed, a new invitation sent — a link mailed before
+ * any of those must not work after it.
+ */
+export const voidSetPasswordLinks = (store: Store, accountId: string) => store.tokens.drop(RESET_PURPOSE, accountId);
+
+/** Whether the link is live; uses nothing up (mail scanners open links too). */
+export const setPasswordLinkLive = (store: Store, token: { accountId: string; hash: string }) => store.tokens.peek(RESET_PURPOSE, token.accountId, token.hash);
+
+/** Takes the link, exactly once even with two browsers racing, voiding the account's other links with it; undefined when it is not live. */
+export async function takeSetPasswordLink(store: Store, token: { accountId: string; hash: string }): Promise<Partial<SetPasswordLink> | undefined> {
+  const taken = await store.tokens.take(RESET_PURPOSE, token.accountId, token.hash);
+  return taken ? (taken.data ?? {}) as Partial<SetPasswordLink> : undefined;
+}
 
 /** The link carries the account id and a 256-bit secret; only the secret's hash is stored. */
 export function parseResetToken(value: unknown): { accountId: string; hash: string } | undefined {
@@ -17,7 +35,7 @@ export function parseResetToken(value: unknown): { accountId: string; hash: stri
 const LIVE_LINKS = 3;
 
 /** What a set-password link remembers: the address it is mailed to, which setting a password through it proves. */
-export interface SetPasswordLink { mailedTo: string }
+interface SetPasswordLink { mailedTo: string }
 
 /**
  * A new set-password link for the account, to be mailed to its address (the

@@ -9,7 +9,7 @@ async function revokeGrant(store: Store, grantId: string): Promise<void> {
 
 /**
  * How a grant ends, wherever it ends: an account's sessions ended
- * (accounts/operations.ts), "Log out" on the provider's page (provider-patch.ts),
+ * (accounts/operations/sessions.ts), "Log out" on the provider's page (provider-patch.ts),
  * or the oldest of an account's grants past its bound (accounts/grants.ts).
  */
 export async function revokeGrants(store: Store, grants: Pick<GrantRef, 'id'>[] | undefined): Promise<void> {

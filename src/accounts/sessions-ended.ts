@@ -1,5 +1,5 @@
-import type { Store } from '../../adapters/types.ts';
 import type { GrantRef } from './account.ts';
+import type { AccountDeps } from './events.ts';
 
 /**
  * Who must hear that an account's sessions ended: sign-out (src/logout, the
@@ -12,9 +12,9 @@ export interface SessionsEnded {
 }
 
 /**
- * What an operation that ends sessions takes: the store, and sign-out beside
- * it. Every caller — My account, the console, the CLI, a set-password link,
+ * What an operation that ends sessions takes: the store and the audit trail,
+ * and sign-out beside them. Every caller — My account, the console, the CLI, a set-password link,
  * SCIM, the end-date job — hands over its Services, so none can end an
  * account's sessions without the applications being told.
  */
-export interface EndSessionsDeps { store: Store; logout: SessionsEnded }
+export interface EndSessionsDeps extends AccountDeps { logout: SessionsEnded }

@@ -1,6 +1,7 @@
 import { nowSeconds } from '../clock.ts';
 import type { Account } from './account.ts';
 import { endDatePassed } from './end-date.ts';
+import { isRemoved } from './find.ts';
 
 /** A password step older than this, not followed by a second factor, must be done again. */
 export const FIRST_FACTOR_MAX_AGE = 15 * 60;
@@ -11,11 +12,12 @@ interface SignInState { loginTs?: number; multiFactor: boolean }
 export type StandingProblem = 'account_unusable' | 'sessions_ended' | 'first_factor_stale';
 
 /**
- * Whether the account may be used at all: it exists, is not disabled, and its
- * end date has not passed — also in the minutes before the end-date job disables it.
+ * Whether the account may be used at all: it exists (was not removed), is not
+ * disabled, and its end date has not passed — also in the minutes before the
+ * end-date job disables it.
  */
 export function accountUsable(account: Account | undefined, now = nowSeconds()): boolean {
-  return !!account && !account.disabled && !endDatePassed(account, now);
+  return !!account && !isRemoved(account) && !account.disabled && !endDatePassed(account, now);
 }
 
 /**

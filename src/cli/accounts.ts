@@ -1,15 +1,17 @@
-import type { AccountStore, Store } from '../../adapters/types.ts';
+import { StaleAccountError, type AccountStore, type HistoryEntry } from '../../adapters/types.ts';
 import { userInfo } from 'node:os';
-import { ROLES, type Account, type Role } from '../accounts/account.ts';
-import { createAccount, EndDatePassed, grantRole, NAME_MAX, recordAccountEvent, resetSecondFactors, revokeRole, setDisabled } from '../accounts/operations.ts';
-import type { Audit } from '../audit.ts';
+import type { Services } from '../services.ts';
+import { invitationState, type Account } from '../accounts/account.ts';
+import { ROLES, type Role } from '../accounts/roles.ts';
+import type { Actor } from '../accounts/events.ts';
+import { createAccount, EndDatePassed, NAME_MAX, setDisabled } from '../accounts/operations/lifecycle.ts';
+import { resetSecondFactors } from '../accounts/operations/factors.ts';
+import { grantRole, revokeRole } from '../accounts/operations/roles.ts';
+import { updateProfile } from '../accounts/operations/profile.ts';
+import { sendInvitation } from '../accounts/invitation.ts';
 import { isEmailAddress, normalizeEmail } from '../accounts/email.ts';
 import { isLocale } from '../i18n/index.ts';
-import { invitationState } from '../accounts/account.ts';
 import { isEndDate } from '../accounts/end-date.ts';
-import { updateAccount } from '../accounts/update.ts';
-import { sendInvitation, type InvitationDeps } from '../flows/invitation/invitation.ts';
-import type { EndSessionsDeps } from '../accounts/sessions-ended.ts';
 
 export class CliError extends Error {}
 
@@ -33,10 +35,19 @@ function requireRole(role: string | undefined): Role {
   return role as Role;
 }
 
-type Options = { email?: string; name?: string; locale?: string; invite?: boolean; expires?: string; role?: string };
+type Options = { email?: string; name?: string; locale?: string; invite?: boolean; expires?: string; role?: string; 'identity-check'?: string; json?: boolean };
 
-/** Who ran a command, for the audit trail: the operating-system user at the server. */
-const operator = () => `cli:${userInfo().username}`;
+/** Who runs a command, for the audit trail: the operating-system user at the server. */
+const operator = (): Actor => ({ via: 'cli', by: userInfo().username });
+
+/** As long as the console's field: how the caller's identity was checked, in the operator's words. */
+const IDENTITY_CHECK_MAX = 500;
+
+function identityCheck(value: string | undefined): string | undefined {
+  const check = value?.trim();
+  if (value !== undefined && (!check || check.length > IDENTITY_CHECK_MAX)) throw new CliError(`--identity-check must say how the caller's identity was checked (at most ${IDENTITY_CHECK_MAX} characters)`);
+  return check;
+}
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 const invitationLine = (a: Account) =>
@@ -60,30 +71,40 @@ function endDateAdvice(email: string, creating: boolean) {
 }
 
 /** Mails the invitation and waits until the mail server took it: the operator learns at once when it did not. */
-async function invite(deps: InvitationDeps | undefined, a: Account): Promise<string> {
-  if (!deps) throw new CliError('sending an invitation needs the mail configuration');
-  const sent = await sendInvitation(deps, a.id, { by: 'cli' });
+async function invite(s: CliDeps, a: Account): Promise<string> {
+  const sent = await sendInvitation(s, operator(), a.id);
   if (sent === 'accepted') throw new CliError(`${a.email} has already set a password; no invitation was sent`);
   if (typeof sent === 'string') throw new CliError(`${a.email} is disabled; no invitation was sent`);
   await sent.delivery;
   return `invitation sent to ${a.email}; its link works until ${iso(sent.account.invitation!.expiresAt)} (earlier links no longer work)`;
 }
 
-/** Disable and reset-mfa end the account's sessions (enable is disable's operation): the service's sign-out tells its applications. */
-function withSignOut(deps: EndSessionsDeps | undefined, command: string): EndSessionsDeps {
-  if (!deps) throw new Error(`accounts ${command} needs the service's sign-out, to tell the account's applications`);
-  return deps;
+/** An entry of the account's history as a line: when, what, who (how they came, and who they are), and what else it says. */
+function historyLine({ at, event, via, by, byEmail, ...said }: HistoryEntry): string {
+  const who = [via, byEmail ?? by].filter(Boolean).join(' ');
+  const details = Object.entries(said).map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+  return [iso(at), event, who, ...details].join('\t');
 }
+
+/** --json: the entries as stored, with their moment written out. */
+const historyJson = (entries: HistoryEntry[]) => JSON.stringify(entries.map((e) => ({ ...e, at: iso(e.at) })), null, 2);
 
 const LIST_PAGE = 500;
 
 /**
- * What commands need beyond the store: the mail configuration (invitations), sign-out
- * and the audit trail; `print` writes the lines of a listing as they come.
+ * The service's own parts, as the server has them: the store, the audit trail,
+ * sign-out (disable and reset-mfa tell the account's applications) and the mail
+ * configuration (invitations).
  */
-export async function accountCommands(store: Store, command: string, o: Options, deps?: InvitationDeps & EndSessionsDeps, print: (line: string) => void = () => {}): Promise<string> {
-  const audit: Audit = deps?.audit ?? (() => {});
-  const accounts = store.accounts as AccountStore<Account>;
+type CliDeps = Pick<Services, 'store' | 'audit' | 'logout' | 'config' | 'mailer'>;
+
+/**
+ * Every change goes through the account operations with the operator as
+ * actor, so that it makes the same audit event, in the log and the account's
+ * history, as the console's or SCIM's. `print` writes the lines of a listing as they come.
+ */
+export async function accountCommands(s: CliDeps, command: string, o: Options, print: (line: string) => void = () => {}): Promise<string> {
+  const accounts = s.store.accounts as AccountStore<Account>;
   switch (command) {
     case 'create': {
       const email = requireEmail(o.email);
@@ -92,10 +113,10 @@ export async function accountCommands(store: Store, command: string, o: Options,
       const locale = o.locale ?? 'nl';
       if (!isLocale(locale)) throw new CliError('--locale must be nl or en');
       const endDate = endDateOption(o.expires, false);
-      const account = await createAccount(store, { email, name, locale, ...(endDate ? { endDate } : {}) }).catch(endDateAdvice(email, true));
+      const account = await createAccount(s, operator(), { email, name, locale, endDate }).catch(endDateAdvice(email, true));
       if (!account) throw new CliError(`an account with e-mail ${email} already exists`);
       if (o.invite) return `created ${describe(account)}
-${await invite(deps, account)}`;
+${await invite(s, account)}`;
       return `created ${describe(account)}\nThe user sets a password through "Wachtwoord opvragen / Request password" on the login page.`;
     }
     case 'list': {
@@ -112,24 +133,34 @@ ${await invite(deps, account)}`;
       const a = await find(accounts, o.email);
       return `${describe(a)}\nid: ${a.id}\ncreated: ${iso(a.createdAt)}\n${invitationLine(a)}\nend date: ${a.endDate ?? 'none'}`;
     }
+    case 'history': {
+      const entries = await s.audit.history((await find(accounts, o.email)).id);
+      if (o.json) return historyJson(entries);
+      for (const entry of entries) print(historyLine(entry));
+      return entries.length ? `(${entries.length} events, newest first)` : '(no history)';
+    }
     case 'invite':
-      return invite(deps, await find(accounts, o.email));
+      return invite(s, await find(accounts, o.email));
     case 'set-expiry': {
       const a = await find(accounts, o.email);
       if (o.expires === undefined) throw new CliError('--expires YYYY-MM-DD (or none) is required');
       const endDate = endDateOption(o.expires, true);
-      await updateAccount(accounts, a.id, (x) => { if (endDate) x.endDate = endDate; else delete x.endDate; });
+      await updateProfile(s, operator(), a, { endDate }).catch((err: unknown) => {
+        if (err instanceof StaleAccountError) throw new CliError(`${a.email} was changed at the same moment; run the command again`);
+        throw err;
+      });
       return endDate ? `${a.email} can be used up to and including ${endDate}` : `${a.email} has no end date`;
     }
     case 'disable':
     case 'enable': {
       const a = await find(accounts, o.email);
-      await setDisabled(withSignOut(deps, command), a.id, command === 'disable').catch(endDateAdvice(a.email, false));
+      await setDisabled(s, operator(), a.id, command === 'disable').catch(endDateAdvice(a.email, false));
       return `${command}d ${a.email}`;
     }
     case 'reset-mfa': {
+      const check = identityCheck(o['identity-check']);
       const a = await find(accounts, o.email);
-      await resetSecondFactors(withSignOut(deps, command), a.id);
+      await resetSecondFactors(s, operator(), a.id, check);
       return `removed every second factor of ${a.email} and ended its sessions; enrolment is required at the next login`;
     }
     case 'grant-role':
@@ -137,11 +168,8 @@ ${await invite(deps, account)}`;
       const role = requireRole(o.role);
       const a = await find(accounts, o.email);
       const grant = command === 'grant-role';
-      const changed = await (grant ? grantRole : revokeRole)(store, a.id, role);
+      const changed = await (grant ? grantRole : revokeRole)(s, operator(), a.id, role);
       if (!changed) return `${a.email} ${grant ? 'already has' : 'does not have'} the role ${role}`;
-      const event = grant ? 'account.role_granted' : 'account.role_revoked';
-      audit(event, { accountId: a.id, role, by: operator() });
-      await recordAccountEvent(store, a.id, { event, by: operator(), note: role });
       return `${grant ? 'granted' : 'revoked'} ${role} ${grant ? 'to' : 'from'} ${a.email}`;
     }
     default:

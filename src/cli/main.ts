@@ -13,11 +13,12 @@ const USAGE = `Usage: idp <command>
   accounts create --email E --name N [--locale nl|en] [--invite] [--expires YYYY-MM-DD]
   accounts list                         every account, by address, printed a page at a time
   accounts show --email E
+  accounts history --email E [--json]   the account's history (its audit events kept in the store), newest first
   accounts invite --email E             (re)sends the welcome mail; earlier links stop working
   accounts set-expiry --email E --expires YYYY-MM-DD|none
   accounts disable --email E
   accounts enable --email E
-  accounts reset-mfa --email E
+  accounts reset-mfa --email E [--identity-check TEXT]   TEXT: how the caller's identity was checked
   accounts grant-role --email E --role helpdesk|admin
   accounts revoke-role --email E --role helpdesk|admin
   store reindex                         builds the account indexes again and checks every entry
@@ -37,6 +38,7 @@ async function run(argv: string[]): Promise<string> {
     options: {
       email: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string' }, help: { type: 'boolean' },
       invite: { type: 'boolean' }, expires: { type: 'string' }, role: { type: 'string' }, profile: { type: 'string' },
+      'identity-check': { type: 'string' }, json: { type: 'boolean' },
     },
   });
   const [group, command] = positionals;
@@ -55,7 +57,7 @@ async function run(argv: string[]): Promise<string> {
     const print = (line: string) => process.stdout.write(`${line}\n`);
     print(group === 'store'
       ? await storeCommands(app.services.store, command, print)
-      : await accountCommands(app.services.store, command, values, app.services, print));
+      : await accountCommands(app.services, command, values, print));
     return (await app.logoutsAttempted()).map(attemptLine).join('\n');
   } finally {
     await app.close();

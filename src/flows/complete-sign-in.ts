@@ -1,13 +1,11 @@
 import type { Context } from 'koa';
 import type { Services } from '../services.ts';
-import { updateAccount } from '../accounts/update.ts';
+import { recordSignIn } from '../accounts/operations/sessions.ts';
 import type { Account } from '../accounts/account.ts';
 import { nowSeconds } from '../clock.ts';
 import { rememberDevice } from '../security/known-device.ts';
 import { handBack, type Interaction } from './interaction.ts';
 import { signInAcr } from '../oidc/profile/assurance.ts';
-
-const KEEP = 10;
 
 type CompleteSignInDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' | 'accounts'>;
 
@@ -29,7 +27,7 @@ export async function completeSignIn(ctx: Context, s: CompleteSignInDeps, intera
     rememberDevice(ctx, s.store.tokens, accountId, s.config.issuer.startsWith('https:')),
   ]);
   s.background('record sign-in', async () => {
-    await updateAccount(s.accounts, accountId, (a) => { a.recentSignIns = [entry, ...a.recentSignIns].slice(0, KEEP); }, account);
+    await recordSignIn(s, accountId, entry, account);
   });
   return returnTo;
 }

@@ -1,7 +1,7 @@
 import type { Services } from '../services.ts';
 import type { Account } from '../accounts/account.ts';
-import { setDisabled } from '../accounts/operations.ts';
-import { updateAccount } from '../accounts/update.ts';
+import type { Actor } from '../accounts/events.ts';
+import { endAccount, remindOfEnd, rescheduleEndCheck } from '../accounts/operations/end-date.ts';
 import { endDateDue } from '../accounts/end-date.ts';
 import { composeMail } from '../mail/templates.ts';
 import { nowSeconds } from '../clock.ts';
@@ -16,6 +16,9 @@ export interface AccountEndJob {
 
 /** Accounts read from the schedule at a time. */
 const BATCH = 100;
+
+/** Who the account's history says acted. */
+const JOB: Actor = { via: 'job', by: 'account-end' };
 
 type AccountEndDeps = Pick<Services, 'replay' | 'store' | 'logout' | 'accounts' | 'audit' | 'mailer' | 'log' | 'config'>;
 
@@ -33,18 +36,16 @@ export function startAccountEndJob(s: AccountEndDeps): AccountEndJob {
   const act = async (account: Account, due: 'remind' | 'end') => {
     if (!(await s.replay.claim(`account-end:${account.id}`, `${due}:${account.endDate}`, 3600))) return false;
     if (due === 'end') {
-      await setDisabled(s, account.id, true);
-      s.audit('account.ended', { accountId: account.id, endDate: account.endDate });
+      await endAccount(s, JOB, account);
       return true;
     }
     const date = dayOf(account.endDate!);
     await s.mailer.send(await composeMail('end-reminder', 'mail.end.subject', account.email, account.locale, { name: account.name, date }));
-    await updateAccount(s.accounts, account.id, (a) => { a.endDateReminded = account.endDate; });
-    s.audit('account.end_reminder_sent', { accountId: account.id, endDate: account.endDate });
+    await remindOfEnd(s, JOB, account);
     return true;
   };
   /** Scheduled, yet nothing is due now: written again, the account gets the check its fields call for. */
-  const reschedule = async (account: Account) => (await updateAccount(s.accounts, account.id, () => {}, account))?.endCheckAt !== account.endCheckAt;
+  const reschedule = (account: Account) => rescheduleEndCheck(s, account);
 
   /**
    * Reads only the accounts whose end check is due (the store's schedule), a batch

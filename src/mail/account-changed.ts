@@ -1,20 +1,19 @@
 import type { Services } from '../services.ts';
 import type { Account } from '../accounts/account.ts';
-import type { AuditEvent } from '../audit.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { composeMail } from './templates.ts';
 import { nowMs } from '../clock.ts';
 
-/** What can change on My account: its audit event, and the sentence the notification mail uses. */
+/** What can change on My account, and the sentence the notification mail uses. */
 const CHANGES = {
-  password: { event: 'password.changed', text: 'mail.changed.password' },
-  totp_added: { event: 'mfa.enrolled', text: 'mail.changed.totp_added' },
-  totp_removed: { event: 'mfa.removed', text: 'mail.changed.totp_removed' },
-  passkey_added: { event: 'mfa.enrolled', text: 'mail.changed.passkey_added' },
-  passkey_removed: { event: 'mfa.removed', text: 'mail.changed.passkey_removed' },
-  recovery_codes: { event: 'recovery.regenerated', text: 'mail.changed.recovery_codes' },
-  signed_out: { event: 'sessions.ended', text: 'mail.changed.signed_out' },
-} satisfies Record<string, { event: AuditEvent; text: MessageKey }>;
+  password: 'mail.changed.password',
+  totp_added: 'mail.changed.totp_added',
+  totp_removed: 'mail.changed.totp_removed',
+  passkey_added: 'mail.changed.passkey_added',
+  passkey_removed: 'mail.changed.passkey_removed',
+  recovery_codes: 'mail.changed.recovery_codes',
+  signed_out: 'mail.changed.signed_out',
+} satisfies Record<string, MessageKey>;
 
 type AccountChange = keyof typeof CHANGES;
 
@@ -24,14 +23,12 @@ type NotifyDeps = Pick<Services, 'audit' | 'mailer' | 'background' | 'config'>;
 export const reviewFactorsUrl = (issuer: string) => `${issuer}/account#factors-title`;
 
 /**
- * Every change on My account leaves an audit event and tells the owner by mail,
- * in their language, so that a change they did not make does not go unnoticed.
- * The mail goes out after the response.
+ * Every change on My account tells the owner by mail, in their language, so
+ * that a change they did not make does not go unnoticed (its audit event is the
+ * account operation's). The mail goes out after the response.
  */
-export function accountChanged(s: NotifyDeps, account: Account, change: AccountChange, fields: Record<string, unknown> = {}): void {
-  const { event, text } = CHANGES[change];
-  s.audit(event, { accountId: account.id, via: 'account', change, ...fields });
-  tellHolder(s, account, change, text, 'account');
+export function accountChanged(s: NotifyDeps, account: Account, change: AccountChange): void {
+  tellHolder(s, account, change, CHANGES[change], 'account');
 }
 
 /** Who made a change the holder is told about: the holder on My account, or CBS staff in the helpdesk console. */

@@ -26,18 +26,26 @@ const COUNTERS: Partial<Record<AuditEvent, (m: Metrics, f: Fields) => void>> = {
   'login.failure': (m, f) => { if (atSignIn(f)) m.signIns.inc({ outcome: 'failure', factor: f.method === 'passkey' ? 'passkey' : 'password' }); },
   'mfa.failure': (m, f) => { if (atSignIn(f)) m.signIns.inc({ outcome: 'failure', factor: factorOf(f.factor) }); },
   'login.locked': (m, f) => m.lockouts.inc({ step: f.step === 'code' ? 'code' : 'password' }),
-  'mfa.enrolled': (m, f) => m.enrolments.inc({ factor: factorOf(f.factor ?? String(f.change).replace(/_added$/, '')) }),
+  'mfa.enrolled': (m, f) => m.enrolments.inc({ factor: factorOf(f.factor) }),
   'recovery.used': (m) => m.recoveryCodesUsed.inc(),
   'password.requested': (m, f) => { if (f.sent === true) m.resetLinksIssued.inc(); },
-  'password.set': (m) => m.resetLinksUsed.inc(),
+  // Set by its holder through a mailed link; not an account seeded by an operator.
+  'password.set': (m, f) => { if (f.via === 'self') m.resetLinksUsed.inc(); },
 };
 
-/** The audit trail, also counted: every handler already reports what happened, so metrics hook in here once. */
+/** The audit trail, also counted: every handler and account operation already reports what happened, so metrics hook in here once. */
 export function countedAudit(audit: Audit, metrics: Metrics): Audit {
-  return (event, fields = {}) => {
+  const count = (event: AuditEvent, fields: Fields) => COUNTERS[event]?.(metrics, fields);
+  return Object.assign((event: AuditEvent, fields: Fields = {}) => {
     audit(event, fields);
-    COUNTERS[event]?.(metrics, fields);
-  };
+    count(event, fields);
+  }, {
+    ...audit,
+    async account(accountId: string, event: AuditEvent, fields: Fields = {}) {
+      await audit.account(accountId, event, fields);
+      count(event, fields);
+    },
+  });
 }
 
 /** Every mail the service sends, counted by whether the mail server took it. */

@@ -1,6 +1,7 @@
 import type { AccountStore } from '../../adapters/types.ts';
 import { fold } from '../../adapters/shared/account-index.ts';
 import type { Account } from '../accounts/account.ts';
+import { isRemoved } from '../accounts/find.ts';
 import { ScimError } from './errors.ts';
 import { lookups, matches, type Filter, type Lookup } from './filter.ts';
 
@@ -35,5 +36,5 @@ export async function filtered(accounts: AccountStore<Account>, filter: Filter):
     for (const account of await find(accounts, lookup, MAX_READ + 1 - found.size)) found.set(account.id, account);
     if (found.size > MAX_READ) throw tooMany(`the filter matches more than ${MAX_READ} accounts; narrow it`);
   }
-  return [...found.values()].filter((a) => !a.deletedAt && matches(filter, a)).sort(byListing);
+  return [...found.values()].filter((a) => !isRemoved(a) && matches(filter, a)).sort(byListing);
 }

@@ -1,17 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import { DuplicateEmailError } from '../../adapters/types.ts';
 import type { Services } from '../services.ts';
-import { isStaff, newAccount, type Account } from '../accounts/account.ts';
-import { checkEnable, EndDatePassed, removeAccount, setDisabled } from '../accounts/operations.ts';
-import { RESET_PURPOSE } from '../accounts/reset-tokens.ts';
-import { sendInvitation } from '../flows/invitation/invitation.ts';
+import type { Account } from '../accounts/account.ts';
+import { isStaff } from '../accounts/roles.ts';
+import type { Actor } from '../accounts/events.ts';
+import { checkEnable, createAccount, EndDatePassed, removeAccount, setDisabled } from '../accounts/operations/lifecycle.ts';
+import { PROFILE, updateProfile } from '../accounts/operations/profile.ts';
+import { sendInvitation } from '../accounts/invitation.ts';
 import { ScimError, invalidValue } from './errors.ts';
 import { CBS_EXTENSION } from './schema.ts';
-import { nowSeconds } from '../clock.ts';
 import { nameAsGiven } from './user-resource.ts';
 import type { UserFields } from './user-fields.ts';
 
 const taken = (email: string) => new ScimError(409, 'uniqueness', `an account with userName ${email} already exists`);
+
+/** The provisioning client a change comes from, as the account's history names it. */
+const client = (clientId: string): Actor => ({ via: 'scim', by: clientId });
 
 /**
  * Staff accounts (helpdesk, admin) are CBS's own, changed with the CLI or in the
@@ -34,11 +37,11 @@ function checkActive(fields: UserFields): void {
   }
 }
 
-type UserChangeDeps = Pick<Services, 'accounts' | 'store' | 'logout' | 'config' | 'mailer' | 'audit' | 'background'>;
+type UserChangeDeps = Pick<Services, 'store' | 'logout' | 'config' | 'mailer' | 'audit' | 'background'>;
 
 /** Sends the invitation after the answer: the account already says it is pending; a mail server's delay is not the client's. */
 async function invite(s: UserChangeDeps, account: Account, clientId: string): Promise<void> {
-  const sent = await sendInvitation(s, account.id, { clientId });
+  const sent = await sendInvitation(s, client(clientId), account.id);
   if (typeof sent !== 'string') s.background('invitation mail', () => sent.delivery);
 }
 
@@ -49,28 +52,17 @@ function checkInvitation(fields: UserFields, current?: Account): void {
   if (fields.active === false || (current?.disabled && fields.active !== true)) throw invalidValue('sendInvitation: the account is not active');
 }
 
+/** A new account, made as the console and the CLI make one, with what the User says. */
 export async function createUser(s: UserChangeDeps, fields: UserFields, clientId: string): Promise<Account> {
   checkInvitation(fields);
   if (fields.active !== false) checkActive(fields);
-  const account: Account = {
-    ...newAccount({ id: randomBytes(12).toString('base64url'), email: fields.email, name: fields.name, locale: fields.locale }),
-    ...(fields.personName ? { personName: fields.personName } : {}),
-    ...(fields.externalId ? { externalId: fields.externalId } : {}),
-    ...(fields.endDate ? { endDate: fields.endDate } : {}),
-    disabled: fields.active === false,
-  };
-  try {
-    await s.accounts.create(account);
-  } catch (err) {
-    throw err instanceof DuplicateEmailError ? taken(fields.email) : err;
-  }
-  s.audit('scim.user_created', { accountId: account.id, clientId, active: !account.disabled, endDate: account.endDate, invite: fields.sendInvitation });
+  const { email, name, locale, personName, externalId, endDate } = fields;
+  const account = await createAccount(s, client(clientId), { email, name, locale, personName, externalId, endDate, disabled: fields.active === false });
+  if (!account) throw taken(fields.email);
   if (fields.sendInvitation) await invite(s, account, clientId);
   return account;
 }
 
-/** The profile attributes a User carries, written in one save on the version the client's request was checked against. */
-const PROFILE = ['email', 'name', 'personName', 'locale', 'externalId', 'endDate'] as const;
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /**
@@ -79,42 +71,28 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stri
  * or 412 by the caller); deactivation goes through setDisabled, so that
  * sessions and tokens end as with `accounts disable`.
  */
-export async function updateUser(s: UserChangeDeps, current: Account, fields: UserFields, clientId: string): Promise<string[]> {
+export async function updateUser(s: UserChangeDeps, current: Account, fields: UserFields, clientId: string): Promise<void> {
   checkInvitation(fields, current);
   // An account made with a name alone reads as that name formatted: no change when a client sends it back so.
   const profile = PROFILE.filter((key) => !same(fields[key], key === 'personName' ? nameAsGiven(current) : current[key]));
   const activeChanges = fields.active !== undefined && fields.active === current.disabled;
   if (profile.length || activeChanges || fields.sendInvitation) refuseIfStaff(s, current, clientId);
   if (activeChanges && fields.active) checkActive(fields);
-  const changed: string[] = [...profile];
   if (profile.length) {
-    const next: Account = { ...current, modifiedAt: nowSeconds() };
-    for (const key of profile) {
-      if (fields[key] === undefined) delete next[key];
-      else Object.assign(next, { [key]: fields[key] });
-    }
     try {
-      await s.accounts.save(next);
+      await updateProfile(s, client(clientId), current, Object.fromEntries(profile.map((key) => [key, fields[key]])));
     } catch (err) {
       if (err instanceof DuplicateEmailError) throw taken(fields.email);
       throw err;
     }
-    // Links mailed to the old address must not outlive the change.
-    if (changed.includes('email')) await s.store.tokens.drop(RESET_PURPOSE, current.id);
   }
-  if (activeChanges) {
-    await setDisabled(s, current.id, !fields.active);
-    changed.push('active');
-  }
+  if (activeChanges) await setDisabled(s, client(clientId), current.id, !fields.active);
   if (fields.sendInvitation) await invite(s, current, clientId);
-  s.audit('scim.user_updated', { accountId: current.id, clientId, changed, invite: fields.sendInvitation });
-  return changed;
 }
 
 type UserDeleteDeps = Pick<Services, 'store' | 'logout' | 'audit'>;
 
 export async function deleteUser(s: UserDeleteDeps, account: Account, clientId: string): Promise<void> {
   refuseIfStaff(s, account, clientId);
-  await removeAccount(s, account.id);
-  s.audit('scim.user_deleted', { accountId: account.id, clientId });
+  await removeAccount(s, client(clientId), account.id);
 }

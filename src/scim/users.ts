@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { StaleAccountError } from '../../adapters/types.ts';
 import type { Services } from '../services.ts';
 import type { Account } from '../accounts/account.ts';
+import { findAccount } from '../accounts/find.ts';
 import { LIST_SCHEMA } from './schema.ts';
 import { ScimError, invalidValue, notFound, sendScim } from './errors.ts';
 import { etag, toScimUser } from './user-resource.ts';
@@ -51,8 +52,8 @@ export function usersEndpoint(s: UsersDeps) {
   const bodyOf = (ctx: Context) => (ctx.request as unknown as { body?: unknown }).body;
 
   const find = async (id: string): Promise<Account> => {
-    const account = id.length <= 64 ? await s.accounts.findById(id) : undefined;
-    if (!account || account.deletedAt) throw notFound();
+    const account = id.length <= 64 ? await findAccount(s.accounts, id) : undefined;
+    if (!account) throw notFound();
     return account;
   };
   const answer = async (ctx: Context, status: number, id: string) => {

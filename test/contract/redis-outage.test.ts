@@ -18,6 +18,7 @@ const everyKindOfCall = (account = newAccount()) => ({
   'accounts.create': () => store.accounts.create(account),
   'tokens.put': () => store.tokens.put('password-reset', account.id, 'hash', 60),
   'replay.claim': () => store.replay.claim(account.id, 'totp:123456', 90),
+  'history.add': () => store.history.add(account.id, { at: 1_760_000_000, event: 'account.created' }, { max: 10, seconds: 86_400 }),
   'oidc upsert': () => store.oidcAdapter('Session').upsert(uniqueId('session'), { uid: uniqueId('uid') }, 60),
   'oidc revokeByGrantId': () => store.oidcAdapter('AccessToken').revokeByGrantId(uniqueId('grant')),
   ping: () => store.ping(),
@@ -59,6 +60,7 @@ test('with Redis killed, every store call rejects with StoreUnavailableError wit
   expect(await recoveryTime()).toBeLessThan(5000);
   expect(await store.accounts.findByEmail(duringOutage.email)).toBeUndefined();
   expect(await store.tokens.peek('password-reset', duringOutage.id, 'hash')).toBe(false);
+  expect(await store.history.read(duringOutage.id, 10, 0)).toEqual([]);
   const afterwards = newAccount();
   await store.accounts.create(afterwards);
   expect(await store.accounts.findById(afterwards.id)).toEqual(afterwards);

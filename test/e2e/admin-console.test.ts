@@ -4,6 +4,7 @@ import { totpCode } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { seedStaff } from '../support/staff.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
+import { liftLockout } from '../../src/accounts/operations/lifecycle.ts';
 import { axeViolations, focusProblems, pagesIn, screenshot, targetSizeProblems, withIdpAndBrowser } from './browser.ts';
 import type { MessageKey, MessageParams } from '../../src/i18n/index.ts';
 import { msg } from '../support/messages.ts';
@@ -44,11 +45,11 @@ describe.each(['nl', 'en'] as const)('helpdesk console in %s', (locale) => {
     const staff = await seedStaff(idp, `axe-desk-${locale}@example.org`, ['helpdesk'], locale);
     const holder = `axe-holder-${locale}@example.org`;
     const { id } = await seedAccount(idp, holder, PASSWORD, { totp: true, locale });
-    await updateAccount(idp.app.services.accounts, id, (a) => {
+    const named = await updateAccount(idp.app.services.accounts, id, (a) => {
       a.name = 'Anna van den Berg';
       a.recentSignIns = [{ at: 1_760_000_000, method: 'pwd+otp+mfa', ip: '192.0.2.10' }];
-      a.recentEvents = [{ at: 1_760_000_100, event: 'account.unlocked', by: 'colleague@example.org' }];
     });
+    await liftLockout(idp.app.services, { via: 'console', by: { id: 'colleague', email: 'colleague@example.org' } }, named!);
     const page = await newPage();
     await signIn(page, `axe-desk-${locale}@example.org`, staff.secret);
     await page.getByRole('heading', { level: 1, name: t('admin.title') }).waitFor();

@@ -6,10 +6,10 @@ import * as oidc from 'openid-client';
 import type { Store } from '../../adapters/types.ts';
 import { redisSettingsFrom } from '../../src/redis-config.ts';
 import { openStore } from '../../adapters/index.ts';
-import { accountCommands } from '../../src/cli/accounts.ts';
+import { createAccount } from '../../src/accounts/operations/lifecycle.ts';
 import { generateJwks } from '../../src/oidc/keys.ts';
 import { createSecretBox } from '../../src/security/secret-box.ts';
-import { seedStoredAccount } from '../support/seed.ts';
+import { SEED, seedStoredAccount, storeAlone } from '../support/seed.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 import { CLIENTS } from '../support/test-idp.ts';
 import { dropKeys, REDIS_URL } from '../support/redis-keys.ts';
@@ -79,7 +79,7 @@ describe('a fleet behind a load balancer', () => {
     const newcomers = [];
     for (let i = 0; i < FIRST; i++) {
       const email = `newcomer-${i}@example.org`;
-      await accountCommands(store, 'create', { email, name: `Newcomer ${i}` });
+      await createAccount(storeAlone(store), SEED, { email, name: `Newcomer ${i}`, locale: 'nl' });
       newcomers.push(researcher(email, `127.0.1.${i + 1}`));
     }
     const secrets = createSecretBox(Buffer.from(secretsKey, 'hex'));

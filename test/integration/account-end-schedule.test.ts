@@ -22,7 +22,7 @@ describeOnEveryStore('the end-date schedule', (store) => {
     const now = Date.now() + msFromNow;
     restoreClock = useClock({ nowMs: () => now });
   };
-  const cli = (command: string, o: Record<string, string>) => accountCommands(idp.app.services.store, command, o, idp.app.services);
+  const cli = (command: string, o: Record<string, string>) => accountCommands(idp.app.services, command, o);
   const reminded = (email: string) => idp.smtp.to(email).filter((m) => m.subject === msg('mail.end.subject')).length;
 
   test('a moved end date moves the reminder and the end; a cleared one ends nothing; a disabled account is reminded of nothing until enabled again', async () => {

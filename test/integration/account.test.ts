@@ -280,7 +280,7 @@ describeOnEveryStore('My account', (store) => {
   test('regenerate recovery codes: the old ones stop working, the new ones work', async () => {
     const email = `recovery-${store}@example.org`;
     const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    const old = await regenerateRecoveryCodes(idp.app.services.accounts, id);
+    const old = await regenerateRecoveryCodes(idp.app.services, { via: 'self' }, id);
     const { browser, page } = await signInToAccount(email, secret, -1);
 
     // A recovery code confirms it's you too (and is used up by it).

@@ -4,7 +4,7 @@ import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/tes
 import { landedOn, login, signInUntil, startSignIn, PASSWORD } from '../support/journey.ts';
 import { signedInAccount } from '../support/logout-clients.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
-import { endSessions } from '../../src/accounts/operations.ts';
+import { endSessions } from '../../src/accounts/operations/sessions.ts';
 
 
 /** What an administrator's reset-mfa and disable do to a signed-in user. */
@@ -35,7 +35,7 @@ describeOnEveryStore('administration', (store) => {
     const { browser, tokens, config } = await signedIn(email);
     expect(await silentSignIn(browser)).toMatch(/code=/);
 
-    await accountCommands(idp.app.services.store, 'reset-mfa', { email }, idp.app.services);
+    await accountCommands(idp.app.services, 'reset-mfa', { email });
 
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await silentSignIn(browser)).toMatch(/error=login_required/);
@@ -50,9 +50,9 @@ describeOnEveryStore('administration', (store) => {
   });
 
   test.each([
-    ['disable', (email: string) => accountCommands(idp.app.services.store, 'disable', { email }, idp.app.services)],
-    ['reset-mfa', (email: string) => accountCommands(idp.app.services.store, 'reset-mfa', { email }, idp.app.services)],
-    ['sign out everywhere', async (email: string) => { await endSessions(idp.app.services, (await idp.app.services.accounts.findByEmail(email))!.id); }],
+    ['disable', (email: string) => accountCommands(idp.app.services, 'disable', { email })],
+    ['reset-mfa', (email: string) => accountCommands(idp.app.services, 'reset-mfa', { email })],
+    ['sign out everywhere', async (email: string) => { await endSessions(idp.app.services, { via: 'self' }, (await idp.app.services.accounts.findByEmail(email))!.id); }],
   ])('after %s, introspection says inactive and userinfo refuses, for tokens issued before', async (what, change) => {
     const email = `inactive-${what.replace(/\W/g, '')}-${store}@example.org`;
     const { tokens, config } = await signedIn(email);
@@ -66,7 +66,7 @@ describeOnEveryStore('administration', (store) => {
   test('disable ends sessions and refresh tokens, and refuses the password', async () => {
     const email = `disable-${store}@example.org`;
     const { browser, tokens, config } = await signedIn(email);
-    await accountCommands(idp.app.services.store, 'disable', { email }, idp.app.services);
+    await accountCommands(idp.app.services, 'disable', { email });
     await expect(oidc.refreshTokenGrant(config, tokens.refresh_token!)).rejects.toMatchObject({ error: 'invalid_grant' });
     expect(await silentSignIn(browser)).toMatch(/error=login_required/);
     const fresh = new Browser(idp.issuer);

@@ -34,7 +34,7 @@ describeOnEveryStore('end dates', (store) => {
   test('past midnight after the end date, before the job has run: tokens die, single sign-on and the password are refused', async () => {
     const email = `ended-${store}@example.org`;
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    await accountCommands(s().store, 'set-expiry', { email, expires: today() });
+    await accountCommands(s(), 'set-expiry', { email, expires: today() });
     const browser = new Browser(idp.issuer);
     const { tokens, config } = await signInTo(idp, browser, 'portal', { email, secret });
     expect((await oidc.tokenIntrospection(config, tokens.access_token)).active).toBe(true);
@@ -57,7 +57,7 @@ describeOnEveryStore('end dates', (store) => {
     const email = `midnight-${store}@example.org`;
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     // A winter day: the account stops at 23:00 UTC.
-    await accountCommands(s().store, 'set-expiry', { email, expires: '2031-01-20' });
+    await accountCommands(s(), 'set-expiry', { email, expires: '2031-01-20' });
     const end = Date.parse('2031-01-20T23:00:00Z');
     clockAt(end - 2 * 60_000);
     const browser = new Browser(idp.issuer);
@@ -76,13 +76,13 @@ describeOnEveryStore('end dates', (store) => {
     expect([refused.status, refused.body.scimType]).toEqual([400, 'invalidValue']);
     expect(await s().accounts.findByEmail(`born-ended-${store}@example.org`)).toBeUndefined();
     expect((await post(`archived-${store}@example.org`, false)).status).toBe(201);
-    await expect(accountCommands(s().store, 'create', { email: `cli-ended-${store}@example.org`, name: 'Eva', expires: '2020-06-30' })).rejects.toThrow(/has passed/);
+    await expect(accountCommands(s(), 'create', { email: `cli-ended-${store}@example.org`, name: 'Eva', expires: '2020-06-30' })).rejects.toThrow(/has passed/);
   });
 
   test('enabling an account its end date disabled is refused by the CLI, SCIM and the console, until the end date changes', async () => {
     const email = `reenable-${store}@example.org`;
     const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
-    await accountCommands(s().store, 'set-expiry', { email, expires: today() });
+    await accountCommands(s(), 'set-expiry', { email, expires: today() });
     const staff = `desk-end-${store}@example.org`;
     const { secret: staffSecret } = await seedStaff(idp, staff, ['helpdesk']);
     const { browser: desk } = await signInToConsole(idp, staff, staffSecret, -1);
@@ -94,7 +94,7 @@ describeOnEveryStore('end dates', (store) => {
     await idp.app.accountEnd.runOnce();
     expect((await s().accounts.findById(id))!.disabled).toBe(true);
 
-    await expect(accountCommands(s().store, 'enable', { email }, s())).rejects.toThrow(/end date .* has passed.*set-expiry/);
+    await expect(accountCommands(s(), 'enable', { email })).rejects.toThrow(/end date .* has passed.*set-expiry/);
     const bySCIM = await scimPatch([{ op: 'replace', path: 'active', value: true }]);
     expect([bySCIM.status, bySCIM.body.scimType]).toEqual([400, 'invalidValue']);
     expect(bySCIM.body.detail).toMatch(/endDate/);
@@ -109,6 +109,13 @@ describeOnEveryStore('end dates', (store) => {
     // A new end date and active in one PATCH: the administration system's way back.
     const back = await scimPatch([{ op: 'replace', path: `${CBS_EXTENSION}:endDate`, value: '2099-12-31' }, { op: 'replace', path: 'active', value: true }]);
     expect([back.status, back.body.active]).toEqual([200, true]);
+    // The account's history: the job's end, then SCIM's new end date and enable; the refused enables changed nothing.
+    const history = await s().audit.history(id);
+    expect(history.slice(0, 3)).toEqual([
+      expect.objectContaining({ event: 'account.enabled', via: 'scim', by: 'provisioner' }),
+      expect.objectContaining({ event: 'account.updated', via: 'scim', changed: ['endDate'], endDate: '2099-12-31' }),
+      expect.objectContaining({ event: 'account.ended', via: 'job', by: 'account-end', endDate: today() }),
+    ]);
     restoreClock!();
     restoreClock = undefined;
     const browser = new Browser(idp.issuer);

@@ -58,7 +58,7 @@ describeOnEveryStore('guards', (store) => {
     const unknown = `unknown-${store}@example.org`;
     await seedAccount(idp, known, PASSWORD);
     await seedAccount(idp, disabled, PASSWORD);
-    await accountCommands(idp.app.services.store, 'disable', { email: disabled }, idp.app.services);
+    await accountCommands(idp.app.services, 'disable', { email: disabled });
 
     const answers = [];
     for (const email of [known, disabled, unknown]) {
@@ -91,7 +91,7 @@ describeOnEveryStore('guards', (store) => {
   test('a disabled account cannot log in, with the same message as a wrong password', async () => {
     const email = `off-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD);
-    await accountCommands(idp.app.services.store, 'disable', { email }, idp.app.services);
+    await accountCommands(idp.app.services, 'disable', { email });
     const { browser, page } = await loginPage();
     const refused = await browser.submit(page, '/login', { username: email, password: PASSWORD });
     expect(refused.status).toBe(401);

@@ -1,8 +1,11 @@
 import { Browser, type Page } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, landedOn, signInUntil, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
-import { seedAccount } from '../support/seed.ts';
-import { addFactor, endSessions, setDisabled, setPassword } from '../../src/accounts/operations.ts';
+import { SEED, seedAccount } from '../support/seed.ts';
+import { addFactor } from '../../src/accounts/operations/factors.ts';
+import { endSessions } from '../../src/accounts/operations/sessions.ts';
+import { setDisabled } from '../../src/accounts/operations/lifecycle.ts';
+import { setPassword } from '../../src/accounts/operations/password.ts';
 import { useClock } from '../../src/clock.ts';
 
 
@@ -35,9 +38,9 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
   };
 
   test.each([
-    ['the owner sets a new password by link', (id: string) => setPassword(services(), id, 'the owners new password 7')],
-    ['the owner signs out everywhere', (id: string) => endSessions(services(), id)],
-    ['the account is disabled and enabled again', async (id: string) => { await setDisabled(services(), id, true); await setDisabled(services(), id, false); }],
+    ['the owner sets a new password by link', (id: string) => setPassword(services(), { via: 'self' }, id, 'the owners new password 7')],
+    ['the owner signs out everywhere', (id: string) => endSessions(services(), { via: 'self' }, id)],
+    ['the account is disabled and enabled again', async (id: string) => { await setDisabled(services(), SEED, id, true); await setDisabled(services(), SEED, id, false); }],
   ])('after %s, enrolling the attacker\'s authenticator fails and the password is asked again', async (_what, change) => {
     const email = `half-${store}-${Math.random().toString(36).slice(2)}@example.org`;
     const { id } = await seedAccount(idp, email, PASSWORD);
@@ -54,7 +57,7 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
     const email = `raced-${store}@example.org`;
     const { id } = await seedAccount(idp, email, PASSWORD);
     const attacker = await attackerAtEnrolment(email);
-    await addFactor(services().store, id, { totp: { secret: services().secrets.seal('JBSWY3DPEHPK3PXP') } }, true);
+    await addFactor(services(), { via: 'self' }, id, { totp: { secret: services().secrets.seal('JBSWY3DPEHPK3PXP') } }, true);
     const { landed } = await attackerActivates(attacker);
     // The sign-in is now at verification of the owner's factor, which the attacker does not have.
     expect(landedOn(landed)).toBe('code-page');
@@ -80,7 +83,7 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
     const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const browser = new Browser(idp.issuer);
     const { page: verify } = await signInUntil(idp, browser, 'code-page', { email });
-    await setPassword(services(), id, 'the owners new password 7');
+    await setPassword(services(), { via: 'self' }, id, 'the owners new password 7');
     const answer = await browser.submit(verify, '/verify/totp', { code: await totpCode(secret) });
     const landed = await browser.follow(answer.location!);
     expect(landed.location ?? '').not.toContain('code=');

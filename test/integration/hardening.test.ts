@@ -100,8 +100,8 @@ describeOnEveryStore('hardening', (store) => {
     const browser = new Browser(idp.issuer);
     await browser.submit(await browser.get('/password/request'), '/password/request', { username: email });
     const link = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
-    await accountCommands(idp.app.services.store, 'disable', { email }, idp.app.services);
-    await accountCommands(idp.app.services.store, 'enable', { email }, idp.app.services);
+    await accountCommands(idp.app.services, 'disable', { email });
+    await accountCommands(idp.app.services, 'enable', { email });
     expect((await browser.get(link)).status).toBe(410);
   });
 

@@ -46,7 +46,7 @@ describeOnEveryStore('account indexes of a store written before them', (store) =
     expect((await accounts.findByExternalId('HR-7', 5)).map((a) => a.email)).toEqual(['legacy-00007@example.org']);
     expect((await accounts.openInvitations(0, 10)).accounts.map((a) => a.id)).toEqual(['legacy-1']);
     const lines: string[] = [];
-    expect(await accountCommands(idp.app.services.store, 'list', {}, undefined, (line) => lines.push(line))).toBe('(30 accounts)');
+    expect(await accountCommands(idp.app.services, 'list', {}, (line) => lines.push(line))).toBe('(30 accounts)');
     expect(lines[0]).toMatch(/^legacy-00000@example\.org\tÉmile Oudgediende/);
 
     const found = await (await scimClient(idp))('GET', `/Users?filter=${encodeURIComponent('externalId eq "HR-12"')}`);

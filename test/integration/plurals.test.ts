@@ -29,7 +29,7 @@ describe.each(['nl', 'en'] as const)('counts on the pages in %s', (locale) => {
     for (const [left, expected] of [[1, reads.oneCode], [2, reads.twoCodes]] as const) {
       const email = `plural-codes-${left}-${locale}@example.org`;
       const { id } = await seedAccount(idp, email, PASSWORD, { totp: true, locale });
-      const codes = await regenerateRecoveryCodes(idp.app.services.accounts, id);
+      const codes = await regenerateRecoveryCodes(idp.app.services, { via: 'self' }, id);
       await updateAccount(idp.app.services.accounts, id, (a) => { a.recoveryCodes = a.recoveryCodes.slice(0, left + 1); });
       const browser = new Browser(idp.issuer);
       const { page } = await signInUntil(idp, browser, 'recovery-page', { email, params });

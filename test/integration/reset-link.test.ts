@@ -4,7 +4,7 @@ import { landedOn, login, resetLink, signInUntil, startSignIn, text } from '../s
 import { seedAccount } from '../support/seed.ts';
 import { RESET_PURPOSE } from '../../src/accounts/reset-tokens.ts';
 import { randomToken, tokenHash } from '../../src/security/random-token.ts';
-import { addFactor } from '../../src/accounts/operations.ts';
+import { addFactor } from '../../src/accounts/operations/factors.ts';
 import { msg, msgPattern } from '../support/messages.ts';
 
 const OLD = 'an old password that works';
@@ -41,7 +41,7 @@ describeOnEveryStore('reset links', (store) => {
     const email = `remaining-${store}@example.org`;
     const { id } = await seedAccount(idp, email, OLD, { totp: true });
     const added = Math.floor(Date.now() / 1000);
-    await addFactor(idp.app.services.store, id, { passkey: { id: 'c3RyYW5nZXI', publicKey: 'pQECAyYgASFYIA', counter: 0, kind: 'swk', name: 'Strangers laptop', createdAt: added } }, false);
+    await addFactor(idp.app.services, { via: 'self' }, id, { passkey: { id: 'c3RyYW5nZXI', publicKey: 'pQECAyYgASFYIA', counter: 0, kind: 'swk', name: 'Strangers laptop', createdAt: added } }, false);
     const page = await setVia(await requestLink(email), NEW);
     expect(page.status).toBe(200);
     expect(text(page)).toContain(msg('set.remaining_title'));

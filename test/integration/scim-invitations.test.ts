@@ -98,18 +98,18 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
   test('CLI: create --invite --expires, show, invite again, set-expiry; bad input is refused', async () => {
     const email = `cli-invite-${store}@example.org`;
     const s = idp.app.services;
-    const out = await accountCommands(s.store, 'create', { email, name: 'Cees Cli', invite: true, expires: '2099-12-31' }, s);
+    const out = await accountCommands(s, 'create', { email, name: 'Cees Cli', invite: true, expires: '2099-12-31' });
     expect(out).toContain(`invitation sent to ${email}`);
     const first = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
-    expect(await accountCommands(s.store, 'show', { email })).toMatch(/invitation: pending[\s\S]*end date: 2099-12-31/);
-    await accountCommands(s.store, 'invite', { email }, s);
+    expect(await accountCommands(s, 'show', { email })).toMatch(/invitation: pending[\s\S]*end date: 2099-12-31/);
+    await accountCommands(s, 'invite', { email });
     await idp.smtp.next(email);
     expect((await new Browser(idp.issuer).get(first)).status).toBe(410);
-    await expect(accountCommands(s.store, 'set-expiry', { email, expires: '31-12-2099' })).rejects.toThrow(/YYYY-MM-DD/);
-    await expect(accountCommands(s.store, 'create', { email: `x-${email}`, name: 'X', expires: '2099-02-30' })).rejects.toThrow(/YYYY-MM-DD/);
+    await expect(accountCommands(s, 'set-expiry', { email, expires: '31-12-2099' })).rejects.toThrow(/YYYY-MM-DD/);
+    await expect(accountCommands(s, 'create', { email: `x-${email}`, name: 'X', expires: '2099-02-30' })).rejects.toThrow(/YYYY-MM-DD/);
     expect(await s.accounts.findByEmail(`x-${email}`)).toBeUndefined();
-    await accountCommands(s.store, 'set-expiry', { email, expires: 'none' });
-    expect(await accountCommands(s.store, 'show', { email })).toContain('end date: none');
+    await accountCommands(s, 'set-expiry', { email, expires: 'none' });
+    expect(await accountCommands(s, 'show', { email })).toContain('end date: none');
   });
 
   test('an end date: one reminder mail 14 days before (however often the check runs), then the account is disabled', async () => {

@@ -3,7 +3,9 @@ import { generateSecret } from 'otplib';
 import { Browser } from '../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, signInUntil, totpCode, PASSWORD } from '../support/journey.ts';
-import { addFactor, setPassword } from '../../src/accounts/operations.ts';
+import { addFactor } from '../../src/accounts/operations/factors.ts';
+import { setPassword } from '../../src/accounts/operations/password.ts';
+import { SEED } from '../support/seed.ts';
 import { PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
 import { useClock } from '../../src/clock.ts';
 import { scimClient, type Scim } from '../support/scim-client.ts';
@@ -23,9 +25,9 @@ describeOnEveryStore('SCIM names', (store) => {
   /** The provisioned user sets a password and an authenticator app (the operations of the link and of enrolment), then signs in to the portal. */
   const signedIn = async (id: string, email: string) => {
     const s = idp.app.services;
-    await setPassword(s, id, PASSWORD);
+    await setPassword(s, SEED, id, PASSWORD);
     const secret = generateSecret();
-    await addFactor(s.store, id, { totp: { secret: s.secrets.seal(secret) } }, true);
+    await addFactor(s, SEED, id, { totp: { secret: s.secrets.seal(secret) } }, true);
     const browser = new Browser(idp.issuer);
     const { signIn, page } = await signInUntil(idp, browser, 'code-page', { email });
     const done = await browser.submit(page, '/verify/totp', { code: await totpCode(secret) });

@@ -158,7 +158,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
   test('staff accounts are not SCIM\'s to change: rename, disable, address and delete are 403 with a detail, and nothing changes', async () => {
     const email = `staff-${store}@example.org`;
     const { id } = await create(email);
-    await accountCommands(idp.app.services.store, 'grant-role', { email, role: 'helpdesk' });
+    await accountCommands(idp.app.services, 'grant-role', { email, role: 'helpdesk' });
     const before = (await idp.app.services.accounts.findById(id))!;
     const attempts = [
       await scim('PUT', `/Users/${id}`, newUser(email, { name: { formatted: 'Mallory' } })),

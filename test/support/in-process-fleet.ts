@@ -85,7 +85,7 @@ export async function startInProcessFleet(count: number, settings: Record<string
     },
     client: (id, secret) => clientOf(issuer, id, secret),
     async createAccount(email, name = 'Test Researcher') {
-      await accountCommands(instances[0]!.services.store, 'create', { email, name, locale: 'nl' });
+      await accountCommands(instances[0]!.services, 'create', { email, name, locale: 'nl' });
     },
     file(name, content) {
       writeFileSync(join(dir, name), JSON.stringify(content));

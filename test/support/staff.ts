@@ -9,7 +9,7 @@ export const csrf = (page: Page) => /name="_csrf" value="([^"]+)"/.exec(page.htm
 /** A seeded account with an authenticator app, given staff roles by the CLI's own command. */
 export async function seedStaff(idp: TestIdp, email: string, roles: ('helpdesk' | 'admin')[], locale: 'nl' | 'en' = 'nl') {
   const seeded = await seedAccount(idp, email, PASSWORD, { totp: true, locale });
-  for (const role of roles) await accountCommands(idp.app.services.store, 'grant-role', { email, role });
+  for (const role of roles) await accountCommands(idp.app.services, 'grant-role', { email, role });
   return seeded;
 }
 

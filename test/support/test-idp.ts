@@ -78,7 +78,7 @@ export async function startTestIdp(store: StoreKind, env: Record<string, string>
     smtp,
     client: (id, secret) => clientOf(issuer, id, secret),
     async createAccount(email, name = 'Test Researcher', locale = 'nl') {
-      await accountCommands(app.services.store, 'create', { email, name, locale });
+      await accountCommands(app.services, 'create', { email, name, locale });
     },
     async close() {
       server.closeAllConnections();

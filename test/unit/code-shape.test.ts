@@ -62,6 +62,14 @@ describe('code shape', () => {
     expect(offending).toEqual([]);
   });
 
+  test('no account is written outside src/accounts: the store\'s writing methods and updateAccount are called there only', () => {
+    // The AccountStore's writes (create, save, reindex), on the store's accounts or through accountsOf(), and the read-change-write.
+    const writes = /\baccounts(?:Of\([^)]*\))?\s*\.\s*(?:create|save|reindex)\s*\(|\bupdateAccount\b/;
+    const offending = SRC.filter((f) => !f.startsWith('src/accounts/'))
+      .flatMap((f) => source(f).split('\n').flatMap((line, i) => (writes.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])));
+    expect(offending).toEqual([]);
+  });
+
   test('no import cycle between folders', () => {
     const edges = new Map<string, Set<string>>();
     for (const file of SRC) {

@@ -48,6 +48,13 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...PRODUCTION_READY, ACCESSIBILITY_CONTACT: 'the helpdesk' })).toThrow(/ACCESSIBILITY_CONTACT: must be an e-mail address/);
   });
 
+  test('the account history: documented defaults (200 events, a year), bounded whole numbers from the environment', () => {
+    expect(loadConfig(PRODUCTION_READY).accountHistory).toEqual({ max: 200, seconds: 365 * 86_400 });
+    expect(loadConfig({ ...PRODUCTION_READY, AUDIT_HISTORY_MAX: '50', AUDIT_RETENTION_DAYS: '30' }).accountHistory).toEqual({ max: 50, seconds: 30 * 86_400 });
+    expect(() => loadConfig({ ...PRODUCTION_READY, AUDIT_HISTORY_MAX: '0', AUDIT_RETENTION_DAYS: 'forever' }))
+      .toThrow(/AUDIT_HISTORY_MAX[\s\S]*AUDIT_RETENTION_DAYS/);
+  });
+
   test('malformed values are named with what is wrong', () => {
     expect(() => loadConfig({ ...PRODUCTION_READY, PORT: 'eighty', SECRETS_KEY: 'short', REDIS_URL: 'localhost:6379' }))
       .toThrow(/PORT[\s\S]*REDIS_URL: must start with redis:\/\/[\s\S]*SECRETS_KEY: must be 64 hexadecimal/);

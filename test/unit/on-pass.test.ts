@@ -4,14 +4,16 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../../adapters/sqlite/index.ts';
 import type { Store } from '../../adapters/types.ts';
 import type { Account } from '../../src/accounts/account.ts';
-import { createAccount, setPassword } from '../../src/accounts/operations.ts';
+import { createAccount } from '../../src/accounts/operations/lifecycle.ts';
+import { setPassword } from '../../src/accounts/operations/password.ts';
 import { checkPasswordAttempt } from '../../src/mfa/password/verify.ts';
 import { verifyTotp } from '../../src/mfa/totp/verify.ts';
 import { newTotpSecret } from '../../src/mfa/totp/totp.ts';
 import { createLimits } from '../../src/security/rate-limits.ts';
+import type { Audit } from '../../src/audit.ts';
 import { createSecretBox } from '../../src/security/secret-box.ts';
 import { totpCode } from '../support/journey.ts';
-import { storeAlone } from '../support/seed.ts';
+import { quietAudit, SEED, storeAlone } from '../support/seed.ts';
 
 // A check's onPass (the sign-in's next write, sent with the point's return) runs for a
 // passed check only, and its failure is the check's failure: no sign-in step is
@@ -20,14 +22,15 @@ describe('work that follows a passed check', () => {
   let dir: string;
   let store: Store;
   let account: Account;
-  const audit = () => {};
+  let audit: Audit;
   const PASSWORD = 'a long enough passphrase 42';
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'on-pass-'));
     store = await openSqliteStore({ file: join(dir, 'store.db') });
-    const created = await createAccount(store, { email: 'on-pass@example.org', name: 'On Pass', locale: 'en' });
-    account = (await setPassword(storeAlone(store), created!.id, PASSWORD))!;
+    audit = quietAudit(store);
+    const created = await createAccount(storeAlone(store), SEED, { email: 'on-pass@example.org', name: 'On Pass', locale: 'en' });
+    account = (await setPassword(storeAlone(store), SEED, created!.id, PASSWORD))!;
   });
   afterAll(async () => {
     await store.close();
@@ -76,7 +79,7 @@ describe('work that follows a passed check', () => {
   });
 
   test('a password runs it with the account as read, only when it matches', async () => {
-    const s = { accounts: store.accounts as never, limits: createLimits(undefined, `on-pass-pw-${crypto.randomUUID()}:`), audit };
+    const s = { accounts: store.accounts as never, store, limits: createLimits(undefined, `on-pass-pw-${crypto.randomUUID()}:`), audit };
     const seen: string[] = [];
     const onPass = async (a: Account) => { seen.push(a.id); return a.sessionsValidAfter; };
     const attempt = { email: account.email, ip: '192.0.2.7', via: 'sign-in' as const, onPass };

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { openSqliteStore } from '../../adapters/sqlite/index.ts';
 import type { AccountStore, Store } from '../../adapters/types.ts';
 import type { Account } from '../../src/accounts/account.ts';
-import { addFactor } from '../../src/accounts/operations.ts';
-import type { Audit } from '../../src/audit.ts';
+import pino from 'pino';
+import { addFactor } from '../../src/accounts/operations/factors.ts';
+import { createAudit, type Audit } from '../../src/audit.ts';
 import { regenerateRecoveryCodes } from '../../src/mfa/recovery/recovery-codes.ts';
 import { verifyRecoveryCode } from '../../src/mfa/recovery/verify.ts';
 import { verifyTotp } from '../../src/mfa/totp/verify.ts';
@@ -29,7 +30,9 @@ describe('factor verifiers', () => {
   let store: Store;
   const secrets = createSecretBox(Buffer.alloc(32, 3));
   let events: { event: string; fields: Record<string, unknown> }[];
-  const audit: Audit = (event, fields = {}) => { events.push({ event, fields }); };
+  // The service's own audit trail, its log lines read back as an operator would read them.
+  const lines = { write: (line: string) => { const fields = JSON.parse(line); events.push({ event: fields.event, fields }); } };
+  let audit: Audit;
   const deps = () => ({
     store, secrets, audit, replay: store.replay, accounts: store.accounts as AccountStore<Account>, config: { issuer: ISSUER },
     limits: createLimits(undefined, `verifiers-${crypto.randomUUID()}:`),
@@ -43,6 +46,7 @@ describe('factor verifiers', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'verifiers-'));
     store = await openSqliteStore({ file: join(dir, 'store.db') });
+    audit = createAudit(pino({}, lines), store.history, { max: 200, seconds: 365 * 86_400 });
   });
   afterAll(async () => {
     await store.close();
@@ -68,7 +72,8 @@ describe('factor verifiers', () => {
   test('a recovery code: crossed off once used, and a lockout is audited like a code\'s', async () => {
     const d = deps();
     const { account } = await seeded('recovery');
-    const codes = await regenerateRecoveryCodes(d.accounts, account.id);
+    const codes = await regenerateRecoveryCodes(d, { via: 'self' }, account.id);
+    events = [];
     expect(await verifyRecoveryCode(d, account.id, codes[0]!, 'sign-in')).toEqual({ kind: 'ok', remaining: 9 });
     expect(await verifyRecoveryCode(d, account.id, codes[0]!, 'sign-in')).toEqual({ kind: 'invalid' });
     expect(seen()).toEqual([['recovery.used', 'sign-in'], ['mfa.failure', 'sign-in']]);
@@ -86,7 +91,8 @@ describe('factor verifiers', () => {
     const { account } = await seeded('passkey');
     const authenticator = new SoftAuthenticator(ISSUER);
     const passkey = (await verifyRegistration(d, 'enrol', authenticator.create(await registrationOptions(d, 'enrol', account) as never), 'Passkey'))!;
-    const withPasskey = (await addFactor(store, account.id, { passkey }, false))!;
+    const withPasskey = (await addFactor(d, { via: 'self' }, account.id, { passkey }, false))!;
+    events = [];
 
     const answer = authenticator.get(await authenticationOptions(d, 'confirm', withPasskey) as never);
     const used = await verifyPasskey(d, { boundTo: 'confirm', response: answer, account: withPasskey, via: 'self', ip: '192.0.2.1' });

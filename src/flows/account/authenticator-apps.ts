@@ -3,7 +3,7 @@ import type { Ctx } from '../../request-state.ts';
 import { render } from '../../web/render.ts';
 import type { FieldErrors } from '../../web/form.ts';
 import { postedCode } from '../../web/factor-failure.ts';
-import { addFactor } from '../../accounts/operations.ts';
+import { addFactor } from '../../accounts/operations/factors.ts';
 import { activateTotp } from '../../mfa/totp/verify.ts';
 import { offeredSecret, type TotpOffer } from '../../mfa/totp/pending-secret.ts';
 import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
@@ -36,8 +36,8 @@ export function authenticatorApps(s: AuthenticatorAppsDeps) {
         (errors, status) => page(ctx, a, errors, status));
       if (!activated) return;
       const { secret } = activated;
-      await addFactor(s.store, a.account.id, { totp: { secret: s.secrets.seal(secret), sameAs: (sealed) => s.secrets.open(sealed) === secret } }, false);
-      accountChanged(s, a.account, 'totp_added', { factor: 'otp' });
+      await addFactor(s, { via: 'self' }, a.account.id, { totp: { secret: s.secrets.seal(secret), sameAs: (sealed) => s.secrets.open(sealed) === secret } }, false);
+      accountChanged(s, a.account, 'totp_added');
       await render(ctx, 'message', { title: 'account.totp.title', message: 'account.totp.done', okUrl: '/account' });
     },
 

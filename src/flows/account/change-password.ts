@@ -4,10 +4,9 @@ import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
-import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
-import { setPassword } from '../../accounts/operations.ts';
+import { MAX_LENGTH, MIN_LENGTH, newPasswordErrors } from '../../accounts/password-policy.ts';
+import { changePassword as writeNewPassword } from '../../accounts/operations/password.ts';
 import { checkPasswordAttempt } from '../../mfa/password/verify.ts';
-import { newPasswordErrors } from '../set-password/new-password.ts';
 import { accountOf } from '../session/guards.ts';
 import { markReauthenticated, type AccountSession } from '../../mfa/reauth.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
@@ -59,7 +58,7 @@ export function changePassword(s: ChangePasswordDeps) {
       if (wrong) return form(ctx, a, wrong.errors, wrong.status);
 
       const ownGrants = Object.values(a.session.authorizations ?? {}).map((auth) => auth.grantId).filter((id): id is string => !!id);
-      const updated = await setPassword(s, a.account.id, values.password, { keepGrants: ownGrants });
+      const updated = await writeNewPassword(s, { via: 'self' }, a.account.id, values.password, ownGrants);
       if (updated) await keepThisSession(a, updated.sessionsValidAfter);
       accountChanged(s, a.account, 'password');
       await render(ctx, 'message', { title: 'account.password.title', message: 'account.password.done', okUrl: '/account' });

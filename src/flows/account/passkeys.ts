@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
-import { addFactor } from '../../accounts/operations.ts';
+import { addFactor } from '../../accounts/operations/factors.ts';
 import { registrationOptions, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
 import type { AccountSession } from '../../mfa/reauth.ts';
 import { accountOf } from '../session/guards.ts';
@@ -30,8 +30,8 @@ export function passkeys(s: PasskeysDeps) {
       const form = readForm(ctx, PASSKEY_RESPONSE);
       const passkey = form.ok ? await verifyRegistration(s, boundTo(a), form.values.response, ctx.state.t('passkey.default_name')) : undefined;
       if (!passkey) return showAccount(ctx, s, a, { form: 'passkey.failed' }, 400);
-      await addFactor(s.store, a.account.id, { passkey }, false);
-      accountChanged(s, a.account, 'passkey_added', { factor: passkey.kind });
+      await addFactor(s, { via: 'self' }, a.account.id, { passkey }, false);
+      accountChanged(s, a.account, 'passkey_added');
       await render(ctx, 'message', { title: 'account.title', message: 'account.passkey.done', okUrl: '/account' });
     },
 

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
-import { endSessions } from '../../accounts/operations.ts';
+import { endSessions } from '../../accounts/operations/sessions.ts';
 import { accountOf } from '../session/guards.ts';
 import { forgetReauthentication } from '../../mfa/reauth.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
@@ -15,7 +15,7 @@ type SignOutDeps = Pick<Services, 'store' | 'logout' | 'audit' | 'mailer' | 'bac
 export function signOutEverywhere(s: SignOutDeps) {
   return async (ctx: Context) => {
     const a = accountOf(ctx);
-    await endSessions(s, a.account.id);
+    await endSessions(s, { via: 'self' }, a.account.id);
     await forgetReauthentication(s, a.session);
     await a.session.destroy();
     accountChanged(s, a.account, 'signed_out');

@@ -6,21 +6,24 @@ import type { FieldErrors } from '../../web/form.ts';
 import { dayOf, factorList, momentOf, signInMethod } from '../../i18n/format.ts';
 import { endDatePassed } from '../../accounts/end-date.ts';
 import { isReauthenticated, REAUTH_SECONDS } from '../../mfa/reauth.ts';
-import { holds, protection, staffOf, targetOf } from './guards.ts';
-import { lockCounters } from './lock-counters.ts';
+import { protection, staffOf, targetOf } from './guards.ts';
+import { holds } from '../../accounts/roles.ts';
+import { lockCounters } from '../../accounts/lock-counters.ts';
 import { invitationState } from '../../accounts/account.ts';
+import { historyView } from './history-view.ts';
 
-type StaffViewDeps = Pick<Services, 'limits' | 'store'>;
+type StaffViewDeps = Pick<Services, 'limits' | 'store' | 'audit'>;
 
 /**
  * One account as the helpdesk sees it: status, how it signs in, whether it is
- * locked, what happened lately. The action forms show only where this staff
- * member may change the account; each POST checks that again.
+ * locked, and its history (who changed what, when, how). The action forms show
+ * only where this staff member may change the account; each POST checks that again.
  */
 export async function showStaffView(ctx: Ctx, s: StaffViewDeps, errors: FieldErrors = {}, status = 200): Promise<void> {
+  const { t } = ctx.state;
   const staffMember = staffOf(ctx);
   const a = targetOf(ctx);
-  const [locked, reauthenticated] = await Promise.all([s.limits.accountLocked(lockCounters(a)), isReauthenticated(s, staffMember.session)]);
+  const [locked, reauthenticated, history] = await Promise.all([s.limits.accountLocked(lockCounters(a)), isReauthenticated(s, staffMember.session), s.audit.history(a.id)]);
   await render(ctx, 'admin/admin-account', {
     title: 'admin.account.title',
     account: { id: a.id, name: a.name, email: a.email, language: `admin.language.${a.locale}`, created: momentOf(a.createdAt), disabled: a.disabled, passwordSet: !!a.passwordHash, roles: a.roles ?? [] },
@@ -28,7 +31,7 @@ export async function showStaffView(ctx: Ctx, s: StaffViewDeps, errors: FieldErr
     ...factorList(a),
     locked,
     signIns: [...a.recentSignIns].sort((x, y) => y.at - x.at).map((x) => ({ at: momentOf(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
-    events: [...(a.recentEvents ?? [])].reverse().map((e) => ({ at: momentOf(e.at), what: `admin.event.${e.event.split('.')[1]}` as MessageKey, by: e.by, note: e.note ?? '' })),
+    history: historyView(t, history),
     invitation: a.invitation ? { state: `admin.invitation.${invitationState(a.invitation)}` as MessageKey, expires: momentOf(a.invitation.expiresAt), resend: !a.passwordHash && !a.disabled } : undefined,
     protectedAs: protection(staffMember.account, a),
     manageRoles: holds(staffMember.account, 'admin'),

@@ -3,10 +3,9 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { isEmailAddress, normalizeEmail } from '../../accounts/email.ts';
-import { createAccount, NAME_MAX } from '../../accounts/operations.ts';
+import { createAccount, NAME_MAX } from '../../accounts/operations/lifecycle.ts';
 import { isLocale } from '../../i18n/index.ts';
-import { staffOf } from './guards.ts';
-import { recordStaffAction } from './staff-action.ts';
+import { staffActor } from './staff-action.ts';
 import { inviteFromConsole } from './invite.ts';
 
 /** The optional checkbox, apart from the required text fields. */
@@ -34,10 +33,9 @@ export function newAccountForm(s: CreateAccountDeps) {
       if (!isLocale(values.locale)) errors.locale = 'admin.create.locale_invalid';
       if (Object.keys(errors).length) return form(ctx, { ...values, invite: inviteChecked(ctx) ? 'yes' : '' }, errors, 400);
 
-      const account = await createAccount(s.store, { email: normalizeEmail(values.email), name: values.name, locale: values.locale as 'nl' | 'en' });
+      const account = await createAccount(s, staffActor(ctx), { email: normalizeEmail(values.email), name: values.name, locale: values.locale as 'nl' | 'en' });
       if (!account) return form(ctx, values, { email: 'admin.create.exists' }, 409);
-      await recordStaffAction(s, staffOf(ctx).account, account, 'account.created');
-      if (inviteChecked(ctx)) await inviteFromConsole(s, staffOf(ctx).account, account);
+      if (inviteChecked(ctx)) await inviteFromConsole(s, staffActor(ctx), account);
       ctx.status = 303;
       ctx.redirect(`/admin/accounts/${account.id}`);
     },

@@ -1,9 +1,9 @@
 import type { Services } from '../../services.ts';
-import { EndDatePassed, setDisabled } from '../../accounts/operations.ts';
+import { EndDatePassed, setDisabled } from '../../accounts/operations/lifecycle.ts';
 import { dayOf } from '../../i18n/format.ts';
 import type { Ctx } from '../../request-state.ts';
-import { staffOf, targetOf } from './guards.ts';
-import { actionDone, recordStaffAction } from './staff-action.ts';
+import { targetOf } from './guards.ts';
+import { actionDone, staffActor } from './staff-action.ts';
 import { showStaffView } from './account-view.ts';
 
 type DisableDeps = Pick<Services, 'store' | 'logout' | 'audit' | 'limits'>;
@@ -13,12 +13,11 @@ export function disableAccount(s: DisableDeps, disabled: boolean) {
   return async (ctx: Ctx) => {
     const target = targetOf(ctx);
     try {
-      await setDisabled(s, target.id, disabled);
+      await setDisabled(s, staffActor(ctx), target.id, disabled);
     } catch (err) {
       if (!(err instanceof EndDatePassed)) throw err;
       return showStaffView(ctx, s, { form: { key: 'admin.enable.end_date_passed', params: { date: dayOf(err.endDate) } } }, 409);
     }
-    await recordStaffAction(s, staffOf(ctx).account, target, disabled ? 'account.disabled' : 'account.enabled');
     await actionDone(ctx, disabled ? 'admin.disable.done' : 'admin.enable.done');
   };
 }

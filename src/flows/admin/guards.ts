@@ -1,6 +1,8 @@
 import type { Middleware } from 'koa';
 import type { Services } from '../../services.ts';
-import { isStaff, type Account, type Role } from '../../accounts/account.ts';
+import type { Account } from '../../accounts/account.ts';
+import { holds, isStaff, type Role } from '../../accounts/roles.ts';
+import { findAccount } from '../../accounts/find.ts';
 import { render } from '../../web/render.ts';
 import { accountOf } from '../session/guards.ts';
 import type { AccountSession } from '../../mfa/reauth.ts';
@@ -10,12 +12,6 @@ import { fromGuard, type Ctx, type State } from '../../request-state.ts';
 export const staffOf = (ctx: Ctx): AccountSession => accountOf(ctx);
 /** The account a console request is about (after targetAccount). */
 export const targetOf = (ctx: Ctx) => fromGuard(ctx, 'targetAccount');
-
-/** An admin may do all a helpdesk member may. */
-export const holds = (account: Account, role: Role): boolean => {
-  const roles = account.roles ?? [];
-  return roles.includes('admin') || roles.includes(role);
-};
 
 type StaffDeps = Pick<Services, 'audit'>;
 
@@ -34,10 +30,10 @@ export function staff(s: StaffDeps, role: Role): Middleware<State> {
 
 type TargetDeps = Pick<Services, 'accounts'>;
 
-/** Route guard: the account named by :id, or the 404 page. */
+/** Route guard: the account named by :id, or the 404 page (also for a removed account: find.ts). */
 export function targetAccount(s: TargetDeps): Middleware<State> {
   return async (ctx, next) => {
-    const target = typeof ctx.params?.id === 'string' ? await s.accounts.findById(ctx.params.id) : undefined;
+    const target = typeof ctx.params?.id === 'string' ? await findAccount(s.accounts, ctx.params.id) : undefined;
     if (!target) return render(ctx, 'error', { title: 'admin.title', message: 'error.not_found' }, 404);
     ctx.state.targetAccount = target;
     await next();

@@ -2,12 +2,12 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { resetSecondFactors } from '../../accounts/operations.ts';
+import { resetSecondFactors } from '../../accounts/operations/factors.ts';
 import { tellHolder } from '../../mail/account-changed.ts';
-import { staffOf, targetOf } from './guards.ts';
-import { actionDone, recordStaffAction } from './staff-action.ts';
+import { targetOf } from './guards.ts';
+import { actionDone, staffActor } from './staff-action.ts';
 
-/** How the caller's identity was checked, in the staff member's words: required, kept in the audit log and on the account. */
+/** How the caller's identity was checked, in the staff member's words: required, kept in the audit log and the account's history. */
 const FIELDS = { identity_check: 500 };
 
 type ResetMfaDeps = Pick<Services, 'store' | 'logout' | 'audit' | 'mailer' | 'background' | 'config'>;
@@ -30,9 +30,8 @@ export function resetMfa(s: ResetMfaDeps) {
       const { values, errors, ok } = readForm(ctx, FIELDS);
       if (!ok) return form(ctx, errors, 400);
       const target = targetOf(ctx);
-      const reset = await resetSecondFactors(s, target.id);
+      const reset = await resetSecondFactors(s, staffActor(ctx), target.id, values.identity_check);
       if (!reset) return render(ctx, 'error', { title: 'admin.title', message: 'error.not_found' }, 404);
-      await recordStaffAction(s, staffOf(ctx).account, target, 'account.mfa_reset', values.identity_check);
       tellHolder(s, target, 'mfa_reset', 'mail.changed.mfa_reset', 'helpdesk');
       await actionDone(ctx, 'admin.reset.done');
     },

@@ -1,8 +1,8 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { grantRole, revokeRole } from '../../accounts/operations.ts';
-import { staffOf, targetOf } from './guards.ts';
-import { actionDone, recordStaffAction } from './staff-action.ts';
+import { grantRole, revokeRole } from '../../accounts/operations/roles.ts';
+import { targetOf } from './guards.ts';
+import { actionDone, staffActor } from './staff-action.ts';
 
 type RolesDeps = Pick<Services, 'store' | 'audit'>;
 
@@ -14,8 +14,7 @@ type RolesDeps = Pick<Services, 'store' | 'audit'>;
 export function helpdeskRole(s: RolesDeps, grant: boolean) {
   return async (ctx: Context) => {
     const target = targetOf(ctx);
-    const changed = await (grant ? grantRole : revokeRole)(s.store, target.id, 'helpdesk');
-    if (changed) await recordStaffAction(s, staffOf(ctx).account, target, grant ? 'account.role_granted' : 'account.role_revoked', 'helpdesk');
+    await (grant ? grantRole : revokeRole)(s, staffActor(ctx), target.id, 'helpdesk');
     await actionDone(ctx, grant ? 'admin.roles.granted' : 'admin.roles.revoked');
   };
 }

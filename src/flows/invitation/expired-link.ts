@@ -1,20 +1,13 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
-import { invitationState, type Account } from '../../accounts/account.ts';
+import type { Account } from '../../accounts/account.ts';
 import { render } from '../../web/render.ts';
 import { adoptLocale } from '../../web/page-state.ts';
 import { readForm } from '../../web/form.ts';
 import { normalizeEmail } from '../../accounts/email.ts';
 import { TooManyRequests } from '../../errors.ts';
 import { parseResetToken } from '../../accounts/reset-tokens.ts';
-import { accountUsable } from '../../accounts/standing.ts';
-import { sendInvitation } from './invitation.ts';
-
-/** The account's newest invitation link, never used, past its lifetime: worth a new mail rather than "invalid link". */
-export function isExpiredInvitation(account: Account | undefined, linkHash: string): account is Account {
-  const invitation = account?.invitation;
-  return !!invitation && accountUsable(account) && invitation.linkHash === linkHash && invitationState(invitation) === 'expired';
-}
+import { isExpiredInvitation, sendInvitation } from '../../accounts/invitation.ts';
 
 type ExpiredInvitationDeps = Pick<Services, 'audit' | 'accounts' | 'limits' | 'background' | 'store' | 'config' | 'mailer'>;
 
@@ -39,7 +32,7 @@ export function expiredInvitationFlow(s: ExpiredInvitationDeps) {
         if (!allowed.ip) throw new TooManyRequests(3600);
         if (allowed.address) {
           s.background('invitation renewal', async () => {
-            const sent = await sendInvitation(s, account.id, { by: 'expired-link' });
+            const sent = await sendInvitation(s, { via: 'self' }, account.id);
             if (typeof sent !== 'string') await sent.delivery;
           });
         }

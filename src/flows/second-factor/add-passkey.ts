@@ -8,7 +8,7 @@ import { confirmIdentity } from '../../web/confirm-identity.ts';
 import { isReauthenticated, REAUTH_SECONDS, type AccountSession } from '../../mfa/reauth.ts';
 import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { registrationOptions, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
-import { addFactor } from '../../accounts/operations.ts';
+import { addFactor } from '../../accounts/operations/factors.ts';
 import { accountChanged } from '../../mail/account-changed.ts';
 import { interactionUrl } from '../interaction.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
@@ -69,8 +69,8 @@ export function addPasskeyStep(s: AddPasskeyDeps) {
       const form = readForm(ctx, PASSKEY_RESPONSE);
       const passkey = form.ok ? await verifyRegistration(s, step.interaction.uid, form.values.response, ctx.state.t('passkey.default_name')) : undefined;
       if (!passkey) return addPasskeyPage(ctx, s, step, { form: 'passkey.failed' }, 400);
-      await addFactor(s.store, step.account.id, { passkey }, false);
-      accountChanged(s, step.account, 'passkey_added', { factor: passkey.kind, via: 'sign-in' });
+      await addFactor(s, { via: 'sign-in' }, step.account.id, { passkey }, false);
+      accountChanged(s, step.account, 'passkey_added');
       await render(ctx, 'message', { title: 'stepup.title', message: 'stepup.added', okUrl: step.interaction.returnTo, okLabel: 'stepup.sign_in_again' });
     },
   };

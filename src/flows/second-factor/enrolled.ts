@@ -12,7 +12,6 @@ type EnrolledDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' |
  * enrolment, the recovery codes (shown this once). OK completes the sign-in.
  */
 export async function showEnrolled(ctx: Context, s: EnrolledDeps, step: MfaStep, factor: SecondFactor, codes?: string[]): Promise<void> {
-  s.audit('mfa.enrolled', { accountId: step.account.id, factor });
   // The factor enrolled now proves no more than the password did: multi-factor, never phishing-resistant (amr.ts).
   const okUrl = await completeSignIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor(factor, false), step.loginTs);
   await render(ctx, 'enrolled', { title: 'mfa.choose.title', step: 3, message: 'totp.activated', codes, okUrl });

@@ -1,12 +1,12 @@
 import type { Context } from 'koa';
 import type { Account } from '../../accounts/account.ts';
-import { addFactor, FactorAlreadyEnrolled, type NewFactor } from '../../accounts/operations.ts';
+import { addFactor, FactorAlreadyEnrolled, type NewFactor } from '../../accounts/operations/factors.ts';
 import { newRecoveryCodes } from '../../mfa/recovery/recovery-codes.ts';
 import type { Services } from '../../services.ts';
 import { interactionUrl } from '../interaction.ts';
 import type { MfaStep } from './mfa-step.ts';
 
-type FirstFactorDeps = Pick<Services, 'store'>;
+type FirstFactorDeps = Pick<Services, 'store' | 'audit'>;
 
 /**
  * Enrols a sign-in's first factor and, in the same write, the account's first
@@ -17,7 +17,7 @@ type FirstFactorDeps = Pick<Services, 'store'>;
 export async function firstFactorAdded(ctx: Context, s: FirstFactorDeps, step: MfaStep, factor: NewFactor): Promise<{ account: Account; codes?: string[] } | undefined> {
   const recovery = step.account.recoveryCodes.length === 0 ? newRecoveryCodes(step.account.id) : undefined;
   try {
-    const account = await addFactor(s.store, step.account.id, factor, true, recovery?.hashes);
+    const account = await addFactor(s, { via: 'sign-in' }, step.account.id, factor, true, recovery?.hashes);
     if (account) return { account, codes: recovery?.codes };
   } catch (err) {
     if (!(err instanceof FactorAlreadyEnrolled)) throw err;

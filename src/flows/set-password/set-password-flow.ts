@@ -1,16 +1,15 @@
 import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
-import { hasSecondFactor } from '../../accounts/account.ts';
+import { hasSecondFactor, type Account } from '../../accounts/account.ts';
 import { factorList } from '../../i18n/format.ts';
 import { adoptLocale } from '../../web/page-state.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
-import { MAX_LENGTH, MIN_LENGTH } from '../../accounts/password-policy.ts';
-import { parseResetToken, RESET_PURPOSE } from '../../accounts/reset-tokens.ts';
+import { MAX_LENGTH, MIN_LENGTH, newPasswordErrors } from '../../accounts/password-policy.ts';
+import { parseResetToken, setPasswordLinkLive } from '../../accounts/reset-tokens.ts';
 import { accountUsable } from '../../accounts/standing.ts';
 import { setPasswordByLink } from './set-password.ts';
-import { newPasswordErrors } from './new-password.ts';
-import { expiredInvitationFlow, isExpiredInvitation } from '../invitation/expired-link.ts';
+import { isExpiredInvitation } from '../../accounts/invitation.ts';
 
 type Token = NonNullable<ReturnType<typeof parseResetToken>>;
 
@@ -23,27 +22,27 @@ const form = (ctx: Context, token: string, email: string, errors: FieldErrors, s
 
 type SetPasswordFlowDeps = Pick<Services, 'store' | 'logout' | 'accounts' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
 
+/** The invitation flow's page for an invitation link that has expired (routes.ts hands it over: a flow imports no other). */
+type ExpiredInvitationPage = (ctx: Context, account: Account, token: string) => Promise<void>;
+
 /**
  * The e-mailed link. Opening it consumes nothing (mail scanners open links);
  * the token is taken, once and atomically, only when a valid password is posted.
  * It works in any browser; it never logs anyone in.
  */
-export function setPasswordFlow(s: SetPasswordFlowDeps) {
-  const live = (t: Token | undefined) => (t ? s.store.tokens.peek(RESET_PURPOSE, t.accountId, t.hash) : false);
-  const expiredInvitation = expiredInvitationFlow(s);
+export function setPasswordFlow(s: SetPasswordFlowDeps, expiredInvitation: ExpiredInvitationPage) {
+  const live = (t: Token | undefined) => (t ? setPasswordLinkLive(s.store, t) : false);
   return {
     async show(ctx: Context) {
       const raw = String(ctx.query.token ?? '');
       const token = parseResetToken(raw);
       if (!token) return linkExpired(ctx);
       const [isLive, account] = await Promise.all([live(token), s.accounts.findById(token.accountId)]);
-      if (!isLive) return isExpiredInvitation(account, token.hash) ? expiredInvitation.show(ctx, account, raw) : linkExpired(ctx);
+      if (!isLive) return isExpiredInvitation(account, token.hash) ? expiredInvitation(ctx, account, raw) : linkExpired(ctx);
       // The link may be opened in any browser: speak the account's language unless the user chose one.
       adoptLocale(ctx, account?.locale);
       await form(ctx, raw, account?.email ?? '', {});
     },
-
-    renewInvitation: expiredInvitation.renew,
 
     async submit(ctx: Context) {
       const { values, errors } = readForm(ctx, { token: 200, password: MAX_LENGTH, confirm: MAX_LENGTH }, ['password', 'confirm']);

@@ -1,6 +1,6 @@
 import type { Services } from '../../services.ts';
-import { setPassword } from '../../accounts/operations.ts';
-import { RESET_PURPOSE, type SetPasswordLink } from '../../accounts/reset-tokens.ts';
+import { setPassword } from '../../accounts/operations/password.ts';
+import { takeSetPasswordLink } from '../../accounts/reset-tokens.ts';
 import { composeMail } from '../../mail/templates.ts';
 import { reviewFactorsUrl } from '../../mail/account-changed.ts';
 import { factorList } from '../../i18n/format.ts';
@@ -17,13 +17,11 @@ type SetPasswordDeps = Pick<Services, 'store' | 'logout' | 'limits' | 'audit' | 
  * one the owner does not recognise. Undefined when the link was already used or replaced.
  */
 export async function setPasswordByLink(s: SetPasswordDeps, accountId: string, tokenHash: string, password: string, ip: string): Promise<Account | undefined> {
-  const taken = await s.store.tokens.take(RESET_PURPOSE, accountId, tokenHash);
-  if (!taken) return undefined;
-  const { mailedTo } = (taken.data ?? {}) as Partial<SetPasswordLink>;
-  const account = await setPassword(s, accountId, password, { linkMailedTo: mailedTo });
+  const link = await takeSetPasswordLink(s.store, { accountId, hash: tokenHash });
+  if (!link) return undefined;
+  const account = await setPassword(s, { via: 'self' }, accountId, password, { linkMailedTo: link.mailedTo });
   if (!account) return undefined;
   await s.limits.liftPasswordLocks({ account: normalizeEmail(account.email), ip });
-  s.audit('password.set', { accountId });
   s.background('password-set notification', async () => {
     await s.mailer.send(await composeMail('password-set', 'mail.set.subject', account.email, account.locale, {
       name: account.name, factors: factorList(account), review: reviewFactorsUrl(s.config.issuer),

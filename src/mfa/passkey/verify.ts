@@ -1,5 +1,5 @@
 import type { Account, PasskeyFactor } from '../../accounts/account.ts';
-import { recordPasskeyUse } from '../../accounts/operations.ts';
+import { recordPasskeyUse } from '../../accounts/operations/factors.ts';
 import type { Store } from '../../../adapters/types.ts';
 import type { Audit } from '../../audit.ts';
 import type { FactorResult, Via } from '../result.ts';
@@ -35,7 +35,7 @@ export async function verifyPasskey(d: PasskeyVerifyDeps, attempt: PasskeyAttemp
     else d.audit('login.failure', { method: 'passkey', via, ip });
     return use;
   }
-  await recordPasskeyUse(d.store, use.account.id, use.passkey.id, use.counter);
+  await recordPasskeyUse(d, use.account.id, use.passkey.id, use.counter);
   d.audit('mfa.verified', { accountId: use.account.id, factor: use.passkey.kind, via, ip });
   return { kind: 'ok', account: use.account, passkey: use.passkey };
 }

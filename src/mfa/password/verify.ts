@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Account } from '../../accounts/account.ts';
 import { decoyHash, hashPassword, needsRehash, verifyPassword } from '../../accounts/password-hash.ts';
-import { updateAccount } from '../../accounts/update.ts';
+import { rehashPassword } from '../../accounts/operations/password.ts';
 import { accountUsable } from '../../accounts/standing.ts';
 import type { FactorResult, OnPass, Via } from '../result.ts';
 import type { Services } from '../../services.ts';
@@ -17,7 +17,7 @@ interface PasswordAttempt<T> {
   signal?: AbortSignal;
 }
 
-type PasswordCheckDeps = Pick<Services, 'accounts' | 'limits' | 'audit'>;
+type PasswordCheckDeps = Pick<Services, 'accounts' | 'store' | 'limits' | 'audit'>;
 
 /**
  * The password check. A point is taken from the limits before argon2 runs and
@@ -43,8 +43,7 @@ export async function checkPasswordAttempt<T = undefined>(s: PasswordCheckDeps, 
   }
   const [, passed] = await Promise.all([taken.attempt.succeeded(), a.onPass ? a.onPass(usable) : (undefined as T)]);
   if (needsRehash(usable.passwordHash!)) {
-    const passwordHash = await hashPassword(a.password);
-    await updateAccount(s.accounts, usable.id, (acc) => { acc.passwordHash = passwordHash; });
+    await rehashPassword(s, usable.id, await hashPassword(a.password));
   }
   s.audit('login.password_verified', { accountId: usable.id, ip: a.ip, via: a.via });
   return { kind: 'ok', account: usable, passed };

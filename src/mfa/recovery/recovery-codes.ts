@@ -1,7 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
-import type { AccountStore } from '../../../adapters/types.ts';
-import type { Account } from '../../accounts/account.ts';
-import { updateAccount } from '../../accounts/update.ts';
+import type { Actor, AccountDeps } from '../../accounts/events.ts';
+import { replaceRecoveryCodes } from '../../accounts/operations/factors.ts';
 
 /**
  * Ten single-use recovery codes, shown once. 10 characters from a 32-letter
@@ -22,8 +21,8 @@ export function newRecoveryCodes(accountId: string): { codes: string[]; hashes: 
 }
 
 /** Gives the account a fresh set, voiding the old one; returns the codes to show once. */
-export async function regenerateRecoveryCodes(accounts: AccountStore<Account>, accountId: string): Promise<string[]> {
+export async function regenerateRecoveryCodes(s: AccountDeps, actor: Actor, accountId: string): Promise<string[]> {
   const { codes, hashes } = newRecoveryCodes(accountId);
-  await updateAccount(accounts, accountId, (a) => { a.recoveryCodes = hashes; });
+  await replaceRecoveryCodes(s, actor, accountId, hashes);
   return codes;
 }

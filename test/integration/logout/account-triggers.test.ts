@@ -54,8 +54,8 @@ describeOnEveryStore('back-channel logout when the account signs out everywhere'
       const { browser, page } = await confirmedOnMyAccount(email, secret);
       expect((await browser.submit(page, '/account/sign-out-everywhere', {})).status).toBe(200);
     }],
-    ['disable (CLI)', (email: string) => accountCommands(idp.app.services.store, 'disable', { email }, idp.app.services)],
-    ['reset-mfa (CLI)', (email: string) => accountCommands(idp.app.services.store, 'reset-mfa', { email }, idp.app.services)],
+    ['disable (CLI)', (email: string) => accountCommands(idp.app.services, 'disable', { email })],
+    ['reset-mfa (CLI)', (email: string) => accountCommands(idp.app.services, 'reset-mfa', { email })],
   ])('after %s, both applications receive a logout token for their session, and their refresh tokens are dead', async (what, trigger) => {
     const email = `everywhere-${what.replace(/\W/g, '')}-${store}@example.org`;
     const { secret, first, second } = await signedInToBoth(email);

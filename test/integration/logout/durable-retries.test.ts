@@ -59,7 +59,7 @@ describeOnEveryStore('back-channel logout retries kept in the store', (store) =>
     flaky.refuseNext();
     const next = await createApp(idp.app.services.config, { logoutRetryDelaysMs: [300, 300] });
     try {
-      await accountCommands(idp.app.services.store, 'disable', { email }, idp.app.services);
+      await accountCommands(idp.app.services, 'disable', { email });
       await idp.app.logoutsAttempted();
       expect(flaky.tokens.length).toBe(received);
       await idp.app.close();

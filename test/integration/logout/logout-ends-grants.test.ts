@@ -1,7 +1,8 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../../support/test-idp.ts';
-import { PASSWORD } from '../../support/journey.ts';
+import { PASSWORD, text } from '../../support/journey.ts';
+import { seedStaff, signInToConsole } from '../../support/staff.ts';
 import { seedAccount } from '../../support/seed.ts';
 import { clientsFile, refreshFails, signInTo } from '../../support/logout-clients.ts';
 
@@ -55,5 +56,19 @@ describeOnEveryStore('log out ends offline access', (store) => {
     const { browser, applications } = await signedInTo(`offline-plain-${store}@example.org`, ['portal', 'viewer-app']);
     await logOut(browser, applications[0]!, {});
     for (const { config, tokens } of applications) await refreshFails(config, tokens.refresh_token!);
+  });
+
+  test('the account\'s history says which application asked for the "Log out", and that it was of every application', async () => {
+    const email = `history-logout-${store}@example.org`;
+    const { browser, applications } = await signedInTo(email, ['viewer-app', 'portal']);
+    await logOut(browser, applications[1]!, { post_logout_redirect_uri: CALLBACK });
+    await idp.app.settled();
+    const id = (await idp.app.services.accounts.findByEmail(email))!.id;
+    const [latest] = await idp.app.services.audit.history(id);
+    expect(latest).toMatchObject({ event: 'logout.success', via: 'self', application: 'portal', everywhere: true });
+
+    const desk = await seedStaff(idp, `history-logout-desk-${store}@example.org`, ['helpdesk']);
+    const { browser: console } = await signInToConsole(idp, `history-logout-desk-${store}@example.org`, desk.secret, -1);
+    expect(text(await console.get(`/admin/accounts/${id}`))).toMatch(/: uitgelogd, door de gebruiker zelf; gevraagd door portal; bij alle applicaties/);
   });
 });

@@ -1,5 +1,5 @@
-import type { Account } from '../../accounts/account.ts';
-import { normalizeEmail } from '../../accounts/email.ts';
+import type { Account } from './account.ts';
+import { normalizeEmail } from './email.ts';
 
 /**
  * The attempt counters that can stop this account's holder: its address's and
