@@ -9,6 +9,7 @@ import { redisReplayGuard } from './replay.ts';
 import { connectRedis, probeConnectionOnTimeout, restartWhenEnded } from './connection.ts';
 import { replicaAcknowledgement } from './replicas.ts';
 import type { RedisSettings } from './settings.ts';
+import { redisUpstreamLinks } from './upstream-links.ts';
 
 export interface RedisStoreOptions extends Partial<Pick<AccountStoreOptions, 'claimLeaseMs' | 'announcementMs'>> {
   settings: RedisSettings;
@@ -33,6 +34,7 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs, announcem
     tokens: redisTokenStore(redis, keys),
     replay: redisReplayGuard(redis, keys),
     logoutOutbox: redisLogoutOutbox(redis, keys),
+    upstreamLinks: redisUpstreamLinks(redis, keys),
     oidcAdapter: redisOidcAdapterFactory(redis, keys),
     redis,
     async ping() {

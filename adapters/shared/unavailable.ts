@@ -42,6 +42,7 @@ export function guardStore(store: Store, onError: (error: unknown) => void = () 
     tokens: guardMethods(store.tokens, onError),
     replay: guardMethods(store.replay, onError),
     logoutOutbox: guardMethods(store.logoutOutbox, onError),
+    upstreamLinks: guardMethods(store.upstreamLinks, onError),
     oidcAdapter: (model) => guardMethods(store.oidcAdapter(model), onError),
     ping: guardMethods({ ping: store.ping }, onError).ping,
   };

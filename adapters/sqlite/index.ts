@@ -7,6 +7,7 @@ import { sqliteTokenStore } from './tokens.ts';
 import { sqliteReplayGuard } from './replay.ts';
 import { sqliteLogoutOutbox } from './logout-outbox.ts';
 import { guardStore } from '../shared/unavailable.ts';
+import { sqliteUpstreamLinks } from './upstream-links.ts';
 
 const sweepIntervalMs = 60_000;
 
@@ -33,6 +34,7 @@ export async function openSqliteStore({ file }: { file: string }): Promise<Store
     tokens: sqliteTokenStore(db),
     replay: sqliteReplayGuard(db),
     logoutOutbox: sqliteLogoutOutbox(db),
+    upstreamLinks: sqliteUpstreamLinks(db),
     oidcAdapter: sqliteOidcAdapterFactory(db),
     async ping() {
       db.prepare('SELECT 1').get();

@@ -6,6 +6,7 @@ import { accountQueriesContract } from './account-queries.contract.ts';
 import { singleUseTokenContract } from './tokens.contract.ts';
 import { replayGuardContract } from './replay.contract.ts';
 import { logoutOutboxContract } from './logout-outbox.contract.ts';
+import { upstreamLinksContract } from './upstream-links.contract.ts';
 
 /**
  * The one contract every back end is held to. `open` gives a store for the whole
@@ -42,5 +43,6 @@ export function describeStoreContract(
     singleUseTokenContract(access);
     replayGuardContract(access);
     logoutOutboxContract(access);
+    upstreamLinksContract(access);
   });
 }

@@ -12,6 +12,7 @@ function storeFailingLookups(): Store {
     tokens: {},
     replay: { claim: async () => true },
     logoutOutbox: {},
+    upstreamLinks: {},
     oidcAdapter: () => adapter,
     ping: async () => {},
     close: async () => {},
