@@ -1,4 +1,5 @@
 import type { Logger } from './log.ts';
+import type { UpstreamAuditEvent } from './upstream/audit-events.ts';
 
 /** The audit events we emit; each carries only identifiers, never a secret. */
 export type AuditEvent =
@@ -11,7 +12,8 @@ export type AuditEvent =
   | 'scim.user_created' | 'scim.user_updated' | 'scim.user_deleted' | 'scim.access_refused'
   | 'invitation.sent' | 'invitation.not_sent' | 'invitation.expired_link'
   | 'account.end_date_set' | 'account.end_reminder_sent' | 'account.ended'
-  | 'account.role_granted' | 'account.role_revoked' | 'account.unlocked' | 'admin.refused';
+  | 'account.role_granted' | 'account.role_revoked' | 'account.unlocked' | 'admin.refused'
+  | UpstreamAuditEvent;
 
 export interface Audit { (event: AuditEvent, fields?: Record<string, unknown>): void }
 

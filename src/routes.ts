@@ -26,6 +26,8 @@ import { recentSecondFactor, signedIn } from './flows/account/guards.ts';
 import { adminFlow } from './flows/admin/admin-flow.ts';
 import { mayChange, staff, targetAccount } from './flows/admin/guards.ts';
 import { askAgain } from './flows/admin/confirm-page.ts';
+import { upstreamFlow } from './flows/upstream/upstream-flow.ts';
+import { offerProviders } from './upstream/offered.ts';
 
 /**
  * Every hosted screen, in one table. Guards for all of them: strict headers,
@@ -33,7 +35,7 @@ import { askAgain } from './flows/admin/confirm-page.ts';
  */
 export function screens(s: Services): Middleware & { router: Router } {
   const router = new Router();
-  router.use(screenHeaders(), bodyParser({ enableTypes: ['form'], formLimit: '32kb' }), requireCsrf());
+  router.use(screenHeaders(), bodyParser({ enableTypes: ['form'], formLimit: '32kb' }), requireCsrf(), offerProviders(s.upstream.providers));
 
   const login = loginStep(s);
   const passkeyOnly = passkeyLogin(s);
@@ -86,6 +88,13 @@ export function screens(s: Services): Middleware & { router: Router } {
   router.post('/interaction/:uid/verify/recovery', atMfa(s, 'verifying'), recovery.verify);
   router.post('/interaction/:uid/consent', atPrompt(s.provider, 'consent'), consent.submit);
 
+  // #26: an institution's login instead of the password (the same login and mfa prompts follow), its answer on
+  // the redirect URI registered there, and completing an invitation with it; each failure a page of upstream.failures.
+  const upstream = upstreamFlow(s);
+  router.get('/interaction/:uid/upstream/:provider', upstream.failures, atLogin, upstream.start.login);
+  router.get('/upstream/:provider/callback', upstream.failures, upstream.callback);
+  router.post('/upstream/:provider/invitation', upstream.failures, upstream.start.invitation);
+
   router.get('/password/request', requestPassword.show);
   router.post('/password/request', requestPassword.submit);
   router.get('/password/set', setPassword.show);
@@ -116,6 +125,8 @@ export function screens(s: Services): Middleware & { router: Router } {
   router.post('/account/passkey/remove', ...confirmed, account.passkeys.remove);
   router.post('/account/recovery-codes', ...confirmed, account.replaceRecoveryCodes);
   router.post('/account/sign-out-everywhere', ...confirmed, account.signOutEverywhere);
+  router.post('/account/upstream/:provider/link', ...confirmed, upstream.failures, upstream.start.link);
+  router.post('/account/upstream/unlink', ...confirmed, upstream.unlinkOwn);
 
   // The helpdesk console: the same full sign-in (staffIn), a staff role (helpdesk, or admin for roles),
   // for a change to an account: one this staff member may change (mayChange), and the second factor
@@ -144,6 +155,7 @@ export function screens(s: Services): Middleware & { router: Router } {
   router.post('/admin/accounts/:id/invite', staffIn, helpdesk, target, may, fresh, admin.invite);
   router.post('/admin/accounts/:id/helpdesk/grant', staffIn, staff(s, 'admin'), target, may, fresh, admin.grantHelpdesk);
   router.post('/admin/accounts/:id/helpdesk/revoke', staffIn, staff(s, 'admin'), target, may, fresh, admin.revokeHelpdesk);
+  router.post('/admin/accounts/:id/upstream/unlink', staffIn, helpdesk, target, may, fresh, upstream.unlinkByStaff);
 
   router.get('/', home.show);
   if (!s.config.clientsFile) router.get('/demo/callback', demoFlow(s).callback);

@@ -10,6 +10,7 @@ import { RESET_PURPOSE } from './reset-tokens.ts';
 import { accountsOf, updateAccount } from './update.ts';
 import { endDatePassed } from './end-date.ts';
 import { deletedPlaceholder, normalizeEmail } from './email.ts';
+import { removeUpstreamLinks } from './upstream-links.ts';
 
 /**
  * The named changes of an account, used alike by sign-in, My account, the CLI,
@@ -123,13 +124,15 @@ const TOMBSTONE: (keyof Account)[] = ['id', 'version', 'createdAt', 'modifiedAt'
 
 /**
  * Removes the account as a user sees it: disabled, sessions and tokens ended,
- * links voided, and everything that identifies its holder gone — address, name,
+ * links voided, institution accounts unlinked, and everything that identifies its holder gone — address, name,
  * name parts, externalId, roles, staff notes, sign-ins, credentials. The
  * document stays so that the id is never reused; its address is a placeholder
  * on the reserved .invalid domain, which no account can be given.
  */
 export async function removeAccount(s: EndSessionsDeps, id: string): Promise<Account | undefined> {
   await s.store.tokens.drop(RESET_PURPOSE, id);
+  // #26: its institution accounts too, so that none stays tied to an account nobody can use.
+  await removeUpstreamLinks(s.store, id);
   return endSessions(s, id, (a) => {
     for (const field of Object.keys(a)) if (!(TOMBSTONE as string[]).includes(field)) delete a[field];
     Object.assign(a, { email: deletedPlaceholder(), name: '', locale: 'nl', disabled: true, totp: [], passkeys: [], recoveryCodes: [], recentSignIns: [], deletedAt: nowSeconds() });

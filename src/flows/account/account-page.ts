@@ -4,6 +4,8 @@ import { render, type PageState } from '../../web/render.ts';
 import type { FieldErrors } from '../../web/form.ts';
 import { factorList, formatTime, signInMethod } from '../../i18n/format.ts';
 import { isReauthenticated, REAUTH_SECONDS, type AccountSession } from '../../mfa/reauth.ts';
+import { firstFactorOf } from '../../oidc/amr.ts';
+import { linkedInstitutions } from '../../upstream/links-view.ts';
 
 type AccountPageDeps = Pick<Services, 'store'>;
 
@@ -24,6 +26,8 @@ export async function showAccount(ctx: Context, s: AccountPageDeps, { session, a
     ...factorList(locale, account),
     // The last second factor stays: without one the next sign-in would start enrolment again.
     canRemove: account.totp.length + account.passkeys.length > 1,
+    // #26: linked institution accounts; linking only from a sign-in with the password.
+    upstream: { ...(await linkedInstitutions(ctx, s.store, account.id)), canLink: firstFactorOf(session.amr) === 'pwd' },
     signIns: [...account.recentSignIns].sort((a, b) => b.at - a.at).map((x) => ({ at: when(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
     errors,
   }, status);

@@ -9,6 +9,7 @@ import { isReauthenticated, REAUTH_SECONDS } from '../../mfa/reauth.ts';
 import { holds, protection, staffOf, targetOf } from './guards.ts';
 import { lockCounters } from './lock-counters.ts';
 import { invitationState } from '../../accounts/account.ts';
+import { linkedInstitutions } from '../../upstream/links-view.ts';
 
 type StaffViewDeps = Pick<Services, 'limits' | 'store'>;
 
@@ -30,7 +31,9 @@ export async function showStaffView(ctx: Context, s: StaffViewDeps, errors: Fiel
     ...factorList(locale, a),
     locked,
     signIns: [...a.recentSignIns].sort((x, y) => y.at - x.at).map((x) => ({ at: when(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
-    events: [...(a.recentEvents ?? [])].reverse().map((e) => ({ at: when(e.at), what: `admin.event.${e.event.split('.')[1]}` as MessageKey, by: e.by, note: e.note ?? '' })),
+    // #26: institution accounts, with their last use; an upstream.* event reads from the upstream block of the catalogs.
+    upstream: await linkedInstitutions(ctx, s.store, a.id),
+    events: [...(a.recentEvents ?? [])].reverse().map((e) => ({ at: when(e.at), what: (e.event.startsWith('upstream.') ? `upstream.event.${e.event.split('.')[1]}` : `admin.event.${e.event.split('.')[1]}`) as MessageKey, by: e.by, note: e.note ?? '' })),
     invitation: a.invitation ? { state: `admin.invitation.${invitationState(a.invitation)}` as MessageKey, expires: when(a.invitation.expiresAt), resend: !a.passwordHash && !a.disabled } : undefined,
     protectedAs: protection(staffMember.account, a),
     manageRoles: holds(staffMember.account, 'admin'),

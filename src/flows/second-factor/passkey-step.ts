@@ -5,7 +5,7 @@ import { render } from '../../web/render.ts';
 import { readForm } from '../../web/form.ts';
 import { sendJson } from '../../web/json.ts';
 import { seeOther } from '../interaction.ts';
-import { passwordAndSecondFactor } from '../../oidc/amr.ts';
+import { withSecondFactor } from '../../oidc/amr.ts';
 import { recordPasskeyUse } from '../../accounts/operations.ts';
 import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { authenticationOptions, registrationOptions, verifyAuthentication, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
@@ -68,7 +68,7 @@ export function passkeyStep(s: PasskeyStepDeps) {
       await recordPasskeyUse(s.store, use.account.id, use.passkey.id, use.counter);
       // A passkey added after this sign-in's password step counts from the next sign-in (amr.ts).
       const established = use.passkey.createdAt < step.loginTs;
-      seeOther(ctx, await signedIn(ctx, s, step.interaction, use.account, passwordAndSecondFactor(use.passkey.kind, established), step.loginTs));
+      seeOther(ctx, await signedIn(ctx, s, step.interaction, use.account, withSecondFactor(step.firstFactor, use.passkey.kind, established), step.loginTs));
     },
   };
 }

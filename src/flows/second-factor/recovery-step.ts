@@ -3,7 +3,7 @@ import type { Services } from '../../services.ts';
 import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
-import { passwordAndSecondFactor } from '../../oidc/amr.ts';
+import { withSecondFactor } from '../../oidc/amr.ts';
 import { useRecoveryCode } from '../../mfa/recovery/recovery-codes.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
 import { signedIn } from './signed-in.ts';
@@ -26,7 +26,7 @@ export function recoveryStep(s: RecoveryStepDeps) {
         const { message, status } = factorFailure(ctx, 'recovery', result);
         return page(ctx, step, { code: message }, status);
       }
-      const okUrl = await signedIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('recovery'), step.loginTs);
+      const okUrl = await signedIn(ctx, s, step.interaction, step.account, withSecondFactor(step.firstFactor, 'recovery'), step.loginTs);
       await render(ctx, 'recovery-used', { title: 'recovery.verify_title', remaining: result.remaining, okUrl });
     },
   };

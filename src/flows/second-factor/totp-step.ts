@@ -4,7 +4,7 @@ import { render } from '../../web/render.ts';
 import { readForm, type FieldErrors } from '../../web/form.ts';
 import { factorFailure } from '../../web/factor-failure.ts';
 import { keepWithSignIn, seeOther } from '../interaction.ts';
-import { passwordAndSecondFactor } from '../../oidc/amr.ts';
+import { withSecondFactor } from '../../oidc/amr.ts';
 import { checkCode } from '../../mfa/totp/check-code.ts';
 import { newTotpSecret } from '../../mfa/totp/totp.ts';
 import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
@@ -64,7 +64,7 @@ export function totpStep(s: TotpStepDeps) {
       if (!form.ok) return totpVerifyPage(ctx, step, form.errors, 400);
       const secrets = step.account.totp.map((f) => s.secrets.open(f.secret));
       const check = await checkCode(s, step.account.id, secrets, form.values.code,
-        () => signedIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('otp'), step.loginTs));
+        () => signedIn(ctx, s, step.interaction, step.account, withSecondFactor(step.firstFactor, 'otp'), step.loginTs));
       if (check.kind !== 'ok') {
         const { message, status } = factorFailure(ctx, 'code', check);
         return totpVerifyPage(ctx, step, { code: message }, status);

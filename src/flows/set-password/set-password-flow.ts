@@ -11,14 +11,16 @@ import { accountUsable } from '../../accounts/standing.ts';
 import { setPasswordByLink } from './set-password.ts';
 import { newPasswordErrors } from './new-password.ts';
 import { expiredInvitationFlow, isExpiredInvitation } from '../invitation/expired-link.ts';
+import { invitationOpenFor } from '../../accounts/upstream-links.ts';
 
 type Token = NonNullable<ReturnType<typeof parseResetToken>>;
 
 const linkExpired = (ctx: Context) =>
   render(ctx, 'message', { title: 'set.link_title', message: 'set.error.link', okUrl: '/password/request', okLabel: 'login.request_password' }, 410);
 
-const form = (ctx: Context, token: string, errors: FieldErrors, status = 200) =>
-  render(ctx, 'set-password', { title: 'set.title', step: 2, token, errors, min: MIN_LENGTH, max: MAX_LENGTH }, status);
+/** `invitation`: the link is an open invitation, which may also be completed with an institution account (#26). */
+const form = (ctx: Context, token: string, errors: FieldErrors, status = 200, invitation = false) =>
+  render(ctx, 'set-password', { title: 'set.title', step: 2, token, errors, min: MIN_LENGTH, max: MAX_LENGTH, invitation }, status);
 
 type SetPasswordFlowDeps = Pick<Services, 'store' | 'logout' | 'accounts' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
 
@@ -39,7 +41,7 @@ export function setPasswordFlow(s: SetPasswordFlowDeps) {
       if (!isLive) return isExpiredInvitation(account, token.hash) ? expiredInvitation.show(ctx, account, raw) : linkExpired(ctx);
       // The link may be opened in any browser: speak the account's language unless the user chose one.
       adoptLocale(ctx, account?.locale);
-      await form(ctx, raw, {});
+      await form(ctx, raw, {}, 200, invitationOpenFor(account, token.hash));
     },
 
     renewInvitation: expiredInvitation.renew,

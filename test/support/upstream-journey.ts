@@ -1,0 +1,81 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from './browser.ts';
+import { decode } from './browser.ts';
+import { startTestIdp, type StoreKind, type TestIdp } from './test-idp.ts';
+import { startUpstream, upstreamEntry, type TestUpstream, type UpstreamUser } from './upstream-provider.ts';
+
+/** An institution's user, with the claims SURFconext releases (schac_home_organization, eduperson_principal_name). */
+export function institutionUser(name: string, fields: Partial<UpstreamUser> & { claims?: Record<string, unknown> } = {}): UpstreamUser {
+  return {
+    password: `${name} at the university`,
+    ...fields,
+    claims: { sub: `${name}-persistent-id`, schac_home_organization: 'uva.nl', eduperson_principal_name: `${name}@uva.nl`, ...fields.claims },
+  };
+}
+
+export interface WithUpstream { idp: TestIdp; upstream: TestUpstream; close(): Promise<void> }
+
+/**
+ * The service with one institution provider configured (UPSTREAM_PROVIDERS_FILE,
+ * entry `uni`), and that provider running with these users. `entries` adds other
+ * providers' entries to the file (another id, the same or another issuer).
+ */
+export async function startWithUpstream(store: StoreKind, users: Record<string, UpstreamUser>, o: { entry?: Record<string, unknown>; entries?: (upstream: TestUpstream) => Record<string, unknown>[]; env?: Record<string, string> } = {}): Promise<WithUpstream> {
+  const upstream = await startUpstream({ users });
+  const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-upstream-'));
+  const file = join(dir, 'upstream-providers.json');
+  writeFileSync(file, JSON.stringify([upstreamEntry(upstream.issuer, o.entry), ...(o.entries?.(upstream) ?? [])]));
+  const idp = await startTestIdp(store, { UPSTREAM_PROVIDERS_FILE: file, ...o.env });
+  upstream.register([`${idp.issuer}/upstream/uni/callback`]);
+  return {
+    idp,
+    upstream,
+    async close() {
+      await idp.close();
+      await upstream.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** GETs `url` and follows redirects on any host, until a page, or a redirect `stop` says to stop at. */
+export async function followAcross(browser: Browser, url: string, stop: (location: string) => boolean = () => false): Promise<Page> {
+  let page = await browser.get(url);
+  for (let i = 0; i < 15 && page.location && !stop(page.location); i++) page = await browser.get(page.location);
+  return page;
+}
+
+const isCallback = (location: string) => new URL(location).pathname.endsWith('/callback') && new URL(location).hostname !== '127.0.0.2';
+
+/**
+ * At the institution: its login page (reached from `redirect`, the service's
+ * redirect to the provider), username and password (or Cancel), and back: the
+ * service's callback URL as the provider sent the browser to it, not yet opened.
+ */
+export async function loginAtInstitution(browser: Browser, redirect: Page, username: string, password = `${username} at the university`, action: 'login' | 'cancel' = 'login'): Promise<string> {
+  if (!redirect.location) throw new Error(`no redirect to the institution from ${redirect.url} (${redirect.status}): ${redirect.html.slice(0, 300)}`);
+  const form = await followAcross(browser, redirect.location, isCallback);
+  if (form.location) return form.location;
+  const sent = await browser.submit(form, '/login/', { username, password, action });
+  const back = sent.location ? await followAcross(browser, sent.location, isCallback) : sent;
+  if (!back.location) throw new Error(`the institution did not send the browser back: ${back.status} ${back.html.slice(0, 300)}`);
+  return back.location;
+}
+
+/** The login page's "Log in with your institution" link. */
+export const institutionButton = (page: Page) => {
+  const href = /href="([^"]*\/upstream\/uni)"/.exec(page.html)?.[1];
+  if (!href) throw new Error(`no institution login on ${page.url}`);
+  return decode(href);
+};
+
+/**
+ * From the service's login page through the institution and back: the page the
+ * service answers the callback with, followed on the service's own origin.
+ */
+export async function signInWithInstitution(browser: Browser, loginPage: Page, username: string, password?: string): Promise<Page> {
+  const callback = await loginAtInstitution(browser, await browser.get(institutionButton(loginPage)), username, password);
+  return browser.follow(callback);
+}
