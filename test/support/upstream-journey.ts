@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from './browser.ts';
-import { decode } from './browser.ts';
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { Browser, decode, type Page } from './browser.ts';
+import { signInUntil, totpCode, PASSWORD } from './journey.ts';
+import { seedAccount } from './seed.ts';
 import { startTestIdp, type StoreKind, type TestIdp } from './test-idp.ts';
 import { startUpstream, upstreamEntry, type TestUpstream, type UpstreamUser } from './upstream-provider.ts';
 
 /** An institution's user, with the claims SURFconext releases (schac_home_organization, eduperson_principal_name). */
-export function institutionUser(name: string, fields: Partial<UpstreamUser> & { claims?: Record<string, unknown> } = {}): UpstreamUser {
+export function institutionUser(name: string, fields: Omit<Partial<UpstreamUser>, 'claims'> & { claims?: Record<string, unknown> } = {}): UpstreamUser {
   return {
     password: `${name} at the university`,
     ...fields,
@@ -15,7 +18,10 @@ export function institutionUser(name: string, fields: Partial<UpstreamUser> & { 
   };
 }
 
-export interface WithUpstream { idp: TestIdp; upstream: TestUpstream; close(): Promise<void> }
+/** The audit trail of a service under test, as its log lines. */
+export interface AuditTrail { events(name: string): Record<string, unknown>[] }
+
+export interface WithUpstream { idp: TestIdp; upstream: TestUpstream; audit: AuditTrail; close(): Promise<void> }
 
 /**
  * The service with one institution provider configured (UPSTREAM_PROVIDERS_FILE,
@@ -27,11 +33,16 @@ export async function startWithUpstream(store: StoreKind, users: Record<string, 
   const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-upstream-'));
   const file = join(dir, 'upstream-providers.json');
   writeFileSync(file, JSON.stringify([upstreamEntry(upstream.issuer, o.entry), ...(o.entries?.(upstream) ?? [])]));
-  const idp = await startTestIdp(store, { UPSTREAM_PROVIDERS_FILE: file, ...o.env });
-  upstream.register([`${idp.issuer}/upstream/uni/callback`]);
+  const lines: Record<string, unknown>[] = [];
+  const sink = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } });
+  const idp = await startTestIdp(store, { UPSTREAM_PROVIDERS_FILE: file, ...o.env }, { log: pino({ level: 'info' }, sink) });
+  // Every provider id of the file may come back to this upstream (a second entry for the same issuer included).
+  const ids = ['uni', ...(o.entries?.(upstream) ?? []).map((e) => String(e.id))];
+  upstream.register(ids.map((id) => `${idp.issuer}/upstream/${id}/callback`));
   return {
     idp,
     upstream,
+    audit: { events: (name) => lines.filter((l) => l.event === name) },
     async close() {
       await idp.close();
       await upstream.close();
@@ -78,4 +89,31 @@ export const institutionButton = (page: Page) => {
 export async function signInWithInstitution(browser: Browser, loginPage: Page, username: string, password?: string): Promise<Page> {
   const callback = await loginAtInstitution(browser, await browser.get(institutionButton(loginPage)), username, password);
   return browser.follow(callback);
+}
+
+/**
+ * Links the institution user to the account the only way a holder can: signed in
+ * to My account with password and code (time step -1), "confirm it's you" (step 0),
+ * "Link your institution account", the institution's login. Returns that browser,
+ * still signed in, and the page the service answered.
+ */
+export async function linkOnMyAccount(idp: TestIdp, account: { email: string; secret: string }, username: string): Promise<{ browser: Browser; page: Page }> {
+  const browser = new Browser(idp.issuer);
+  const { page: verify } = await signInUntil(idp, browser, 'code-page', { email: account.email, from: '/account' });
+  const overview = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(account.secret, -1) });
+  const confirmed = await browser.submit(overview, '/account/confirm/code', { code: await totpCode(account.secret, 0) });
+  const start = await browser.submit(await browser.follow(confirmed.location!), '/account/upstream/uni/link', {});
+  return { browser, page: await browser.follow(await loginAtInstitution(browser, start, username)) };
+}
+
+/**
+ * A seeded account (password, authenticator app) with the institution user linked
+ * on My account; time steps -1 and 0 are used. `browser`: the one still on My account, confirmed.
+ */
+export async function linkedAccount(idp: TestIdp, email: string, username: string, locale: 'nl' | 'en' = 'nl') {
+  const seeded = await seedAccount(idp, email, PASSWORD, { totp: true, locale });
+  const { browser, page } = await linkOnMyAccount(idp, { email, secret: seeded.secret }, username);
+  if (page.status !== 200) throw new Error(`linking answered ${page.status}`);
+  await idp.smtp.next(email);
+  return { ...seeded, browser };
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider, { type ClientMetadata, type KoaContextWithOIDC } from 'oidc-provider';
-import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
 
 /**
  * An institution's OpenID provider that no one here wrote: plain node-oidc-provider
@@ -164,4 +164,16 @@ export function upstreamEntry(issuer: string, fields: Record<string, unknown> = 
     timeout_seconds: 2,
     ...fields,
   };
+}
+
+/** The ID token again, with some claims changed, signed with `key` (the provider's own, or one it never published). */
+export async function reSigned(idToken: string, key: JWK, claims: Record<string, unknown>): Promise<string> {
+  const payload = { ...(JSON.parse(Buffer.from(idToken.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>), ...claims };
+  return new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: key.kid }).sign(await importJWK(key, 'RS256'));
+}
+
+/** A key the provider never published, under the provider's own key id or another. */
+export async function foreignKey(kid: string): Promise<JWK> {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+  return { ...(await exportJWK(privateKey)), kid, alg: 'RS256' };
 }
