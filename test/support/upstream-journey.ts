@@ -21,40 +21,57 @@ export function institutionUser(name: string, fields: Omit<Partial<UpstreamUser>
 /** The audit trail of a service under test, as its log lines. */
 export interface AuditTrail { events(name: string): Record<string, unknown>[] }
 
-export interface WithUpstream { idp: TestIdp; upstream: TestUpstream; audit: AuditTrail; close(): Promise<void> }
+export interface WithUpstream {
+  idp: TestIdp;
+  /** The provider of entry `uni`. */
+  upstream: TestUpstream;
+  /** The providers of the other entries, by id: each its own (one entry per issuer), with the same users. */
+  others: Record<string, TestUpstream>;
+  audit: AuditTrail;
+  close(): Promise<void>;
+}
 
 /**
- * The service with one institution provider configured (UPSTREAM_PROVIDERS_FILE,
- * entry `uni`), and that provider running with these users. `entries` adds other
- * providers' entries to the file (another id, the same or another issuer).
+ * The service with an institution provider configured (UPSTREAM_PROVIDERS_FILE,
+ * entry `uni`), that provider running with these users, and for each of `others`
+ * (id → the entry's fields) a provider of its own.
  */
-export async function startWithUpstream(store: StoreKind, users: Record<string, UpstreamUser>, o: { entry?: Record<string, unknown>; entries?: (upstream: TestUpstream) => Record<string, unknown>[]; env?: Record<string, string> } = {}): Promise<WithUpstream> {
+export async function startWithUpstream(store: StoreKind, users: Record<string, UpstreamUser>, o: { entry?: Record<string, unknown>; others?: Record<string, Record<string, unknown>>; env?: Record<string, string> } = {}): Promise<WithUpstream> {
   const upstream = await startUpstream({ users });
+  const others = Object.fromEntries(await Promise.all(Object.keys(o.others ?? {}).map(async (id) => [id, await startUpstream({ users: upstream.users })] as const)));
   const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-upstream-'));
   const file = join(dir, 'upstream-providers.json');
-  writeFileSync(file, JSON.stringify([upstreamEntry(upstream.issuer, o.entry), ...(o.entries?.(upstream) ?? [])]));
+  const entries = [upstreamEntry(upstream.issuer, o.entry), ...Object.entries(o.others ?? {}).map(([id, fields]) => upstreamEntry(others[id]!.issuer, { ...fields, id }))];
+  writeFileSync(file, JSON.stringify(entries));
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } });
   const idp = await startTestIdp(store, { UPSTREAM_PROVIDERS_FILE: file, ...o.env }, { log: pino({ level: 'info' }, sink) });
-  // Every provider id of the file may come back to this upstream (a second entry for the same issuer included).
-  const ids = ['uni', ...(o.entries?.(upstream) ?? []).map((e) => String(e.id))];
-  upstream.register(ids.map((id) => `${idp.issuer}/upstream/${id}/callback`));
+  upstream.register([`${idp.issuer}/upstream/uni/callback`]);
+  for (const [id, other] of Object.entries(others)) other.register([`${idp.issuer}/upstream/${id}/callback`]);
   return {
     idp,
     upstream,
+    others,
     audit: { events: (name) => lines.filter((l) => l.event === name) },
     async close() {
       await idp.close();
-      await upstream.close();
+      await Promise.all([upstream, ...Object.values(others)].map((u) => u.close()));
       rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-/** GETs `url` and follows redirects on any host, until a page, or a redirect `stop` says to stop at. */
+/** node-oidc-provider's self-submitting form (ending an earlier session of another account there): a browser posts it at once. */
+const selfSubmitting = (page: Page) => page.status === 200 && page.html.includes('<title>Submitting Callback</title>');
+
+/** GETs `url` and follows redirects (and self-submitting forms) on any host, until a page, or a redirect `stop` says to stop at. */
 export async function followAcross(browser: Browser, url: string, stop: (location: string) => boolean = () => false): Promise<Page> {
   let page = await browser.get(url);
-  for (let i = 0; i < 15 && page.location && !stop(page.location); i++) page = await browser.get(page.location);
+  for (let i = 0; i < 15; i++) {
+    if (selfSubmitting(page)) page = await browser.submit(page, 'http', {});
+    else if (page.location && !stop(page.location)) page = await browser.get(page.location);
+    else break;
+  }
   return page;
 }
 
@@ -75,9 +92,9 @@ export async function loginAtInstitution(browser: Browser, redirect: Page, usern
   return back.location;
 }
 
-/** The login page's "Log in with your institution" link. */
-export const institutionButton = (page: Page) => {
-  const href = /href="([^"]*\/upstream\/uni)"/.exec(page.html)?.[1];
+/** The login page's "Log in with your institution" link (of provider `id`). */
+export const institutionButton = (page: Page, id = 'uni') => {
+  const href = new RegExp(`href="([^"]*/upstream/${id})"`).exec(page.html)?.[1];
   if (!href) throw new Error(`no institution login on ${page.url}`);
   return decode(href);
 };
@@ -97,12 +114,12 @@ export async function signInWithInstitution(browser: Browser, loginPage: Page, u
  * "Link your institution account", the institution's login. Returns that browser,
  * still signed in, and the page the service answered.
  */
-export async function linkOnMyAccount(idp: TestIdp, account: { email: string; secret: string }, username: string): Promise<{ browser: Browser; page: Page }> {
+export async function linkOnMyAccount(idp: TestIdp, account: { email: string; secret: string }, username: string, provider = 'uni'): Promise<{ browser: Browser; page: Page }> {
   const browser = new Browser(idp.issuer);
   const { page: verify } = await signInUntil(idp, browser, 'code-page', { email: account.email, from: '/account' });
   const overview = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(account.secret, -1) });
   const confirmed = await browser.submit(overview, '/account/confirm/code', { code: await totpCode(account.secret, 0) });
-  const start = await browser.submit(await browser.follow(confirmed.location!), '/account/upstream/uni/link', {});
+  const start = await browser.submit(await browser.follow(confirmed.location!), `/account/upstream/${provider}/link`, {});
   return { browser, page: await browser.follow(await loginAtInstitution(browser, start, username)) };
 }
 

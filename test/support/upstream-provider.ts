@@ -36,7 +36,7 @@ export interface TestUpstream {
     /** Holds requests whose path ends so until the promise settles. */
     hold?: { path: string; until: Promise<void> };
   };
-  /** Users may be added while it runs. */
+  /** Users may be added while it runs (several providers may share one map). */
   users: Map<string, UpstreamUser>;
   /** Registers the service (its redirect URIs, known once it listens) and opens for requests. */
   register(redirectUris: string[]): void;
@@ -53,6 +53,17 @@ const readForm = async (req: IncomingMessage) => {
   return new URLSearchParams(Buffer.concat(chunks).toString());
 };
 
+/** node-oidc-provider warns that its in-memory store is for development: for a stand-in that lives as long as a test, that is what is wanted. */
+function quietly<T>(make: () => T): T {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => { if (!String(args[0]).includes('in-memory adapter')) warn(...args); };
+  try {
+    return make();
+  } finally {
+    console.warn = warn;
+  }
+}
+
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Its login page: username, password, Log in, and Cancel (which answers access_denied). */
@@ -62,20 +73,20 @@ const loginPage = (issuer: string, uid: string, error = '') => `<!doctype html><
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
 <button type="submit" name="action" value="login">Log in</button><button type="submit" name="action" value="cancel">Cancel</button></form></main></body></html>`;
 
-export async function startUpstream(options: { users?: Record<string, UpstreamUser> } = {}): Promise<TestUpstream> {
+export async function startUpstream(options: { users?: Record<string, UpstreamUser> | Map<string, UpstreamUser> } = {}): Promise<TestUpstream> {
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.2', resolve));
   const issuer = `http://127.0.0.2:${(server.address() as AddressInfo).port}`;
   const { privateKey } = await generateKeyPair('RS256', { extractable: true });
   const signingKey = { ...(await exportJWK(privateKey)), kid: 'upstream-key-1', alg: 'RS256', use: 'sig' };
-  const users = new Map(Object.entries(options.users ?? {}));
+  const users = options.users instanceof Map ? options.users : new Map(Object.entries(options.users ?? {}));
   const tamper: TestUpstream['tamper'] = {};
   const idTokens: string[] = [];
   const register = (redirectUris: string[]) => {
     const clients: ClientMetadata[] = [
       { client_id: UPSTREAM_CLIENT.id, client_secret: UPSTREAM_CLIENT.secret, redirect_uris: redirectUris, token_endpoint_auth_method: 'client_secret_basic' },
     ];
-    const provider = new Provider(issuer, {
+    const provider = quietly(() => new Provider(issuer, {
       clients,
       jwks: { keys: [signingKey] },
       cookies: { keys: ['upstream cookie key for the tests only'] },
@@ -96,7 +107,7 @@ export async function startUpstream(options: { users?: Record<string, UpstreamUs
         await grant.save();
         return grant;
       },
-    });
+    }));
 
     provider.use(async (ctx, next) => {
       const hold = tamper.hold;
