@@ -37,14 +37,17 @@ async function clientAuthentication(provider: UpstreamProvider): Promise<oidc.Cl
   return oidc.PrivateKeyJwt({ key: key as CryptoKey, kid: jwk.kid });
 }
 
-/** A failure of the network or the provider's server, anywhere in the error's causes. */
+/**
+ * A failure of the network or the provider's server, anywhere in the error's
+ * causes. Told by name and code, not by class: fetch's errors come from another
+ * realm than this module's (undici's own TypeError).
+ */
 function unreachable(err: unknown): boolean {
-  let e: unknown = err;
-  for (let depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++) {
-    const code = (e as { code?: unknown }).code;
+  let e = err as { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } | undefined;
+  for (let depth = 0; e && typeof e === 'object' && depth < 6; e = e.cause as typeof e, depth++) {
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return true;
-    if (e instanceof TypeError && e.message === 'fetch failed') return true;
-    if (typeof code === 'string' && /^(ECONN|ENOTFOUND|EAI_|EHOSTUNREACH|ETIMEDOUT|EPIPE|UND_ERR|OAUTH_RESPONSE_IS_NOT_(CONFORM|JSON))/.test(code)) return true;
+    if (e.name === 'TypeError' && e.message === 'fetch failed') return true;
+    if (typeof e.code === 'string' && /^(ECONN|ENOTFOUND|EAI_|EHOSTUNREACH|ETIMEDOUT|EPIPE|UND_ERR|OAUTH_RESPONSE_IS_NOT_(CONFORM|JSON))/.test(e.code)) return true;
     if (e instanceof oidc.ResponseBodyError && e.status >= 500) return true;
   }
   return false;
@@ -57,6 +60,8 @@ function asFailure(err: unknown, step: string): UpstreamFailure {
   if (err instanceof oidc.AuthorizationResponseError || err instanceof oidc.ResponseBodyError) {
     return new UpstreamFailure('refused', `${step}: the provider answered ${err.error}`, { cause: err });
   }
+  // A 401 with WWW-Authenticate: the token endpoint did not accept this service's client authentication.
+  if (err instanceof oidc.WWWAuthenticateChallengeError) return new UpstreamFailure('refused', `${step}: the provider refused the client authentication`, { cause: err });
   return new UpstreamFailure('invalid', `${step}: ${(err as Error).message}`, { cause: err });
 }
 
