@@ -93,6 +93,7 @@ export function screens(s: Services): Middleware & { router: Router } {
   const upstream = upstreamFlow(s);
   router.get('/interaction/:uid/upstream/:provider', upstream.failures, atLogin, upstream.start.login);
   router.get('/upstream/:provider/callback', upstream.failures, upstream.callback);
+  router.get('/upstream/jwks', upstream.jwks);
   router.post('/upstream/:provider/invitation', upstream.failures, upstream.start.invitation);
 
   router.get('/password/request', requestPassword.show);

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import * as oidc from 'openid-client';
-import { importJWK, type JWK } from 'jose';
+import { importJWK } from 'jose';
 import { isLoopback } from '../config.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { UpstreamProvider } from './config.ts';
@@ -32,9 +31,8 @@ const usableIdentifier = (value: unknown): value is string => typeof value === '
 async function clientAuthentication(provider: UpstreamProvider): Promise<oidc.ClientAuth> {
   const { auth } = provider;
   if (auth.method !== 'private_key_jwt') return auth.method === 'client_secret_post' ? oidc.ClientSecretPost(auth.secret) : oidc.ClientSecretBasic(auth.secret);
-  const jwk = JSON.parse(readFileSync(auth.keyFile, 'utf8')) as JWK;
-  const key = await importJWK(jwk, jwk.alg);
-  return oidc.PrivateKeyJwt({ key: key as CryptoKey, kid: jwk.kid });
+  const key = await importJWK(auth.key, auth.key.alg);
+  return oidc.PrivateKeyJwt({ key: key as CryptoKey, kid: auth.key.kid });
 }
 
 /**

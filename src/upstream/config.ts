@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { JWK } from 'jose';
 import { ConfigError, isLoopback } from '../config.ts';
 import { SECRET_MIN_BITS, secretBits } from '../security/secret-strength.ts';
 
@@ -38,7 +39,8 @@ type Entry = z.infer<typeof entry>;
 
 type ClientAuthentication =
   | { method: 'client_secret_basic' | 'client_secret_post'; secret: string }
-  | { method: 'private_key_jwt'; keyFile: string };
+  /** The private JWK, read at start-up; its public half is served at /upstream/jwks for the registration. */
+  | { method: 'private_key_jwt'; key: JWK };
 
 export interface UpstreamProvider {
   id: string;
@@ -62,11 +64,39 @@ function issuerProblem(issuer: string): string | undefined {
   return undefined;
 }
 
+/** Signing algorithms of a private_key_jwt key: what the providers' token endpoints accept (SURFconext: RS256). */
+const KEY_ALGORITHMS = new Set(['RS256', 'PS256', 'ES256']);
+
+/** The private JWK of private_key_file: with its kid, an algorithm above, and its private part. */
+function privateKey(file: string, problems: string[]): JWK | undefined {
+  let jwk: JWK;
+  try {
+    jwk = JSON.parse(readFileSync(file, 'utf8')) as JWK;
+  } catch (err) {
+    problems.push(`private_key_file ${file} cannot be read as a JWK: ${(err as Error).message}`);
+    return undefined;
+  }
+  if (typeof jwk?.kid !== 'string' || !KEY_ALGORITHMS.has(String(jwk.alg)) || typeof jwk.d !== 'string') {
+    problems.push(`private_key_file ${file} must be a private JWK with a kid and an alg of ${[...KEY_ALGORITHMS].join(', ')}`);
+    return undefined;
+  }
+  return jwk;
+}
+
+/** The public half of a private JWK (what /upstream/jwks serves). */
+export function publicHalf({ kty, crv, x, y, n, e, kid, alg }: JWK): JWK {
+  return Object.fromEntries(Object.entries({ kty, crv, x, y, n, e, kid, alg, use: 'sig' }).filter(([, v]) => v !== undefined)) as JWK;
+}
+
 function authOf(e: Entry, production: boolean, problems: string[]): ClientAuthentication | undefined {
   const method = e.token_endpoint_auth_method ?? (e.private_key_file ? 'private_key_jwt' : 'client_secret_basic');
   if (method === 'private_key_jwt') {
-    if (!e.private_key_file || e.client_secret) problems.push('private_key_jwt takes private_key_file and no client_secret');
-    return e.private_key_file ? { method, keyFile: e.private_key_file } : undefined;
+    if (!e.private_key_file || e.client_secret) {
+      problems.push('private_key_jwt takes private_key_file and no client_secret');
+      return undefined;
+    }
+    const key = privateKey(e.private_key_file, problems);
+    return key && { method, key };
   }
   if (!e.client_secret || e.private_key_file) {
     problems.push(`${method} takes client_secret and no private_key_file`);

@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { SingleUseTokenStore } from '../../adapters/types.ts';
 import type { Locale } from '../i18n/index.ts';
-import type { UpstreamProvider } from './config.ts';
+import { publicHalf, type UpstreamProvider } from './config.ts';
 import { upstreamClient, type UpstreamIdentity } from './client.ts';
 import { UpstreamFailure } from './failure.ts';
 import { beginUpstream, takeUpstream, type PendingUpstream, type UpstreamPurpose } from './pending.ts';
@@ -23,6 +23,8 @@ export function createUpstream({ providers, issuer, tokens }: UpstreamDeps) {
     providers,
     provider: (id: string | undefined) => providers.find((p) => p.id === id),
     callbackUrl,
+    /** The public keys of the providers that authenticate this service by private_key_jwt: the JWKS URL to register there. */
+    publicKeys: { keys: [...new Map(providers.flatMap((p) => (p.auth.method === 'private_key_jwt' ? [[p.auth.key.kid, publicHalf(p.auth.key)] as const] : []))).values()] },
 
     /** Keeps the pending sign-in, bound to this browser; returns the provider's authorization URL. `fresh`: the person logs in there again. */
     async start(ctx: Context, provider: UpstreamProvider, purpose: UpstreamPurpose, o: { locale: Locale; fresh: boolean }): Promise<string> {

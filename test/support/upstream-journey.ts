@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
+import { exportJWK, generateKeyPair } from 'jose';
 import { Browser, decode, type Page } from './browser.ts';
 import { signInUntil, totpCode, PASSWORD } from './journey.ts';
 import { seedAccount } from './seed.ts';
@@ -41,13 +42,24 @@ export async function startWithUpstream(store: StoreKind, users: Record<string, 
   const others = Object.fromEntries(await Promise.all(Object.keys(o.others ?? {}).map(async (id) => [id, await startUpstream({ users: upstream.users })] as const)));
   const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-upstream-'));
   const file = join(dir, 'upstream-providers.json');
-  const entries = [upstreamEntry(upstream.issuer, o.entry), ...Object.entries(o.others ?? {}).map(([id, fields]) => upstreamEntry(others[id]!.issuer, { ...fields, id }))];
+  // An entry with private_key_jwt gets a key of its own, in a file; the provider reads its public half at the service's /upstream/jwks.
+  const entries = [upstreamEntry(upstream.issuer, o.entry)];
+  for (const [id, fields] of Object.entries(o.others ?? {})) {
+    const jwt = fields.token_endpoint_auth_method === 'private_key_jwt';
+    if (jwt) {
+      const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+      writeFileSync(join(dir, `${id}-key.json`), JSON.stringify({ ...(await exportJWK(privateKey)), kid: `cbs-${id}`, alg: 'ES256' }));
+    }
+    entries.push(upstreamEntry(others[id]!.issuer, { ...fields, id, ...(jwt ? { client_secret: undefined, private_key_file: join(dir, `${id}-key.json`) } : {}) }));
+  }
   writeFileSync(file, JSON.stringify(entries));
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } });
   const idp = await startTestIdp(store, { UPSTREAM_PROVIDERS_FILE: file, ...o.env }, { log: pino({ level: 'info' }, sink) });
   upstream.register([`${idp.issuer}/upstream/uni/callback`]);
-  for (const [id, other] of Object.entries(others)) other.register([`${idp.issuer}/upstream/${id}/callback`]);
+  for (const [id, other] of Object.entries(others)) {
+    other.register([`${idp.issuer}/upstream/${id}/callback`], o.others?.[id]?.token_endpoint_auth_method === 'private_key_jwt' ? `${idp.issuer}/upstream/jwks` : undefined);
+  }
   return {
     idp,
     upstream,
@@ -103,8 +115,8 @@ export const institutionButton = (page: Page, id = 'uni') => {
  * From the service's login page through the institution and back: the page the
  * service answers the callback with, followed on the service's own origin.
  */
-export async function signInWithInstitution(browser: Browser, loginPage: Page, username: string, password?: string): Promise<Page> {
-  const callback = await loginAtInstitution(browser, await browser.get(institutionButton(loginPage)), username, password);
+export async function signInWithInstitution(browser: Browser, loginPage: Page, username: string, provider = 'uni'): Promise<Page> {
+  const callback = await loginAtInstitution(browser, await browser.get(institutionButton(loginPage, provider)), username);
   return browser.follow(callback);
 }
 
@@ -127,9 +139,9 @@ export async function linkOnMyAccount(idp: TestIdp, account: { email: string; se
  * A seeded account (password, authenticator app) with the institution user linked
  * on My account; time steps -1 and 0 are used. `browser`: the one still on My account, confirmed.
  */
-export async function linkedAccount(idp: TestIdp, email: string, username: string, locale: 'nl' | 'en' = 'nl') {
-  const seeded = await seedAccount(idp, email, PASSWORD, { totp: true, locale });
-  const { browser, page } = await linkOnMyAccount(idp, { email, secret: seeded.secret }, username);
+export async function linkedAccount(idp: TestIdp, email: string, username: string, provider = 'uni') {
+  const seeded = await seedAccount(idp, email, PASSWORD, { totp: true });
+  const { browser, page } = await linkOnMyAccount(idp, { email, secret: seeded.secret }, username, provider);
   if (page.status !== 200) throw new Error(`linking answered ${page.status}`);
   await idp.smtp.next(email);
   return { ...seeded, browser };

@@ -38,8 +38,8 @@ export interface TestUpstream {
   };
   /** Users may be added while it runs (several providers may share one map). */
   users: Map<string, UpstreamUser>;
-  /** Registers the service (its redirect URIs, known once it listens) and opens for requests. */
-  register(redirectUris: string[]): void;
+  /** Registers the service (its redirect URIs, known once it listens; with `jwksUri`, for private_key_jwt) and opens for requests. */
+  register(redirectUris: string[], jwksUri?: string): void;
   close(): Promise<void>;
 }
 
@@ -82,10 +82,9 @@ export async function startUpstream(options: { users?: Record<string, UpstreamUs
   const users = options.users instanceof Map ? options.users : new Map(Object.entries(options.users ?? {}));
   const tamper: TestUpstream['tamper'] = {};
   const idTokens: string[] = [];
-  const register = (redirectUris: string[]) => {
-    const clients: ClientMetadata[] = [
-      { client_id: UPSTREAM_CLIENT.id, client_secret: UPSTREAM_CLIENT.secret, redirect_uris: redirectUris, token_endpoint_auth_method: 'client_secret_basic' },
-    ];
+  const register = (redirectUris: string[], jwksUri?: string) => {
+    const auth = jwksUri ? { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUri } : { token_endpoint_auth_method: 'client_secret_basic', client_secret: UPSTREAM_CLIENT.secret };
+    const clients: ClientMetadata[] = [{ client_id: UPSTREAM_CLIENT.id, redirect_uris: redirectUris, ...auth } as ClientMetadata];
     const provider = quietly(() => new Provider(issuer, {
       clients,
       jwks: { keys: [signingKey] },

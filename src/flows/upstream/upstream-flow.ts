@@ -2,6 +2,8 @@ import { upstreamStarts } from './start.ts';
 import { upstreamCallback } from './callback.ts';
 import { upstreamUnlinking } from './link.ts';
 import { upstreamFailures } from './pages.ts';
+import type { Context } from 'koa';
+import { sendJson } from '../../web/json.ts';
 
 type UpstreamFlowDeps = Parameters<typeof upstreamCallback>[0] & Parameters<typeof upstreamStarts>[0];
 
@@ -19,5 +21,7 @@ export function upstreamFlow(s: UpstreamFlowDeps) {
     callback: upstreamCallback(s),
     unlinkOwn: unlinking.own,
     unlinkByStaff: unlinking.byStaff,
+    /** The JWKS URL to register at a provider that authenticates this service by private_key_jwt. */
+    jwks: (ctx: Context) => sendJson(ctx, s.upstream.publicKeys),
   };
 }

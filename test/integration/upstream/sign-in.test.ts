@@ -24,7 +24,7 @@ const PHISHING_RESISTANT = 'http://schemas.openid.net/pape/policies/2007/06/phis
 describeOnEveryStore('sign in with your institution', (store) => {
   let env: WithUpstream;
   beforeAll(async () => {
-    env = await startWithUpstream(store, {});
+    env = await startWithUpstream(store, {}, { others: { 'uni-jwt': { token_endpoint_auth_method: 'private_key_jwt', display_name: { nl: 'eduID', en: 'eduID' } } } });
   });
   afterAll(() => env?.close());
 
@@ -161,6 +161,25 @@ describeOnEveryStore('sign in with your institution', (store) => {
       expect([end, landedOn(await browser.follow(again.url))]).toEqual([end, 'login-form']);
       await refreshFails(signIn.config, tokens.refresh_token!);
     }
+  });
+
+  test('a provider that authenticates the service by private_key_jwt (its key\'s public half at /upstream/jwks, registered there) works the same way', async () => {
+    const email = `jwt-${store}@example.org`;
+    const name = user(`jwt-${store}`);
+    const published = await (await fetch(`${env.idp.issuer}/upstream/jwks`)).json() as { keys: Record<string, unknown>[] };
+    expect(published.keys).toEqual([expect.objectContaining({ kid: 'cbs-uni-jwt', kty: 'EC', alg: 'ES256', use: 'sig' })]);
+    expect(published.keys[0]).not.toHaveProperty('d');
+    const { id, secret } = await linkedAccount(env.idp, email, name, 'uni-jwt');
+    expect((await env.idp.app.services.store.upstreamLinks.ofAccount(id)).map((l) => [l.provider, l.issuer])).toEqual([['uni-jwt', env.others['uni-jwt']!.issuer]]);
+    const browser = new Browser(env.idp.issuer);
+    const { signIn, page } = await loginPage(browser);
+    expect(text(page)).toContain('Inloggen met je instelling (eduID)');
+    const code = expectAt(await signInWithInstitution(browser, page, name, 'uni-jwt'), 'code-page');
+    const back = await browser.follow((await browser.submit(code, '/verify/totp', { code: await totpCode(secret, 1) })).location!);
+    expect((await finishSignIn(signIn, back.location!)).claims()).toMatchObject({ email, amr: ['fed', 'otp', 'mfa'] });
+    // The same person at the other provider is another identity (another issuer): linked to nothing.
+    const other = new Browser(env.idp.issuer);
+    expect((await signInWithInstitution(other, (await loginPage(other)).page, name)).status).toBe(403);
   });
 
   test('an application that asks for a fresh login (prompt=login) sends the person to log in at the institution again', async () => {
