@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import * as oidc from 'openid-client';
 import type { SingleUseTokenStore } from '../../adapters/types.ts';
-import type { Locale } from '../i18n/index.ts';
+import { isLocale, type Locale } from '../i18n/index.ts';
 import { randomToken, tokenHash } from '../security/random-token.ts';
 
 /** Why the browser went to the provider, and what the answer completes. */
@@ -31,17 +31,23 @@ const TTL_SECONDS = 15 * 60;
 /**
  * A random id of the browser (256 bits), the same for every institution sign-in it
  * starts so that two tabs do not undo each other; the store keeps only its hash.
+ * With it, the language of the latest sign-in, for the page of an answer whose
+ * sign-in is not known (used already, or expired).
  */
 const COOKIE = 'idp_upstream';
-const browserId = (ctx: Context) => {
-  const id = ctx.cookies.get(COOKIE);
-  return id && /^[\w-]{43}$/.test(id) ? id : undefined;
+const cookieOf = (ctx: Context) => /^([\w-]{43})\.([a-z]{2})$/.exec(ctx.cookies.get(COOKIE) ?? '');
+const browserId = (ctx: Context) => cookieOf(ctx)?.[1];
+
+/** The language of this browser's latest institution sign-in, if any. */
+export const browserLocale = (ctx: Context): Locale | undefined => {
+  const locale = cookieOf(ctx)?.[2];
+  return isLocale(locale) ? locale : undefined;
 };
 
 /** Keeps a new pending sign-in and binds it to this browser; returns what the authorization request carries. */
 export async function beginUpstream(ctx: Context, tokens: SingleUseTokenStore, secure: boolean, pending: Omit<PendingUpstream, 'verifier' | 'nonce' | 'browser'>) {
   const browser = browserId(ctx) ?? randomToken();
-  ctx.cookies.set(COOKIE, browser, { httpOnly: true, sameSite: 'lax', secure, maxAge: 24 * 3600 * 1000, overwrite: true });
+  ctx.cookies.set(COOKIE, `${browser}.${pending.locale}`, { httpOnly: true, sameSite: 'lax', secure, maxAge: 24 * 3600 * 1000, overwrite: true });
   const state = oidc.randomState();
   const verifier = oidc.randomPKCECodeVerifier();
   const nonce = oidc.randomNonce();

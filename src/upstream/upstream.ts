@@ -4,7 +4,7 @@ import type { Locale } from '../i18n/index.ts';
 import { publicHalf, type UpstreamProvider } from './config.ts';
 import { upstreamClient, type UpstreamIdentity } from './client.ts';
 import { UpstreamFailure } from './failure.ts';
-import { beginUpstream, takeUpstream, type PendingUpstream, type UpstreamPurpose } from './pending.ts';
+import { beginUpstream, browserLocale, takeUpstream, type PendingUpstream, type UpstreamPurpose } from './pending.ts';
 
 interface UpstreamDeps { providers: UpstreamProvider[]; issuer: string; tokens: SingleUseTokenStore }
 
@@ -32,6 +32,8 @@ export function createUpstream({ providers, issuer, tokens }: UpstreamDeps) {
       const url = await client.authorizationUrl(provider, { redirectUri: callbackUrl(provider), state, nonce, verifier, locale: o.locale, fresh: o.fresh });
       return url.toString();
     },
+
+    browserLocale,
 
     /** The pending sign-in this answer belongs to, taken (once); a state that is unknown, used or expired is refused. */
     async pendingOf(ctx: Context): Promise<{ pending: PendingUpstream; sameBrowser: boolean }> {

@@ -20,6 +20,8 @@ export function upstreamCallback(s: CallbackDeps) {
   return async (ctx: Context) => {
     const provider = s.upstream.provider(ctx.params.provider);
     if (!provider) return render(ctx, 'error', { title: 'error.title', message: 'error.not_found' }, 404);
+    // The language of this browser's sign-in, for the page even of an answer whose sign-in is gone.
+    adoptLocale(ctx, s.upstream.browserLocale(ctx));
     const taken = await s.upstream.pendingOf(ctx);
     const { purpose, locale } = taken.pending;
     adoptLocale(ctx, locale);
