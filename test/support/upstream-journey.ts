@@ -126,7 +126,7 @@ export async function signInWithInstitution(browser: Browser, loginPage: Page, u
  * "Link your institution account", the institution's login. Returns that browser,
  * still signed in, and the page the service answered.
  */
-export async function linkOnMyAccount(idp: TestIdp, account: { email: string; secret: string }, username: string, provider = 'uni'): Promise<{ browser: Browser; page: Page }> {
+export async function linkOnMyAccount(idp: Pick<TestIdp, 'issuer' | 'client'>, account: { email: string; secret: string }, username: string, provider = 'uni'): Promise<{ browser: Browser; page: Page }> {
   const browser = new Browser(idp.issuer);
   const { page: verify } = await signInUntil(idp, browser, 'code-page', { email: account.email, from: '/account' });
   const overview = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(account.secret, -1) });
