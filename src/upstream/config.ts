@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { JWK } from 'jose';
 import { ConfigError, isLoopback } from '../config.ts';
-import { SECRET_MIN_BITS, secretBits } from '../security/secret-strength.ts';
+import { PLACEHOLDER, SECRET_MIN_BITS, secretBits } from '../security/secret-strength.ts';
 
 /**
  * UPSTREAM_PROVIDERS_FILE: the OpenID providers whose sign-in may stand in for
@@ -102,7 +102,8 @@ function authOf(e: Entry, production: boolean, problems: string[]): ClientAuthen
     problems.push(`${method} takes client_secret and no private_key_file`);
     return undefined;
   }
-  if (production && (e.client_secret.length < 32 || secretBits(e.client_secret) < SECRET_MIN_BITS)) problems.push('client_secret is shorter than 32 characters or not random');
+  if (production && PLACEHOLDER.test(e.client_secret)) problems.push('client_secret is still the example\'s placeholder');
+  else if (production && (e.client_secret.length < 32 || secretBits(e.client_secret) < SECRET_MIN_BITS)) problems.push('client_secret is shorter than 32 characters or not random');
   return { method, secret: e.client_secret };
 }
 

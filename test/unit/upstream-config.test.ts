@@ -78,3 +78,12 @@ describe('institution providers (UPSTREAM_PROVIDERS_FILE)', () => {
     expect(() => loadUpstreamProviders(write('object.json', { id: 'surfconext' }), true)).toThrow(/UPSTREAM_PROVIDERS_FILE \(.*object\.json\)/);
   });
 });
+
+describe('config/upstream-providers.example.json', () => {
+  const example = new URL('../../config/upstream-providers.example.json', import.meta.url).pathname;
+
+  test('loads as the README describes it, and production refuses its placeholder secret', () => {
+    expect(loadUpstreamProviders(example, false).map((p) => [p.id, p.issuer, p.identifierClaim, p.subjectType])).toEqual([['surfconext', 'https://connect.surfconext.nl', 'sub', 'persistent']]);
+    expect(() => loadUpstreamProviders(example, true)).toThrow(/client_secret is still the example's placeholder/);
+  });
+});
