@@ -108,10 +108,11 @@ describeOnEveryStore('institution sign-in failures', (store) => {
     const english = new Browser(env.idp.issuer);
     const answered = await callbackFrom(english, 'uni', 'login', 'en');
     await english.get(answered);
-    await expectFailure(await stored(), await english.get(answered), 400, 'state', 'This login attempt has expired or has already been used', ENGLISH_TITLE);
+    const afterEnglish = await stored();
+    await expectFailure(afterEnglish, await english.get(answered), 400, 'state', 'This login attempt has expired or has already been used', ENGLISH_TITLE);
     const forged = new URL(await callbackFrom(browser));
     forged.searchParams.set('state', 'a state this service never sent to anyone');
-    await expectFailure(before, await browser.get(forged.toString()), 400, 'state', 'verlopen of al gebruikt');
+    await expectFailure(afterEnglish, await browser.get(forged.toString()), 400, 'state', 'verlopen of al gebruikt');
   });
 
   test('an answer for one provider at another provider\'s callback (a mix-up): 400', async () => {

@@ -41,6 +41,13 @@ describeOnEveryStore('linking an institution account', (store) => {
     const page = expectAt(await browser.follow((await startSignIn(env.idp)).url), 'login-form');
     return signInWithInstitution(browser, page, name);
   };
+  /** My account offers no linking on this page, and a link posted anyway (with the page's CSRF token) is refused: 403, nobody sent to the institution. */
+  const expectLinkRefused = async (browser: Browser, page: Page) => {
+    expect(page.html).not.toContain('/account/upstream/uni/link');
+    const token = /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!;
+    const refused = await browser.request('POST', '/account/upstream/uni/link', { _csrf: token });
+    expect([refused.status, refused.location]).toEqual([403, undefined]);
+  };
   /** My account, signed in with password and code (step -1), confirmed (step 0). */
   const confirmedAccount = async (email: string, secret: string) => {
     const browser = new Browser(env.idp.issuer);
@@ -57,13 +64,8 @@ describeOnEveryStore('linking an institution account', (store) => {
     const { page: verify } = await signInUntil(env.idp, browser, 'code-page', { email, from: '/account' });
     const overview = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, -1) });
     expect(text(overview)).toContain('Er is geen instellingsaccount gekoppeld');
-    expect(overview.html).not.toContain('/account/upstream/uni/link');
-
     // Without "confirm it's you": refused, nobody is sent to the institution.
-    const token = /name="_csrf" value="([^"]+)"/.exec(overview.html)![1]!;
-    const refused = await browser.request('POST', '/account/upstream/uni/link', { _csrf: token });
-    expect(refused.status).toBe(403);
-    expect(refused.location).toBeUndefined();
+    await expectLinkRefused(browser, overview);
 
     const confirmed = await browser.follow((await browser.submit(overview, '/account/confirm/code', { code: await totpCode(secret, 0) })).location!);
     const start = await browser.submit(confirmed, '/account/upstream/uni/link', {});
@@ -101,11 +103,7 @@ describeOnEveryStore('linking an institution account', (store) => {
     const confirmed = await browser.follow((await browser.submit(overview, '/account/confirm/recovery', { recovery_code: recoveryCode! })).location!);
     expect(text(confirmed)).toContain('Je hebt bevestigd dat jij het bent');
     expect(text(confirmed)).toContain('log opnieuw in met je wachtwoord om er een te koppelen');
-    expect(confirmed.html).not.toContain('/account/upstream/uni/link');
-    const token = /name="_csrf" value="([^"]+)"/.exec(confirmed.html)![1]!;
-    const refused = await browser.request('POST', '/account/upstream/uni/link', { _csrf: token });
-    expect(refused.status).toBe(403);
-    expect(refused.location).toBeUndefined();
+    await expectLinkRefused(browser, confirmed);
     expect((await linksOf(id)).map((l) => l.subject)).toEqual([`${name}-persistent-id`]);
     expect(env.audit.events('upstream.link_refused').some((e) => e.accountId === id && e.reason === 'not_signed_in_with_password')).toBe(true);
   });
