@@ -160,6 +160,44 @@ export interface AccountHistory {
   erase(accountId: string): Promise<void>;
 }
 
+/**
+ * An identity at an upstream OpenID provider (SURFconext, eduID), the pair
+ * (issuer, subject), linked to one account (#26). What the store knows: the pair
+ * and the account; the rest it keeps as given.
+ */
+export interface UpstreamLink {
+  issuer: string;
+  subject: string;
+  accountId: string;
+  /** The provider of UPSTREAM_PROVIDERS_FILE it came through (its id). */
+  provider: string;
+  /** How it was linked: on My account (password and second factor) or while completing an invitation. */
+  via: 'account' | 'invitation';
+  /** What the institution said of the identity when it was linked (e.g. schac_home_organization), each value exactly as given. */
+  label: Record<string, string>;
+  linkedAt: number;
+  /** The last sign-in through it (epoch seconds). */
+  lastUsedAt?: number;
+}
+
+/**
+ * Upstream identities and the accounts they are linked to: found by the pair
+ * (the sign-in's question) and by account (My account, the console). A pair is
+ * linked to at most one account; every answer is read from an index, none reads
+ * every link.
+ */
+export interface UpstreamLinkStore {
+  /** Links the pair to link.accountId, unless it is linked already: to that account ('already') or another ('taken', nothing changes). */
+  link(link: UpstreamLink): Promise<'linked' | 'already' | 'taken'>;
+  find(issuer: string, subject: string): Promise<UpstreamLink | undefined>;
+  /** The account's links, oldest first. */
+  ofAccount(accountId: string): Promise<UpstreamLink[]>;
+  /** Removes the pair's link if it is this account's; false when it was not (nothing changes). */
+  unlink(accountId: string, issuer: string, subject: string): Promise<boolean>;
+  /** Notes a sign-in through the link, if it is still this account's. */
+  used(accountId: string, issuer: string, subject: string, at: number): Promise<void>;
+}
+
 export type OidcAdapterFactory = (model: string) => Adapter;
 export type { Adapter, AdapterPayload };
 
@@ -170,6 +208,8 @@ export interface Store {
   replay: ReplayGuard;
   logoutOutbox: LogoutOutbox;
   history: AccountHistory;
+  /** Institution accounts linked to CBS accounts (#26). */
+  upstreamLinks: UpstreamLinkStore;
   oidcAdapter: OidcAdapterFactory;
   /** Rejects (StoreUnavailableError) when the back end cannot be reached. */
   ping(): Promise<void>;

@@ -37,6 +37,8 @@ import { screens } from './routes.ts';
 import type { Services } from './services.ts';
 import { startAccountEndJob, type AccountEndJob } from './jobs/account-end.ts';
 import { scimApi } from './scim/routes.ts';
+import { loadUpstreamProviders } from './upstream/config.ts';
+import { createUpstream } from './upstream/upstream.ts';
 
 export interface App {
   callback: ReturnType<Services['provider']['callback']>;
@@ -71,6 +73,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
 
   const profile = profileFor(config.profile);
   const clients = loadClients(config.clientsFile, config.issuer, config.production);
+  const upstreamProviders = loadUpstreamProviders(config.upstreamProvidersFile, config.production);
   const jwks = await loadSigningKeys(config.jwksFile, config.dataDir, config.profile.name);
   const provider = createProvider({
     issuer: config.issuer,
@@ -116,6 +119,7 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
     log,
     logout,
     lifecycle: createLifecycle(),
+    upstream: createUpstream({ providers: upstreamProviders, issuer: config.issuer, tokens: store.tokens }),
     background(name, work) {
       const job = new Promise<void>((resolve) => setImmediate(resolve))
         .then(work)

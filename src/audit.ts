@@ -1,6 +1,7 @@
 import type { AccountHistory, HistoryEntry } from '../adapters/types.ts';
 import type { Logger } from './log.ts';
 import { nowSeconds } from './clock.ts';
+import type { UpstreamAuditEvent } from './upstream/audit-events.ts';
 
 /** The audit events we emit; each carries only identifiers, never a secret. */
 export type AuditEvent =
@@ -13,7 +14,8 @@ export type AuditEvent =
   | 'scim.access_refused'
   | 'invitation.sent' | 'invitation.not_sent' | 'invitation.expired_link'
   | 'account.end_reminder_sent' | 'account.ended'
-  | 'account.role_granted' | 'account.role_revoked' | 'account.unlocked' | 'admin.refused';
+  | 'account.role_granted' | 'account.role_revoked' | 'account.unlocked' | 'admin.refused'
+  | UpstreamAuditEvent;
 
 type Fields = Record<string, unknown>;
 

@@ -25,6 +25,8 @@ export interface Config {
   accessibilityContact: string;
   clientsFile?: string;
   jwksFile?: string;
+  /** UPSTREAM_PROVIDERS_FILE: the institutions' OpenID providers a sign-in may start at (src/upstream/config.ts, #26). */
+  upstreamProvidersFile?: string;
   /** OIDC_PROFILE and its settings: `standard`, or the OpenID Connect NL GOV profile (docs/nlgov.md). */
   profile: ProfileSettings;
   cookieKeys: string[];
@@ -70,6 +72,7 @@ const schema = z.object({
   ACCESSIBILITY_CONTACT: z.email('must be an e-mail address').default('microdata@cbs.nl'),
   CLIENTS_FILE: optional,
   JWKS_FILE: optional,
+  UPSTREAM_PROVIDERS_FILE: optional,
   ...profileEnvSchema.shape,
   COOKIE_KEYS: z.string().optional(),
   SECRETS_KEY: z.string().regex(HEX_KEY, 'must be 64 hexadecimal characters (32 bytes)').optional(),
@@ -142,6 +145,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     accessibilityContact: e.ACCESSIBILITY_CONTACT,
     clientsFile: e.CLIENTS_FILE,
     jwksFile: e.JWKS_FILE,
+    upstreamProvidersFile: e.UPSTREAM_PROVIDERS_FILE,
     profile: profile.settings,
     cookieKeys: e.COOKIE_KEYS ? cookieKeyList(e.COOKIE_KEYS) : dev().cookieKeys,
     secretsKeys: (e.SECRETS_KEYS?.split(',') ?? [e.SECRETS_KEY ?? dev().secretsKey]).map((k) => Buffer.from(k, 'hex')),
@@ -168,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 const cookieKeyList = (value: string) => value.split(',').map((k) => k.trim());
 
 /** localhost, 127.0.0.0/8 or ::1: an issuer nobody else can reach. */
-function isLoopback(issuer: string): boolean {
+export function isLoopback(issuer: string): boolean {
   const host = new URL(issuer).hostname;
   return host === 'localhost' || host.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(host) || host === '[::1]';
 }

@@ -30,6 +30,8 @@ import { adminFlow } from './flows/admin/admin-flow.ts';
 import { staff, targetAccount } from './flows/admin/guards.ts';
 import { mayChange } from './flows/admin/may-change.ts';
 import { askAgain } from './flows/admin/confirm-page.ts';
+import { upstreamFlow } from './flows/upstream/upstream-flow.ts';
+import { offerProviders } from './upstream/offered.ts';
 
 /**
  * Every hosted screen, in one table. Guards for all of them: strict headers,
@@ -37,7 +39,7 @@ import { askAgain } from './flows/admin/confirm-page.ts';
  */
 export function screens(s: Services): Middleware & { router: Router } {
   const router = new Router<State>();
-  router.use(screenHeaders(), bodyParser({ enableTypes: ['form'], formLimit: '32kb' }), requireCsrf());
+  router.use(screenHeaders(), bodyParser({ enableTypes: ['form'], formLimit: '32kb' }), requireCsrf(), offerProviders(s.upstream.providers));
 
   const choose = chooseStep(s);
   const login = loginStep(s, choose.afterPassword);
@@ -91,6 +93,14 @@ export function screens(s: Services): Middleware & { router: Router } {
   router.post('/interaction/:uid/verify/recovery', atMfa(s, 'verifying'), recovery.verify);
   router.post('/interaction/:uid/consent', atPrompt(s.provider, 'consent'), consent.submit);
 
+  // #26: an institution's login instead of the password (the same login and mfa prompts follow), its answer on
+  // the redirect URI registered there, and completing an invitation with it; each failure a page of upstream.failures.
+  const upstream = upstreamFlow(s);
+  router.get('/interaction/:uid/upstream/:provider', upstream.failures, atLogin, upstream.start.login);
+  router.get('/upstream/:provider/callback', upstream.failures, upstream.callback);
+  router.get('/upstream/jwks', upstream.jwks);
+  router.post('/upstream/:provider/invitation', upstream.failures, upstream.start.invitation);
+
   router.get('/password/request', requestPassword.show);
   router.post('/password/request', requestPassword.submit);
   router.get('/password/set', setPassword.show);
@@ -121,6 +131,8 @@ export function screens(s: Services): Middleware & { router: Router } {
   router.post('/account/passkey/remove', ...confirmed, account.passkeys.remove);
   router.post('/account/recovery-codes', ...confirmed, account.replaceRecoveryCodes);
   router.post('/account/sign-out-everywhere', ...confirmed, account.signOutEverywhere);
+  router.post('/account/upstream/:provider/link', ...confirmed, upstream.failures, upstream.start.link);
+  router.post('/account/upstream/unlink', ...confirmed, upstream.unlinkOwn);
 
   // The helpdesk console: the same full sign-in (staffIn), a staff role (helpdesk, or admin for roles),
   // for a change to an account: one this staff member may change (mayChange), and the second factor
@@ -149,6 +161,7 @@ export function screens(s: Services): Middleware & { router: Router } {
   router.post('/admin/accounts/:id/invite', staffIn, helpdesk, target, may, fresh, admin.invite);
   router.post('/admin/accounts/:id/helpdesk/grant', staffIn, staff(s, 'admin'), target, may, fresh, admin.grantHelpdesk);
   router.post('/admin/accounts/:id/helpdesk/revoke', staffIn, staff(s, 'admin'), target, may, fresh, admin.revokeHelpdesk);
+  router.post('/admin/accounts/:id/upstream/unlink', staffIn, helpdesk, target, may, fresh, upstream.unlinkByStaff);
 
   router.get('/', home.show);
   router.get(Object.values(STATEMENT_PATHS), accessibilityStatement(s));

@@ -9,6 +9,7 @@ import type { Logout } from './logout/logout.ts';
 import type { Mailer } from './mail/mailer.ts';
 import type { Limits } from './security/rate-limits.ts';
 import type { SecretBox } from './security/secret-box.ts';
+import type { Upstream } from './upstream/upstream.ts';
 
 /**
  * Everything the application is built from: made once in app.ts, passed down, never global.
@@ -30,6 +31,8 @@ export interface Services {
   logout: Logout;
   /** Draining during a graceful shutdown (readiness turns 503). */
   lifecycle: Lifecycle;
+  /** Sign-in at an institution (SURFconext, eduID): the configured providers and the protocol side (#26). */
+  upstream: Upstream;
   /** Runs work after the response, so that its duration tells nothing (mail, lookups). */
   background: (name: string, work: () => Promise<void>) => void;
 }

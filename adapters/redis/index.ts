@@ -10,6 +10,7 @@ import { redisAccountHistory } from './history.ts';
 import { connectRedis, probeConnectionOnTimeout, restartWhenEnded } from './connection.ts';
 import { replicaAcknowledgement } from './replicas.ts';
 import type { RedisSettings } from './settings.ts';
+import { redisUpstreamLinks } from './upstream-links.ts';
 
 export interface RedisStoreOptions extends Partial<Pick<AccountStoreOptions, 'claimLeaseMs' | 'announcementMs'>> {
   settings: RedisSettings;
@@ -35,6 +36,7 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs, announcem
     replay: redisReplayGuard(redis, keys),
     logoutOutbox: redisLogoutOutbox(redis, keys),
     history: redisAccountHistory(redis, keys),
+    upstreamLinks: redisUpstreamLinks(redis, keys),
     oidcAdapter: redisOidcAdapterFactory(redis, keys),
     redis,
     async ping() {

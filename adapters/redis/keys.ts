@@ -28,6 +28,9 @@ export function redisKeys(prefix: string) {
     singleUseToken: (purpose: string, subject: string) => `${tag('s', subject)}:tokens:${encodeURIComponent(purpose)}`,
     replayMarker: (subject: string, marker: string) => `${tag('s', subject)}:r:${encodeURIComponent(marker)}`,
     logoutOutbox: `${prefix}{logout-outbox}`,
+    /** An upstream identity's link, and the hints of an account's links (upstream-links.ts). */
+    upstreamLink: (issuer: string, subject: string) => tag('ul', issuer, subject),
+    upstreamLinksOf: (accountId: string) => tag('ula', accountId),
   };
 }
 

@@ -43,6 +43,7 @@ export function guardStore(store: Store, onError: (error: unknown) => void = () 
     replay: guardMethods(store.replay, onError),
     logoutOutbox: guardMethods(store.logoutOutbox, onError),
     history: guardMethods(store.history, onError),
+    upstreamLinks: guardMethods(store.upstreamLinks, onError),
     oidcAdapter: (model) => guardMethods(store.oidcAdapter(model), onError),
     ping: guardMethods({ ping: store.ping }, onError).ping,
   };

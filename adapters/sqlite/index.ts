@@ -8,6 +8,7 @@ import { sqliteReplayGuard } from './replay.ts';
 import { sqliteLogoutOutbox } from './logout-outbox.ts';
 import { sqliteAccountHistory } from './history.ts';
 import { guardStore } from '../shared/unavailable.ts';
+import { sqliteUpstreamLinks } from './upstream-links.ts';
 
 const sweepIntervalMs = 60_000;
 
@@ -35,6 +36,7 @@ export async function openSqliteStore({ file }: { file: string }): Promise<Store
     replay: sqliteReplayGuard(db),
     logoutOutbox: sqliteLogoutOutbox(db),
     history: sqliteAccountHistory(db),
+    upstreamLinks: sqliteUpstreamLinks(db),
     oidcAdapter: sqliteOidcAdapterFactory(db),
     async ping() {
       db.prepare('SELECT 1').get();

@@ -44,6 +44,8 @@ const EVENT_OF = {
   grantRole: 'account.role_granted',
   revokeRole: 'account.role_revoked',
   sendInvitation: 'invitation.sent',
+  linkUpstream: 'upstream.linked',
+  unlinkUpstream: 'upstream.unlinked',
 } as const satisfies Record<string, AuditEvent>;
 
 type Operation = keyof typeof EVENT_OF;

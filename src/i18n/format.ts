@@ -25,5 +25,7 @@ export function signInMethod(method: string): MessageKey {
   const amr = method.split('+');
   const passkey = amr.includes('hwk') || amr.includes('swk');
   if (amr.includes('pwd')) return passkey ? 'account.method.password_passkey' : 'account.method.password_code';
+  // #26: an institution's login, then CBS's second factor.
+  if (amr.includes('fed')) return passkey ? 'upstream.method.passkey' : 'upstream.method.code';
   return passkey ? 'account.method.passkey' : 'account.method.other';
 }

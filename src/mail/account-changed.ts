@@ -31,8 +31,8 @@ export function accountChanged(s: NotifyDeps, account: Account, change: AccountC
   tellHolder(s, account, change, CHANGES[change], 'account');
 }
 
-/** Who made a change the holder is told about: the holder on My account, or CBS staff in the helpdesk console. */
-const BODY = { account: 'mail.changed.body', helpdesk: 'mail.changed.body_helpdesk' } satisfies Record<string, MessageKey>;
+/** Who made a change the holder is told about: the holder on My account (or completing an invitation), or CBS staff in the helpdesk console. */
+const BODY = { account: 'mail.changed.body', helpdesk: 'mail.changed.body_helpdesk', invitation: 'upstream.mail.body_invitation' /* #26 */ } satisfies Record<string, MessageKey>;
 
 /** The "your account has been changed" mail, in the holder's language, sent after the response. */
 export function tellHolder(s: NotifyDeps, account: Account, change: string, text: MessageKey, by: keyof typeof BODY): void {

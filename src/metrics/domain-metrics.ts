@@ -12,10 +12,10 @@ function factorOf(value: unknown): string {
   return 'other';
 }
 
-/** How a successful sign-in was finished: the second entry of ["pwd", factor, "mfa"], or a passkey alone. */
+/** How a successful sign-in was finished: the second entry of ["pwd" or "fed", factor, "mfa"], or a passkey alone. */
 function signInFactor(amr: unknown): string {
   if (!Array.isArray(amr)) return 'other';
-  return factorOf(amr[0] === 'pwd' ? amr[1] : amr[0]);
+  return factorOf(amr[0] === 'pwd' || amr[0] === 'fed' ? amr[1] : amr[0]);
 }
 
 /** A check on My account or in the console ("confirm it's you", the current password) is not a sign-in (mfa/result.ts, Via). */

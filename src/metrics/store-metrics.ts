@@ -35,7 +35,7 @@ function instrument<T extends object>(metrics: Metrics, area: string, target: T)
 
 /**
  * The store as the app sees it, with every operation measured: accounts.*,
- * tokens.*, replay.*, logoutOutbox.*, history.*, ping, and the provider's models as <Model>.<method>
+ * tokens.*, replay.*, logoutOutbox.*, history.*, upstreamLinks.*, ping, and the provider's models as <Model>.<method>
  * (Session.find, AccessToken.upsert…). Wrapped here once, so that neither
  * back end nor any handler knows about metrics.
  */
@@ -46,6 +46,7 @@ export function instrumentStore(store: Store, metrics: Metrics): Store {
     replay: instrument(metrics, 'replay', store.replay),
     logoutOutbox: instrument(metrics, 'logoutOutbox', store.logoutOutbox),
     history: instrument(metrics, 'history', store.history),
+    upstreamLinks: instrument(metrics, 'upstreamLinks', store.upstreamLinks),
     oidcAdapter: (model: string) => instrument(metrics, model, store.oidcAdapter(model)),
     ping: () => timed(metrics, 'ping', () => store.ping()) as Promise<void>,
   };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ClientMetadata } from 'oidc-provider';
 import { ConfigError } from '../config.ts';
-import { SECRET_MIN_BITS, secretBits } from '../security/secret-strength.ts';
+import { PLACEHOLDER, SECRET_MIN_BITS, secretBits } from '../security/secret-strength.ts';
 
 /** The demo client, registered only in development when no CLIENTS_FILE is given. */
 export function demoClient(issuer: string): ClientMetadata {
@@ -51,8 +51,6 @@ function scimProblem(client: ClientMetadata): string | undefined {
   return undefined;
 }
 
-/** The example file's secrets start like this; a real registration never does. */
-const PLACEHOLDER = /^replace-with-/;
 /** What the README asks of a client secret: 32 or more random characters. */
 const weakSecret = (secret: string) => secret.length < 32 || secretBits(secret) < SECRET_MIN_BITS;
 

@@ -94,3 +94,6 @@ function adaptiveCost<K>(seen: Map<K, number>, key: K, total: number, alphabet: 
   if (count > 0) return -Math.log2(count / (total + distinct));
   return -Math.log2(distinct / (total + distinct)) + Math.log2(Math.max(1, alphabet - distinct));
 }
+
+/** The example files' secrets start like this (config/clients.example.json, config/upstream-providers.example.json); a real registration never does. */
+export const PLACEHOLDER = /^replace-with-/;

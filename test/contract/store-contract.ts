@@ -7,6 +7,7 @@ import { singleUseTokenContract } from './tokens.contract.ts';
 import { replayGuardContract } from './replay.contract.ts';
 import { logoutOutboxContract } from './logout-outbox.contract.ts';
 import { accountHistoryContract } from './history.contract.ts';
+import { upstreamLinksContract } from './upstream-links.contract.ts';
 
 /**
  * The one contract every back end is held to. `open` gives a store for the whole
@@ -44,5 +45,6 @@ export function describeStoreContract(
     replayGuardContract(access);
     logoutOutboxContract(access);
     accountHistoryContract(access);
+    upstreamLinksContract(access);
   });
 }

@@ -1,9 +1,15 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as oidc from 'openid-client';
 import { Browser, linkTo, type Page } from '../support/browser.ts';
 import { finishSignIn, login, setPasswordByMail, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { startInProcessFleet, type InProcessFleet } from '../support/in-process-fleet.ts';
 import { msg } from '../support/messages.ts';
+import { seedStoredAccount } from '../support/seed.ts';
+import { startUpstream, upstreamEntry, type TestUpstream } from '../support/upstream-provider.ts';
+import { institutionButton, institutionUser, linkOnMyAccount, loginAtInstitution } from '../support/upstream-journey.ts';
 
 const NEW_PASSWORD = 'changed on another instance 3';
 
@@ -15,13 +21,24 @@ const NEW_PASSWORD = 'changed on another instance 3';
  */
 describe('a sign-in crosses instances at every step', () => {
   let fleet: InProcessFleet;
+  // An institution's provider for the whole fleet (#26), configured on every instance.
+  let upstream: TestUpstream;
+  const providersDir = mkdtempSync(join(tmpdir(), 'cbs-idp-fleet-upstream-'));
   beforeAll(async () => {
+    upstream = await startUpstream({ users: { crossing: institutionUser('crossing') } });
+    writeFileSync(join(providersDir, 'upstream.json'), JSON.stringify([upstreamEntry(upstream.issuer)]));
     fleet = await startInProcessFleet(3, {
       COOKIE_KEYS: 'one cookie key for the whole fleet, 32+,and its predecessor, also 32+ chars',
       SECRETS_KEY: 'ab'.repeat(32),
+      UPSTREAM_PROVIDERS_FILE: join(providersDir, 'upstream.json'),
     });
+    upstream.register([`${fleet.issuer}/upstream/uni/callback`]);
   });
-  afterAll(() => fleet?.close());
+  afterAll(async () => {
+    await fleet?.close();
+    await upstream?.close();
+    rmSync(providersDir, { recursive: true, force: true });
+  });
 
   /** Every request went to another instance than the one before it, and all three served. */
   const expectAlternation = (from: number) => {
@@ -165,6 +182,32 @@ describe('a sign-in crosses instances at every step', () => {
     const other = new Browser(fleet.issuer);
     const codeStep = await login(other, await other.follow((await startSignIn(fleet)).url), email, NEW_PASSWORD);
     expect(text(codeStep)).toContain('verificatiecode');
+    expect(new Set(fleet.served.slice(from).map((s) => s.instance))).toEqual(new Set([0, 1, 2]));
+  });
+
+  test('a sign-in through the institution: sent away by one instance, its answer on another, the code on a third', async () => {
+    const email = 'brokered-crossing@example.org';
+    const { secret } = await seedStoredAccount(fleet.instances[0]!.services.store, fleet.instances[0]!.services.secrets, email, PASSWORD, { totp: true });
+    const { page: linked } = await linkOnMyAccount(fleet, { email, secret }, 'crossing');
+    expect(text(linked)).toContain('Je instellingsaccount is gekoppeld');
+    const from = fleet.served.length;
+
+    const browser = new Browser(fleet.issuer);
+    const signIn = await startSignIn(fleet);
+    const loginPage = await browser.follow(signIn.url);
+    const away = await browser.get(institutionButton(loginPage));
+    const sentAway = fleet.lastServer('GET /upstream/uni');
+    const callback = await loginAtInstitution(browser, away, 'crossing');
+    fleet.sendNextTo((sentAway + 1) % 3);
+    const verify = await browser.follow(callback);
+    const answered = fleet.lastServer('GET /upstream/uni/callback');
+    expect(answered).not.toBe(sentAway);
+    expect(text(verify)).toContain('verificatiecode');
+
+    fleet.sendNextTo((answered + 1) % 3);
+    const back = await verifyWithCode(browser, verify, await totpCode(secret, 1));
+    expect(new Set([sentAway, answered, fleet.lastServer('POST /verify/totp')]).size).toBe(3);
+    expect((await finishSignIn(signIn, back.location!)).claims()).toMatchObject({ email, amr: ['fed', 'otp', 'mfa'] });
     expect(new Set(fleet.served.slice(from).map((s) => s.instance))).toEqual(new Set([0, 1, 2]));
   });
 });

@@ -1,14 +1,16 @@
 import { CookieJar } from './cookie-jar.ts';
 
 /**
- * A minimal browser for HTTP-level tests: a cookie jar that honours cookie
- * paths, manual redirects (so tests can stop at the application's redirect URI),
- * and forms read from the returned HTML, CSRF token included.
+ * A minimal browser for HTTP-level tests: a cookie jar per host that honours
+ * cookie paths (as browsers keep cookies, whatever the port: an institution's
+ * provider on another host keeps its own), manual redirects (so tests can stop at
+ * the application's redirect URI), and forms read from the returned HTML, CSRF
+ * token included.
  */
 export interface Page { status: number; url: string; html: string; location?: string }
 
 export class Browser {
-  private readonly jar = new CookieJar();
+  private readonly jars = new Map<string, CookieJar>();
   private readonly origin: string;
   private readonly headers: Record<string, string>;
   /** How requests go out: the fleet test gives each virtual user its own source address and retry rule. */
@@ -26,12 +28,13 @@ export class Browser {
   private async send(method: string, url: string, body: string | ReadableStream<Uint8Array> | undefined, extraHeaders: Record<string, string> = {}): Promise<Page> {
     const target = new URL(url, this.origin);
     const headers: Record<string, string> = { ...this.headers, ...extraHeaders };
-    const cookie = this.jar.header(target.pathname);
+    const jar = this.jars.get(target.hostname) ?? this.jars.set(target.hostname, new CookieJar()).get(target.hostname)!;
+    const cookie = jar.header(target.pathname);
     if (cookie) headers.cookie = cookie;
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     const init = { method, headers, body, redirect: 'manual', ...(typeof body === 'object' ? { duplex: 'half' } : {}) } as RequestInit;
     const res = await this.fetch(target, init);
-    this.jar.store(res.headers.getSetCookie(), target.pathname);
+    jar.store(res.headers.getSetCookie(), target.pathname);
     const location = res.headers.get('location') ?? undefined;
     return { status: res.status, url: target.toString(), html: await res.text(), location: location ? new URL(location, target).toString() : undefined };
   }

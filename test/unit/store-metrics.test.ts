@@ -13,6 +13,7 @@ function storeFailingLookups(): Store {
     replay: { claim: async () => true },
     logoutOutbox: {},
     history: {},
+    upstreamLinks: {},
     oidcAdapter: () => adapter,
     ping: async () => {},
     close: async () => {},

@@ -12,6 +12,7 @@ import type { EndSessionsDeps } from '../sessions-ended.ts';
 import { accountsOf, updateAccount } from '../update.ts';
 import { recordEvent, type AccountDeps, type Actor } from '../events.ts';
 import { resetSessions } from './sessions.ts';
+import { removeUpstreamLinks } from '../upstream-links.ts';
 
 /** The longest name an account may have. */
 export const NAME_MAX = 200;
@@ -96,6 +97,8 @@ const TOMBSTONE: (keyof Account)[] = ['id', 'version', 'createdAt', 'modifiedAt'
  */
 export async function removeAccount(s: EndSessionsDeps, actor: Actor, id: string): Promise<Account | undefined> {
   await voidSetPasswordLinks(s.store, id);
+  // Its institution accounts too (#26), so that none stays tied to an account nobody can use.
+  await removeUpstreamLinks(s.store, id);
   const { account, ended } = await resetSessions(s, id, (a) => {
     for (const field of Object.keys(a)) if (!(TOMBSTONE as string[]).includes(field)) delete a[field];
     Object.assign(a, { email: deletedPlaceholder(), name: '', locale: 'nl', disabled: true, totp: [], passkeys: [], recoveryCodes: [], recentSignIns: [], deletedAt: nowSeconds() });

@@ -4,6 +4,8 @@ import type { Ctx } from '../../request-state.ts';
 import type { FieldErrors } from '../../web/form.ts';
 import { factorList, momentOf, signInMethod } from '../../i18n/format.ts';
 import { isReauthenticated, REAUTH_SECONDS, type AccountSession } from '../../mfa/reauth.ts';
+import { firstFactorOf } from '../../oidc/amr.ts';
+import { linkedInstitutions } from '../../upstream/links-view.ts';
 
 type AccountPageDeps = Pick<Services, 'store'>;
 
@@ -22,6 +24,8 @@ export async function showAccount(ctx: Ctx, s: AccountPageDeps, { session, accou
     ...factorList(account),
     // The last second factor stays: without one the next sign-in would start enrolment again.
     canRemove: account.totp.length + account.passkeys.length > 1,
+    // #26: linked institution accounts; linking only from a sign-in with the password.
+    upstream: { ...(await linkedInstitutions(ctx, s.store, account.id)), canLink: firstFactorOf(session.amr) === 'pwd' },
     signIns: [...account.recentSignIns].sort((a, b) => b.at - a.at).map((x) => ({ at: momentOf(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
     errors,
   }, status);

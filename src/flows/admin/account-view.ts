@@ -11,6 +11,7 @@ import { holds } from '../../accounts/roles.ts';
 import { lockCounters } from '../../accounts/lock-counters.ts';
 import { invitationState } from '../../accounts/account.ts';
 import { historyView } from './history-view.ts';
+import { linkedInstitutions } from '../../upstream/links-view.ts';
 
 type StaffViewDeps = Pick<Services, 'limits' | 'store' | 'audit'>;
 
@@ -32,6 +33,8 @@ export async function showStaffView(ctx: Ctx, s: StaffViewDeps, errors: FieldErr
     locked,
     signIns: [...a.recentSignIns].sort((x, y) => y.at - x.at).map((x) => ({ at: momentOf(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
     history: historyView(t, history),
+    // #26: institution accounts, with their last use; an upstream.* event reads from the upstream block of the catalogs.
+    upstream: await linkedInstitutions(ctx, s.store, a.id),
     invitation: a.invitation ? { state: `admin.invitation.${invitationState(a.invitation)}` as MessageKey, expires: momentOf(a.invitation.expiresAt), resend: !a.passwordHash && !a.disabled } : undefined,
     protectedAs: protection(staffMember.account, a),
     manageRoles: holds(staffMember.account, 'admin'),

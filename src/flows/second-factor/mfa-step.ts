@@ -2,7 +2,7 @@ import type { Context, Middleware } from 'koa';
 import type { Session } from 'oidc-provider';
 import { hasSecondFactor, type Account } from '../../accounts/account.ts';
 import { standingProblem } from '../../accounts/standing.ts';
-import { isMultiFactor, PASSWORD_ONLY } from '../../oidc/amr.ts';
+import { firstFactorOf, isMultiFactor, PASSWORD_ONLY, type FirstFactor } from '../../oidc/amr.ts';
 import type { Services } from '../../services.ts';
 import { currentSignIn, toCurrentScreen, type Interaction, type SignIn } from '../interaction.ts';
 import { sendJson } from '../../web/json.ts';
@@ -13,9 +13,10 @@ import { fromGuard, type Ctx, type State } from '../../request-state.ts';
  * account as it is now, the phase it is in (enrolling a first factor, verifying
  * one it has, or — when the application accepts only a passkey and the account
  * has none — adding a passkey after the second factor), the password step's
- * real time, and at the provider's mfa prompt its session.
+ * real time and what it was (the password, or an institution's login: #26),
+ * and at the provider's mfa prompt its session.
  */
-export interface MfaStep { interaction: Interaction; account: Account; phase: Phase; loginTs: number; session?: Session }
+export interface MfaStep { interaction: Interaction; account: Account; phase: Phase; loginTs: number; firstFactor: FirstFactor; session?: Session }
 
 type Phase = 'enrolling' | 'verifying' | 'adding-passkey';
 
@@ -71,7 +72,7 @@ export async function loadMfaStep(ctx: Context, s: MfaStepDeps, loaded?: SignIn,
     ctx.status = 303;
     return void ctx.redirect(interaction.returnTo);
   }
-  return { interaction, account, phase: phaseOf(account, interaction, done.amr), loginTs: done.loginTs, session: signIn.session };
+  return { interaction, account, phase: phaseOf(account, interaction, done.amr), loginTs: done.loginTs, firstFactor: firstFactorOf(done.amr), session: signIn.session };
 }
 
 /** Whether the sign-in is at its second-factor step (else at its password step, or past both). */
@@ -79,7 +80,7 @@ export const atSecondFactor = (signIn: SignIn) => soFar(signIn) !== undefined;
 
 /** The step right after a password step that passed in this request, for the account as just read. */
 export const stepAfterPassword = (interaction: Interaction, account: Account, loginTs: number): MfaStep =>
-  ({ interaction, account, phase: phaseOf(account, interaction, PASSWORD_ONLY.amr), loginTs });
+  ({ interaction, account, phase: phaseOf(account, interaction, PASSWORD_ONLY.amr), loginTs, firstFactor: 'pwd' });
 
 /**
  * Route guard: the mfa step in this phase (and, for verifying, with the factor

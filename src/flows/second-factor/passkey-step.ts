@@ -6,7 +6,7 @@ import { readForm, type FieldErrors } from '../../web/form.ts';
 import { postedPasskey } from '../../web/factor-failure.ts';
 import { sendJson } from '../../web/json.ts';
 import { seeOther } from '../interaction.ts';
-import { passwordAndSecondFactor } from '../../oidc/amr.ts';
+import { withSecondFactor } from '../../oidc/amr.ts';
 import { PASSKEY_RESPONSE } from '../../mfa/passkey/response-schema.ts';
 import { authenticationOptions, registrationOptions, verifyRegistration } from '../../mfa/passkey/webauthn.ts';
 import { verifyPasskey } from '../../mfa/passkey/verify.ts';
@@ -62,7 +62,7 @@ export function passkeyStep(s: PasskeyStepDeps) {
       if (!use) return;
       // A passkey added after this sign-in's password step counts from the next sign-in (amr.ts).
       const established = use.passkey.createdAt < step.loginTs;
-      seeOther(ctx, await completeSignIn(ctx, s, step.interaction, use.account, passwordAndSecondFactor(use.passkey.kind, established), step.loginTs));
+      seeOther(ctx, await completeSignIn(ctx, s, step.interaction, use.account, withSecondFactor(step.firstFactor, use.passkey.kind, established), step.loginTs));
     },
   };
 }

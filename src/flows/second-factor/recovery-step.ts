@@ -3,7 +3,7 @@ import type { Ctx } from '../../request-state.ts';
 import { render } from '../../web/render.ts';
 import type { FieldErrors } from '../../web/form.ts';
 import { postedCode } from '../../web/factor-failure.ts';
-import { passwordAndSecondFactor } from '../../oidc/amr.ts';
+import { withSecondFactor } from '../../oidc/amr.ts';
 import { verifyRecoveryCode } from '../../mfa/recovery/verify.ts';
 import { stepOf, type MfaStep } from './mfa-step.ts';
 import { completeSignIn } from '../complete-sign-in.ts';
@@ -22,7 +22,7 @@ export function recoveryStep(s: RecoveryStepDeps) {
       const used = await postedCode(ctx, 'recovery', { name: 'code', max: 32 }, (code) => verifyRecoveryCode(s, step.account.id, code, 'sign-in'),
         (errors, status) => page(ctx, step, errors, status));
       if (!used) return;
-      const okUrl = await completeSignIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('recovery'), step.loginTs);
+      const okUrl = await completeSignIn(ctx, s, step.interaction, step.account, withSecondFactor(step.firstFactor, 'recovery'), step.loginTs);
       await render(ctx, 'second-factor/recovery-used', { title: 'recovery.verify_title', remaining: used.remaining, okUrl });
     },
   };

@@ -4,7 +4,7 @@ import { render } from '../../web/render.ts';
 import type { FieldErrors } from '../../web/form.ts';
 import { postedCode } from '../../web/factor-failure.ts';
 import { seeOther } from '../interaction.ts';
-import { passwordAndSecondFactor } from '../../oidc/amr.ts';
+import { withSecondFactor } from '../../oidc/amr.ts';
 import { activateTotp, verifyTotp } from '../../mfa/totp/verify.ts';
 import { offeredSecret, type TotpOffer } from '../../mfa/totp/pending-secret.ts';
 import { enrolmentView } from '../../mfa/totp/enrolment-view.ts';
@@ -47,7 +47,7 @@ export function totpStep(s: TotpStepDeps) {
     async verify(ctx: Ctx) {
       const step = stepOf(ctx);
       const passed = await postedCode(ctx, 'code', CODE,
-        (code) => verifyTotp(s, step.account, code, 'sign-in', () => completeSignIn(ctx, s, step.interaction, step.account, passwordAndSecondFactor('otp'), step.loginTs)),
+        (code) => verifyTotp(s, step.account, code, 'sign-in', () => completeSignIn(ctx, s, step.interaction, step.account, withSecondFactor(step.firstFactor, 'otp'), step.loginTs)),
         (errors, status) => totpVerifyPage(ctx, step, errors, status));
       if (passed) seeOther(ctx, passed.passed);
     },

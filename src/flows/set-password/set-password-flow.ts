@@ -10,15 +10,19 @@ import { parseResetToken, setPasswordLinkLive } from '../../accounts/reset-token
 import { accountUsable } from '../../accounts/standing.ts';
 import { setPasswordByLink } from './set-password.ts';
 import { isExpiredInvitation } from '../../accounts/invitation.ts';
+import { invitationOpenFor } from '../../accounts/upstream-links.ts';
 
 type Token = NonNullable<ReturnType<typeof parseResetToken>>;
 
 const linkExpired = (ctx: Context) =>
   render(ctx, 'message', { title: 'set.link_title', message: 'set.error.link', okUrl: '/password/request', okLabel: 'login.request_password' }, 410);
 
-/** The account's address goes with the form as its username, so that a password manager saves the new password for it (WCAG 3.3.7). */
-const form = (ctx: Context, token: string, email: string, errors: FieldErrors, status = 200) =>
-  render(ctx, 'set-password/set-password', { title: 'set.title', step: 2, token, email, errors, min: MIN_LENGTH, max: MAX_LENGTH }, status);
+/**
+ * The account's address goes with the form as its username, so that a password manager saves the new password for it (WCAG 3.3.7).
+ * `invitation`: the link is an open invitation, which may also be completed with an institution account (#26).
+ */
+const form = (ctx: Context, token: string, email: string, errors: FieldErrors, status = 200, invitation = false) =>
+  render(ctx, 'set-password/set-password', { title: 'set.title', step: 2, token, email, errors, min: MIN_LENGTH, max: MAX_LENGTH, invitation }, status);
 
 type SetPasswordFlowDeps = Pick<Services, 'store' | 'logout' | 'accounts' | 'limits' | 'audit' | 'background' | 'mailer' | 'config'>;
 
@@ -41,7 +45,7 @@ export function setPasswordFlow(s: SetPasswordFlowDeps, expiredInvitation: Expir
       if (!isLive) return isExpiredInvitation(account, token.hash) ? expiredInvitation(ctx, account, raw) : linkExpired(ctx);
       // The link may be opened in any browser: speak the account's language unless the user chose one.
       adoptLocale(ctx, account?.locale);
-      await form(ctx, raw, account?.email ?? '', {});
+      await form(ctx, raw, account?.email ?? '', {}, 200, invitationOpenFor(account, token.hash));
     },
 
     async submit(ctx: Context) {
