@@ -5,7 +5,7 @@ import { takeSetPasswordLink } from '../../accounts/reset-tokens.ts';
 import { identityRef, type UpstreamIdentity } from '../../upstream/client.ts';
 import type { UpstreamProvider } from '../../upstream/config.ts';
 import type { UpstreamPurpose } from '../../upstream/pending.ts';
-import { upstreamPage } from './pages.ts';
+import { outcomePage, upstreamPage } from './pages.ts';
 import { LINK_OUTCOME } from './link.ts';
 
 type InvitationDeps = Pick<Services, 'accounts' | 'store' | 'audit' | 'mailer' | 'background' | 'config'>;
@@ -38,7 +38,7 @@ export function upstreamInvitation(s: InvitationDeps) {
       return linkGone(ctx);
     }
     const outcome = await linkUpstream(s, account, identity, provider.id, { via: 'invitation', mailedTo: taken.mailedTo });
-    if (outcome !== 'linked' && outcome !== 'already') return upstreamPage(ctx, 'upstream.account.title', LINK_OUTCOME[outcome].message, LINK_OUTCOME[outcome].status);
+    if (outcome !== 'linked' && outcome !== 'already') return outcomePage(ctx, 'upstream.account.title', LINK_OUTCOME[outcome]);
     await upstreamPage(ctx, 'upstream.invitation.title', 'upstream.invitation.done');
   };
 }

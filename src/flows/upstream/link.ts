@@ -2,8 +2,8 @@ import type { Context } from 'koa';
 import type { Services } from '../../services.ts';
 import type { Account } from '../../accounts/account.ts';
 import { standingProblem } from '../../accounts/standing.ts';
-import { linkUpstream, unlinkUpstream, type LinkOutcome } from '../../accounts/upstream-links.ts';
-import type { MessageKey } from '../../i18n/index.ts';
+import { linkUpstream, MAX_LINKS, unlinkUpstream, type LinkOutcome } from '../../accounts/upstream-links.ts';
+import type { MessageKey, MessageParams } from '../../i18n/index.ts';
 import type { AccountSession } from '../../mfa/reauth.ts';
 import { firstFactorOf, isMultiFactor } from '../../oidc/amr.ts';
 import type { UpstreamIdentity } from '../../upstream/client.ts';
@@ -11,16 +11,16 @@ import type { UpstreamProvider } from '../../upstream/config.ts';
 import type { UpstreamPurpose } from '../../upstream/pending.ts';
 import { readForm } from '../../web/form.ts';
 import { render } from '../../web/render.ts';
-import { upstreamPage } from './pages.ts';
+import { outcomePage, upstreamPage } from './pages.ts';
 
 type LinkDeps = Pick<Services, 'provider' | 'accounts' | 'store' | 'audit' | 'mailer' | 'background' | 'config'>;
 
 /** What the holder is told of a link, and its status. */
-export const LINK_OUTCOME: Record<LinkOutcome, { message: MessageKey; status: number }> = {
+export const LINK_OUTCOME: Record<LinkOutcome, { message: MessageKey; status: number; params?: MessageParams }> = {
   linked: { message: 'upstream.account.linked', status: 200 },
   already: { message: 'upstream.account.already', status: 200 },
   taken: { message: 'upstream.account.taken', status: 409 },
-  too_many: { message: 'upstream.account.too_many', status: 409 },
+  too_many: { message: 'upstream.account.too_many', status: 409, params: { max: MAX_LINKS } },
 };
 
 /**
@@ -39,8 +39,7 @@ export function upstreamLinking(s: LinkDeps) {
       s.audit('upstream.link_refused', { accountId: purpose.accountId, provider: provider.id, via: 'account', reason: 'session_changed' });
       return upstreamPage(ctx, 'upstream.account.title', 'upstream.refused.session', 403);
     }
-    const { message, status } = LINK_OUTCOME[await linkUpstream(s, account, identity, provider.id, { via: 'account' })];
-    await upstreamPage(ctx, 'upstream.account.title', message, status);
+    await outcomePage(ctx, 'upstream.account.title', LINK_OUTCOME[await linkUpstream(s, account, identity, provider.id, { via: 'account' })]);
   };
 }
 

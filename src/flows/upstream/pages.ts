@@ -1,6 +1,6 @@
 import type { Context, Middleware } from 'koa';
 import type { Services } from '../../services.ts';
-import type { MessageKey } from '../../i18n/index.ts';
+import type { MessageKey, MessageParams } from '../../i18n/index.ts';
 import { render } from '../../web/render.ts';
 import { UpstreamFailure } from '../../upstream/failure.ts';
 import type { UpstreamPurpose } from '../../upstream/pending.ts';
@@ -25,9 +25,13 @@ export function leadBackTo(ctx: Context, purpose: UpstreamPurpose): void {
 
 const purposeOf = (ctx: Context) => ctx.state.upstreamPurpose as UpstreamPurpose | undefined;
 
-/** A page that closes with a way back (a message of the upstream block, its status). */
-export const upstreamPage = (ctx: Context, title: MessageKey, message: MessageKey, status = 200, back = backTo(purposeOf(ctx))) =>
-  render(ctx, 'message', { title, message, okUrl: back.url, okLabel: back.label }, status);
+/** A page that closes with a way back (a message of the upstream block, what it takes, its status). */
+export const upstreamPage = (ctx: Context, title: MessageKey, message: MessageKey, status = 200, back = backTo(purposeOf(ctx)), messageParams?: MessageParams) =>
+  render(ctx, 'message', { title, message, messageParams, okUrl: back.url, okLabel: back.label }, status);
+
+/** A link's outcome (LINK_OUTCOME) as its page. */
+export const outcomePage = (ctx: Context, title: MessageKey, said: { message: MessageKey; status: number; params?: MessageParams }) =>
+  upstreamPage(ctx, title, said.message, said.status, undefined, said.params);
 
 type FailureDeps = Pick<Services, 'audit'>;
 

@@ -87,7 +87,7 @@ describeOnEveryStore('linking an institution account', (store) => {
 
     const [link] = await linksOf(id);
     expect(link).toMatchObject({ issuer: env.upstream.issuer, subject: `${name}-persistent-id`, provider: 'uni', via: 'account', label: { schac_home_organization: 'uva.nl', eduperson_principal_name: `${name}@uva.nl` } });
-    expect(env.audit.events('upstream.linked').some((e) => e.accountId === id && e.via === 'account')).toBe(true);
+    expect(env.audit.events('upstream.linked').some((e) => e.accountId === id && e.via === 'self')).toBe(true);
     const listed = text(await browser.follow('/account'));
     expect(listed).toContain(`SURFconext: uva.nl, ${name}@uva.nl, gekoppeld op`);
     expect(listed).toContain('nog niet gebruikt');
@@ -173,7 +173,7 @@ describeOnEveryStore('linking an institution account', (store) => {
     expect(text(unlinked)).toContain('Het instellingsaccount is ontkoppeld');
     expect((await env.idp.smtp.next(email)).text).toContain('Een instellingsaccount is ontkoppeld');
     expect(await linksOf(id)).toEqual([]);
-    expect(env.audit.events('upstream.unlinked').some((e) => e.accountId === id && e.via === 'account')).toBe(true);
+    expect(env.audit.events('upstream.unlinked').some((e) => e.accountId === id && e.via === 'self')).toBe(true);
     expect((await institutionLoginRefused(name)).status).toBe(403);
     // Again (the form posted twice): nothing to unlink.
     expect((await browser.submit(overview, '/account/upstream/unlink', {})).status).toBe(404);
