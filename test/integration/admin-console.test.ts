@@ -141,7 +141,7 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(text(own)).toContain(msg('admin.refused.self'));
     expect(own.html).not.toContain('/disable"');
 
-    for (const [who, message] of [[`self-${store}@example.org`, msg('admin.refused.self')], [`colleague-${store}@example.org`, msg('admin.refused.staff')], [`boss-${store}@example.org`, msg('admin.refused.staff')]]) {
+    for (const [who, message] of [[`self-${store}@example.org`, msg('admin.refused.self')], [`colleague-${store}@example.org`, msg('admin.refused.staff')], [`boss-${store}@example.org`, msg('admin.refused.staff')]] as const) {
       const id = (await account(who)).id;
       for (const action of ['reset-mfa', 'disable', 'unlock']) {
         const refused = await browser.request('POST', `/admin/accounts/${id}/${action}`, { _csrf: token, identity_check: 'it is me' });
