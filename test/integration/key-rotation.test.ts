@@ -126,7 +126,8 @@ describe('key rotation on a running fleet', () => {
       for (let n = 0; n < 2; n++) await verifiedOnEveryInstance((await silentSignIn(signedIn)).id_token!);
       await verifiedOnEveryInstance((await passkeySignIn(authenticator)).id_token!);
       for (const route of [[i, 1 - i], [1 - i, i]] as [number, number][]) {
-        await verifiedOnEveryInstance((await firstSignIn(`enrolling-${(enrolments += 1)}@example.org`, route)).tokens.id_token!);
+        enrolments += 1;
+        await verifiedOnEveryInstance((await firstSignIn(`enrolling-${enrolments}@example.org`, route)).tokens.id_token!);
       }
     }
   }

@@ -40,7 +40,7 @@ describeOnEveryStore('step-up to a passkey', (store) => {
     expect(text(page)).toContain(msg('account.reauth.title'));
     const attacker = new SoftAuthenticator(idp.issuer);
 
-    const options = await browser.get(/action="([^"]*\/interaction\/[\w-]+\/add-passkey)\/confirm\/code"/.exec(page.html)![1] + '/options');
+    const options = await browser.get(`${/action="([^"]*\/interaction\/[\w-]+\/add-passkey)\/confirm\/code"/.exec(page.html)![1]}/options`);
     expect(options.status).toBe(403);
     const forged = attacker.create({ challenge: 'bm90IGFza2Vk', rp: { id: new URL(idp.issuer).hostname }, user: { id: Buffer.from(id).toString('base64url') } });
     const added = await browser.request('POST', `/interaction/${uid}/add-passkey`, { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!, response: forged });

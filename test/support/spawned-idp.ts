@@ -55,11 +55,11 @@ export async function spawnIdp(env: Record<string, string>, options: { cwd?: str
     buffered = complete.pop()!;
     // The development banner is plain text; only the JSON lines are log lines.
     for (const text of complete) if (text.startsWith('{')) lines.push(JSON.parse(text) as LogLine);
-    waiters.forEach((wake) => wake());
+    for (const wake of waiters) wake();
   });
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => {
-    waiters.forEach((wake) => wake());
+    for (const wake of waiters) wake();
     resolve(code ?? signal ?? 'unknown');
   }));
 

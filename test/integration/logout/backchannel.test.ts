@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import * as oidc from 'openid-client';
 import { pino } from 'pino';
-import { Browser } from '../../support/browser.ts';
+import type { Browser } from '../../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../../support/test-idp.ts';
 import { closedPort, startLogoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
 import { application, BACKCHANNEL_EVENT, clientsFile, refreshFails, signedInAccount, signInTo, verifiedLogoutToken } from '../../support/logout-clients.ts';

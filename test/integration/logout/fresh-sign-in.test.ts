@@ -1,4 +1,4 @@
-import { Browser } from '../../support/browser.ts';
+import type { Browser } from '../../support/browser.ts';
 import { startTestIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
 import { finishSignIn, signInUntil, startSignIn, totpCode } from '../../support/journey.ts';
 import { signedInAccount } from '../../support/logout-clients.ts';
