@@ -1,4 +1,4 @@
-import { describeOnEveryStore, startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { describeOnEveryStore, bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { useClock } from '../../src/clock.ts';
 import { msg } from '../support/messages.ts';
@@ -13,7 +13,7 @@ const date = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString
 describeOnEveryStore('the end-date schedule', (store) => {
   let idp: TestIdp;
   let restoreClock: (() => void) | undefined;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterEach(() => restoreClock?.());
   afterAll(() => idp.close());
 

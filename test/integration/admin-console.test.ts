@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { resetLink, signInUntil, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { confirmInConsole, csrf, seedStaff, signInToConsole } from '../support/staff.ts';
@@ -17,7 +17,7 @@ describeOnEveryStore('helpdesk console', (store) => {
   const lines: string[] = [];
   beforeAll(async () => {
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-    idp = await startTestIdp(store, {}, { log: pino({ level: 'info' }, sink) });
+    idp = await bootIdp({ store, deps: { log: pino({ level: 'info' }, sink) } });
   });
   afterAll(() => idp.close());
 

@@ -2,7 +2,7 @@ import * as oidc from 'openid-client';
 import { Browser, linkTo, type Page } from '../support/browser.ts';
 import { finishSignIn, login, setPasswordByMail, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
-import { startInProcessFleet, type InProcessFleet } from '../support/in-process-fleet.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { msg } from '../support/messages.ts';
 
 const NEW_PASSWORD = 'changed on another instance 3';
@@ -14,11 +14,12 @@ const NEW_PASSWORD = 'changed on another instance 3';
  * instance than the step before it.
  */
 describe('a sign-in crosses instances at every step', () => {
-  let fleet: InProcessFleet;
+  let fleet: TestIdp;
   beforeAll(async () => {
-    fleet = await startInProcessFleet(3, {
-      COOKIE_KEYS: 'one cookie key for the whole fleet, 32+,and its predecessor, also 32+ chars',
-      SECRETS_KEY: 'ab'.repeat(32),
+    fleet = await bootIdp({
+      store: 'redis',
+      instances: 3,
+      env: { COOKIE_KEYS: 'one cookie key for the whole fleet, 32+,and its predecessor, also 32+ chars', SECRETS_KEY: 'ab'.repeat(32) },
     });
   });
   afterAll(() => fleet?.close());
