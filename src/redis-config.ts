@@ -22,12 +22,14 @@ function hostPorts(variable: string, list: string, problems: string[]): HostPort
   const entries = list.split(',').map((entry) => entry.trim()).filter(Boolean);
   const nodes = entries.flatMap((entry) => {
     const match = hostPortPattern.exec(entry);
+    // A bracketed IPv6 address or a name: one of the two groups holds the host.
+    const host = match?.[1] ?? match?.[2];
     const port = Number(match?.[3]);
-    if (!match || port < 1 || port > 65535) {
+    if (host === undefined || port < 1 || port > 65535) {
       problems.push(`${variable}: "${entry}" is not host:port (e.g. redis-1.internal:26379)`);
       return [];
     }
-    return [{ host: match[1] ?? match[2], port }];
+    return [{ host, port }];
   });
   if (entries.length === 0) problems.push(`${variable}: must list at least one host:port`);
   return nodes;

@@ -4,6 +4,7 @@ import type { RedisKeys } from './keys.ts';
 import { entriesHash, entriesOf, parseEntries, type AccountIndex, type Entry } from './account-index.ts';
 import { verifiedBy } from './account-queries.ts';
 import { defineScript } from './script.ts';
+import { hashFields } from './hash-fields.ts';
 
 const BATCH = 500;
 
@@ -47,7 +48,7 @@ export function redisAccountReindex(
   /** Adds the entries of these accounts, and notes them on each account that is still at the version read. */
   const indexAccounts = async (ids: string[], all: boolean, upgrade?: (account: StoredAccount) => StoredAccount | undefined) => {
     await Promise.all(ids.map(async (id) => {
-      const [version, document, indexed] = await redis.hmget(keys.account(id), 'version', 'document', 'indexed');
+      const [version, document, indexed] = await hashFields(redis, keys.account(id), 'version', 'document', 'indexed');
       if (version === null || document === null) {
         const announced = await dropLapsed(keys.account(id), index.announcementMs);
         if (announced) await index.removeUnwanted(id, parseEntries(announced));

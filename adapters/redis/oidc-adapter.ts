@@ -2,6 +2,7 @@ import type { Adapter, AdapterPayload, OidcAdapterFactory, RedisClient } from '.
 import { epochSeconds, grantableModels } from '../shared/oidc-models.ts';
 import { ttlMilliseconds, type RedisKeys } from './keys.ts';
 import { defineScript } from './script.ts';
+import { hashFields } from './hash-fields.ts';
 
 const consumeLua = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -34,7 +35,7 @@ export function redisOidcAdapterFactory(redis: RedisClient, keys: RedisKeys): Oi
 
   return (model: string): Adapter => {
     const find = async (id: string): Promise<AdapterPayload | undefined> => {
-      const [payload, consumed] = await redis.hmget(keys.oidc(model, id), 'payload', 'consumed');
+      const [payload, consumed] = await hashFields(redis, keys.oidc(model, id), 'payload', 'consumed');
       if (payload === null) return undefined;
       const parsed = JSON.parse(payload) as AdapterPayload;
       return consumed === null ? parsed : { ...parsed, consumed: Number(consumed) };

@@ -8,6 +8,7 @@ export type SingleKeyScript<Result> = (key: string, ...args: (string | number)[]
  */
 export function defineScript<Result>(redis: RedisClient, name: string, lua: string): SingleKeyScript<Result> {
   redis.defineCommand(name, { numberOfKeys: 1, lua });
-  const command = (redis as unknown as Record<string, SingleKeyScript<Result>>)[name];
+  // defineCommand has just added it under this name.
+  const command = (redis as unknown as Record<string, SingleKeyScript<Result>>)[name]!;
   return (key, ...args) => command.call(redis, key, ...args);
 }

@@ -5,7 +5,7 @@ import { isRemoved } from './find.ts';
 /** End dates are calendar days in the Netherlands: an account works up to and including its end date. */
 const ZONE = 'Europe/Amsterdam';
 const END_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-export const END_REMINDER_DAYS = 14;
+const END_REMINDER_DAYS = 14;
 
 /** A real calendar day written YYYY-MM-DD (2026-02-30 is not one). */
 export function isEndDate(value: string): boolean {

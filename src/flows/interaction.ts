@@ -86,7 +86,10 @@ export function atPrompt(provider: Provider, prompt: 'login' | 'consent', option
 
 /** A request for a step the sign-in is not at: the browser goes to its current screen, a JSON caller gets a 409. */
 export function toCurrentScreen(ctx: Context, uid: string, json: boolean): void {
-  if (json) return sendJson(ctx, { error: 'wrong_step' }, 409);
+  if (json) {
+    sendJson(ctx, { error: 'wrong_step' }, 409);
+    return;
+  }
   ctx.status = 303;
   ctx.redirect(interactionUrl(uid));
 }

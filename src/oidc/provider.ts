@@ -6,7 +6,7 @@ import { keysForProvider, type PrivateJwks } from './keys.ts';
 import type { OidcProfile } from './profile/profile.ts';
 import { accountFinder, introspectionAllowed } from './find-account.ts';
 import { policy } from './policy.ts';
-import { existingGrantLoader, isFirstParty } from './grants.ts';
+import { existingGrantLoader } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
 import { USER_SCOPES } from './clients.ts';
 import { cookieSigner } from '../security/cookie-signer.ts';
@@ -111,4 +111,3 @@ export function createProvider(o: ProviderOptions): Provider {
   return provider;
 }
 
-export { isFirstParty };

@@ -30,7 +30,7 @@ const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:user:';
 const MAX_LENGTH = 1000;
 const MAX_DEPTH = 32;
 
-export const invalidFilter = (detail: string) => new ScimError(400, 'invalidFilter', detail);
+const invalidFilter = (detail: string) => new ScimError(400, 'invalidFilter', detail);
 
 const booleanOf = (text: string) => (text.toLowerCase() === 'true' ? true : text.toLowerCase() === 'false' ? false : undefined);
 
@@ -38,6 +38,8 @@ type Token = { type: 'word' | 'string' | '(' | ')' | '[' | ']'; text: string; at
 
 function tokens(text: string): Token[] {
   const found: Token[] = [];
+  // A string is a JSON string (RFC 7644 3.4.2.2): raw control characters U+0000-U+001F are not allowed in it.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the range excludes them, which is the point
   const pattern = /\s+|([()[\]])|("(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*")|([^\s()[\]"]+)|(.)/gy;
   for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
     if (m[4] !== undefined) throw invalidFilter(`unexpected ${m[4] === '"' ? 'unterminated string' : `'${m[4]}'`} at position ${m.index + 1}`);

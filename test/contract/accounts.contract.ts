@@ -30,7 +30,8 @@ export function accountStoreContract(store: StoreAccess): void {
     it('lets exactly one of 20 concurrent creates with one e-mail succeed', async () => {
       const email = `${uniqueId('race')}@cbs.nl`;
       const attempts = Array.from({ length: 20 }, (_, i) => newAccount(i % 2 ? email.toUpperCase() : email));
-      const outcomes = await inParallel(attempts.length, (i) => accounts().create(attempts[i]));
+      // inParallel counts i below attempts.length.
+      const outcomes = await inParallel(attempts.length, (i) => accounts().create(attempts[i]!));
 
       const winners = outcomes.flatMap((outcome, i) => (outcome.status === 'fulfilled' ? [attempts[i]] : []));
       expect(winners).toHaveLength(1);

@@ -2,7 +2,7 @@ import { mkdirSync, copyFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type BootOptions, type TestIdp } from '../support/test-idp.ts';
 
 /** Debian's Chromium (installed by .ci/run); playwright cannot download its own build here. */
 export function launch(): Promise<Browser> {
@@ -13,11 +13,11 @@ export function launch(): Promise<Browser> {
   });
 }
 
-/** One real service and one Chromium for a test file: started before its tests, closed after them. */
-export function withIdpAndBrowser(use: (idp: TestIdp, browser: Browser) => void, host?: 'localhost'): void {
+/** One real service (bootIdp) and one Chromium for a test file: started before its tests, closed after them. */
+export function withIdpAndBrowser(use: (idp: TestIdp, browser: Browser) => void, boot: BootOptions = {}): void {
   let opened: [TestIdp, Browser] | undefined;
   beforeAll(async () => {
-    opened = await Promise.all([startTestIdp('sqlite', {}, {}, host ? { host } : {}), launch()]);
+    opened = await Promise.all([bootIdp(boot), launch()]);
     use(...opened);
   });
   afterAll(async () => {
@@ -47,7 +47,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 export interface Violation { id: string; impact?: string | null; help: string; nodes: { target: unknown; failureSummary?: string }[] }
 
 /** The axe-core rule sets every screen is held to: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices. */
-export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
 
 /**
  * axe-core on the current page (AXE_TAGS), less any rules named in `skip`

@@ -26,7 +26,7 @@ let webauthn: CDPSession;
 let authenticatorId: string;
 let app: { callbackUrl: () => string | undefined };
 
-withIdpAndBrowser((i, b) => { idp = i; browser = b; }, 'localhost');
+withIdpAndBrowser((i, b) => { idp = i; browser = b; }, { host: 'localhost' });
 beforeEach(async () => {
   context = await browser.newContext({ locale: 'nl-NL' });
   context.setDefaultTimeout(10_000);

@@ -11,15 +11,15 @@ const HAPROXY = ['/usr/sbin/haproxy', '/usr/local/sbin/haproxy'].find((path) => 
  * One addition: X-Retries tells the test when HAProxy sent a request again
  * (it hit an instance that went away), which the client cannot see otherwise.
  */
-export function haproxyConfig(port: number, servers: Record<string, number>): string {
+function haproxyConfig(port: number, servers: Record<string, number>): string {
   const shipped = readFileSync(new URL('../../deploy/haproxy.cfg', import.meta.url), 'utf8');
   return shipped
     .replace(/^resolvers docker\n(?:[ \t]+.*\n)*/m, '')
     .replace(/ resolvers docker/g, '')
-    .replace(/^    log stdout.*\n/m, '')
-    .replace(/^    bind .*$/m, `    bind 127.0.0.1:${port}`)
-    .replace(/^    server .*\n/gm, '')
-    .replace(/^(    http-response set-header X-Backend-Server .*\n)/m, '$1    http-response set-header X-Retries %rc\n')
+    .replace(/^ {4}log stdout.*\n/m, '')
+    .replace(/^ {4}bind .*$/m, `    bind 127.0.0.1:${port}`)
+    .replace(/^ {4}server .*\n/gm, '')
+    .replace(/^( {4}http-response set-header X-Backend-Server .*\n)/m, '$1    http-response set-header X-Retries %rc\n')
     .replace(/^(backend idp\n(?:.*\n)*)/m, (backend) => backend
       + Object.entries(servers).map(([name, p]) => `    server ${name} 127.0.0.1:${p} check\n`).join(''));
 }

@@ -1,12 +1,12 @@
 import { Browser, linkTo } from '../support/browser.ts';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { signInUntil, text } from '../support/journey.ts';
 import { msg } from '../support/messages.ts';
 
 /** The accessibility statement a Dutch government service publishes: /toegankelijkheid in Dutch, /accessibility in English. */
 describe('accessibility statement', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp('sqlite', { ACCESSIBILITY_CONTACT: 'toegankelijkheid@example.org' }); });
+  beforeAll(async () => { idp = await bootIdp({ env: { ACCESSIBILITY_CONTACT: 'toegankelijkheid@example.org' } }); });
   afterAll(() => idp.close());
 
   test.each([['nl', '/toegankelijkheid'], ['en', '/accessibility']] as const)('in %s at %s: status, what was tested, limitations, how to report, its date', async (locale, path) => {

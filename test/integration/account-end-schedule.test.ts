@@ -1,4 +1,4 @@
-import { describeOnEveryStore, startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { describeOnEveryStore, bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { useClock } from '../../src/clock.ts';
 import { msg } from '../support/messages.ts';
@@ -13,7 +13,7 @@ const date = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString
 describeOnEveryStore('the end-date schedule', (store) => {
   let idp: TestIdp;
   let restoreClock: (() => void) | undefined;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterEach(() => restoreClock?.());
   afterAll(() => idp.close());
 
@@ -26,7 +26,8 @@ describeOnEveryStore('the end-date schedule', (store) => {
   const reminded = (email: string) => idp.smtp.to(email).filter((m) => m.subject === msg('mail.end.subject')).length;
 
   test('a moved end date moves the reminder and the end; a cleared one ends nothing; a disabled account is reminded of nothing until enabled again', async () => {
-    const [moved, cleared, paused] = ['moved', 'cleared', 'paused'].map((n) => `${n}-${store}@example.org`);
+    const address = (n: string) => `${n}-${store}@example.org`;
+    const [moved, cleared, paused] = [address('moved'), address('cleared'), address('paused')];
     for (const email of [moved, cleared, paused]) await cli('create', { email, name: 'Ending Soon', expires: date(30 * DAY) });
     await cli('set-expiry', { email: moved, expires: date(60 * DAY) });
     await cli('set-expiry', { email: cleared, expires: 'none' });

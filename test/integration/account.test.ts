@@ -1,5 +1,5 @@
 import { Browser, type Page } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { landedOn, login, signInUntil, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { refreshFails, signInTo } from '../support/logout-clients.ts';
 import { seedAccount } from '../support/seed.ts';
@@ -19,7 +19,7 @@ const isAccountPage = (page: Page) => page.status === 200 && page.url.endsWith('
 /** My account: reached through the provider's session; every change needs the second factor again. */
 describeOnEveryStore('My account', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
   const account = async (email: string) => (await idp.app.services.accounts.findByEmail(email))!;

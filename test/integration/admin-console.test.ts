@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { resetLink, signInUntil, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { confirmInConsole, csrf, seedStaff, signInToConsole } from '../support/staff.ts';
@@ -17,7 +17,7 @@ describeOnEveryStore('helpdesk console', (store) => {
   const lines: string[] = [];
   beforeAll(async () => {
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-    idp = await startTestIdp(store, {}, { log: pino({ level: 'info' }, sink) });
+    idp = await bootIdp({ store, deps: { log: pino({ level: 'info' }, sink) } });
   });
   afterAll(() => idp.close());
 
@@ -141,7 +141,7 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(text(own)).toContain(msg('admin.refused.self'));
     expect(own.html).not.toContain('/disable"');
 
-    for (const [who, message] of [[`self-${store}@example.org`, msg('admin.refused.self')], [`colleague-${store}@example.org`, msg('admin.refused.staff')], [`boss-${store}@example.org`, msg('admin.refused.staff')]]) {
+    for (const [who, message] of [[`self-${store}@example.org`, msg('admin.refused.self')], [`colleague-${store}@example.org`, msg('admin.refused.staff')], [`boss-${store}@example.org`, msg('admin.refused.staff')]] as const) {
       const id = (await account(who)).id;
       for (const action of ['reset-mfa', 'disable', 'unlock']) {
         const refused = await browser.request('POST', `/admin/accounts/${id}/${action}`, { _csrf: token, identity_check: 'it is me' });

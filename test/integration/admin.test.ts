@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { landedOn, login, signInUntil, startSignIn, PASSWORD } from '../support/journey.ts';
 import { signedInAccount } from '../support/logout-clients.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
@@ -10,7 +10,7 @@ import { endSessions } from '../../src/accounts/operations/sessions.ts';
 /** What an administrator's reset-mfa and disable do to a signed-in user. */
 describeOnEveryStore('administration', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
   /** A full sign-in with offline access: the browser keeps the OP session, the application a refresh token. */

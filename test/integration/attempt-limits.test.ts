@@ -1,5 +1,5 @@
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { landedOn, login, resetLink, signInUntil, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 
@@ -11,7 +11,7 @@ import { seedAccount } from '../support/seed.ts';
  */
 describeOnEveryStore('attempt limits', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store, { TRUST_PROXY: 'true' }); });
+  beforeAll(async () => { idp = await bootIdp({ store, env: { TRUST_PROXY: 'true' } }); });
   afterAll(() => idp.close());
 
   const loginPageFrom = async (ip: string) => {

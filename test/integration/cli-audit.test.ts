@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { userInfo } from 'node:os';
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { REDIS_URL } from '../support/redis-keys.ts';
 import { confirmInConsole, seedStaff, signInToConsole } from '../support/staff.ts';
 import { scimClient } from '../support/scim-client.ts';
@@ -26,7 +26,7 @@ describeOnEveryStore('CLI and console audit alike', (store) => {
   const lines: Line[] = [];
   beforeAll(async () => {
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as Line); done(); } });
-    idp = await startTestIdp(store, {}, { log: pino({ level: 'info' }, sink) });
+    idp = await bootIdp({ store, deps: { log: pino({ level: 'info' }, sink) } });
   });
   afterAll(() => idp.close());
 

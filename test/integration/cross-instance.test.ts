@@ -5,7 +5,7 @@ import * as oidc from 'openid-client';
 import { Browser, linkTo, type Page } from '../support/browser.ts';
 import { finishSignIn, login, setPasswordByMail, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
-import { startInProcessFleet, type InProcessFleet } from '../support/in-process-fleet.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { msg } from '../support/messages.ts';
 import { seedStoredAccount } from '../support/seed.ts';
 import { startUpstream, upstreamEntry, type TestUpstream } from '../support/upstream-provider.ts';
@@ -20,17 +20,21 @@ const NEW_PASSWORD = 'changed on another instance 3';
  * instance than the step before it.
  */
 describe('a sign-in crosses instances at every step', () => {
-  let fleet: InProcessFleet;
+  let fleet: TestIdp;
   // An institution's provider for the whole fleet (#26), configured on every instance.
   let upstream: TestUpstream;
   const providersDir = mkdtempSync(join(tmpdir(), 'cbs-idp-fleet-upstream-'));
   beforeAll(async () => {
     upstream = await startUpstream({ users: { crossing: institutionUser('crossing') } });
     writeFileSync(join(providersDir, 'upstream.json'), JSON.stringify([upstreamEntry(upstream.issuer)]));
-    fleet = await startInProcessFleet(3, {
-      COOKIE_KEYS: 'one cookie key for the whole fleet, 32+,and its predecessor, also 32+ chars',
-      SECRETS_KEY: 'ab'.repeat(32),
-      UPSTREAM_PROVIDERS_FILE: join(providersDir, 'upstream.json'),
+    fleet = await bootIdp({
+      store: 'redis',
+      instances: 3,
+      env: {
+        COOKIE_KEYS: 'one cookie key for the whole fleet, 32+,and its predecessor, also 32+ chars',
+        SECRETS_KEY: 'ab'.repeat(32),
+        UPSTREAM_PROVIDERS_FILE: join(providersDir, 'upstream.json'),
+      },
     });
     upstream.register([`${fleet.issuer}/upstream/uni/callback`]);
   });

@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { Browser, decode, linkTo } from '../support/browser.ts';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { enrolTotp, login } from '../support/journey.ts';
 import { DEMO_CHALLENGE } from '../../src/flows/demo/demo.ts';
 import { msg } from '../support/messages.ts';
@@ -8,7 +8,7 @@ import { msg } from '../support/messages.ts';
 /** `npm start` with no configuration: demo client, console mail with a development outbox, the whole journey. */
 describe('development mode', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp('sqlite', { CLIENTS_FILE: '', SMTP_URL: '' }); });
+  beforeAll(async () => { idp = await bootIdp({ env: { CLIENTS_FILE: '', SMTP_URL: '' } }); });
   afterAll(() => idp.close());
 
   test('the whole journey works with the demo client and the outbox page', async () => {

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { generate } from 'otplib';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { enrolTotp, finishSignIn, login, resetLink, setPasswordByMail, signInUntil, startSignIn, totpCode } from '../support/journey.ts';
 import { PATCH_SCHEMA } from '../../src/scim/schema.ts';
 import { scimClient, type Scim } from '../support/scim-client.ts';
@@ -17,7 +17,7 @@ const PASSWORD = 'correct horse battery staple 42';
 describeOnEveryStore('email_verified', (store) => {
   let idp: TestIdp;
   let scim: Scim;
-  beforeAll(async () => { idp = await startTestIdp(store); scim = await scimClient(idp); });
+  beforeAll(async () => { idp = await bootIdp({ store }); scim = await scimClient(idp); });
   afterAll(() => idp.close());
 
 

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { generate } from 'otplib';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { landedOn, login, signInUntil, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { signInTo } from '../support/logout-clients.ts';
@@ -24,7 +24,7 @@ const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterd
 describeOnEveryStore('end dates', (store) => {
   let idp: TestIdp;
   let restoreClock: (() => void) | undefined;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterEach(() => { restoreClock?.(); restoreClock = undefined; });
   afterAll(() => idp.close());
 

@@ -1,5 +1,5 @@
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, CALLBACK, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, CALLBACK, type StoreKind, type TestIdp } from '../support/test-idp.ts';
 import { enrolTotp, finishSignIn, login, setPasswordByMail, signInUntil, startSignIn, text, totpCode } from '../support/journey.ts';
 import { msg } from '../support/messages.ts';
 import type { MessageKey } from '../../src/i18n/index.ts';
@@ -14,7 +14,7 @@ describe.each<[StoreKind, 'nl' | 'en']>([
   ['redis', 'en'],
 ])('first login on %s in %s', (store, locale) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
   const t = (key: MessageKey) => msg(key, undefined, locale);

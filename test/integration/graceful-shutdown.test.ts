@@ -27,13 +27,12 @@ function heldGet(port: number, path: string) {
 
 /** `node src/main.ts` on the embedded store, with one account whose password is set. */
 async function startService(dir: string, env: Record<string, string> = {}): Promise<SpawnedIdp> {
-  const port = await freePort();
   const secretsKey = randomBytes(32).toString('hex');
   const store = await openStore({ dataDir: dir, redisPrefix: '' });
   await seedStoredAccount(store, createSecretBox(Buffer.from(secretsKey, 'hex')), EMAIL, PASSWORD);
   await store.close();
   writeFileSync(join(dir, 'clients.json'), JSON.stringify(CLIENTS));
-  return spawnIdp({ PORT: String(port), ISSUER: `http://127.0.0.1:${port}`, DATA_DIR: dir, CLIENTS_FILE: join(dir, 'clients.json'), SECRETS_KEY: secretsKey, ...env });
+  return spawnIdp({ DATA_DIR: dir, CLIENTS_FILE: join(dir, 'clients.json'), SECRETS_KEY: secretsKey, ...env });
 }
 
 async function loginPageOf(service: SpawnedIdp) {

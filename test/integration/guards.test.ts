@@ -1,5 +1,5 @@
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { landedOn, login, signInUntil, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
@@ -10,7 +10,7 @@ import { msg } from '../support/messages.ts';
 describeOnEveryStore('guards', (store) => {
   let idp: TestIdp;
   // A requester's bound on different addresses for set-password mails, at 20 so that a test can reach it.
-  beforeAll(async () => { idp = await startTestIdp(store, { RESET_ADDRESSES_PER_IP: '20' }); });
+  beforeAll(async () => { idp = await bootIdp({ store, env: { RESET_ADDRESSES_PER_IP: '20' } }); });
   afterAll(() => idp.close());
 
   const loginPage = async () => {

@@ -1,5 +1,5 @@
 import { Browser, type Page } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, landedOn, signInUntil, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { SEED, seedAccount } from '../support/seed.ts';
 import { addFactor } from '../../src/accounts/operations/factors.ts';
@@ -15,7 +15,7 @@ import { useClock } from '../../src/clock.ts';
  */
 describeOnEveryStore('a half-finished sign-in', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
   const services = () => idp.app.services;
 

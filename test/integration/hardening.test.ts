@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { get } from 'node:http';
 import { pino } from 'pino';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { login, resetLink, signInUntil, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
@@ -25,7 +25,7 @@ describeOnEveryStore('hardening', (store) => {
   beforeAll(async () => {
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
     // A requester's bound on different addresses for set-password mails, at 20 so that a test can reach it.
-    idp = await startTestIdp(store, { TRUST_PROXY: 'true', RESET_ADDRESSES_PER_IP: '20' }, { log: pino({ level: 'info' }, sink) });
+    idp = await bootIdp({ store, env: { TRUST_PROXY: 'true', RESET_ADDRESSES_PER_IP: '20' }, deps: { log: pino({ level: 'info' }, sink) } });
   });
   afterAll(() => idp.close());
 

@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import { newAccount, type Account } from '../../src/accounts/account.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { redisKeys } from '../../adapters/redis/keys.ts';
-import { describeOnEveryStore, startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { describeOnEveryStore, bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { dropKeys, REDIS_URL } from '../support/redis-keys.ts';
 import { writeLegacyRedis, writeLegacySqlite } from '../support/legacy-store.ts';
 import { scimClient } from '../support/scim-client.ts';
@@ -31,7 +31,7 @@ describeOnEveryStore('account indexes of a store written before them', (store) =
   beforeAll(async () => {
     if (store === 'sqlite') writeLegacySqlite(dir, legacyAccounts(30));
     else await writeLegacyRedis(REDIS_URL, prefix, legacyAccounts(30));
-    idp = await startTestIdp(store, store === 'sqlite' ? { DATA_DIR: dir } : { REDIS_PREFIX: prefix });
+    idp = await bootIdp({ store, env: store === 'sqlite' ? { DATA_DIR: dir } : { REDIS_PREFIX: prefix } });
   });
   afterAll(async () => {
     await idp?.close();

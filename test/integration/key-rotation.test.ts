@@ -3,7 +3,7 @@ import * as oidc from 'openid-client';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { Browser, linkTo } from '../support/browser.ts';
 import { finishSignIn, login, startSignIn, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
-import { startInProcessFleet, type InProcessFleet } from '../support/in-process-fleet.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { seedStoredAccount } from '../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { generateJwks, type PrivateJwks } from '../../src/oidc/keys.ts';
@@ -21,12 +21,12 @@ describe('key rotation on a running fleet', () => {
   const cookie = { old: randomBytes(24).toString('base64url'), new: randomBytes(24).toString('base64url') };
   const secrets = { old: randomBytes(32).toString('hex'), new: randomBytes(32).toString('hex') };
   let jwks: { old: PrivateJwks; new: PrivateJwks };
-  let fleet: InProcessFleet;
+  let fleet: TestIdp;
   let settings: Record<'before' | 'accept' | 'use' | 'dropOldCookieKey', Record<string, string>>;
 
   beforeAll(async () => {
     jwks = { old: await generateJwks(), new: await generateJwks() };
-    fleet = await startInProcessFleet(2, {});
+    fleet = await bootIdp({ store: 'redis', instances: 2 });
     const files = {
       old: fleet.file('jwks-old.json', jwks.old),
       accept: fleet.file('jwks-accept.json', { keys: [...jwks.old.keys, ...jwks.new.keys] }),
@@ -126,7 +126,8 @@ describe('key rotation on a running fleet', () => {
       for (let n = 0; n < 2; n++) await verifiedOnEveryInstance((await silentSignIn(signedIn)).id_token!);
       await verifiedOnEveryInstance((await passkeySignIn(authenticator)).id_token!);
       for (const route of [[i, 1 - i], [1 - i, i]] as [number, number][]) {
-        await verifiedOnEveryInstance((await firstSignIn(`enrolling-${(enrolments += 1)}@example.org`, route)).tokens.id_token!);
+        enrolments += 1;
+        await verifiedOnEveryInstance((await firstSignIn(`enrolling-${enrolments}@example.org`, route)).tokens.id_token!);
       }
     }
   }

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { Browser, linkTo } from '../support/browser.ts';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { enrolTotp, login, resetLink, startSignIn } from '../support/journey.ts';
 import { msg } from '../support/messages.ts';
 
@@ -13,7 +13,7 @@ describe('audit log', () => {
   let idp: TestIdp;
   beforeAll(async () => {
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
-    idp = await startTestIdp('sqlite', {}, { log: pino({ level: 'info' }, sink) });
+    idp = await bootIdp({ deps: { log: pino({ level: 'info' }, sink) } });
   });
   afterAll(() => idp.close());
 
@@ -54,7 +54,7 @@ describe('request lines', () => {
   test('probes and public documents answered are lines at debug level only; every other request is a line at info', async () => {
     for (const level of ['info', 'debug']) {
       const { lines, log } = logged(level);
-      const idp = await startTestIdp('sqlite', {}, { log });
+      const idp = await bootIdp({ deps: { log } });
       try {
         for (const path of ['/healthz', '/jwks', '/.well-known/openid-configuration', '/interaction/none', '/jwks/other', '/assets/none.css']) await (await fetch(idp.issuer + path)).arrayBuffer();
         await (await fetch(`${idp.issuer}/token`, { method: 'POST' })).arrayBuffer();

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, signInUntil, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
@@ -16,7 +16,7 @@ const SIGN_INS = 120;
  */
 describeOnEveryStore('many sign-ins of one account', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
   /** A sign-in to the portal with offline access in a browser of its own, by passkey alone. */

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { enrolTotp, finishSignIn, login, resetLink, setPasswordByMail, signInUntil, startSignIn, totpCode } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { parseSamples, sampleSum } from '../support/prometheus.ts';
@@ -15,7 +15,7 @@ describe('metrics', () => {
   let metricsServer: Server;
   let metricsUrl: string;
   beforeAll(async () => {
-    idp = await startTestIdp('redis');
+    idp = await bootIdp({ store: 'redis' });
     metricsServer = await startMetricsServer(idp.app.metrics, 0, '127.0.0.1');
     metricsUrl = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}/metrics`;
   });

@@ -1,5 +1,5 @@
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { PASSWORD, signInUntil, startSignIn, text } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { startRedisServer, stopAllRedisServers, waitUntil, type RedisProcess } from '../support/redis-servers.ts';
@@ -16,7 +16,7 @@ describe('a Redis outage, seen by users', () => {
   let idp: TestIdp;
   beforeAll(async () => {
     redis = await startRedisServer(['--appendonly', 'yes', '--appendfsync', 'always']);
-    idp = await startTestIdp('redis', { REDIS_URL: `redis://127.0.0.1:${redis.port}` });
+    idp = await bootIdp({ store: 'redis', env: { REDIS_URL: `redis://127.0.0.1:${redis.port}` } });
   });
   afterAll(async () => {
     await redis.start().catch(() => undefined);

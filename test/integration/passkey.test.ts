@@ -1,5 +1,5 @@
 import { Browser, linkTo } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, signInUntil, text, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
@@ -9,7 +9,7 @@ import { msg } from '../support/messages.ts';
 /** Passkeys over HTTP with a software authenticator: enrolment, second factor, passkey alone. */
 describeOnEveryStore('passkeys', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
 

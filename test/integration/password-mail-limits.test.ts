@@ -1,5 +1,5 @@
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { text } from '../support/journey.ts';
 import { msg } from '../support/messages.ts';
 
@@ -11,7 +11,7 @@ import { msg } from '../support/messages.ts';
  */
 describeOnEveryStore('password mail limits', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store, { TRUST_PROXY: 'true' }); });
+  beforeAll(async () => { idp = await bootIdp({ store, env: { TRUST_PROXY: 'true' } }); });
   afterAll(() => idp.close());
 
   const ask = async (ip: string, username: string) => {
@@ -62,7 +62,7 @@ describeOnEveryStore('password mail limits', (store) => {
 describeOnEveryStore('password mail limits, configured', (store) => {
   let idp: TestIdp;
   beforeAll(async () => {
-    idp = await startTestIdp(store, { TRUST_PROXY: 'true', RESET_MAILS_PER_ADDRESS: '2', RESET_ADDRESSES_PER_IP: '4', RESET_UNKNOWN_ADDRESSES_PER_IP: '1' });
+    idp = await bootIdp({ store, env: { TRUST_PROXY: 'true', RESET_MAILS_PER_ADDRESS: '2', RESET_ADDRESSES_PER_IP: '4', RESET_UNKNOWN_ADDRESSES_PER_IP: '1' } });
   });
   afterAll(() => idp.close());
 

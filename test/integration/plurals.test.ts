@@ -1,5 +1,5 @@
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { signInUntil, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { msg } from '../support/messages.ts';
@@ -18,7 +18,7 @@ const READS = {
 };
 
 let idp: TestIdp;
-beforeAll(async () => { idp = await startTestIdp('sqlite'); });
+beforeAll(async () => { idp = await bootIdp(); });
 afterAll(() => idp.close());
 
 describe.each(['nl', 'en'] as const)('counts on the pages in %s', (locale) => {

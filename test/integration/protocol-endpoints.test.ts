@@ -1,10 +1,10 @@
 import { protocolEndpoints } from '../../src/oidc/protocol-endpoints.ts';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 
 /** The endpoints that go past our page middleware are exactly the ones discovery names for applications. */
 describe('protocol endpoints', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp('sqlite'); });
+  beforeAll(async () => { idp = await bootIdp(); });
   afterAll(() => idp.close());
 
   test('are the token, userinfo, introspection, revocation and key endpoints discovery names, and discovery itself', async () => {

@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, CALLBACK, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, CALLBACK, type TestIdp } from '../support/test-idp.ts';
 import { finishSignIn, signInUntil, startSignIn, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { msg } from '../support/messages.ts';
@@ -8,7 +8,7 @@ import { msg } from '../support/messages.ts';
 /** The provider itself, as an application sees it: discovery, PKCE, client credentials, introspection. */
 describe('OpenID Connect provider', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp('sqlite'); });
+  beforeAll(async () => { idp = await bootIdp({ store: 'sqlite' }); });
   afterAll(() => idp.close());
 
   test('discovery offers the code flow with S256 PKCE only, and no implicit or password grant', async () => {
@@ -65,7 +65,7 @@ describe('OpenID Connect provider', () => {
 
 describe('signed-in user', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp('redis'); });
+  beforeAll(async () => { idp = await bootIdp({ store: 'redis' }); });
   afterAll(() => idp.close());
 
   test('userinfo answers for the access token, and RP-initiated logout ends the session', async () => {

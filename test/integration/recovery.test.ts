@@ -1,5 +1,5 @@
 import { Browser, linkTo } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, signInUntil, text, totpCode, totpKey, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { regenerateRecoveryCodes } from '../../src/mfa/recovery/recovery-codes.ts';
@@ -9,7 +9,7 @@ import { msg } from '../support/messages.ts';
 /** Recovery codes: made at the first enrolment, shown once, each usable once instead of the second factor. */
 describeOnEveryStore('recovery codes', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
   const recoveryStep = async (email: string) => {

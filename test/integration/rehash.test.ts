@@ -1,6 +1,6 @@
 import argon2 from 'argon2';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { signInUntil } from '../support/journey.ts';
 import { updateAccount } from '../../src/accounts/update.ts';
 
@@ -9,7 +9,7 @@ const PASSWORD = 'an older hashed password';
 /** A password hashed with older parameters is re-hashed at OWASP's argon2id profile at the next login. */
 describe('password hash upgrade', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp('sqlite'); });
+  beforeAll(async () => { idp = await bootIdp(); });
   afterAll(() => idp.close());
 
   test('a login with an old-parameter hash upgrades it to m=19456, t=2, p=1', async () => {

@@ -1,7 +1,7 @@
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../support/test-idp.ts';
 import { finishSignIn, signInUntil, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { screens } from '../../src/routes.ts';
@@ -28,7 +28,7 @@ describeOnEveryStore('request bodies with a content coding', (store) => {
   let idp: TestIdp;
   let scimToken: string;
   beforeAll(async () => {
-    idp = await startTestIdp(store);
+    idp = await bootIdp({ store });
     scimToken = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
   });
   afterAll(() => idp.close());

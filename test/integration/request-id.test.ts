@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log.ts';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { startSignIn } from '../support/journey.ts';
 
 interface Line { event?: string; reqId?: string; audit?: boolean; msg?: string }
@@ -13,7 +13,7 @@ describe('request id', () => {
   let idp: TestIdp;
   beforeAll(async () => {
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as Line); done(); } });
-    idp = await startTestIdp('sqlite', {}, { log: createLogger('info', sink) });
+    idp = await bootIdp({ deps: { log: createLogger('info', sink) } });
   });
   afterAll(() => idp.close());
 

@@ -1,5 +1,5 @@
 import { Browser, linkTo } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { landedOn, login, resetLink, signInUntil, startSignIn, text } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { RESET_PURPOSE } from '../../src/accounts/reset-tokens.ts';
@@ -13,7 +13,7 @@ const NEW = 'a brand new password 2026';
 /** Reset links: single use, newest only, expiring, built from ISSUER, never a login. */
 describeOnEveryStore('reset links', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
   async function requestLink(email: string, headers: Record<string, string> = {}) {

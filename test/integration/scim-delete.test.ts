@@ -1,4 +1,4 @@
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { text } from '../support/journey.ts';
 import { confirmInConsole, csrf, seedStaff, signInToConsole } from '../support/staff.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
@@ -18,7 +18,7 @@ const TOMBSTONE_FIELDS = ['id', 'version', 'email', 'name', 'locale', 'disabled'
 describeOnEveryStore('SCIM DELETE', (store) => {
   let idp: TestIdp;
   let scim: Scim;
-  beforeAll(async () => { idp = await startTestIdp(store); scim = await scimClient(idp); });
+  beforeAll(async () => { idp = await bootIdp({ store }); scim = await scimClient(idp); });
   afterAll(() => idp.close());
 
   const user = (email: string, extra: Record<string, unknown> = {}) => ({ schemas: [USER_SCHEMA], userName: email, name: { givenName: 'Dirk', familyName: 'de Deleted' }, ...extra });

@@ -1,4 +1,4 @@
-import { describeOnEveryStore, startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { describeOnEveryStore, bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { scimClient, type Scim } from '../support/scim-client.ts';
 import { USER_SCHEMA } from '../../src/scim/schema.ts';
 
@@ -11,7 +11,7 @@ describeOnEveryStore('SCIM filters and paging', (store) => {
   let idp: TestIdp;
   let scim: Scim;
   beforeAll(async () => {
-    idp = await startTestIdp(store);
+    idp = await bootIdp({ store });
     scim = await scimClient(idp);
   });
   afterAll(() => idp.close());

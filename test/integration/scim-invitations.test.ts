@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
 import { Browser } from '../support/browser.ts';
 import { resetLink, text } from '../support/journey.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
@@ -17,7 +17,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
   let token: string;
   let restoreClock: (() => void) | undefined;
   beforeAll(async () => {
-    idp = await startTestIdp(store);
+    idp = await bootIdp({ store });
     token = (await oidc.clientCredentialsGrant(await idp.client('provisioner'), { scope: 'scim' })).access_token;
   });
   afterEach(() => restoreClock?.());

@@ -1,7 +1,7 @@
 import * as oidc from 'openid-client';
 import { generateSecret } from 'otplib';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, signInUntil, totpCode, PASSWORD } from '../support/journey.ts';
 import { addFactor } from '../../src/accounts/operations/factors.ts';
 import { setPassword } from '../../src/accounts/operations/password.ts';
@@ -18,7 +18,7 @@ import { scimClient, type Scim } from '../support/scim-client.ts';
 describeOnEveryStore('SCIM names', (store) => {
   let idp: TestIdp;
   let scim: Scim;
-  beforeAll(async () => { idp = await startTestIdp(store); scim = await scimClient(idp); });
+  beforeAll(async () => { idp = await bootIdp({ store }); scim = await scimClient(idp); });
   afterAll(() => idp.close());
 
 

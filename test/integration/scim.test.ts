@@ -1,5 +1,5 @@
 import * as oidc from 'openid-client';
-import { startTestIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type StoreKind, type TestIdp } from '../support/test-idp.ts';
 import { CBS_EXTENSION, PATCH_SCHEMA, USER_SCHEMA } from '../../src/scim/schema.ts';
 import { StoreUnavailableError } from '../../adapters/types.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
@@ -11,7 +11,7 @@ const SCIM_JSON = 'application/scim+json';
 describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
   let idp: TestIdp;
   let scim: Scim;
-  beforeAll(async () => { idp = await startTestIdp(store); scim = await scimClient(idp); });
+  beforeAll(async () => { idp = await bootIdp({ store }); scim = await scimClient(idp); });
   afterAll(() => idp.close());
 
   const newUser = (email: string, extra: Record<string, unknown> = {}) => ({

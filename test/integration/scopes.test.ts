@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, signInUntil, startSignIn, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 
@@ -11,7 +11,7 @@ import { seedAccount } from '../support/seed.ts';
  */
 describeOnEveryStore('scopes', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
   const scimWith = (token: string) => fetch(`${idp.issuer}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } });

@@ -1,5 +1,5 @@
 import { Browser, linkTo } from '../support/browser.ts';
-import { startTestIdp, CALLBACK, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, CALLBACK, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, landedOn, signInUntil, startSignIn, text, totpCode, totpKey, PASSWORD, type SignInPoint } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { msg } from '../support/messages.ts';
@@ -8,7 +8,7 @@ import { msg } from '../support/messages.ts';
 /** The second factor cannot be skipped, replayed or guessed. */
 describeOnEveryStore('second factor', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
   /** The password step done, stopped at `point`, in a browser of its own. */

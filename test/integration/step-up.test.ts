@@ -1,5 +1,5 @@
 import { Browser, linkTo } from '../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp.ts';
 import { finishSignIn, landedOn, signInUntil, startSignIn, text, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
@@ -18,7 +18,7 @@ const MULTI_FACTOR = 'http://schemas.openid.net/pape/policies/2007/06/multi-fact
  */
 describeOnEveryStore('step-up to a passkey', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
   /** Password and the code of this time step, for an application that accepts only a passkey: at the add-passkey step. */
@@ -40,7 +40,7 @@ describeOnEveryStore('step-up to a passkey', (store) => {
     expect(text(page)).toContain(msg('account.reauth.title'));
     const attacker = new SoftAuthenticator(idp.issuer);
 
-    const options = await browser.get(/action="([^"]*\/interaction\/[\w-]+\/add-passkey)\/confirm\/code"/.exec(page.html)![1] + '/options');
+    const options = await browser.get(`${/action="([^"]*\/interaction\/[\w-]+\/add-passkey)\/confirm\/code"/.exec(page.html)![1]}/options`);
     expect(options.status).toBe(403);
     const forged = attacker.create({ challenge: 'bm90IGFza2Vk', rp: { id: new URL(idp.issuer).hostname }, user: { id: Buffer.from(id).toString('base64url') } });
     const added = await browser.request('POST', `/interaction/${uid}/add-passkey`, { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!, response: forged });

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { startTestIdp, type TestIdp } from '../support/test-idp.ts';
+import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 
 /**
  * Behind a load balancer (TRUST_PROXY=true) the client is the address the
@@ -12,7 +12,7 @@ describe('TRUST_PROXY', () => {
   let idp: TestIdp;
   beforeAll(async () => {
     const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
-    idp = await startTestIdp('sqlite', { TRUST_PROXY: 'true' }, { log: pino({ level: 'info' }, sink) });
+    idp = await bootIdp({ env: { TRUST_PROXY: 'true' }, deps: { log: pino({ level: 'info' }, sink) } });
   });
   afterAll(() => idp.close());
 

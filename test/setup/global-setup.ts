@@ -36,7 +36,6 @@ export default async function globalSetup(): Promise<void> {
     }
   }
   if (!(await answers(redisUrl))) {
-    throw new Error(`No Redis answers at REDIS_URL=${redisUrl}, and none could be started: `
-      + 'install redis-server or point REDIS_URL at a running Redis.');
+    throw new Error(`No Redis answers at REDIS_URL=${redisUrl}, and none could be started: install redis-server or point REDIS_URL at a running Redis.`);
   }
 }

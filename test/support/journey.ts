@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { generate } from 'otplib';
-import { Browser, decode, linkTo, type Page } from './browser.ts';
+import { type Browser, decode, linkTo, type Page } from './browser.ts';
 import { CALLBACK, type TestIdp } from './test-idp.ts';
 import { msg } from './messages.ts';
 

@@ -27,7 +27,7 @@ export async function startLogoutReceiver(behaviour: Behaviour = 'ok') {
       const request: HeldRequest = { abandoned: false };
       held.push(request);
       req.socket.on('close', () => { request.abandoned = true; });
-      waiters.splice(0).forEach((w) => w());
+      for (const wake of waiters.splice(0)) wake();
       return;
     }
     if (toRefuse > 0) {
@@ -38,7 +38,7 @@ export async function startLogoutReceiver(behaviour: Behaviour = 'ok') {
     }
     tokens.push(new URLSearchParams(body).get('logout_token') ?? '');
     res.writeHead(200).end();
-    waiters.splice(0).forEach((w) => w());
+    for (const wake of waiters.splice(0)) wake();
   };
 
   const server = createServer((req, res) => void receive(req, res));

@@ -12,14 +12,15 @@ export function msg(key: MessageKey, params?: MessageParams, locale: Locale = 'n
 /** A message's parsed form, as the service parses it (a < is text). */
 export const messageAst = (key: MessageKey, locale: Locale): MessageFormatElement[] => parse(CATALOGS[locale][key], { ignoreTag: true });
 
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The text as a regular expression that matches exactly it. */
+const literally = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function patternOf(elements: MessageFormatElement[], known: Record<string, string>): string {
   return elements.map((el) => {
     switch (el.type) {
-      case TYPE.literal: return escape(el.value);
+      case TYPE.literal: return literally(el.value);
       case TYPE.pound: return '[\\d.,]+';
-      case TYPE.argument: return el.value in known ? escape(known[el.value]!) : '.+?';
+      case TYPE.argument: return el.value in known ? literally(known[el.value]!) : '.+?';
       case TYPE.plural:
       case TYPE.select: return `(?:${Object.values(el.options).map((o) => patternOf(o.value, known)).join('|')})`;
       case TYPE.tag: return patternOf(el.children, known);

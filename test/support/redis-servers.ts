@@ -38,14 +38,14 @@ function canListen(port: number): Promise<boolean> {
 }
 
 /** A free loopback port whose cluster bus port (port + 10000) is free too. */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 30000);
     if (await canListen(port) && await canListen(port + 10000)) return port;
   }
 }
 
-export async function tempDir(label: string): Promise<string> {
+async function tempDir(label: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), `idp-${label}-`));
   directories.add(dir);
   return dir;

@@ -1,7 +1,14 @@
 import * as oidc from 'openid-client';
 import type { TestIdp } from './test-idp.ts';
 
-export interface ScimAnswer { status: number; type: string | null; etag: string | null; headers: Headers; body: any }
+export interface ScimAnswer {
+  status: number;
+  type: string | null;
+  etag: string | null;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: JSON of whichever resource the test asked for; its expectations check the fields it reads
+  body: any;
+}
 
 /**
  * CBS's administration system as a SCIM client: a client_credentials token with

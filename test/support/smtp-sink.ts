@@ -26,7 +26,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     onData(stream, _session, done) {
       simpleParser(stream).then((mail) => {
         mails.push(mail);
-        waiters.splice(0).forEach((w) => w());
+        for (const wake of waiters.splice(0)) wake();
         done();
       }, done);
     },

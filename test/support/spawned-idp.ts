@@ -6,6 +6,8 @@ import type { AddressInfo } from 'node:net';
  * The real service as an operator runs it: `node src/main.ts` in a process of
  * its own, configured by environment, logging JSON on stdout. Every process
  * started here is remembered, so that a test can end them all even when it fails.
+ * How the tests start the service where it must be a process (a fleet behind
+ * HAProxy, SIGTERM, the NL GOV profile, start-up refusals); in-process it is bootIdp.
  */
 export interface LogLine { msg?: string; event?: string; [field: string]: unknown }
 
@@ -16,6 +18,10 @@ export interface SpawnedIdp {
   lines: LogLine[];
   /** Resolves with the exit code (or the signal's name) once the process has ended. */
   exited: Promise<number | string>;
+  /** What the process has written to stderr so far. */
+  stderr(): string;
+  /** SIGTERM, as an orchestrator stops it (unless it has ended already); resolves once it has exited. */
+  stop(): Promise<number | string>;
   /** The first log line (already written or still to come) that matches. */
   logLine(match: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
 }
@@ -37,11 +43,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-export async function spawnIdp(env: Record<string, string>, options: { cwd?: string; nodeBinary?: string } = {}): Promise<SpawnedIdp> {
+/**
+ * Starts the service with this environment, on env.PORT or a free port, its ISSUER that
+ * port on loopback unless env says otherwise; resolves once /readyz answers 200. With
+ * `untilReady: false`, at once: for a service that is to refuse to start (`exited`, `stderr()`).
+ */
+export async function spawnIdp(env: Record<string, string>, options: { untilReady?: boolean } = {}): Promise<SpawnedIdp> {
   const port = Number(env.PORT ?? (await freePort()));
-  const child = spawn(options.nodeBinary ?? process.execPath, ['src/main.ts'], {
-    cwd: options.cwd ?? process.cwd(),
-    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ...env, PORT: String(port) },
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'info', ISSUER: `http://127.0.0.1:${port}`, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   track(child);
@@ -55,11 +65,11 @@ export async function spawnIdp(env: Record<string, string>, options: { cwd?: str
     buffered = complete.pop()!;
     // The development banner is plain text; only the JSON lines are log lines.
     for (const text of complete) if (text.startsWith('{')) lines.push(JSON.parse(text) as LogLine);
-    waiters.forEach((wake) => wake());
+    for (const wake of waiters) wake();
   });
   child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
   const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => {
-    waiters.forEach((wake) => wake());
+    for (const wake of waiters) wake();
     resolve(code ?? signal ?? 'unknown');
   }));
 
@@ -75,8 +85,13 @@ export async function spawnIdp(env: Record<string, string>, options: { cwd?: str
     check();
   });
 
-  await untilReady(`http://127.0.0.1:${port}/readyz`, child, () => stderr);
-  return { port, url: `http://127.0.0.1:${port}`, child, lines, exited, logLine };
+  const stop = () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    return exited;
+  };
+
+  if (options.untilReady !== false) await untilReady(`http://127.0.0.1:${port}/readyz`, child, () => stderr);
+  return { port, url: `http://127.0.0.1:${port}`, child, lines, exited, stderr: () => stderr, logLine, stop };
 }
 
 async function untilReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {

@@ -26,17 +26,15 @@ export const CLIENTS = [
   { client_id: 'provisioner', client_secret: 'provisioner-secret', redirect_uris: [], response_types: [], grant_types: ['client_credentials'], scope: 'scim' },
 ];
 
-export interface TestIdp {
-  issuer: string;
-  app: App;
-  smtp: SmtpSink;
-  /** openid-client's view of the portal (or another registered client). */
-  client(id?: string, secret?: string): Promise<oidc.Configuration>;
-  createAccount(email: string, name?: string, locale?: 'nl' | 'en'): Promise<void>;
-  close(): Promise<void>;
-}
+/** What the app is handed instead of making it itself: a log the test reads, shorter logout retry delays. */
+type AppDeps = NonNullable<Parameters<typeof createApp>[1]>;
 
-export interface TestIdpOptions {
+export interface BootOptions {
+  /** The embedded SQLite store (the default), or Redis under a key prefix of this boot's own. */
+  store?: StoreKind;
+  /** Settings as an operator gives them, over the test defaults (a CLIENTS_FILE, TRUST_PROXY, limits). */
+  env?: Record<string, string>;
+  deps?: AppDeps;
   /**
    * The issuer's host name. WebAuthn needs a relying-party ID that is a domain,
    * never an IP address, so browser tests of passkeys use 'localhost' (the
@@ -44,6 +42,45 @@ export interface TestIdpOptions {
    * Node's fetch fall back to it should they try ::1 first).
    */
   host?: '127.0.0.1' | 'localhost';
+  /**
+   * How many instances of the app: each with its own provider, store connection
+   * and caches, on one store and one ISSUER, behind a round-robin dispatcher on
+   * one loopback port. Request n goes to instance n mod count, so consecutive
+   * requests of one browser never meet the same instance twice in a row (and
+   * with three, any three in a row are all different). They share one DATA_DIR,
+   * so one set of development keys and secrets, as a fleet in production shares
+   * its JWKS_FILE, COOKIE_KEYS and SECRETS_KEY. One unless given.
+   */
+  instances?: number;
+}
+
+/** Which instance answered a request ('POST /password/set'). */
+export interface Served { instance: number; what: string }
+
+export interface TestIdp {
+  issuer: string;
+  smtp: SmtpSink;
+  /** The app (of a fleet, its first instance). */
+  readonly app: App;
+  instances: App[];
+  /** Which instance answered each request, in order. */
+  served: Served[];
+  /** The instance that answered the last request with this method and a path ending so ('POST /verify/totp'). */
+  lastServer(what: string): number;
+  /** Sends the next request to this instance; round robin goes on from there. */
+  sendNextTo(instance: number): void;
+  /**
+   * Stops one instance (after its background work) and starts a new one in its
+   * place, as an operator redeploys it: with these settings instead of the
+   * boot's `env` (a setting rolled out), or the same ones.
+   */
+  replace(instance: number, env?: Record<string, string>): Promise<void>;
+  /** openid-client's view of the portal (or another registered client). */
+  client(id?: string, secret?: string): Promise<oidc.Configuration>;
+  createAccount(email: string, name?: string, locale?: 'nl' | 'en'): Promise<void>;
+  /** Writes a JSON file in the service's directory (a JWKS_FILE) and returns its path. */
+  file(name: string, content: unknown): string;
+  close(): Promise<void>;
 }
 
 /** openid-client's view of a registered client at this issuer (plain http: tests run on loopback). */
@@ -51,39 +88,70 @@ export function clientOf(issuer: string, id = 'portal', secret = `${id === 'port
   return oidc.discovery(new URL(issuer), id, secret, undefined, { execute: [oidc.allowInsecureRequests] });
 }
 
-/** The real app on a loopback port, with a real SMTP sink, on the chosen store. */
-export async function startTestIdp(store: StoreKind, env: Record<string, string> = {}, deps: Parameters<typeof createApp>[1] = {}, options: TestIdpOptions = {}): Promise<TestIdp> {
+/**
+ * The real app in this process on a loopback port, with a real SMTP sink, on
+ * the chosen store: how every integration and browser test starts the service.
+ * (Where the service must be a process of its own, spawned-idp.ts starts it.)
+ */
+export async function bootIdp(options: BootOptions = {}): Promise<TestIdp> {
+  const { store = 'sqlite', env = {}, deps = {}, instances: count = 1 } = options;
   const smtp = await startSmtpSink();
-  const server: Server = createServer();
+  const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-test-'));
+  const file = (name: string, content: unknown) => {
+    writeFileSync(join(dir, name), JSON.stringify(content));
+    return join(dir, name);
+  };
+  const clientsFile = file('clients.json', CLIENTS);
+  const prefix = `test:${randomBytes(6).toString('hex')}:`;
+
+  const instances: App[] = [];
+  const served: Served[] = [];
+  let next = 0;
+  const server: Server = createServer((req, res) => {
+    const instance = next;
+    next = (next + 1) % instances.length;
+    served.push({ instance, what: `${req.method} ${req.url!.split('?')[0]}` });
+    instances[instance]!.callback(req, res);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
-  const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-test-'));
-  writeFileSync(join(dir, 'clients.json'), JSON.stringify(CLIENTS));
-  const prefix = `test:${randomBytes(6).toString('hex')}:`;
-  const config = loadConfig({
+  const start = (settings: Record<string, string>) => createApp(loadConfig({
     ISSUER: issuer,
     DATA_DIR: dir,
     SMTP_URL: smtp.url,
-    CLIENTS_FILE: join(dir, 'clients.json'),
+    CLIENTS_FILE: clientsFile,
     LOG_LEVEL: 'silent',
     ...(store === 'redis' ? { REDIS_URL, REDIS_PREFIX: prefix } : {}),
-    ...env,
-  });
-  const app = await createApp(config, deps);
-  server.on('request', app.callback);
+    ...settings,
+  }), deps);
+  for (let i = 0; i < count; i++) instances.push(await start(env));
 
   return {
     issuer,
-    app,
     smtp,
+    get app() { return instances[0]!; },
+    instances,
+    served,
+    lastServer(what) {
+      const [method, path = ''] = what.split(' ');
+      const found = served.findLast((s) => s.what.startsWith(`${method} `) && s.what.endsWith(path));
+      if (!found) throw new Error(`no request ${what} was served`);
+      return found.instance;
+    },
+    sendNextTo(instance) { next = instance; },
+    async replace(instance, settings = env) {
+      await instances[instance]!.close();
+      instances[instance] = await start(settings);
+    },
     client: (id, secret) => clientOf(issuer, id, secret),
     async createAccount(email, name = 'Test Researcher', locale = 'nl') {
-      await accountCommands(app.services, 'create', { email, name, locale });
+      await accountCommands(instances[0]!.services, 'create', { email, name, locale });
     },
+    file,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await app.close();
+      await Promise.all(instances.map((app) => app.close()));
       await smtp.close();
       if (store === 'redis') await dropKeys(prefix);
       rmSync(dir, { recursive: true, force: true });

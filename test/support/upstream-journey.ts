@@ -7,7 +7,7 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { Browser, decode, type Page } from './browser.ts';
 import { signInUntil, totpCode, PASSWORD } from './journey.ts';
 import { seedAccount } from './seed.ts';
-import { startTestIdp, type StoreKind, type TestIdp } from './test-idp.ts';
+import { bootIdp, type StoreKind, type TestIdp } from './test-idp.ts';
 import { startUpstream, upstreamEntry, type TestUpstream, type UpstreamUser } from './upstream-provider.ts';
 
 /** An institution's user, with the claims SURFconext releases (schac_home_organization, eduperson_principal_name). */
@@ -55,7 +55,7 @@ export async function startWithUpstream(store: StoreKind, users: Record<string, 
   writeFileSync(file, JSON.stringify(entries));
   const lines: Record<string, unknown>[] = [];
   const sink = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } });
-  const idp = await startTestIdp(store, { UPSTREAM_PROVIDERS_FILE: file, ...o.env }, { log: pino({ level: 'info' }, sink) });
+  const idp = await bootIdp({ store, env: { UPSTREAM_PROVIDERS_FILE: file, ...o.env }, deps: { log: pino({ level: 'info' }, sink) } });
   upstream.register([`${idp.issuer}/upstream/uni/callback`]);
   for (const [id, other] of Object.entries(others)) {
     other.register([`${idp.issuer}/upstream/${id}/callback`], o.others?.[id]?.token_endpoint_auth_method === 'private_key_jwt' ? `${idp.issuer}/upstream/jwks` : undefined);

@@ -6,7 +6,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { JWK } from 'jose';
 import { track } from '../../support/spawned-idp.ts';
 
-export const APACHE = ['/usr/sbin/apache2', '/usr/sbin/httpd'].find((path) => existsSync(path)) ?? 'apache2';
+const APACHE = ['/usr/sbin/apache2', '/usr/sbin/httpd'].find((path) => existsSync(path)) ?? 'apache2';
 const MODULES = ['/usr/lib/apache2/modules', '/usr/lib64/httpd/modules'].find((path) => existsSync(join(path, 'mod_auth_openidc.so'))) ?? '/usr/lib/apache2/modules';
 
 /** The relying party's key pair: the private key for mod_auth_openidc, the public one for CLIENTS_FILE. */
@@ -31,7 +31,7 @@ export const loggedOutUrl = (s: Pick<ApacheSettings, 'port'>) => `http://127.0.0
  * object (RS256, by value). /protected/ needs a signed-in user; its page shows
  * who (REMOTE_USER is the `sub`) and the ID token's `acr`, as the module passes them on.
  */
-export function apacheConfig(s: ApacheSettings): string {
+function apacheConfig(s: ApacheSettings): string {
   const requestObject = JSON.stringify({
     copy_from_request: ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge', 'code_challenge_method'],
     crypto: { sign_alg: 'RS256' },

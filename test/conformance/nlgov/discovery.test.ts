@@ -100,7 +100,7 @@ describe('NL GOV: Discovery', () => {
     const own = await post('http://127.0.0.1:11', 'spa');
     expect(own.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:11');
     expect((await own.json() as { error: string }).error).toBe('invalid_grant');
-    for (const [origin, clientId] of [['https://elsewhere.example', 'spa'], ['http://127.0.0.1:9', 'portal']]) {
+    for (const [origin, clientId] of [['https://elsewhere.example', 'spa'], ['http://127.0.0.1:9', 'portal']] as const) {
       const refused = await post(origin, clientId);
       expect([origin, clientId, refused.status, refused.headers.get('access-control-allow-origin')]).toEqual([origin, clientId, 400, null]);
     }

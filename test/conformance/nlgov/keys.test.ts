@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JWK } from 'jose';
 import { generateJwks, loadSigningKeys } from '../../../src/oidc/keys.ts';
-import { startTestIdp } from '../../support/test-idp.ts';
+import { bootIdp } from '../../support/test-idp.ts';
 import { clientKey, confidential, startNlgovIdp } from './nlgov-idp.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-nlgov-keys-'));
@@ -59,7 +59,7 @@ describe('NL GOV: the provider\'s keys', () => {
   test('the standard profile leaves encryption keys in a JWKS_FILE unpublished (it decrypts nothing) and signs as before', async () => {
     const file = join(dir, 'both.json');
     writeFileSync(file, JSON.stringify({ keys: [...(await generateJwks()).keys, ...(await generateJwks('nlgov')).keys.filter((k) => k.use === 'enc')] }));
-    const idp = await startTestIdp('sqlite', { JWKS_FILE: file });
+    const idp = await bootIdp({ env: { JWKS_FILE: file } });
     try {
       const { keys } = await (await fetch(`${idp.issuer}/jwks`)).json() as { keys: JWK[] };
       expect(kinds(keys)).toEqual(['sig ES256', 'sig RS256']);

@@ -104,24 +104,19 @@ export async function startNlgovIdp(clients: ClientMetadata[], env: Record<strin
     dir,
     env: settings,
     async restart(changes = {}) {
-      await stop(idp.service);
+      await idp.service.stop();
       Object.assign(settings, changes);
       idp.service = await spawnIdp({ ...processEnv, ...settings });
       idp.jwks = createRemoteJWKSet(new URL(`${issuer}/jwks`));
     },
     async close() {
-      await stop(idp.service);
+      await idp.service.stop();
       await store.close();
       await dropKeys(prefix);
       rmSync(dir, { recursive: true, force: true });
     },
   };
   return idp;
-}
-
-async function stop(service: SpawnedIdp): Promise<void> {
-  if (service.child.exitCode === null && service.child.signalCode === null) service.child.kill('SIGTERM');
-  await service.exited;
 }
 
 /** The relying party: openid-client, configured from discovery, authenticating with its private key. */

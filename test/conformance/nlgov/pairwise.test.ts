@@ -6,7 +6,7 @@ import { decodeJwt } from 'jose';
 import { Browser } from '../../support/browser.ts';
 import { finishSignIn, signInUntil, totpCode, PASSWORD } from '../../support/journey.ts';
 import { seedAccount } from '../../support/seed.ts';
-import { startTestIdp } from '../../support/test-idp.ts';
+import { bootIdp } from '../../support/test-idp.ts';
 import { generateJwks } from '../../../src/oidc/keys.ts';
 import { CALLBACK, confidential, keysFor, relyingParty, researcher, serveHttps, signIn, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
 
@@ -90,7 +90,7 @@ describe('NL GOV: Pairwise Identifiers', () => {
 
 describe('standard profile: public subject identifiers', () => {
   test('without OIDC_PROFILE the sub is the account\'s public identifier, the same for every client', async () => {
-    const idp = await startTestIdp('sqlite');
+    const idp = await bootIdp();
     try {
       const { id, secret } = await seedAccount(idp, 'public-sub@example.org', PASSWORD, { totp: true });
       const browser = new Browser(idp.issuer);

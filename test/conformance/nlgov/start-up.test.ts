@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../../../src/config.ts';
 import { generateJwks } from '../../../src/oidc/keys.ts';
-import { track } from '../../support/spawned-idp.ts';
+import { spawnIdp } from '../../support/spawned-idp.ts';
 import { CALLBACK, clientKey, confidential, serveHttps } from './nlgov-idp.ts';
 
 /**
@@ -25,19 +24,14 @@ describe('NL GOV: start-up refusals', () => {
   });
 
   /** `node src/main.ts` as an operator starts it; resolves with its exit code and what it wrote to stderr. */
-  async function start(clients: unknown[], env: Record<string, string> = {}): Promise<{ code: number | null; stderr: string }> {
+  async function start(clients: unknown[], env: Record<string, string> = {}): Promise<{ code: number | string; stderr: string }> {
     const clientsFile = join(dir, `clients-${randomBytes(4).toString('hex')}.json`);
     writeFileSync(clientsFile, JSON.stringify(clients));
-    const child = track(spawn(process.execPath, ['src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', OIDC_PROFILE: 'nlgov', PORT: '0', DATA_DIR: dir, CLIENTS_FILE: clientsFile, JWKS_FILE: jwksFile, LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    }));
-    let stderr = '';
-    child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const service = await spawnIdp({ OIDC_PROFILE: 'nlgov', PORT: '0', DATA_DIR: dir, CLIENTS_FILE: clientsFile, JWKS_FILE: jwksFile, LOG_LEVEL: 'silent', ...env }, { untilReady: false });
+    const timer = setTimeout(() => service.child.kill('SIGKILL'), 20_000);
+    const code = await service.exited;
     clearTimeout(timer);
-    return { code, stderr };
+    return { code, stderr: service.stderr() };
   }
 
   test('registrations that break the profile: every one named with its rule, the service does not start', async () => {

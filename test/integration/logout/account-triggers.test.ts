@@ -1,5 +1,5 @@
 import { Browser } from '../../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
 import { signInUntil, totpCode, PASSWORD } from '../../support/journey.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
 import { application, BACKCHANNEL_EVENT, clientsFile, refreshFails, signedInAccount, signInTo, verifiedLogoutToken } from '../../support/logout-clients.ts';
@@ -18,7 +18,7 @@ describeOnEveryStore('back-channel logout when the account signs out everywhere'
   beforeAll(async () => {
     [a, b] = await Promise.all([startLogoutReceiver(), startLogoutReceiver()]);
     const file = clientsFile([application('research-a', a.url), application('research-b', b.url)]);
-    idp = await startTestIdp(store, { CLIENTS_FILE: file });
+    idp = await bootIdp({ store, env: { CLIENTS_FILE: file } });
   });
   afterAll(async () => {
     await Promise.all([a.close(), b.close()]);

@@ -1,8 +1,8 @@
 import { Writable } from 'node:stream';
 import * as oidc from 'openid-client';
 import { pino } from 'pino';
-import { Browser } from '../../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../../support/test-idp.ts';
+import type { Browser } from '../../support/browser.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../../support/test-idp.ts';
 import { closedPort, startLogoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
 import { application, BACKCHANNEL_EVENT, clientsFile, refreshFails, signedInAccount, signInTo, verifiedLogoutToken } from '../../support/logout-clients.ts';
 
@@ -26,7 +26,7 @@ describeOnEveryStore('back-channel logout on sign-out through an application', (
       application('flaky-app', flaky.url),
     ]);
     const log = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } }));
-    idp = await startTestIdp(store, { CLIENTS_FILE: file }, { log, logoutRetryDelaysMs: [50, 100] });
+    idp = await bootIdp({ store, env: { CLIENTS_FILE: file }, deps: { log, logoutRetryDelaysMs: [50, 100] } });
   });
   afterAll(async () => {
     await Promise.all([a, b, hanging, flaky].map((r) => r.close()));

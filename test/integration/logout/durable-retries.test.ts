@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { createApp } from '../../../src/app.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
 import { startLogoutReceiver, type LogoutReceiver } from '../../support/logout-receiver.ts';
 import { application, clientsFile, signedInAccount, verifiedLogoutToken } from '../../support/logout-clients.ts';
 import { REDIS_URL } from '../../support/redis-keys.ts';
@@ -17,7 +16,8 @@ describeOnEveryStore('back-channel logout retries kept in the store', (store) =>
   let flaky: LogoutReceiver;
   beforeAll(async () => {
     flaky = await startLogoutReceiver('down-once');
-    idp = await startTestIdp(store, { CLIENTS_FILE: clientsFile([application('flaky-app', flaky.url)]) }, { logoutRetryDelaysMs: [300, 300] });
+    // Two instances: one to be redeployed while the other runs on.
+    idp = await bootIdp({ store, instances: 2, env: { CLIENTS_FILE: clientsFile([application('flaky-app', flaky.url)]) }, deps: { logoutRetryDelaysMs: [300, 300] } });
   });
   afterAll(async () => {
     await flaky.close();
@@ -57,16 +57,12 @@ describeOnEveryStore('back-channel logout retries kept in the store', (store) =>
     const received = flaky.tokens.length;
     // Refused once more, then taken.
     flaky.refuseNext();
-    const next = await createApp(idp.app.services.config, { logoutRetryDelaysMs: [300, 300] });
-    try {
-      await accountCommands(idp.app.services, 'disable', { email });
-      await idp.app.logoutsAttempted();
-      expect(flaky.tokens.length).toBe(received);
-      await idp.app.close();
-      const payload = await verifiedLogoutToken(idp, await flaky.token(received + 1), 'flaky-app');
-      expect(payload).toMatchObject({ sub: claims.sub, sid: claims.sid });
-    } finally {
-      await next.close();
-    }
+    const redeployed = idp.app;
+    await accountCommands(redeployed.services, 'disable', { email });
+    await redeployed.logoutsAttempted();
+    expect(flaky.tokens.length).toBe(received);
+    await idp.replace(0);
+    const payload = await verifiedLogoutToken(idp, await flaky.token(received + 1), 'flaky-app');
+    expect(payload).toMatchObject({ sub: claims.sub, sid: claims.sid });
   });
 });

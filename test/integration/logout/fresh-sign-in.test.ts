@@ -1,5 +1,5 @@
-import { Browser } from '../../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
+import type { Browser } from '../../support/browser.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore } from '../../support/test-idp.ts';
 import { finishSignIn, signInUntil, startSignIn, totpCode } from '../../support/journey.ts';
 import { signedInAccount } from '../../support/logout-clients.ts';
 import { useClock } from '../../../src/clock.ts';
@@ -10,7 +10,7 @@ import { useClock } from '../../../src/clock.ts';
  */
 describeOnEveryStore('a fresh sign-in asks both factors', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => { idp = await bootIdp({ store }); });
   afterAll(() => idp.close());
 
   async function signedIn(email: string) {

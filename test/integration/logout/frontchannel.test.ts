@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../../support/test-idp.ts';
 import { PASSWORD, startSignIn, text } from '../../support/journey.ts';
 import { seedAccount } from '../../support/seed.ts';
 import { clientsFile, signInTo } from '../../support/logout-clients.ts';
@@ -48,7 +48,7 @@ describeOnEveryStore('front-channel logout', (store) => {
       browserApp('viewer-app', { frontchannel_logout_uri: 'https://viewer.example/logout', frontchannel_logout_session_required: true }),
       browserApp('plain-app', { frontchannel_logout_uri: 'https://plain.example/signed-out' }),
     ]);
-    idp = await startTestIdp(store, { CLIENTS_FILE: file });
+    idp = await bootIdp({ store, env: { CLIENTS_FILE: file } });
   });
   afterAll(() => idp.close());
 

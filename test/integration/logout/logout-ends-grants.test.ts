@@ -1,6 +1,6 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../../support/browser.ts';
-import { startTestIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../../support/test-idp.ts';
+import { bootIdp, type TestIdp, describeOnEveryStore, CALLBACK } from '../../support/test-idp.ts';
 import { PASSWORD, text } from '../../support/journey.ts';
 import { seedStaff, signInToConsole } from '../../support/staff.ts';
 import { seedAccount } from '../../support/seed.ts';
@@ -24,7 +24,7 @@ const viewer = {
  */
 describeOnEveryStore('log out ends offline access', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store, { CLIENTS_FILE: clientsFile([viewer]) }); });
+  beforeAll(async () => { idp = await bootIdp({ store, env: { CLIENTS_FILE: clientsFile([viewer]) } }); });
   afterAll(() => idp.close());
 
   /** Signed in to each application in turn in one browser (password and code for the first), each holding a refresh token. */
