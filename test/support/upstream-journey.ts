@@ -77,7 +77,7 @@ export async function startWithUpstream(store: StoreKind, users: Record<string, 
 const selfSubmitting = (page: Page) => page.status === 200 && page.html.includes('<title>Submitting Callback</title>');
 
 /** GETs `url` and follows redirects (and self-submitting forms) on any host, until a page, or a redirect `stop` says to stop at. */
-export async function followAcross(browser: Browser, url: string, stop: (location: string) => boolean = () => false): Promise<Page> {
+async function followAcross(browser: Browser, url: string, stop: (location: string) => boolean = () => false): Promise<Page> {
   let page = await browser.get(url);
   for (let i = 0; i < 15; i++) {
     if (selfSubmitting(page)) page = await browser.submit(page, 'http', {});

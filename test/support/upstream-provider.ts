@@ -43,7 +43,7 @@ export interface TestUpstream {
   close(): Promise<void>;
 }
 
-export const UPSTREAM_CLIENT = { id: 'cbs-idp', secret: 'upstream client secret for the tests, 32+ chars' };
+const UPSTREAM_CLIENT = { id: 'cbs-idp', secret: 'upstream client secret for the tests, 32+ chars' };
 /** The claims a SURFconext login releases to the service, as this stand-in names them. */
 const INSTITUTION_CLAIMS = ['schac_home_organization', 'eduperson_principal_name', 'email'];
 
@@ -64,11 +64,11 @@ function quietly<T>(make: () => T): T {
   }
 }
 
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const htmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Its login page: username, password, Log in, and Cancel (which answers access_denied). */
 const loginPage = (issuer: string, uid: string, error = '') => `<!doctype html><html lang="en"><head><title>University login</title></head><body><main>
-<h1>University login</h1>${error ? `<p role="alert">${escape(error)}</p>` : ''}
+<h1>University login</h1>${error ? `<p role="alert">${htmlEscape(error)}</p>` : ''}
 <form method="post" action="${issuer}/login/${uid}"><label for="username">Username</label><input id="username" name="username" autocomplete="username">
 <label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password">
 <button type="submit" name="action" value="login">Log in</button><button type="submit" name="action" value="cancel">Cancel</button></form></main></body></html>`;
