@@ -39,6 +39,10 @@ export function requestTracer() {
     open.trace.cpu = { user: used.user / 1000, system: used.system / 1000 };
     open = undefined;
   };
+  // The request whose command was issued last: a pipeline that waited for the one in flight
+  // before it (ioredis sends one at a time per connection) is written from that one's reply,
+  // outside any request, and carries this request's commands.
+  let lastCommanded: RequestTrace | undefined;
   const note = (event: TraceEvent) => {
     if (traces) request.getStore()?.events.push(event);
   };
@@ -60,10 +64,12 @@ export function requestTracer() {
       return storeCall.run(name, call);
     },
     command(name: string): void {
-      if (traces) note({ command: name, by: storeCall.getStore() });
+      if (!traces) return;
+      lastCommanded = request.getStore();
+      note({ command: name, by: storeCall.getStore() });
     },
     trip(): void {
-      note({ trip: true });
+      if (traces) (request.getStore() ?? lastCommanded)?.events.push({ trip: true });
     },
     /** Starts recording (true), or stops and hands over what was recorded (false). */
     switch(on: boolean): RequestTrace[] {
