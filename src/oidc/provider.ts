@@ -8,6 +8,7 @@ import { accountFinder, introspectionAllowed } from './find-account.ts';
 import { policy } from './policy.ts';
 import { existingGrantLoader, isFirstParty } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
+import { waitingForSentAlong } from './sent-along.ts';
 import { USER_SCOPES } from './clients.ts';
 import { cookieSigner } from '../security/cookie-signer.ts';
 import { outgoingFetch } from '../logout/backchannel.ts';
@@ -74,7 +75,7 @@ export function createProvider(o: ProviderOptions): Provider {
   const cookie = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: o.secureCookies };
   const configuration: Configuration = {
     ...PROTOCOL,
-    adapter: o.store.oidcAdapter as unknown as Configuration['adapter'],
+    adapter: waitingForSentAlong(o.store.oidcAdapter) as unknown as Configuration['adapter'],
     clients: o.clients,
     // Logout tokens name the session (sid) unless an application registers otherwise.
     clientDefaults: { ...PROTOCOL.clientDefaults, backchannel_logout_session_required: true },
