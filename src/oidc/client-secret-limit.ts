@@ -1,6 +1,6 @@
 import Provider, { errors } from 'oidc-provider';
 import type { Limits } from '../security/rate-limits.ts';
-import { sendAlong } from './sent-along.ts';
+import { sendAlong } from './provider-store.ts';
 
 type SecretCheck = { clientId: string; compareClientSecret(actual: string): Promise<boolean> | boolean };
 

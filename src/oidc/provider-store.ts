@@ -1,0 +1,113 @@
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
+import type { Adapter, AdapterPayload, OidcAdapterFactory, AccountStore } from '../../adapters/types.ts';
+import type { Account } from '../accounts/account.ts';
+
+/**
+ * The store as the provider's requests use it. The provider awaits each of its
+ * store calls before it makes the next, so each is a round trip of its own;
+ * two things here let some travel together (ioredis sends the commands issued
+ * in one tick in one write, in order), without changing what is read or
+ * written, or when a request learns that the store failed:
+ *
+ * - A write the request need not wait for (a client secret's point given
+ *   back) is sent along with its next store call, which waits for it too:
+ *   one that fails fails that call, and the request answers 503.
+ * - When the provider loads a token (a code, an access or refresh token) at
+ *   the endpoints that use it, or the finished interaction at the resume, it
+ *   reads next, one after the other, what that names: the grant, the session
+ *   the token is bound to, the account. Those reads start at once, together;
+ *   the provider's own read of each, moments later in the same request, takes
+ *   the one started for it. Each is used once and kept by nothing beyond its
+ *   request: no later request, and no other instance, sees any of it, and
+ *   every read is still made after the request came in.
+ */
+interface RequestScope { sent: Promise<unknown>[]; ahead: Map<string, Promise<unknown>> }
+const scopes = new WeakMap<object, RequestScope>();
+
+function requestScope(): RequestScope | undefined {
+  const ctx = Provider.ctx;
+  if (!ctx) return undefined;
+  let scope = scopes.get(ctx);
+  if (!scope) scopes.set(ctx, (scope = { sent: [], ahead: new Map() }));
+  return scope;
+}
+
+/** Its failure is no unhandled rejection while it waits; whoever takes it still sees the failure. */
+const kept = <T>(promise: Promise<T>) => {
+  promise.catch(() => {});
+  return promise;
+};
+
+/** Sends `write` along with the provider's next store call in this request; outside one, waits for it here. */
+export function sendAlong(write: Promise<unknown>): Promise<void> {
+  const scope = requestScope();
+  if (!scope) return write.then(() => undefined);
+  scope.sent.push(kept(write));
+  return Promise.resolve();
+}
+
+/** The endpoints that read a token's grant, session and account right after the token, and the resume (its account). */
+const READS_AHEAD = new Set(['token', 'userinfo', 'introspection', 'resume']);
+const TOKENS = new Set(['AuthorizationCode', 'AccessToken', 'RefreshToken']);
+
+const aheadKey = { grant: (id: string) => `Grant ${id}`, sessionByUid: (uid: string) => `Session uid ${uid}`, account: (id: string) => `account ${id}` };
+
+/** The read started ahead under `key` in this request, if any (once), else `read()`. */
+function readTaken<T>(key: string, read: () => Promise<T>): Promise<T> {
+  const ahead = requestScope()?.ahead;
+  const started = ahead?.get(key) as Promise<T> | undefined;
+  if (!started) return read();
+  ahead!.delete(key);
+  return started;
+}
+
+interface Readers { adapter: (model: string) => Adapter; accounts: AccountStore<Account> }
+
+/** What the provider reads next after loading `payload` of `model`, started now. */
+function readAhead(model: string, payload: AdapterPayload | undefined, r: Readers): void {
+  const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+  if (!payload || !ctx || !READS_AHEAD.has(ctx.oidc.route)) return;
+  const ahead = requestScope()!.ahead;
+  const start = (key: string, read: () => Promise<unknown>) => { if (!ahead.has(key)) ahead.set(key, kept(read())); };
+  const accountId = TOKENS.has(model) ? payload.accountId : model === 'Interaction' ? (payload.result as { login?: { accountId?: string } } | undefined)?.login?.accountId : undefined;
+  if (TOKENS.has(model) && payload.grantId) start(aheadKey.grant(payload.grantId), () => r.adapter('Grant').find(payload.grantId!));
+  if (TOKENS.has(model) && payload.expiresWithSession && payload.sessionUid) {
+    start(aheadKey.sessionByUid(payload.sessionUid), () => r.adapter('Session').findByUid(payload.sessionUid!));
+  }
+  if (accountId) start(aheadKey.account(accountId), () => r.accounts.findById(accountId));
+}
+
+/** The provider's adapters, as described above. */
+export function providerAdapters(factory: OidcAdapterFactory, accounts: AccountStore<Account>): OidcAdapterFactory {
+  const made = new Map<string, Adapter>();
+  const adapter = (model: string) => made.get(model) ?? made.set(model, withRequestScope(model, factory(model), { adapter, accounts })).get(model)!;
+  return adapter;
+}
+
+function withRequestScope(model: string, plain: Adapter, r: Readers): Adapter {
+  /** Every call waits for what the request sent along before it. */
+  const call = <T>(run: () => Promise<T>): Promise<T> => {
+    const scope = requestScope();
+    if (!scope?.sent.length) return run();
+    const sent = scope.sent.splice(0);
+    return Promise.all([run(), ...sent]).then(([result]) => result);
+  };
+  const found = (payload: AdapterPayload | undefined | void) => {
+    readAhead(model, payload ?? undefined, r);
+    return payload;
+  };
+  return {
+    upsert: (id, payload, expiresIn) => call(() => plain.upsert(id, payload, expiresIn)),
+    find: (id) => call(() => (model === 'Grant' ? readTaken(aheadKey.grant(id), () => plain.find(id)) : plain.find(id)).then(found)),
+    findByUid: (uid) => call(() => readTaken(aheadKey.sessionByUid(uid), () => plain.findByUid(uid))),
+    findByUserCode: (userCode) => call(() => plain.findByUserCode(userCode)),
+    consume: (id) => call(() => plain.consume(id)),
+    destroy: (id) => call(() => plain.destroy(id)),
+    revokeByGrantId: (grantId) => call(() => plain.revokeByGrantId(grantId)),
+  };
+}
+
+/** The account store findAccount and the introspection policy read: their read takes the one started ahead. */
+export function providerAccounts(accounts: AccountStore<Account>): Pick<AccountStore<Account>, 'findById'> {
+  return { findById: (id) => readTaken(aheadKey.account(id), () => accounts.findById(id)) };
+}
