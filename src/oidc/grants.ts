@@ -3,6 +3,7 @@ import { isMultiFactor } from './amr.ts';
 import type { Store } from '../../adapters/types.ts';
 import { rememberGrant } from '../accounts/grants.ts';
 import { accountRecord } from './find-account.ts';
+import { sendAlong } from './provider-store.ts';
 import { nowSeconds } from '../clock.ts';
 import type { Account } from '../accounts/account.ts';
 
@@ -63,6 +64,8 @@ export const existingGrantLoader = (store: Store) => async (ctx: KoaContextWithO
   const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: session.accountId! });
   grantRequested(ctx, grant);
   // The account as the provider's findAccount just read it for this request (find-account.ts).
-  await saveGrant(store, grant, !existing, sessionIdFor(session, oidc.client!.clientId), accountRecord(ctx));
+  // Sent along with the provider's next store call (provider-store.ts): the code's, or a new
+  // interaction's, and at the latest the session's, which the provider saves on every path from here.
+  await sendAlong(saveGrant(store, grant, !existing, sessionIdFor(session, oidc.client!.clientId), accountRecord(ctx)));
   return grant;
 };
