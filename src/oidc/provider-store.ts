@@ -10,8 +10,10 @@ import type { Account } from '../accounts/account.ts';
  * written, or when a request learns that the store failed:
  *
  * - A write the request need not wait for (a client secret's point given
- *   back) is sent along with its next store call, which waits for it too:
- *   one that fails fails that call, and the request answers 503.
+ *   back; the authorization code, when the provider saves the session after
+ *   it, as it does whenever it issues one) is sent along with its next store
+ *   call, which waits for it too: one that fails fails that call, and the
+ *   request answers 503 before anything it wrote is handed out.
  * - When the provider loads a token (a code, an access or refresh token) at
  *   the endpoints that use it, or the finished interaction at the resume, it
  *   reads next, one after the other, what that names: the grant, the session
@@ -49,6 +51,8 @@ export function sendAlong(write: Promise<unknown>): Promise<void> {
 /** The endpoints that read a token's grant, session and account right after the token, and the resume (its account). */
 const READS_AHEAD = new Set(['token', 'userinfo', 'introspection', 'resume']);
 const TOKENS = new Set(['AuthorizationCode', 'AccessToken', 'RefreshToken']);
+/** The routes that issue authorization codes. */
+const CODE_ISSUERS = new Set(['authorization', 'resume']);
 
 const aheadKey = { grant: (id: string) => `Grant ${id}`, sessionByUid: (uid: string) => `Session uid ${uid}`, account: (id: string) => `account ${id}` };
 
@@ -84,6 +88,18 @@ export function providerAdapters(factory: OidcAdapterFactory, accounts: AccountS
   return adapter;
 }
 
+/**
+ * Whether the provider will save this request's session before it answers: its session
+ * middleware does so, on every path, for a session that is not new or was changed, and
+ * not destroyed (oidc-provider's shared/session.js). A code is only issued to a session
+ * with an account, which is one of those; the condition is checked all the same.
+ */
+function sessionSavedLater(): boolean {
+  const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
+  const session = (ctx && CODE_ISSUERS.has(ctx.oidc.route) ? ctx.oidc.session : undefined) as { new?: boolean; touched?: boolean; destroyed?: boolean } | undefined;
+  return !!session && (!session.new || !!session.touched) && !session.destroyed;
+}
+
 function withRequestScope(model: string, plain: Adapter, r: Readers): Adapter {
   /** Every call waits for what the request sent along before it. */
   const call = <T>(run: () => Promise<T>): Promise<T> => {
@@ -97,7 +113,10 @@ function withRequestScope(model: string, plain: Adapter, r: Readers): Adapter {
     return payload;
   };
   return {
-    upsert: (id, payload, expiresIn) => call(() => plain.upsert(id, payload, expiresIn)),
+    upsert: (id, payload, expiresIn) => {
+      const write = () => plain.upsert(id, payload, expiresIn);
+      return model === 'AuthorizationCode' && sessionSavedLater() ? sendAlong(write()) : call(write);
+    },
     find: (id) => call(() => (model === 'Grant' ? readTaken(aheadKey.grant(id), () => plain.find(id)) : plain.find(id)).then(found)),
     findByUid: (uid) => call(() => readTaken(aheadKey.sessionByUid(uid), () => plain.findByUid(uid))),
     findByUserCode: (userCode) => call(() => plain.findByUserCode(userCode)),
