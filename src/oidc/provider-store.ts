@@ -1,6 +1,8 @@
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
 import type { Adapter, AdapterPayload, OidcAdapterFactory, AccountStore } from '../../adapters/types.ts';
 import type { Account } from '../accounts/account.ts';
+import { kept, requestScope } from './request-scope.ts';
+import { boundSession, noteSession, withSessionHint } from './session-hint.ts';
 
 /**
  * The store as the provider's requests use it. The provider awaits each of its
@@ -17,28 +19,13 @@ import type { Account } from '../accounts/account.ts';
  * - When the provider loads a token (a code, an access or refresh token) at
  *   the endpoints that use it, or the finished interaction at the resume, it
  *   reads next, one after the other, what that names: the grant, the session
- *   the token is bound to, the account. Those reads start at once, together;
- *   the provider's own read of each, moments later in the same request, takes
- *   the one started for it. Each is used once and kept by nothing beyond its
- *   request: no later request, and no other instance, sees any of it, and
- *   every read is still made after the request came in.
+ *   the token is bound to (by the id it was written with, session-hint.ts),
+ *   the account. Those reads start at once, together; the provider's own read
+ *   of each, moments later in the same request, takes the one started for it.
+ *   Each is used once and kept by nothing beyond its request (request-scope.ts):
+ *   no later request, and no other instance, sees any of it, and every read is
+ *   still made after the request came in.
  */
-interface RequestScope { sent: Promise<unknown>[]; ahead: Map<string, Promise<unknown>> }
-const scopes = new WeakMap<object, RequestScope>();
-
-function requestScope(): RequestScope | undefined {
-  const ctx = Provider.ctx;
-  if (!ctx) return undefined;
-  let scope = scopes.get(ctx);
-  if (!scope) scopes.set(ctx, (scope = { sent: [], ahead: new Map() }));
-  return scope;
-}
-
-/** Its failure is no unhandled rejection while it waits; whoever takes it still sees the failure. */
-const kept = <T>(promise: Promise<T>) => {
-  promise.catch(() => {});
-  return promise;
-};
 
 /** Sends `write` along with the provider's next store call in this request; outside one, waits for it here. */
 export function sendAlong(write: Promise<unknown>): Promise<void> {
@@ -76,7 +63,7 @@ function readAhead(model: string, payload: AdapterPayload | undefined, r: Reader
   const accountId = TOKENS.has(model) ? payload.accountId : model === 'Interaction' ? (payload.result as { login?: { accountId?: string } } | undefined)?.login?.accountId : undefined;
   if (TOKENS.has(model) && payload.grantId) start(aheadKey.grant(payload.grantId), () => r.adapter('Grant').find(payload.grantId!));
   if (TOKENS.has(model) && payload.expiresWithSession && payload.sessionUid) {
-    start(aheadKey.sessionByUid(payload.sessionUid), () => r.adapter('Session').findByUid(payload.sessionUid!));
+    start(aheadKey.sessionByUid(payload.sessionUid), () => boundSession(r.adapter('Session'), payload));
   }
   if (accountId) start(aheadKey.account(accountId), () => r.accounts.findById(accountId));
 }
@@ -114,11 +101,14 @@ function withRequestScope(model: string, plain: Adapter, r: Readers): Adapter {
   };
   return {
     upsert: (id, payload, expiresIn) => {
-      const write = () => plain.upsert(id, payload, expiresIn);
+      const write = () => plain.upsert(id, TOKENS.has(model) ? withSessionHint(payload) : payload, expiresIn);
       return model === 'AuthorizationCode' && sessionSavedLater() ? sendAlong(write()) : call(write);
     },
     find: (id) => call(() => (model === 'Grant' ? readTaken(aheadKey.grant(id), () => plain.find(id)) : plain.find(id)).then(found)),
-    findByUid: (uid) => call(() => readTaken(aheadKey.sessionByUid(uid), () => plain.findByUid(uid))),
+    findByUid: (uid) => call(() => readTaken(aheadKey.sessionByUid(uid), () => plain.findByUid(uid)).then((session) => {
+      noteSession(session);
+      return session;
+    })),
     findByUserCode: (userCode) => call(() => plain.findByUserCode(userCode)),
     consume: (id) => call(() => plain.consume(id)),
     destroy: (id) => call(() => plain.destroy(id)),
