@@ -52,15 +52,24 @@ function readTaken<T>(key: string, read: () => Promise<T>): Promise<T> {
   return started;
 }
 
-interface Readers { adapter: (model: string) => Adapter; accounts: AccountStore<Account> }
+interface Readers {
+  adapter: (model: string) => Adapter;
+  accounts: AccountStore<Account>;
+}
 
 /** What the provider reads next after loading `payload` of `model`, started now. */
 function readAhead(model: string, payload: AdapterPayload | undefined, r: Readers): void {
   const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
   if (!payload || !ctx || !READS_AHEAD.has(ctx.oidc.route)) return;
   const ahead = requestScope()!.ahead;
-  const start = (key: string, read: () => Promise<unknown>) => { if (!ahead.has(key)) ahead.set(key, kept(read())); };
-  const accountId = TOKENS.has(model) ? payload.accountId : model === 'Interaction' ? (payload.result as { login?: { accountId?: string } } | undefined)?.login?.accountId : undefined;
+  const start = (key: string, read: () => Promise<unknown>) => {
+    if (!ahead.has(key)) ahead.set(key, kept(read()));
+  };
+  const accountId = TOKENS.has(model)
+    ? payload.accountId
+    : model === 'Interaction'
+      ? (payload.result as { login?: { accountId?: string } } | undefined)?.login?.accountId
+      : undefined;
   if (TOKENS.has(model) && payload.grantId) start(aheadKey.grant(payload.grantId), () => r.adapter('Grant').find(payload.grantId!));
   if (TOKENS.has(model) && payload.expiresWithSession && payload.sessionUid) {
     start(aheadKey.sessionByUid(payload.sessionUid), () => boundSession(r.adapter('Session'), payload));
@@ -83,7 +92,9 @@ export function providerAdapters(factory: OidcAdapterFactory, accounts: AccountS
  */
 function sessionSavedLater(): boolean {
   const ctx = Provider.ctx as KoaContextWithOIDC | undefined;
-  const session = (ctx && CODE_ISSUERS.has(ctx.oidc.route) ? ctx.oidc.session : undefined) as { new?: boolean; touched?: boolean; destroyed?: boolean } | undefined;
+  const session = (ctx && CODE_ISSUERS.has(ctx.oidc.route) ? ctx.oidc.session : undefined) as
+    | { new?: boolean; touched?: boolean; destroyed?: boolean }
+    | undefined;
   return !!session && (!session.new || !!session.touched) && !session.destroyed;
 }
 
@@ -105,10 +116,13 @@ function withRequestScope(model: string, plain: Adapter, r: Readers): Adapter {
       return model === 'AuthorizationCode' && sessionSavedLater() ? sendAlong(write()) : call(write);
     },
     find: (id) => call(() => (model === 'Grant' ? readTaken(aheadKey.grant(id), () => plain.find(id)) : plain.find(id)).then(found)),
-    findByUid: (uid) => call(() => readTaken(aheadKey.sessionByUid(uid), () => plain.findByUid(uid)).then((session) => {
-      noteSession(session);
-      return session;
-    })),
+    findByUid: (uid) =>
+      call(() =>
+        readTaken(aheadKey.sessionByUid(uid), () => plain.findByUid(uid)).then((session) => {
+          noteSession(session);
+          return session;
+        }),
+      ),
     findByUserCode: (userCode) => call(() => plain.findByUserCode(userCode)),
     consume: (id) => call(() => plain.consume(id)),
     destroy: (id) => call(() => plain.destroy(id)),

@@ -5,7 +5,7 @@ import Provider from 'oidc-provider';
  * writes sent along, reads started ahead, the ids of the sessions it found by uid.
  * Keyed by the request's context, so nothing outlives the request or leaves it.
  */
-export interface RequestScope {
+interface RequestScope {
   sent: Promise<unknown>[];
   ahead: Map<string, Promise<unknown>>;
   sessionIds: Map<string, string>;
@@ -16,8 +16,8 @@ const scopes = new WeakMap<object, RequestScope>();
 export function requestScope(): RequestScope | undefined {
   const ctx = Provider.ctx;
   if (!ctx) return undefined;
-  let scope = scopes.get(ctx);
-  if (!scope) scopes.set(ctx, (scope = { sent: [], ahead: new Map(), sessionIds: new Map() }));
+  const scope = scopes.get(ctx) ?? { sent: [], ahead: new Map(), sessionIds: new Map() };
+  scopes.set(ctx, scope);
   return scope;
 }
 

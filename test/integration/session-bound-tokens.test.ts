@@ -13,7 +13,9 @@ import { seedAccount } from '../support/seed.ts';
  */
 describeOnEveryStore('tokens bound to the browser session', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await startTestIdp(store); });
+  beforeAll(async () => {
+    idp = await startTestIdp(store);
+  });
   afterAll(() => idp.close());
 
   /** A sign-in to the portal in `browser` with both factors (the code of time step `step`), and its tokens. */
