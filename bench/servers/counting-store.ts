@@ -1,6 +1,6 @@
 import { Pipeline } from 'ioredis';
 import type { RedisClient, Store } from '../../adapters/types.ts';
-import type { RequestTracer } from './request-trace.ts';
+import type { RequestTrace, RequestTracer } from './request-trace.ts';
 
 /**
  * Counts store operations (by interface method) and, on Redis, the commands
@@ -61,15 +61,27 @@ export function callCounter(tracer?: RequestTracer) {
 }
 
 let pipelinesTraced = false;
-/** The tracer learns of a pipelined command when it is issued, in the context of the call that issued it. */
+const carried = Symbol('the requests whose commands a pipeline carries');
+type Traced = Pipeline & { [carried]?: Set<RequestTrace> };
+/**
+ * The tracer learns of a pipelined command when it is issued, in the context of the
+ * call that issued it; the pipeline's socket write is a round trip of each request
+ * whose commands it carries.
+ */
 function tracePipelined(tracer: RequestTracer): void {
   if (pipelinesTraced) return;
   pipelinesTraced = true;
   const queue = Pipeline.prototype.sendCommand;
-  Pipeline.prototype.sendCommand = function (this: Pipeline, command: { name: string }) {
+  Pipeline.prototype.sendCommand = function (this: Traced, command: { name: string }) {
     tracer.command(command.name);
+    const request = tracer.current();
+    if (request) (this[carried] ??= new Set()).add(request);
     return queue.call(this, command as never);
   } as typeof queue;
+  const exec = Pipeline.prototype.exec;
+  Pipeline.prototype.exec = function (this: Traced, ...args: Parameters<typeof exec>) {
+    return tracer.writing(this[carried] ?? new Set(), () => exec.apply(this, args));
+  } as typeof exec;
 }
 
 export function countingStore(store: Store, tracer?: RequestTracer): { store: Store; take(): StoreCounts } {

@@ -39,6 +39,8 @@ export function requestTracer() {
     open.trace.cpu = { user: used.user / 1000, system: used.system / 1000 };
     open = undefined;
   };
+  // The requests whose commands the pipeline being written carries (see writing()).
+  let writing: Set<RequestTrace> | undefined;
   const note = (event: TraceEvent) => {
     if (traces) request.getStore()?.events.push(event);
   };
@@ -63,7 +65,26 @@ export function requestTracer() {
       if (traces) note({ command: name, by: storeCall.getStore() });
     },
     trip(): void {
-      note({ trip: true });
+      if (!traces) return;
+      if (writing) for (const trace of writing) trace.events.push({ trip: true });
+      else note({ trip: true });
+    },
+    /** The request being served now, if any. */
+    current: (): RequestTrace | undefined => request.getStore(),
+    /**
+     * Runs `write` as the round trip of each of `requests`: the requests whose commands
+     * a pipeline carries, whoever writes it. One often waits for the pipeline in flight
+     * before it (ioredis sends one at a time per connection) and is then written from
+     * that one's reply, in another request's context or in none (a background job's).
+     */
+    writing<T>(requests: Set<RequestTrace>, write: () => T): T {
+      const before = writing;
+      writing = requests;
+      try {
+        return write();
+      } finally {
+        writing = before;
+      }
     },
     /** Starts recording (true), or stops and hands over what was recorded (false). */
     switch(on: boolean): RequestTrace[] {

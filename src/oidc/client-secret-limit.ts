@@ -1,5 +1,6 @@
 import Provider, { errors } from 'oidc-provider';
 import type { Limits } from '../security/rate-limits.ts';
+import { sendAlong } from './provider-store.ts';
 
 type SecretCheck = { clientId: string; compareClientSecret(actual: string): Promise<boolean> | boolean };
 
@@ -30,7 +31,8 @@ export function limitClientSecretChecks(provider: Provider, limits: Limits): voi
       throw new TooManyClientAuthentications();
     }
     const matches = await compare.call(this, actual);
-    await (matches ? taken.attempt.succeeded() : taken.attempt.failed());
+    // A match's point goes back in the same round trip as the endpoint's next store command.
+    await (matches ? sendAlong(taken.attempt.succeeded()) : taken.attempt.failed());
     return matches;
   };
 }

@@ -10,7 +10,7 @@ import { accountUsable, signedInBefore } from '../accounts/standing.ts';
  * password). Access tokens carry no sign-in time: ending sessions revokes their
  * grants instead (accounts/grants.ts), which userinfo and introspection check.
  */
-export function accountFinder(accounts: AccountStore<Account>): FindAccount {
+export function accountFinder(accounts: Pick<AccountStore<Account>, 'findById'>): FindAccount {
   return async (_ctx, id, token) => {
     const record = await accounts.findById(id);
     if (!record) return undefined;
@@ -36,7 +36,7 @@ export function accountFinder(accounts: AccountStore<Account>): FindAccount {
  * Introspection, for a client's own tokens only, says inactive for a token of an
  * account that may not be used now (an end date passed before the job disabled it).
  */
-export function introspectionAllowed(accounts: AccountStore<Account>) {
+export function introspectionAllowed(accounts: Pick<AccountStore<Account>, 'findById'>) {
   return async (_ctx: unknown, client: { clientId: string }, token: { clientId?: string; accountId?: string }): Promise<boolean> =>
     token.clientId === client.clientId && (!token.accountId || accountUsable(await accounts.findById(token.accountId)));
 }

@@ -3,16 +3,23 @@ import { isMultiFactor } from './amr.ts';
 import type { Store } from '../../adapters/types.ts';
 import { rememberGrant } from '../accounts/grants.ts';
 import { accountRecord } from './find-account.ts';
+import { sendAlong } from './provider-store.ts';
 import { nowSeconds } from '../clock.ts';
 import type { Account } from '../accounts/account.ts';
 
 /**
  * Saves a grant; a new one is also remembered with its account (see
  * accounts/grants.ts), with the application's session id, which logout tokens name.
+ * The two writes go to the store together, in one round trip: a new grant is
+ * named first, as its save() would name it. Either failing fails the request
+ * before any code is issued; a reference to a grant whose write failed
+ * revokes nothing and lapses at its expiry.
  */
 export async function saveGrant(store: Store, grant: Grant, isNew: boolean, sid: string | undefined, account?: Account): Promise<string> {
-  const id = await grant.save();
-  if (isNew) await rememberGrant(store, grant.accountId!, { id, exp: grant.exp ?? nowSeconds() + 14 * 86400, clientId: grant.clientId, sid }, account);
+  if (!isNew) return grant.save();
+  grant.jti ||= (grant as unknown as { generateTokenId(): string }).generateTokenId();
+  const ref = { id: grant.jti, exp: grant.exp ?? nowSeconds() + grant.expiration, clientId: grant.clientId, sid };
+  const [id] = await Promise.all([grant.save(), rememberGrant(store, grant.accountId!, ref, account)]);
   return id;
 }
 
@@ -57,6 +64,8 @@ export const existingGrantLoader = (store: Store) => async (ctx: KoaContextWithO
   const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: session.accountId! });
   grantRequested(ctx, grant);
   // The account as the provider's findAccount just read it for this request (find-account.ts).
-  await saveGrant(store, grant, !existing, sessionIdFor(session, oidc.client!.clientId), accountRecord(ctx));
+  // Sent along with the provider's next store call (provider-store.ts): the code's, or a new
+  // interaction's, and at the latest the session's, which the provider saves on every path from here.
+  await sendAlong(saveGrant(store, grant, !existing, sessionIdFor(session, oidc.client!.clientId), accountRecord(ctx)));
   return grant;
 };

@@ -8,6 +8,7 @@ import { accountFinder, introspectionAllowed } from './find-account.ts';
 import { policy } from './policy.ts';
 import { existingGrantLoader } from './grants.ts';
 import { ACR_VALUES } from './amr.ts';
+import { providerAccounts, providerAdapters } from './provider-store.ts';
 import { USER_SCOPES } from './clients.ts';
 import { cookieSigner } from '../security/cookie-signer.ts';
 import { outgoingFetch } from '../logout/backchannel.ts';
@@ -72,15 +73,16 @@ export const PROTOCOL = {
 /** The protocol is node-oidc-provider's; this only says which parts we use and how. */
 export function createProvider(o: ProviderOptions): Provider {
   const cookie = { signed: true, httpOnly: true, sameSite: 'lax' as const, secure: o.secureCookies };
+  const accounts = o.store.accounts as AccountStore<Account>;
   const configuration: Configuration = {
     ...PROTOCOL,
-    adapter: o.store.oidcAdapter as unknown as Configuration['adapter'],
+    adapter: providerAdapters(o.store.oidcAdapter, accounts) as unknown as Configuration['adapter'],
     clients: o.clients,
     // Logout tokens name the session (sid) unless an application registers otherwise.
     clientDefaults: { ...PROTOCOL.clientDefaults, backchannel_logout_session_required: true },
     fetch: outgoingFetch as Configuration['fetch'],
     jwks: keysForProvider(o.jwks, o.profile.decrypts) as Configuration['jwks'],
-    findAccount: accountFinder(o.store.accounts as AccountStore<Account>),
+    findAccount: accountFinder(providerAccounts(accounts)),
     extraClientMetadata: {
       properties: ['first_party', ...FRONTCHANNEL_METADATA],
       validator(_ctx, key, value) {
@@ -94,7 +96,7 @@ export function createProvider(o: ProviderOptions): Provider {
     features: {
       devInteractions: { enabled: false },
       // A client may look at, or revoke, only its own tokens; a token of an ended account is inactive.
-      introspection: { enabled: true, allowedPolicy: introspectionAllowed(o.store.accounts as AccountStore<Account>) },
+      introspection: { enabled: true, allowedPolicy: introspectionAllowed(providerAccounts(accounts)) },
       revocation: { enabled: true, allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId },
       userinfo: { enabled: true },
       clientCredentials: { enabled: true },
