@@ -75,7 +75,10 @@ function tracePipelined(tracer: RequestTracer): void {
   Pipeline.prototype.sendCommand = function (this: Traced, command: { name: string }) {
     tracer.command(command.name);
     const request = tracer.current();
-    if (request) (this[carried] ??= new Set()).add(request);
+    if (request) {
+      this[carried] ??= new Set();
+      this[carried].add(request);
+    }
     return queue.call(this, command as never);
   } as typeof queue;
   const exec = Pipeline.prototype.exec;

@@ -1,19 +1,9 @@
 import type { Browser, Page } from 'playwright-core';
 import { finishSignIn, startSignIn, totpCode } from '../support/journey.ts';
+import { msg } from '../support/messages.ts';
 import { institutionUser, linkedAccount, startWithUpstream, type WithUpstream } from '../support/upstream-journey.ts';
 import { DESKTOP, axeViolations, interceptApplication, launch, screenshot } from './browser.ts';
-
-/** What the user reads and clicks, in each language. */
-const WORDS = {
-  nl: {
-    login: 'Inloggen', institution: 'Inloggen met je instelling (SURFconext)', code: 'Verificatiecode', verify: 'Verifiëren',
-    unlinked: 'Dit instellingsaccount is niet gekoppeld', failed: 'Inloggen via je instelling is niet gelukt', myAccount: 'Instellingsaccounts',
-  },
-  en: {
-    login: 'Log in', institution: 'Log in with your institution (SURFconext)', code: 'Verification code', verify: 'Verify',
-    unlinked: 'This institution account is not linked', failed: 'Logging in through your institution did not work', myAccount: 'Institution accounts',
-  },
-};
+import type { MessageKey, MessageParams } from '../../src/i18n/index.ts';
 
 let env: WithUpstream;
 let browser: Browser;
@@ -37,7 +27,8 @@ const expectNoViolations = async (page: Page, what: string) => expect([what, awa
 
 /** "Log in with your institution", by what a user sees, from an application's redirect to its ID token, and every page on the way axe-clean. */
 describe.each(['nl', 'en'] as const)('log in with your institution in a browser, %s', (locale) => {
-  const w = WORDS[locale];
+  const t = (key: MessageKey, params?: MessageParams) => msg(key, params, locale);
+  const institution = t('upstream.login.button', { name: 'SURFconext' });
 
   test('the login page\'s institution button, the institution\'s login, CBS\'s code, back at the application with amr fed', async () => {
     const email = `e2e-${locale}@example.org`;
@@ -51,24 +42,24 @@ describe.each(['nl', 'en'] as const)('log in with your institution in a browser,
     const page = await context.newPage();
     const signIn = await startSignIn(env.idp, { ui_locales: locale });
     await page.goto(signIn.url);
-    await page.getByRole('heading', { level: 1, name: w.login }).waitFor();
+    await page.getByRole('heading', { level: 1, name: t('login.title') }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe(locale);
     await expectNoViolations(page, 'login page');
     await screenshot(page, `upstream-${locale}-login`, { docs: locale === 'nl' ? 'upstream-login' : undefined });
-    await page.getByRole('link', { name: w.institution }).click();
+    await page.getByRole('link', { name: institution }).click();
 
     await loginAtTheInstitution(page, name);
-    await page.getByLabel(w.code).waitFor();
+    await page.getByLabel(t('totp.code')).waitFor();
     await expectNoViolations(page, 'code page');
-    await page.getByLabel(w.code).fill(await totpCode(secret, 1));
-    await page.getByRole('button', { name: w.verify, exact: true }).click();
+    await page.getByLabel(t('totp.code')).fill(await totpCode(secret, 1));
+    await page.getByRole('button', { name: t('verify.submit'), exact: true }).click();
     await page.getByRole('heading', { name: 'Back at the application' }).waitFor();
     const tokens = await finishSignIn(signIn, app.callbackUrl()!);
     expect(tokens.claims()).toMatchObject({ email, amr: ['fed', 'otp', 'mfa'] });
 
     // My account, by the session this sign-in left: the linked institution account.
     await page.goto(`${env.idp.issuer}/account?lang=${locale}`);
-    await page.getByRole('heading', { level: 2, name: w.myAccount }).waitFor();
+    await page.getByRole('heading', { level: 2, name: t('upstream.account.title') }).waitFor();
     await expectNoViolations(page, 'My account');
     await context.close();
   }, 45_000);
@@ -81,15 +72,15 @@ describe.each(['nl', 'en'] as const)('log in with your institution in a browser,
     await interceptApplication(context);
     const page = await context.newPage();
     await page.goto((await startSignIn(env.idp, { ui_locales: locale })).url);
-    await page.getByRole('link', { name: w.institution }).click();
+    await page.getByRole('link', { name: institution }).click();
     await loginAtTheInstitution(page, name);
-    await page.getByRole('heading', { level: 1, name: w.unlinked }).waitFor();
+    await page.getByRole('heading', { level: 1, name: t('upstream.unlinked.title') }).waitFor();
     await expectNoViolations(page, 'not linked');
     await screenshot(page, `upstream-${locale}-unlinked`);
 
     // The same answer again: used already.
     await page.reload();
-    await page.getByRole('heading', { level: 1, name: w.failed }).waitFor();
+    await page.getByRole('heading', { level: 1, name: t('upstream.failure.title') }).waitFor();
     await expectNoViolations(page, 'failure');
     await context.close();
   }, 45_000);

@@ -181,11 +181,11 @@ describe('a sign-in crosses instances at every step', () => {
       const other = new Browser(fleet.issuer);
       const loginPage = await other.follow((await startSignIn(fleet)).url);
       fleet.sendNextTo(i);
-      expect(text(await other.submit(loginPage, '/login', { username: email, password: PASSWORD }))).toContain('onjuist');
+      expect(text(await other.submit(loginPage, '/login', { username: email, password: PASSWORD }))).toContain(msg('login.invalid'));
     }
     const other = new Browser(fleet.issuer);
     const codeStep = await login(other, await other.follow((await startSignIn(fleet)).url), email, NEW_PASSWORD);
-    expect(text(codeStep)).toContain('verificatiecode');
+    expect(text(codeStep)).toContain(msg('verify.intro'));
     expect(new Set(fleet.served.slice(from).map((s) => s.instance))).toEqual(new Set([0, 1, 2]));
   });
 
@@ -193,7 +193,7 @@ describe('a sign-in crosses instances at every step', () => {
     const email = 'brokered-crossing@example.org';
     const { secret } = await seedStoredAccount(fleet.instances[0]!.services.store, fleet.instances[0]!.services.secrets, email, PASSWORD, { totp: true });
     const { page: linked } = await linkOnMyAccount(fleet, { email, secret }, 'crossing');
-    expect(text(linked)).toContain('Je instellingsaccount is gekoppeld');
+    expect(text(linked)).toContain(msg('upstream.account.linked'));
     const from = fleet.served.length;
 
     const browser = new Browser(fleet.issuer);
@@ -206,7 +206,7 @@ describe('a sign-in crosses instances at every step', () => {
     const verify = await browser.follow(callback);
     const answered = fleet.lastServer('GET /upstream/uni/callback');
     expect(answered).not.toBe(sentAway);
-    expect(text(verify)).toContain('verificatiecode');
+    expect(text(verify)).toContain(msg('verify.intro'));
 
     fleet.sendNextTo((answered + 1) % 3);
     const back = await verifyWithCode(browser, verify, await totpCode(secret, 1));

@@ -1,6 +1,7 @@
 import { Browser, type Page } from '../../support/browser.ts';
 import { describeOnEveryStore } from '../../support/test-idp.ts';
 import { expectAt, resetLink, signInUntil, startSignIn, text, totpCode, PASSWORD } from '../../support/journey.ts';
+import { msg, msgPattern } from '../../support/messages.ts';
 import { SEED, seedAccount } from '../../support/seed.ts';
 import { confirmInConsole, seedStaff, signInToConsole } from '../../support/staff.ts';
 import {
@@ -64,7 +65,7 @@ describeOnEveryStore('linking an institution account', (store) => {
     const browser = new Browser(env.idp.issuer);
     const { page: verify } = await signInUntil(env.idp, browser, 'code-page', { email, from: '/account' });
     const overview = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, -1) });
-    expect(text(overview)).toContain('Er is geen instellingsaccount gekoppeld');
+    expect(text(overview)).toContain(msg('upstream.account.none'));
     // Without "confirm it's you": refused, nobody is sent to the institution.
     await expectLinkRefused(browser, overview);
 
@@ -80,17 +81,17 @@ describeOnEveryStore('linking an institution account', (store) => {
 
     const done = await browser.follow(await loginAtInstitution(browser, start, name));
     expect(done.status).toBe(200);
-    expect(text(done)).toContain('Je instellingsaccount is gekoppeld');
+    expect(text(done)).toContain(msg('upstream.account.linked'));
     const mail = await env.idp.smtp.next(email);
-    expect(mail.subject).toBe('Je account is gewijzigd');
-    expect(mail.text).toContain('Er is een instellingsaccount gekoppeld');
+    expect(mail.subject).toBe(msg('mail.changed.subject'));
+    expect(mail.text).toContain(msg('upstream.mail.linked'));
 
     const [link] = await linksOf(id);
     expect(link).toMatchObject({ issuer: env.upstream.issuer, subject: `${name}-persistent-id`, provider: 'uni', via: 'account', label: { schac_home_organization: 'uva.nl', eduperson_principal_name: `${name}@uva.nl` } });
     expect(env.audit.events('upstream.linked').some((e) => e.accountId === id && e.via === 'self')).toBe(true);
     const listed = text(await browser.follow('/account'));
-    expect(listed).toContain(`SURFconext: uva.nl, ${name}@uva.nl, gekoppeld op`);
-    expect(listed).toContain('nog niet gebruikt');
+    expect(listed).toMatch(msgPattern('upstream.account.item', { provider: 'SURFconext', label: `uva.nl, ${name}@uva.nl` }));
+    expect(listed).toContain(msg('upstream.account.never_used'));
   });
 
   test('a sign-in through the institution links no other institution account: that takes the password', async () => {
@@ -102,8 +103,8 @@ describeOnEveryStore('linking an institution account', (store) => {
     const verify = expectAt(await signInWithInstitution(browser, expectAt(await browser.follow('/account'), 'login-form'), name), 'code-page');
     const overview = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(secret, 1) });
     const confirmed = await browser.follow((await browser.submit(overview, '/account/confirm/recovery', { recovery_code: recoveryCode! })).location!);
-    expect(text(confirmed)).toContain('Je hebt bevestigd dat jij het bent');
-    expect(text(confirmed)).toContain('log opnieuw in met je wachtwoord om er een te koppelen');
+    expect(text(confirmed)).toMatch(msgPattern('account.reauth.done'));
+    expect(text(confirmed)).toContain(msg('upstream.account.needs_password'));
     await expectLinkRefused(browser, confirmed);
     expect((await linksOf(id)).map((l) => l.subject)).toEqual([`${name}-persistent-id`]);
     expect(env.audit.events('upstream.link_refused').some((e) => e.accountId === id && e.reason === 'not_signed_in_with_password')).toBe(true);
@@ -115,7 +116,7 @@ describeOnEveryStore('linking an institution account', (store) => {
     const second = await seedAccount(env.idp, `second-${store}@example.org`, PASSWORD, { totp: true });
     const { page } = await linkOnMyAccount(env.idp, { email: `second-${store}@example.org`, secret: second.secret }, name);
     expect(page.status).toBe(409);
-    expect(text(page)).toContain('al aan een ander CBS-account gekoppeld');
+    expect(text(page)).toContain(msg('upstream.account.taken'));
     expect((await linksOf(first.id)).length).toBe(1);
     expect(await linksOf(second.id)).toEqual([]);
     expect(env.audit.events('upstream.link_refused').some((e) => e.accountId === second.id && e.reason === 'taken')).toBe(true);
@@ -130,7 +131,7 @@ describeOnEveryStore('linking an institution account', (store) => {
       const { id, secret } = await seedAccount(env.idp, email, PASSWORD, { totp: true });
       const { page } = await linkOnMyAccount(env.idp, { email, secret }, name, provider);
       expect([provider, page.status]).toEqual([provider, 400]);
-      expect(text(page)).toContain('geen blijvende identificatie');
+      expect(text(page)).toContain(msg('upstream.failure.identifier'));
       expect(await linksOf(id)).toEqual([]);
     }
     expect(env.audit.events('upstream.failure').filter((e) => e.reason === 'identifier').map((e) => e.provider).sort()).toEqual(['uni-epn', 'uni-transient']);
@@ -146,7 +147,7 @@ describeOnEveryStore('linking an institution account', (store) => {
     await resetSecondFactors(services(), SEED, id);
     const refused = await browser.follow(callback);
     expect(refused.status).toBe(403);
-    expect(text(refused)).toContain('Er is niets gekoppeld');
+    expect(text(refused)).toContain(msg('upstream.refused.session'));
     expect(await linksOf(id)).toEqual([]);
   });
 
@@ -170,8 +171,8 @@ describeOnEveryStore('linking an institution account', (store) => {
     const overview = await browser.follow('/account');
     const unlinked = await browser.submit(overview, '/account/upstream/unlink', {});
     expect(unlinked.status).toBe(200);
-    expect(text(unlinked)).toContain('Het instellingsaccount is ontkoppeld');
-    expect((await env.idp.smtp.next(email)).text).toContain('Een instellingsaccount is ontkoppeld');
+    expect(text(unlinked)).toContain(msg('upstream.account.unlinked'));
+    expect((await env.idp.smtp.next(email)).text).toContain(msg('upstream.mail.unlinked'));
     expect(await linksOf(id)).toEqual([]);
     expect(env.audit.events('upstream.unlinked').some((e) => e.accountId === id && e.via === 'self')).toBe(true);
     expect((await institutionLoginRefused(name)).status).toBe(403);
@@ -191,22 +192,21 @@ describeOnEveryStore('linking an institution account', (store) => {
     const staffMember = await seedStaff(env.idp, staffEmail, ['helpdesk']);
     const { browser } = await signInToConsole(env.idp, staffEmail, staffMember.secret, -1);
     const view = await browser.follow(`/admin/accounts/${id}`);
-    expect(text(view)).toContain('Gekoppelde instellingsaccounts');
-    expect(text(view)).toContain(`SURFconext: uva.nl, ${name}@uva.nl, gekoppeld op`);
-    expect(text(view)).toContain('door de gebruiker, in Mijn account');
-    expect(text(view)).toContain('laatst gebruikt op');
+    expect(text(view)).toContain(msg('upstream.admin.title'));
+    expect(text(view)).toMatch(msgPattern('upstream.admin.item', { provider: 'SURFconext', label: `uva.nl, ${name}@uva.nl`, via: msg('upstream.via.account') }));
+    expect(text(view)).toMatch(msgPattern('upstream.account.last_used'));
     expect(view.html).not.toContain(`/admin/accounts/${id}/upstream/unlink`);
 
     const confirmed: Page = await confirmInConsole(browser, view, staffMember.secret, 0);
     const done = await browser.submit(confirmed, `/admin/accounts/${id}/upstream/unlink`, {});
     expect(done.status).toBe(200);
-    expect(text(done)).toContain('De gebruiker heeft hierover een e-mail gekregen');
+    expect(text(done)).toContain(msg('upstream.admin.unlinked'));
     const mail = await env.idp.smtp.next(email);
-    expect(mail.text).toContain('de helpdesk van het CBS');
-    expect(mail.text).toContain('Een instellingsaccount is ontkoppeld');
+    expect(mail.text).toMatch(msgPattern('mail.changed.body_helpdesk'));
+    expect(mail.text).toContain(msg('upstream.mail.unlinked'));
     expect(await linksOf(id)).toEqual([]);
     expect(env.audit.events('upstream.unlinked').some((e) => e.accountId === id && e.via === 'console' && e.by === staffMember.id)).toBe(true);
-    expect(text(await browser.follow(`/admin/accounts/${id}`))).toContain(`instellingsaccount ontkoppeld, door ${staffEmail}`);
+    expect(text(await browser.follow(`/admin/accounts/${id}`))).toMatch(msgPattern('admin.history.item', { what: msg('admin.event.upstream_unlinked'), who: msg('admin.history.by_staff', { email: staffEmail }) }));
     expect((await institutionLoginRefused(name)).status).toBe(403);
   });
 

@@ -2,6 +2,7 @@ import { Browser, linkTo } from '../../support/browser.ts';
 import { describeOnEveryStore } from '../../support/test-idp.ts';
 import { expectAt, finishSignIn, landedOn, login, resetLink, startSignIn, text, totpCode, totpKey, PASSWORD } from '../../support/journey.ts';
 import { refreshFails } from '../../support/logout-clients.ts';
+import { msg } from '../../support/messages.ts';
 import { SEED, seedAccount } from '../../support/seed.ts';
 import { reSigned } from '../../support/upstream-provider.ts';
 import {
@@ -47,7 +48,7 @@ describeOnEveryStore('sign in with your institution', (store) => {
 
     const browser = new Browser(env.idp.issuer);
     const { signIn, page } = await loginPage(browser);
-    expect(text(page)).toContain('Inloggen met je instelling (SURFconext)');
+    expect(text(page)).toContain(msg('upstream.login.button', { name: 'SURFconext' }));
     const codePage = expectAt(await signInWithInstitution(browser, page, name), 'code-page');
     // The institution's login alone makes no session: an application asking without a prompt gets nothing.
     const silent = await startSignIn(env.idp, { prompt: 'none' });
@@ -104,9 +105,8 @@ describeOnEveryStore('sign in with your institution', (store) => {
     const { page } = await loginPage(browser);
     const answer = await signInWithInstitution(browser, page, name);
     expect(answer.status).toBe(403);
-    expect(text(answer)).toContain('Dit instellingsaccount is niet gekoppeld');
-    expect(text(answer)).toContain('We koppelen nooit op e-mailadres');
-    expect(text(answer)).toContain('Mijn account');
+    expect(text(answer)).toContain(msg('upstream.unlinked.title'));
+    expect(text(answer)).toContain(msg('upstream.unlinked.text'));
 
     const silent = await startSignIn(env.idp, { prompt: 'none' });
     expect((await browser.follow(silent.url)).location).toMatch(/error=login_required/);
@@ -118,9 +118,9 @@ describeOnEveryStore('sign in with your institution', (store) => {
 
   test('a disabled account, an account past its end date and an account whose second factors the helpdesk reset are refused, whatever the institution says', async () => {
     const cases: [string, (id: string) => Promise<unknown>, string][] = [
-      ['disabled', (id) => setDisabled(env.idp.app.services, SEED, id, true), 'Met dit account kun je niet inloggen'],
-      ['ended', (id) => updateAccount(env.idp.app.services.accounts, id, (a) => { a.endDate = '2020-12-31'; }), 'Met dit account kun je niet inloggen'],
-      ['reset', (id) => resetSecondFactors(env.idp.app.services, SEED, id), 'geen tweede factor'],
+      ['disabled', (id) => setDisabled(env.idp.app.services, SEED, id, true), msg('upstream.refused.account')],
+      ['ended', (id) => updateAccount(env.idp.app.services.accounts, id, (a) => { a.endDate = '2020-12-31'; }), msg('upstream.refused.account')],
+      ['reset', (id) => resetSecondFactors(env.idp.app.services, SEED, id), msg('upstream.refused.no_factor')],
     ];
     for (const [what, change, sentence] of cases) {
       const email = `${what}-${store}@example.org`;
@@ -137,7 +137,7 @@ describeOnEveryStore('sign in with your institution', (store) => {
     // After the reset the password still leads to a new second factor, as the helpdesk tells the holder.
     const browser = new Browser(env.idp.issuer);
     const { page } = await loginPage(browser);
-    expect(text(await login(browser, page, `reset-${store}@example.org`, PASSWORD))).toContain('twee-factorauthenticatie verplicht');
+    expect(text(await login(browser, page, `reset-${store}@example.org`, PASSWORD))).toContain(msg('mfa.required'));
   });
 
   test('"log out everywhere" and a helpdesk reset end a sign-in through the institution, its tokens included', async () => {
@@ -174,7 +174,7 @@ describeOnEveryStore('sign in with your institution', (store) => {
     expect((await env.idp.app.services.store.upstreamLinks.ofAccount(id)).map((l) => [l.provider, l.issuer])).toEqual([['uni-jwt', env.others['uni-jwt']!.issuer]]);
     const browser = new Browser(env.idp.issuer);
     const { signIn, page } = await loginPage(browser);
-    expect(text(page)).toContain('Inloggen met je instelling (eduID)');
+    expect(text(page)).toContain(msg('upstream.login.button', { name: 'eduID' }));
     const code = expectAt(await signInWithInstitution(browser, page, name, 'uni-jwt'), 'code-page');
     const back = await browser.follow((await browser.submit(code, '/verify/totp', { code: await totpCode(secret, 1) })).location!);
     expect((await finishSignIn(signIn, back.location!)).claims()).toMatchObject({ email, amr: ['fed', 'otp', 'mfa'] });
@@ -201,12 +201,12 @@ describeOnEveryStore('sign in with your institution', (store) => {
 
     const browser = new Browser(env.idp.issuer);
     const invitation = await browser.get(link);
-    expect(text(invitation)).toContain('Koppelen met je instelling (SURFconext)');
+    expect(text(invitation)).toContain(msg('upstream.invitation.button', { name: 'SURFconext' }));
     const start = await browser.submit(invitation, '/upstream/uni/invitation', {});
     const linked = await browser.follow(await loginAtInstitution(browser, start, name));
     expect(linked.status).toBe(200);
-    expect(text(linked)).toContain('Log nu in met je instelling om twee-factorauthenticatie te activeren');
-    expect((await env.idp.smtp.next(email)).text).toContain('Er is een instellingsaccount gekoppeld');
+    expect(text(linked)).toContain(msg('upstream.invitation.done'));
+    expect((await env.idp.smtp.next(email)).text).toContain(msg('upstream.mail.linked'));
     const stored = (await account(email))!;
     expect(stored.passwordHash).toBeUndefined();
     expect(stored.invitation!.acceptedAt).toBeGreaterThan(0);
@@ -214,12 +214,12 @@ describeOnEveryStore('sign in with your institution', (store) => {
 
     const { signIn, page } = await loginPage(browser);
     const notice = await signInWithInstitution(browser, page, name);
-    expect(text(notice)).toContain('twee-factorauthenticatie verplicht');
-    const choice = await browser.follow(linkTo(notice, 'OK'));
+    expect(text(notice)).toContain(msg('mfa.required'));
+    const choice = await browser.follow(linkTo(notice, msg('common.ok')));
     const enrol = await browser.follow(/href="([^"]*\/enrol\/totp)"/.exec(choice.html)![1]!);
     const activated = await browser.submit(enrol, '/enrol/totp', { code: await totpCode(totpKey(enrol)) });
     expect(activated.status).toBe(200);
-    const tokens = await finishSignIn(signIn, (await browser.follow(linkTo(activated, 'OK'))).location!);
+    const tokens = await finishSignIn(signIn, (await browser.follow(linkTo(activated, msg('common.ok')))).location!);
     expect(tokens.claims()).toMatchObject({ email, amr: ['fed', 'otp', 'mfa'], acr: MULTI_FACTOR, email_verified: true });
 
     // Once the helpdesk has reset its second factors, the institution alone enrols nothing.
@@ -227,7 +227,7 @@ describeOnEveryStore('sign in with your institution', (store) => {
     const later = new Browser(env.idp.issuer);
     const refused = await signInWithInstitution(later, (await loginPage(later)).page, name);
     expect(refused.status).toBe(403);
-    expect(text(refused)).toContain('geen tweede factor');
+    expect(text(refused)).toContain(msg('upstream.refused.no_factor'));
   });
 });
 
