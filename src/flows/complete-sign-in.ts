@@ -7,15 +7,16 @@ import { rememberDevice } from '../security/known-device.ts';
 import { handBack, type Interaction } from './interaction.ts';
 import { signInAcr } from '../oidc/profile/assurance.ts';
 
-type CompleteSignInDeps = Pick<Services, 'audit' | 'store' | 'config' | 'background' | 'accounts'>;
+type CompleteSignInDeps = Pick<Services, 'audit' | 'store' | 'config' | 'accounts'>;
 
 /**
  * Completes a sign-in (both factors done): hands the result back to the
  * provider and returns where the browser goes next. `loginTs` is when the
  * sign-in's first step passed (the password step), never later: the policy's
  * session checks compare against it. The browser becomes a known device of the
- * account, written alongside the result (one round trip to the store); the
- * sign-in is recorded in the account's recent sign-ins after the response.
+ * account and the sign-in is listed in the account's recent sign-ins, both
+ * written alongside the result: one round trip to the store, and no write left
+ * after the answer for the resume's first read to wait behind (#27).
  * The `acr` is the profile's for this way of signing in (assurance.ts).
  */
 export async function completeSignIn(ctx: Context, s: CompleteSignInDeps, interaction: Interaction, account: Account, how: { amr: string[]; acr: string }, loginTs: number): Promise<string> {
@@ -25,9 +26,7 @@ export async function completeSignIn(ctx: Context, s: CompleteSignInDeps, intera
   const [returnTo] = await Promise.all([
     handBack(interaction, { login: { accountId, amr: how.amr, acr: signInAcr(s.config.profile, how), ts: loginTs, remember: true } }),
     rememberDevice(ctx, s.store.tokens, accountId, s.config.issuer.startsWith('https:')),
+    recordSignIn(s, accountId, entry, account),
   ]);
-  s.background('record sign-in', async () => {
-    await recordSignIn(s, accountId, entry, account);
-  });
   return returnTo;
 }
