@@ -34,10 +34,14 @@ export interface AccountPage<A> {
 }
 
 export class DuplicateEmailError extends Error {
-  constructor(email: string) { super(`an account with e-mail ${email} already exists`); }
+  constructor(email: string) {
+    super(`an account with e-mail ${email} already exists`);
+  }
 }
 export class StaleAccountError extends Error {
-  constructor(id: string) { super(`account ${id} was changed concurrently`); }
+  constructor(id: string) {
+    super(`account ${id} was changed concurrently`);
+  }
 }
 
 /**
@@ -48,7 +52,9 @@ export class StaleAccountError extends Error {
  */
 export class StoreUnavailableError extends Error {
   override name = 'StoreUnavailableError';
-  constructor(message: string, options?: { cause?: unknown }) { super(message, options); }
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
 }
 
 export interface AccountStore<A extends StoredAccount = StoredAccount> {
@@ -117,9 +123,16 @@ export interface ReplayGuard {
 }
 
 /** What re-signing a back-channel logout token needs; the token itself is never stored. */
-export interface LogoutNotice { clientId: string; sub: string; sid?: string }
+export interface LogoutNotice {
+  clientId: string;
+  sub: string;
+  sid?: string;
+}
 /** A notice held by one caller: its `attempt`-th delivery attempt; `lease` names this hold on it. */
-export interface HeldLogoutNotice extends LogoutNotice { lease: string; attempt: number }
+export interface HeldLogoutNotice extends LogoutNotice {
+  lease: string;
+  attempt: number;
+}
 
 /**
  * Back-channel logouts on their way to the applications, kept in the store so
@@ -143,7 +156,11 @@ export interface LogoutOutbox {
  * (epoch seconds), what, and identifiers only — never a secret. The store keeps
  * the fields as given and looks at `at` only.
  */
-export interface HistoryEntry { at: number; event: string; [field: string]: unknown }
+export interface HistoryEntry {
+  at: number;
+  event: string;
+  [field: string]: unknown;
+}
 
 /**
  * Each account's audit events (the console's history of an account), kept

@@ -16,11 +16,67 @@ import { indexColumns, termsWriter } from '../adapters/sqlite/account-index.ts';
  * functions), in pipelines (Redis) or transactions (SQLite) of 1,000 and 10,000:
  * a million in a minute or two instead of hours through the service.
  */
-const GIVEN = ['Anna', 'Bram', 'Chantal', 'Daan', 'Émile', 'Fatima', 'Gert', 'Hanna', 'Ilse', 'Jan', 'Karim', 'Lotte', 'Mees', 'Noor', 'Oscar', 'Priya', 'Quinten', 'Ruth', 'Sven', 'Tess'];
-const FAMILY = ['de Vries', 'van den Berg', 'Jansen', 'Bakker', 'Visser', 'Smit', 'Meijer', 'de Boer', 'Mulder', 'de Groot', 'Bos', 'Vos', 'Peters', 'Hendriks', 'van Leeuwen',
-  'Dekker', 'Brouwer', 'de Wit', 'Dijkstra', 'Smits', 'de Graaf', 'van der Meer', 'van der Linden', 'Kok', 'Jacobs', 'de Haan', 'Vermeulen', 'van den Heuvel', 'Yılmaz', 'Öztürk'];
+const GIVEN = [
+  'Anna',
+  'Bram',
+  'Chantal',
+  'Daan',
+  'Émile',
+  'Fatima',
+  'Gert',
+  'Hanna',
+  'Ilse',
+  'Jan',
+  'Karim',
+  'Lotte',
+  'Mees',
+  'Noor',
+  'Oscar',
+  'Priya',
+  'Quinten',
+  'Ruth',
+  'Sven',
+  'Tess',
+];
+const FAMILY = [
+  'de Vries',
+  'van den Berg',
+  'Jansen',
+  'Bakker',
+  'Visser',
+  'Smit',
+  'Meijer',
+  'de Boer',
+  'Mulder',
+  'de Groot',
+  'Bos',
+  'Vos',
+  'Peters',
+  'Hendriks',
+  'van Leeuwen',
+  'Dekker',
+  'Brouwer',
+  'de Wit',
+  'Dijkstra',
+  'Smits',
+  'de Graaf',
+  'van der Meer',
+  'van der Linden',
+  'Kok',
+  'Jacobs',
+  'de Haan',
+  'Vermeulen',
+  'van den Heuvel',
+  'Yılmaz',
+  'Öztürk',
+];
 
-const slug = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z]+/g, '');
+const slug = (text: string) =>
+  text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z]+/g, '');
 const benchName = (n: number) => `${GIVEN[n % GIVEN.length]} ${FAMILY[Math.floor(n / GIVEN.length) % FAMILY.length]}`;
 export const benchEmail = (n: number) => `${slug(GIVEN[n % GIVEN.length]!)}.${slug(FAMILY[Math.floor(n / GIVEN.length) % FAMILY.length]!)}.${n}@bench.example`;
 export const benchExternalId = (n: number) => `HR-${String(n).padStart(8, '0')}`;
@@ -64,7 +120,17 @@ export function redisSeeder(url: string, prefix: string): Seeder & { redis: Redi
     for (const account of accounts) {
       const { version, ...document } = account;
       const entries = entriesOf(account, keys);
-      pipeline.hset(keys.account(account.id), 'version', version, 'emailKey', emailKey(account.email), 'document', JSON.stringify(document), 'indexed', entriesHash(entries));
+      pipeline.hset(
+        keys.account(account.id),
+        'version',
+        version,
+        'emailKey',
+        emailKey(account.email),
+        'document',
+        JSON.stringify(document),
+        'indexed',
+        entriesHash(entries),
+      );
       pipeline.set(keys.email(emailKey(account.email)), account.id);
       for (const e of entries) {
         if (e[0] === 'z') pipeline.zadd(e[1], e[3], e[2]);
@@ -82,7 +148,8 @@ export function redisSeeder(url: string, prefix: string): Seeder & { redis: Redi
       }
     },
     async makeDue(numbers, endDate) {
-      for (let start = 0; start < numbers.length; start += BATCH.redis) await write(numbers.slice(start, start + BATCH.redis).map((n) => benchAccount(n, endDate)));
+      for (let start = 0; start < numbers.length; start += BATCH.redis)
+        await write(numbers.slice(start, start + BATCH.redis).map((n) => benchAccount(n, endDate)));
     },
     async close() {
       redis.disconnect();

@@ -81,7 +81,11 @@ export function addSteps(steps: Map<string, number[]>, times: Record<string, num
 }
 
 /** Latency and step figures of the iterations measured in a window of `durationS` seconds. */
-export function summarize(latencies: number[], steps: Map<string, number[]>, durationS: number): Omit<Figures, 'concurrency' | 'total' | 'errors' | 'firstError'> {
+export function summarize(
+  latencies: number[],
+  steps: Map<string, number[]>,
+  durationS: number,
+): Omit<Figures, 'concurrency' | 'total' | 'errors' | 'firstError'> {
   const sorted = latencies.sort((a, b) => a - b);
   const figures: ReturnType<typeof summarize> = {
     throughput: Math.round((sorted.length / durationS) * 10) / 10,
@@ -93,10 +97,12 @@ export function summarize(latencies: number[], steps: Map<string, number[]>, dur
     ok: sorted.length,
   };
   if (steps.size) {
-    figures.steps = Object.fromEntries([...steps].map(([name, list]) => {
-      const s = list.sort((a, b) => a - b);
-      return [name, { p50: round(percentile(s, 50)), p95: round(percentile(s, 95)), p99: round(percentile(s, 99)) }];
-    }));
+    figures.steps = Object.fromEntries(
+      [...steps].map(([name, list]) => {
+        const s = list.sort((a, b) => a - b);
+        return [name, { p50: round(percentile(s, 50)), p95: round(percentile(s, 95)), p99: round(percentile(s, 99)) }];
+      }),
+    );
   }
   return figures;
 }

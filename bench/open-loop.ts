@@ -51,8 +51,14 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopFigures> {
   const latencies: number[] = [];
   const steps = new Map<string, number[]>();
   const running = new Set<Promise<void>>();
-  let inFlight = 0, peakInFlight = 0, measuredInFlight = 0;
-  let offered = 0, dropped = 0, droppedAll = 0, errors = 0, total = 0;
+  let inFlight = 0,
+    peakInFlight = 0,
+    measuredInFlight = 0;
+  let offered = 0,
+    dropped = 0,
+    droppedAll = 0,
+    errors = 0,
+    total = 0;
   let firstError: string | undefined;
   let abandoned = false;
 
@@ -67,26 +73,29 @@ export async function openLoop(o: OpenLoopOptions): Promise<OpenLoopFigures> {
     inFlight++;
     peakInFlight = Math.max(peakInFlight, inFlight);
     if (measured) measuredInFlight++;
-    const done: Promise<void> = o.iteration().then(
-      (times) => {
-        if (abandoned) return;
-        total++;
-        if (!measured) return;
-        const ms = performance.now() - at;
-        latencies.push(ms);
-        // What the steps do not account for: a late start, waiting for an account.
-        if (times) addSteps(steps, { ...times, wait: Math.max(0, ms - sum(times)) });
-      },
-      (err: Error) => {
-        if (abandoned) return;
-        errors++;
-        firstError ??= err?.message ?? String(err);
-      },
-    ).finally(() => {
-      inFlight--;
-      if (measured) measuredInFlight--;
-      running.delete(done);
-    });
+    const done: Promise<void> = o
+      .iteration()
+      .then(
+        (times) => {
+          if (abandoned) return;
+          total++;
+          if (!measured) return;
+          const ms = performance.now() - at;
+          latencies.push(ms);
+          // What the steps do not account for: a late start, waiting for an account.
+          if (times) addSteps(steps, { ...times, wait: Math.max(0, ms - sum(times)) });
+        },
+        (err: Error) => {
+          if (abandoned) return;
+          errors++;
+          firstError ??= err?.message ?? String(err);
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        if (measured) measuredInFlight--;
+        running.delete(done);
+      });
     running.add(done);
   };
 

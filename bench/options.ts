@@ -91,17 +91,26 @@ export function parseOptions(argv: string[]): Options {
   const concurrency = values.concurrency.split(',').map((c) => number('concurrency', c.trim(), 1));
   if (concurrency.some((c) => !Number.isInteger(c) || c > 1000)) throw new Error('--concurrency takes whole numbers up to 1000');
   if (values.arrivals !== 'poisson' && values.arrivals !== 'fixed') throw new Error(`--arrivals must be poisson or fixed, not ${values.arrivals}`);
-  const rates = values.rate.split(',').map((r) => r.trim()).filter(Boolean).map((r): RateSpec =>
-    r.endsWith('x') ? { ofCeiling: number('rate', r.slice(0, -1), 1) } : { perSecond: number('rate', r, 1) });
+  const rates = values.rate
+    .split(',')
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map((r): RateSpec => (r.endsWith('x') ? { ofCeiling: number('rate', r.slice(0, -1), 1) } : { perSecond: number('rate', r, 1) }));
   return {
     store: values.store,
     durationS: number('duration', values.duration, quick ? 2 : 10),
     warmupS: values.warmup === '0' ? 0 : number('warmup', values.warmup, quick ? 0.5 : 2),
     concurrency,
-    scenarios: values.scenarios.split(',').map((s) => s.trim()).filter(Boolean),
+    scenarios: values.scenarios
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     sessions: Math.round(number('sessions', values.sessions, quick ? 1000 : 10_000)),
     accounts: Math.round(number('accounts', values.accounts?.split(',')[0], quick ? 300 : 1500)),
-    accountSizes: (values.accounts ?? (quick ? '300' : '1000,20000')).split(',').map((n) => Math.round(number('accounts', n.trim(), 1000))).sort((a, b) => a - b),
+    accountSizes: (values.accounts ?? (quick ? '300' : '1000,20000'))
+      .split(',')
+      .map((n) => Math.round(number('accounts', n.trim(), 1000)))
+      .sort((a, b) => a - b),
     redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
     cpuProf: values['cpu-prof'],
     pin: values.pin,

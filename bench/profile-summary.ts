@@ -33,7 +33,19 @@ const show = (title: string, lines: [string, number][]) => {
   }
 };
 process.stdout.write(`busy: ${(busy / 1e6).toFixed(1)} s sampled (shares below are of the busy time)\n`);
-show('self time by area', tally(samples, (s) => s.area));
-show('self time by the package or folder that called it (node internals and native code charged to their caller)', tally(samples, (s) => s.owner));
-show('inclusive time by area (each sample counts once for every area on its stack)', tally(samples, (s) => s.stack));
-show('hottest functions (self time)', tally(samples, (s) => s.fn));
+show(
+  'self time by area',
+  tally(samples, (s) => s.area),
+);
+show(
+  'self time by the package or folder that called it (node internals and native code charged to their caller)',
+  tally(samples, (s) => s.owner),
+);
+show(
+  'inclusive time by area (each sample counts once for every area on its stack)',
+  tally(samples, (s) => s.stack),
+);
+show(
+  'hottest functions (self time)',
+  tally(samples, (s) => s.fn),
+);

@@ -4,8 +4,17 @@ import { readFileSync } from 'node:fs';
  * Reading a V8 CPU profile (`npm run bench -- --cpu-prof`, bench/trace-login.ts
  * --profile): each sample's time and frame, and where its time is charged.
  */
-interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
-interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[]; startTime: number }
+interface Node {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: Node[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+}
 
 /** Where a frame's code lives: a package (node_modules/<name>), a folder of ours (src/…, adapters/…), a node internal, or native. */
 function area(url: string, name: string): string {

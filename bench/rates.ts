@@ -27,18 +27,24 @@ export interface Knee {
 }
 
 export const KNEE_MS = 500;
-const KNEE_FROM = 0.4, KNEE_STEP = 0.1, KNEE_UP_TO = 2;
+const KNEE_FROM = 0.4,
+  KNEE_STEP = 0.1,
+  KNEE_UP_TO = 2;
 const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Whether a run is past the knee: p99 over it, or the server fell behind (drops, late iterations, errors over 1%). */
-const over = (r: RateRow) => !(r.p99 <= KNEE_MS) || r.stoppedEarly || r.late > 0 || (r.dropped + r.errors) > 0.01 * r.offered;
+const over = (r: RateRow) => !(r.p99 <= KNEE_MS) || r.stoppedEarly || r.late > 0 || r.dropped + r.errors > 0.01 * r.offered;
 
 /**
  * The open-loop login runs of --rate and --knee. `ceiling` is the highest
  * closed-loop login throughput measured before them; `run` performs one run at
  * a rate (per second).
  */
-export async function loginAtRates(o: Options, ceiling: number | undefined, run: (rate: number) => Promise<RateRow>): Promise<{ rows: RateRow[]; knee?: Knee }> {
+export async function loginAtRates(
+  o: Options,
+  ceiling: number | undefined,
+  run: (rate: number) => Promise<RateRow>,
+): Promise<{ rows: RateRow[]; knee?: Knee }> {
   const rows: RateRow[] = [];
   const at = async (spec: Options['rates'][number], knee = false) => {
     if ('ofCeiling' in spec && !ceiling) throw new Error('a rate relative to the login ceiling needs closed-loop logins in the run (the login scenario)');

@@ -32,13 +32,23 @@ export function openLoopTable(rows: RateRow[]): string[] {
   const out = [
     '| open-loop login | rate /s | × ceiling | done /s | p50 ms | p95 ms | p99 ms | offered | dropped | late | errors | peak in flight | cpu ms srv | cpu ms main | cpu ms gen | cpu ms redis |',
     '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
-    ...rows.map((r) => `| ${r.knee ? 'knee step' : 'rate'}${r.stoppedEarly ? ' (stopped: fell behind)' : ''} | ${r.rate} | ${times(r.ofCeiling)} | ${num(r.throughput)} | ${num(r.p50)} | ${num(r.p95)} | ${num(r.p99)} | ${r.offered} | ${r.dropped} | ${r.late} | ${r.errors} | ${r.peakInFlight} | ${num(r.serverCpuMs, 2)} | ${num(r.serverMainCpuMs, 2)} | ${num(r.generatorCpuMs, 2)} | ${num(r.redisCpuMs, 2)} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.knee ? 'knee step' : 'rate'}${r.stoppedEarly ? ' (stopped: fell behind)' : ''} | ${r.rate} | ${times(r.ofCeiling)} | ${num(r.throughput)} | ${num(r.p50)} | ${num(r.p95)} | ${num(r.p99)} | ${r.offered} | ${r.dropped} | ${r.late} | ${r.errors} | ${r.peakInFlight} | ${num(r.serverCpuMs, 2)} | ${num(r.serverMainCpuMs, 2)} | ${num(r.generatorCpuMs, 2)} | ${num(r.redisCpuMs, 2)} |`,
+    ),
   ];
   const names = [...new Set(rows.flatMap((r) => Object.keys(r.steps ?? {})))];
   if (names.length) {
     out.push('', `| step p50 / p95 / p99 ms | ${rows.map((r) => `${r.rate}/s`).join(' | ')} |`, `|---|${rows.map(() => '--:').join('|')}|`);
     for (const name of names) {
-      out.push(`| ${name} | ${rows.map((r) => { const s = r.steps?.[name]; return s ? `${num(s.p50)} / ${num(s.p95)} / ${num(s.p99)}` : '–'; }).join(' | ')} |`);
+      out.push(
+        `| ${name} | ${rows
+          .map((r) => {
+            const s = r.steps?.[name];
+            return s ? `${num(s.p50)} / ${num(s.p95)} / ${num(s.p99)}` : '–';
+          })
+          .join(' | ')} |`,
+      );
     }
   }
   return out;

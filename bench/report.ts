@@ -34,7 +34,13 @@ export interface Row extends Figures, CpuFigures {
 }
 
 /** A server's memory at one stage of the run (MB; bench/server.ts, op usage). */
-export interface Usage { rssMB: number; heapTotalMB: number; heapUsedMB: number; externalMB: number; arrayBuffersMB: number }
+export interface Usage {
+  rssMB: number;
+  heapTotalMB: number;
+  heapUsedMB: number;
+  externalMB: number;
+  arrayBuffersMB: number;
+}
 
 export interface Results {
   machine: Record<string, unknown>;
@@ -62,9 +68,12 @@ function tokenMatrix(ratios: Ratio[]): string[] {
     return share ? `${formatRatio(share)} ${share.met ? '✓' : '✗'}${byCpu ? ` (CPU ${formatRatio(byCpu)})` : ''}` : '–';
   };
   return [
-    '', `| vs plain-store (same store): throughput (by CPU time) | ${levels.map((c) => `c=${c}, target ≥ ${Math.round(tokenTarget(c) * 100)}%`).join(' | ')} |`,
+    '',
+    `| vs plain-store (same store): throughput (by CPU time) | ${levels.map((c) => `c=${c}, target ≥ ${Math.round(tokenTarget(c) * 100)}%`).join(' | ')} |`,
     `|---|${levels.map(() => '--:').join('|')}|`,
-    ...TOKEN_SCENARIOS.filter((s) => ratios.some((r) => r.what === `${s} / plain-store`)).map((s) => `| ${s} | ${levels.map((c) => cell(`${s} / plain-store`, c)).join(' | ')} |`),
+    ...TOKEN_SCENARIOS.filter((s) => ratios.some((r) => r.what === `${s} / plain-store`)).map(
+      (s) => `| ${s} | ${levels.map((c) => cell(`${s} / plain-store`, c)).join(' | ')} |`,
+    ),
   ];
 }
 
@@ -73,11 +82,39 @@ const num = (x: number | undefined, digits = 1) => (x === undefined || Number.is
 
 /** A Markdown table, readable in a terminal and pasteable into the README. */
 export function table(results: Results): string {
-  const head = ['scenario', 'server', 'c', 'per s', 'p50 ms', 'p95 ms', 'p99 ms', 'errors', 'store ops', 'redis cmds', 'redis trips', 'cpu ms srv', 'cpu ms main', 'cpu ms gen', 'cpu ms redis'];
+  const head = [
+    'scenario',
+    'server',
+    'c',
+    'per s',
+    'p50 ms',
+    'p95 ms',
+    'p99 ms',
+    'errors',
+    'store ops',
+    'redis cmds',
+    'redis trips',
+    'cpu ms srv',
+    'cpu ms main',
+    'cpu ms gen',
+    'cpu ms redis',
+  ];
   const lines = results.rows.map((r) => [
-    r.scenario, r.server, String(r.concurrency), num(r.throughput), num(r.p50), num(r.p95), num(r.p99), String(r.errors),
-    num(r.storeOpsPerIteration), num(r.redisCommandsPerIteration), num(r.redisTripsPerIteration),
-    num(r.serverCpuMs, 2), num(r.serverMainCpuMs, 2), num(r.generatorCpuMs, 2), num(r.redisCpuMs, 2),
+    r.scenario,
+    r.server,
+    String(r.concurrency),
+    num(r.throughput),
+    num(r.p50),
+    num(r.p95),
+    num(r.p99),
+    String(r.errors),
+    num(r.storeOpsPerIteration),
+    num(r.redisCommandsPerIteration),
+    num(r.redisTripsPerIteration),
+    num(r.serverCpuMs, 2),
+    num(r.serverMainCpuMs, 2),
+    num(r.generatorCpuMs, 2),
+    num(r.redisCpuMs, 2),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
   const row = (cells: string[]) => `| ${cells.map((c, i) => pad(c, widths[i]!, i >= 2)).join(' | ')} |`;
@@ -87,16 +124,25 @@ export function table(results: Results): string {
   const others = results.ratios.filter((r) => !r.what.includes('/ plain-store'));
   if (others.length) {
     out.push('', '| ratio | c | value | target |', '|---|--:|--:|--:|');
-    for (const r of others) out.push(`| ${r.what} | ${r.concurrency} | ${formatRatio(r)} | ${r.target === undefined ? '' : `${r.met ? '✓' : '✗'} ${r.atMost ? '≤' : '≥'} ${formatRatio(r, r.target)}`} |`);
+    for (const r of others)
+      out.push(
+        `| ${r.what} | ${r.concurrency} | ${formatRatio(r)} | ${r.target === undefined ? '' : `${r.met ? '✓' : '✗'} ${r.atMost ? '≤' : '≥'} ${formatRatio(r, r.target)}`} |`,
+      );
   }
   const open = openLoopTable(results.openLoop);
   if (open.length) out.push('', ...open);
   const accounts = accountsTable(results.accounts);
   if (accounts.length) out.push('', ...accounts);
   if (results.memory.length) {
-    out.push('', '| memory | signed-in users | RSS before MB | RSS after MB | RSS growth MB | heap growth MB | store growth MB |', '|---|--:|--:|--:|--:|--:|--:|');
+    out.push(
+      '',
+      '| memory | signed-in users | RSS before MB | RSS after MB | RSS growth MB | heap growth MB | store growth MB |',
+      '|---|--:|--:|--:|--:|--:|--:|',
+    );
     for (const m of results.memory as (MemoryFigures & { server: string })[]) {
-      out.push(`| ${m.server} | ${m.sessions} | ${m.rssBeforeMB} | ${m.rssAfterMB} | ${m.rssGrowthMB} | ${m.heapGrowthMB} | ${m.redisGrowthMB ?? m.fileGrowthMB ?? '–'} |`);
+      out.push(
+        `| ${m.server} | ${m.sessions} | ${m.rssBeforeMB} | ${m.rssAfterMB} | ${m.rssGrowthMB} | ${m.heapGrowthMB} | ${m.redisGrowthMB ?? m.fileGrowthMB ?? '–'} |`,
+      );
     }
   }
   const stages = Object.entries(results.usage);

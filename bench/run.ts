@@ -77,7 +77,10 @@ async function main(o: Options): Promise<Results> {
       redisCpuMs: redisCpu && per(redisAfter! - redisBefore!),
     };
   };
-  const say = (r: Row) => log(`  ${r.server}.${r.scenario} c=${r.concurrency}: ${r.throughput}/s p50 ${r.p50} p99 ${r.p99} ms${r.errors ? ` errors ${r.errors} (${r.firstError})` : ''}`);
+  const say = (r: Row) =>
+    log(
+      `  ${r.server}.${r.scenario} c=${r.concurrency}: ${r.throughput}/s p50 ${r.p50} p99 ${r.p99} ms${r.errors ? ` errors ${r.errors} (${r.firstError})` : ''}`,
+    );
   const maxC = Math.max(...o.concurrency);
 
   const servers: ServerProcess[] = [];
@@ -94,12 +97,18 @@ async function main(o: Options): Promise<Results> {
   /** One token scenario at one concurrency, on tokens minted for it (access tokens live ten minutes,
    * and the plain baseline's memory adapter keeps only the latest 1,000 entries of all models). */
   const tokenRun = async (server: ServerProcess, http: HttpClient, name: Row['server'], scenario: TokenScenario, c: number) => {
-    const revocable = scenario === 'revocation' ? revocationBudget(rows.find((r) => r.server === name && r.scenario === 'introspection' && r.concurrency === c), o) : 0;
+    const revocable =
+      scenario === 'revocation'
+        ? revocationBudget(
+            rows.find((r) => r.server === name && r.scenario === 'introspection' && r.concurrency === c),
+            o,
+          )
+        : 0;
     const tokens = await server.call<MintedTokens>('mint', { count: c, revocable });
     const scenarios = tokenScenarios(http, tokens);
     const counted = name !== 'plain';
     if (counted) await server.call('counts');
-    const row: Row = { server: name, scenario, ...await measured(server, () => load(c, scenarios[scenario])) };
+    const row: Row = { server: name, scenario, ...(await measured(server, () => load(c, scenarios[scenario]))) };
     if (counted) withCounts(row, await server.call<StoreCounts>('counts'));
     if (scenario === 'revocation') await revokedCheck(http, tokens);
     record(row);
@@ -117,10 +126,14 @@ async function main(o: Options): Promise<Results> {
       const login = await loginScenario(http, pool);
       await idp.call('counts');
       pool.waits = 0;
-      const figures = await measured(idp, () => openLoop({ rate, arrivals: o.arrivals, durationS: o.durationS, warmupS: o.warmupS, maxInFlight, iteration: login }));
+      const figures = await measured(idp, () =>
+        openLoop({ rate, arrivals: o.arrivals, durationS: o.durationS, warmupS: o.warmupS, maxInFlight, iteration: login }),
+      );
       const row: RateRow = { server: 'idp', scenario: 'login', ...figures, accountWaits: pool.waits };
       withCounts(row, await idp.call<StoreCounts>('counts'));
-      log(`  idp.login at ${rate}/s: ${row.throughput}/s done, p50 ${row.p50} p99 ${row.p99} ms, ${row.dropped} dropped, ${row.late} late${row.errors ? `, errors ${row.errors} (${row.firstError})` : ''}`);
+      log(
+        `  idp.login at ${rate}/s: ${row.throughput}/s done, p50 ${row.p50} p99 ${row.p99} ms, ${row.dropped} dropped, ${row.late} late${row.errors ? `, errors ${row.errors} (${row.firstError})` : ''}`,
+      );
       return row;
     } finally {
       http.close();
@@ -184,17 +197,25 @@ async function main(o: Options): Promise<Results> {
     }
 
     if (wantArgon2 || wantLogin) {
-      log(`full login, its floor (plain node-oidc-provider on the same store), and argon2id verification at m=19456 t=2 p=1${o.pin ? '; generator on one core, servers on the other' : ''}`);
+      log(
+        `full login, its floor (plain node-oidc-provider on the same store), and argon2id verification at m=19456 t=2 p=1${o.pin ? '; generator on one core, servers on the other' : ''}`,
+      );
       const pool = new AccountPool(accounts);
       const http = idp && new HttpClient(idp.url, maxC);
       const login = http && wantLogin ? await loginScenario(http, pool) : undefined;
       const floorPool = new AccountPool(floorAccounts);
       const floorHttp = plainStore && wantFloor ? new HttpClient(plainStore.url, maxC) : undefined;
-      const floorLogin = floorHttp && await loginFloorScenario(floorHttp, floorPool);
-      const loginRun = async (server: ServerProcess, name: Row['server'], accountPool: AccountPool, iteration: () => Promise<Record<string, number>>, c: number) => {
+      const floorLogin = floorHttp && (await loginFloorScenario(floorHttp, floorPool));
+      const loginRun = async (
+        server: ServerProcess,
+        name: Row['server'],
+        accountPool: AccountPool,
+        iteration: () => Promise<Record<string, number>>,
+        c: number,
+      ) => {
         await server.call('counts');
         accountPool.waits = 0;
-        const row: Row = { server: name, scenario: 'login', ...await measured(server, () => load(c, iteration)) };
+        const row: Row = { server: name, scenario: 'login', ...(await measured(server, () => load(c, iteration))) };
         row.accountWaits = accountPool.waits;
         withCounts(row, await server.call<StoreCounts>('counts'));
         record(row);
@@ -203,7 +224,7 @@ async function main(o: Options): Promise<Results> {
         if (argon2) {
           const run = () => argon2.call<Figures>('run', { concurrency: c, durationS: o.durationS, warmupS: o.warmupS });
           // The verifications run inside the argon2 process: all of their CPU is "server".
-          record({ server: 'argon2', scenario: 'verify', ...await measured(argon2, run), generatorCpuMs: undefined });
+          record({ server: 'argon2', scenario: 'verify', ...(await measured(argon2, run)), generatorCpuMs: undefined });
         }
         if (idp && login) await loginRun(idp, 'idp', pool, login, c);
         if (plainStore && floorLogin) await loginRun(plainStore, 'plain-store', floorPool, floorLogin, c);
@@ -226,8 +247,10 @@ async function main(o: Options): Promise<Results> {
       log('bare koa (the HTTP floor)');
       const http = new HttpClient(koa.url, maxC);
       for (const c of o.concurrency) {
-        const hello = async () => { if ((await http.send('GET', '/')).status !== 200) throw new Error('koa answered other than 200'); };
-        record({ server: 'koa', scenario: 'hello', ...await measured(koa, () => load(c, hello)) });
+        const hello = async () => {
+          if ((await http.send('GET', '/')).status !== 200) throw new Error('koa answered other than 200');
+        };
+        record({ server: 'koa', scenario: 'hello', ...(await measured(koa, () => load(c, hello))) });
       }
       http.close();
     }
@@ -251,13 +274,15 @@ async function main(o: Options): Promise<Results> {
 
     if (o.scenarios.some((name) => name === 'accounts' || name === 'idp.accounts')) {
       log(`accounts at ${o.accountSizes.join(', ')}: SCIM lookups, console search, list pages and the account-end job, on Redis and SQLite`);
-      accountRuns.push(...await accountsScenario({ sizes: o.accountSizes, iterations: o.quick ? 30 : 200, redisUrl: o.redisUrl, stores: ['redis', 'embedded'], jwksFile }));
+      accountRuns.push(
+        ...(await accountsScenario({ sizes: o.accountSizes, iterations: o.quick ? 30 : 200, redisUrl: o.redisUrl, stores: ['redis', 'embedded'], jwksFile })),
+      );
     }
 
     if (idp) usage.afterLoad = await idp.call<Usage>('usage');
     if (idp && wantMemory) {
       log(`memory: ${o.sessions} signed-in users`);
-      memory.push({ server: 'idp', ...await idp.call<MemoryFigures>('memory', { sessions: o.sessions }) });
+      memory.push({ server: 'idp', ...(await idp.call<MemoryFigures>('memory', { sessions: o.sessions })) });
     }
     for (const { server, file } of profiled) {
       await server.call('profile', { file });
@@ -286,7 +311,10 @@ async function main(o: Options): Promise<Results> {
   };
 }
 
-function withCounts(row: Pick<Row, 'total' | 'counts' | 'storeOpsPerIteration' | 'redisCommandsPerIteration' | 'redisTripsPerIteration'>, counts: StoreCounts): void {
+function withCounts(
+  row: Pick<Row, 'total' | 'counts' | 'storeOpsPerIteration' | 'redisCommandsPerIteration' | 'redisTripsPerIteration'>,
+  counts: StoreCounts,
+): void {
   row.counts = counts;
   row.storeOpsPerIteration = perIteration(sum(counts.ops), row);
   if (Object.keys(counts.redisCommands).length) {

@@ -23,13 +23,18 @@ import type { RequestTrace } from './servers/request-trace.ts';
 import { busySamples, tally, type Sample } from './profile.ts';
 import { dropKeys, REDIS_URL } from '../test/support/redis-keys.ts';
 
-const { values } = parseArgs({ options: { store: { type: 'string', default: 'redis' }, logins: { type: 'string', default: '30' }, profile: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { store: { type: 'string', default: 'redis' }, logins: { type: 'string', default: '30' }, profile: { type: 'boolean', default: false } },
+});
 const store = values.store === 'embedded' ? 'embedded' : 'redis';
 const storeName = store === 'redis' ? 'Redis' : 'SQLite';
 const logins = Math.max(1, Math.round(Number(values.logins)) || 30);
 /** "3 / 4" + "1 / 1" = "4 / 5" */
-const sum = (a: string, b: string) => a.split(' / ').map((n, i) => Number(n) + Number(b.split(' / ')[i])).join(' / ');
-
+const sum = (a: string, b: string) =>
+  a
+    .split(' / ')
+    .map((n, i) => Number(n) + Number(b.split(' / ')[i]))
+    .join(' / ');
 
 /**
  * One request's store calls as lines: on Redis by round trip, each with the
@@ -46,8 +51,10 @@ function describe(trace: RequestTrace): string[] {
   const sent = trips.filter((t) => t.length);
   if (!sent.length) return [`${trace.request}: ${calls.length} store calls`, ...calls.map((c) => `    ${c}`)];
   const commands = sent.reduce((n, t) => n + t.length, 0);
-  return [`${trace.request}: ${calls.length} store calls, ${commands} Redis commands, ${sent.length} round trips`,
-    ...sent.map((t, i) => `    ${String(i + 1).padStart(2)}. ${grouped(t)}`)];
+  return [
+    `${trace.request}: ${calls.length} store calls, ${commands} Redis commands, ${sent.length} round trips`,
+    ...sent.map((t, i) => `    ${String(i + 1).padStart(2)}. ${grouped(t)}`),
+  ];
 }
 
 /** "Grant.upsert EVALSHA, Grant.upsert EVALSHA" as "Grant.upsert EVALSHA ×2"; calls in order. */
@@ -76,8 +83,7 @@ async function traced(server: ServerProcess, login: () => Promise<unknown>, logi
   const traces = await server.call<RequestTrace[]>('trace', { on: false });
   if (profileFile) await server.call('profile', { file: profileFile });
   if (traces.length !== logins * STEPS.length) throw new Error(`expected ${STEPS.length} requests per login, traced ${traces.length} in ${logins}`);
-  const mean = (step: number, part: 'user' | 'system') =>
-    traces.filter((_, i) => i % STEPS.length === step).reduce((sum, t) => sum + t.cpu![part], 0) / logins;
+  const mean = (step: number, part: 'user' | 'system') => traces.filter((_, i) => i % STEPS.length === step).reduce((sum, t) => sum + t.cpu![part], 0) / logins;
   const samples: Sample[][] = STEPS.map(() => []);
   if (profileFile) {
     let i = 0;
@@ -93,8 +99,12 @@ async function traced(server: ServerProcess, login: () => Promise<unknown>, logi
 /** A step's profile, per login: the packages and folders its time is charged to (node internals to their caller), then its hottest functions. */
 function stepProfile(samples: Sample[], logins: number): string {
   const ms = (us: number) => (us / logins / 1000).toFixed(2);
-  const owners = tally(samples, (s) => s.owner).slice(0, 8).map(([k, us]) => `${k} ${ms(us)}`);
-  const fns = tally(samples, (s) => s.fn).slice(0, 4).map(([k, us]) => `${k.replace(/ .*\//, ' ')} ${ms(us)}`);
+  const owners = tally(samples, (s) => s.owner)
+    .slice(0, 8)
+    .map(([k, us]) => `${k} ${ms(us)}`);
+  const fns = tally(samples, (s) => s.fn)
+    .slice(0, 4)
+    .map(([k, us]) => `${k.replace(/ .*\//, ' ')} ${ms(us)}`);
   return `${owners.join(', ')}; hottest: ${fns.join(', ')}`;
 }
 
@@ -111,7 +121,10 @@ try {
   const floor = await startServer('plain-store', { store, redisUrl: REDIS_URL, prefix: `${prefix}plain:`, dataDir: join(work, 'plain'), jwksFile });
   servers.push(floor);
   const results = [];
-  for (const [server, scenario] of [[idp, loginScenario], [floor, loginFloorScenario]] as const) {
+  for (const [server, scenario] of [
+    [idp, loginScenario],
+    [floor, loginFloorScenario],
+  ] as const) {
     const http = new HttpClient(server.url, 1);
     const login = await scenario(http, new AccountPool(await server.call<BenchAccount[]>('seed', { count: logins + 2 })));
     results.push(await traced(server, login, logins, values.profile ? join(work, `${results.length}.cpuprofile`) : undefined));
@@ -127,17 +140,32 @@ try {
   const total = (r: typeof ours) => r.cpu.reduce((a, c) => ({ user: a.user + c.user, system: a.system + c.system }), { user: 0, system: 0 });
   const calls = store === 'redis' ? 'store calls / Redis round trips' : 'store calls';
   const out = [
-    `Main-thread CPU per request, ms (of which kernel), mean of ${logins} logins at concurrency 1 on ${storeName}:`, '',
-    `| step | ours: request | CPU ms | ${calls} | floor: request | CPU ms | ${calls} |`, '|---|---|--:|--:|---|--:|--:|',
-    ...STEPS.map((step, i) => `| ${step} | ${ours.last[i]!.request} | ${ms(ours.cpu[i]!)} | ${trips(ours.last[i]!)} | ${base.last[i]!.request} | ${ms(base.cpu[i]!)} | ${trips(base.last[i]!)} |`),
+    `Main-thread CPU per request, ms (of which kernel), mean of ${logins} logins at concurrency 1 on ${storeName}:`,
+    '',
+    `| step | ours: request | CPU ms | ${calls} | floor: request | CPU ms | ${calls} |`,
+    '|---|---|--:|--:|---|--:|--:|',
+    ...STEPS.map(
+      (step, i) =>
+        `| ${step} | ${ours.last[i]!.request} | ${ms(ours.cpu[i]!)} | ${trips(ours.last[i]!)} | ${base.last[i]!.request} | ${ms(base.cpu[i]!)} | ${trips(base.last[i]!)} |`,
+    ),
     `| login | | ${ms(total(ours))} | ${ours.last.map(trips).reduce(sum)} | | ${ms(total(base))} | ${base.last.map(trips).reduce(sum)} |`,
-    ...(values.profile ? [
-      '', `Each step's profile samples per login, ms (waits for a core left out, bench/profile.ts):`, '',
-      '| step | ours | floor |', '|---|---|---|',
-      ...STEPS.map((step, i) => `| ${step} | ${stepProfile(ours.samples[i]!, logins)} | ${stepProfile(base.samples[i]!, logins)} |`),
-    ] : []),
-    '', `## our service on ${storeName}, the last login's store calls`, ...ours.last.flatMap(describe),
-    '', `## plain node-oidc-provider on ${storeName} (the floor)`, ...base.last.flatMap(describe), '',
+    ...(values.profile
+      ? [
+          '',
+          `Each step's profile samples per login, ms (waits for a core left out, bench/profile.ts):`,
+          '',
+          '| step | ours | floor |',
+          '|---|---|---|',
+          ...STEPS.map((step, i) => `| ${step} | ${stepProfile(ours.samples[i]!, logins)} | ${stepProfile(base.samples[i]!, logins)} |`),
+        ]
+      : []),
+    '',
+    `## our service on ${storeName}, the last login's store calls`,
+    ...ours.last.flatMap(describe),
+    '',
+    `## plain node-oidc-provider on ${storeName} (the floor)`,
+    ...base.last.flatMap(describe),
+    '',
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 } finally {

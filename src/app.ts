@@ -59,7 +59,10 @@ export interface App {
 }
 
 /** Composes the provider, our middleware and our screens. Tests pass their own store, mailer or logger. */
-export async function createApp(config: Config, deps: { store?: Store; mailer?: Mailer; log?: Logger; logoutRetryDelaysMs?: number[]; retryLogouts?: boolean } = {}): Promise<App> {
+export async function createApp(
+  config: Config,
+  deps: { store?: Store; mailer?: Mailer; log?: Logger; logoutRetryDelaysMs?: number[]; retryLogouts?: boolean } = {},
+): Promise<App> {
   const log = deps.log ?? createLogger(config.logLevel);
   const metrics = createMetrics();
   const store = scheduleEndChecks(instrumentStore(deps.store ?? (await openStore(config)), metrics));
@@ -139,15 +142,17 @@ export async function createApp(config: Config, deps: { store?: Store; mailer?: 
   provider.use(cacheDiscovery(profile.metadataMaxAge));
   provider.use(baseHeaders(https));
   provider.use(refuseEncodedProtocolBodies(protocolEndpoints(provider)));
-  provider.use(exceptProtocolEndpoints(provider, [
-    scimApi(s),
-    assets.middleware,
-    pageState({ secureCookies: https, asset: assets.url }),
-    errorPages(log),
-    refuseEncodedBodies,
-    frontchannelLogout(),
-    screens(s),
-  ]));
+  provider.use(
+    exceptProtocolEndpoints(provider, [
+      scimApi(s),
+      assets.middleware,
+      pageState({ secureCookies: https, asset: assets.url }),
+      errorPages(log),
+      refuseEncodedBodies,
+      frontchannelLogout(),
+      screens(s),
+    ]),
+  );
 
   const accountEnd = startAccountEndJob(s);
   return {

@@ -5,22 +5,51 @@ import type { UpstreamAuditEvent } from './upstream/audit-events.ts';
 
 /** The audit events we emit; each carries only identifiers, never a secret. */
 export type AuditEvent =
-  | 'password.requested' | 'mail.sent' | 'mail.failed' | 'password.set'
-  | 'login.password_verified' | 'login.success' | 'login.failure' | 'login.locked' | 'login.restarted'
-  | 'mfa.enrolled' | 'mfa.verified' | 'mfa.failure' | 'mfa.removed' | 'recovery.used'
-  | 'account.created' | 'account.updated' | 'account.disabled' | 'account.enabled' | 'account.mfa_reset' | 'account.deleted'
-  | 'password.changed' | 'sessions.ended' | 'logout.success'
-  | 'account.reauthenticated' | 'account.change_refused' | 'recovery.regenerated'
+  | 'password.requested'
+  | 'mail.sent'
+  | 'mail.failed'
+  | 'password.set'
+  | 'login.password_verified'
+  | 'login.success'
+  | 'login.failure'
+  | 'login.locked'
+  | 'login.restarted'
+  | 'mfa.enrolled'
+  | 'mfa.verified'
+  | 'mfa.failure'
+  | 'mfa.removed'
+  | 'recovery.used'
+  | 'account.created'
+  | 'account.updated'
+  | 'account.disabled'
+  | 'account.enabled'
+  | 'account.mfa_reset'
+  | 'account.deleted'
+  | 'password.changed'
+  | 'sessions.ended'
+  | 'logout.success'
+  | 'account.reauthenticated'
+  | 'account.change_refused'
+  | 'recovery.regenerated'
   | 'scim.access_refused'
-  | 'invitation.sent' | 'invitation.not_sent' | 'invitation.expired_link'
-  | 'account.end_reminder_sent' | 'account.ended'
-  | 'account.role_granted' | 'account.role_revoked' | 'account.unlocked' | 'admin.refused'
+  | 'invitation.sent'
+  | 'invitation.not_sent'
+  | 'invitation.expired_link'
+  | 'account.end_reminder_sent'
+  | 'account.ended'
+  | 'account.role_granted'
+  | 'account.role_revoked'
+  | 'account.unlocked'
+  | 'admin.refused'
   | UpstreamAuditEvent;
 
 type Fields = Record<string, unknown>;
 
 /** How much of each account's history the store keeps: AUDIT_HISTORY_MAX entries, none older than AUDIT_RETENTION_DAYS. */
-export interface HistoryLimits { max: number; seconds: number }
+export interface HistoryLimits {
+  max: number;
+  seconds: number;
+}
 
 /**
  * The audit trail. Every event is a log line: the full record, for a SIEM.

@@ -55,7 +55,7 @@ export interface Config {
 }
 
 export class ConfigError extends Error {
-  override name = "ConfigError";
+  override name = 'ConfigError';
 }
 
 const optional = z.string().trim().min(1).optional().catch(undefined);
@@ -67,7 +67,10 @@ const schema = z.object({
   ...redisEnvSchema.shape,
   REDIS_PREFIX: z.string().default('idp:'),
   DATA_DIR: z.string().default('./data'),
-  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://').optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must start with smtp:// or smtps://')
+    .optional(),
   MAIL_FROM: z.string().default('CBS Microdata <no-reply@localhost>'),
   ACCESSIBILITY_CONTACT: z.email('must be an e-mail address').default('microdata@cbs.nl'),
   CLIENTS_FILE: optional,
@@ -76,21 +79,47 @@ const schema = z.object({
   ...profileEnvSchema.shape,
   COOKIE_KEYS: z.string().optional(),
   SECRETS_KEY: z.string().regex(HEX_KEY, 'must be 64 hexadecimal characters (32 bytes)').optional(),
-  SECRETS_KEYS: z.string().regex(new RegExp(`^${HEX_KEY.source.slice(1, -1)}(,${HEX_KEY.source.slice(1, -1)})*$`), 'must be a comma-separated list of 64-hexadecimal-character keys, the sealing key first').optional(),
+  SECRETS_KEYS: z
+    .string()
+    .regex(
+      new RegExp(`^${HEX_KEY.source.slice(1, -1)}(,${HEX_KEY.source.slice(1, -1)})*$`),
+      'must be a comma-separated list of 64-hexadecimal-character keys, the sealing key first',
+    )
+    .optional(),
   TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
   TRUST_PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
   DEFAULT_RETURN_URL: z.url({ protocol: /^https?$/ }).optional(),
-  RESET_TOKEN_TTL_MINUTES: z.coerce.number().int().min(5).max(24 * 60).default(60),
+  RESET_TOKEN_TTL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
   RESET_MAILS_PER_ADDRESS: z.coerce.number().int().min(1).max(100).default(5),
   RESET_MAILS_PER_ADDRESS_AND_IP: z.coerce.number().int().min(1).max(100).default(3),
   RESET_ADDRESSES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(200),
   RESET_UNKNOWN_ADDRESSES_PER_IP: z.coerce.number().int().min(1).max(100_000).default(20),
   METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
   SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().max(600).default(10),
-  INVITE_TTL_HOURS: z.coerce.number().int().min(1).max(30 * 24).default(72),
-  ACCOUNT_END_CHECK_MINUTES: z.coerce.number().int().min(1).max(24 * 60).default(5),
+  INVITE_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 24)
+    .default(72),
+  ACCOUNT_END_CHECK_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 60)
+    .default(5),
   AUDIT_HISTORY_MAX: z.coerce.number().int().min(1).max(10_000).default(200),
-  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(10 * 366).default(365),
+  AUDIT_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(10 * 366)
+    .default(365),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -125,7 +154,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   devDefaults.push(...profile.devDefaults);
 
   if (production && devDefaults.length) {
-    const why = e.NODE_ENV === 'production' ? 'with NODE_ENV=production' : `with ISSUER ${issuer}, which is not this machine (development defaults are for a loopback ISSUER such as http://localhost:${e.PORT}),`;
+    const why =
+      e.NODE_ENV === 'production'
+        ? 'with NODE_ENV=production'
+        : `with ISSUER ${issuer}, which is not this machine (development defaults are for a loopback ISSUER such as http://localhost:${e.PORT}),`;
     throw new ConfigError(`Refusing to start ${why} on development defaults:\n  ${devDefaults.join('\n  ')}`);
   }
   const trustProxy = e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1';
@@ -187,12 +219,15 @@ function weakSettings(e: z.infer<typeof schema>, issuer: string, trustProxy: boo
     const keys = cookieKeyList(e.COOKIE_KEYS);
     if (keys.some((k) => !k)) problems.push('COOKIE_KEYS has a blank entry');
     else if (production && keys.some((k) => k.length < 32)) problems.push('COOKIE_KEYS: every key must be at least 32 characters');
-    else if (production && keys.some(notRandom)) problems.push('COOKIE_KEYS: a key is not random (a repeated character, a pattern or a word); generate each with `openssl rand -base64 32`');
+    else if (production && keys.some(notRandom))
+      problems.push('COOKIE_KEYS: a key is not random (a repeated character, a pattern or a word); generate each with `openssl rand -base64 32`');
   }
   if (e.SECRETS_KEY && e.SECRETS_KEYS) problems.push('set SECRETS_KEYS or SECRETS_KEY, not both');
-  if (production && [e.SECRETS_KEY ?? '', ...(e.SECRETS_KEYS?.split(',') ?? [])].some((k) => k && notRandom(k))) problems.push('SECRETS_KEY is not random (a repeated character, a pattern or a word); generate one with `openssl rand -hex 32`');
+  if (production && [e.SECRETS_KEY ?? '', ...(e.SECRETS_KEYS?.split(',') ?? [])].some((k) => k && notRandom(k)))
+    problems.push('SECRETS_KEY is not random (a repeated character, a pattern or a word); generate one with `openssl rand -hex 32`');
   if (production && e.DEFAULT_RETURN_URL && !e.DEFAULT_RETURN_URL.startsWith('https://')) problems.push('DEFAULT_RETURN_URL must be an https URL');
   // The service speaks plain HTTP; with an https ISSUER, TLS ends at a proxy it must trust, or every secure cookie fails.
-  if (issuer.startsWith('https:') && !trustProxy) problems.push('ISSUER is https but TRUST_PROXY is not set: run behind the TLS-terminating proxy and set TRUST_PROXY=true');
+  if (issuer.startsWith('https:') && !trustProxy)
+    problems.push('ISSUER is https but TRUST_PROXY is not set: run behind the TLS-terminating proxy and set TRUST_PROXY=true');
   return problems;
 }

@@ -7,7 +7,11 @@ import { join } from 'node:path';
  * generated once and kept under DATA_DIR, so that sessions, enrolled
  * authenticators and pairwise subject identifiers survive a restart.
  */
-interface DevSecrets { cookieKeys: string[]; secretsKey: string; pairwiseSalt: string }
+interface DevSecrets {
+  cookieKeys: string[];
+  secretsKey: string;
+  pairwiseSalt: string;
+}
 
 export function loadDevSecrets(dataDir: string): DevSecrets {
   const file = join(dataDir, 'dev-secrets.json');

@@ -15,10 +15,14 @@ export class UserFacingError extends Error {
 }
 
 export class SignInExpired extends UserFacingError {
-  constructor(detail?: string) { super(400, 'error.session', detail); }
+  constructor(detail?: string) {
+    super(400, 'error.session', detail);
+  }
 }
 export class InvalidCsrfToken extends UserFacingError {
-  constructor() { super(403, 'error.csrf'); }
+  constructor() {
+    super(403, 'error.csrf');
+  }
 }
 export class TooManyRequests extends UserFacingError {
   readonly retryAfterSeconds: number;
@@ -30,5 +34,7 @@ export class TooManyRequests extends UserFacingError {
 
 /** The browser closed the connection before its answer: nobody reads this (499, as proxies log it). */
 export class ClientGone extends UserFacingError {
-  constructor() { super(499, 'error.request', 'the client closed the connection'); }
+  constructor() {
+    super(499, 'error.request', 'the client closed the connection');
+  }
 }

@@ -9,8 +9,12 @@ export interface Lifecycle {
 export function createLifecycle(): Lifecycle {
   let draining = false;
   return {
-    get draining() { return draining; },
-    drain() { draining = true; },
+    get draining() {
+      return draining;
+    },
+    drain() {
+      draining = true;
+    },
   };
 }
 

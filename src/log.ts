@@ -8,18 +8,21 @@ import { requestContext } from './request-context.ts';
  * Lines written while serving a request carry its id (reqId).
  */
 export function createLogger(level: string, destination: DestinationStream = batchedStdout()): Logger {
-  return pino({
-    level,
-    base: { service: 'cbs-idp' },
-    mixin: () => {
-      const context = requestContext.getStore();
-      return context ? { reqId: context.requestId } : {};
+  return pino(
+    {
+      level,
+      base: { service: 'cbs-idp' },
+      mixin: () => {
+        const context = requestContext.getStore();
+        return context ? { reqId: context.requestId } : {};
+      },
+      redact: {
+        paths: ['password', 'token', 'code', 'secret', '*.password', '*.token', '*.code', '*.secret', 'req.headers.cookie', 'req.headers.authorization'],
+        censor: '[redacted]',
+      },
     },
-    redact: {
-      paths: ['password', 'token', 'code', 'secret', '*.password', '*.token', '*.code', '*.secret', 'req.headers.cookie', 'req.headers.authorization'],
-      censor: '[redacted]',
-    },
-  }, destination);
+    destination,
+  );
 }
 
 // The package is CommonJS: its default export is the class (its types say otherwise).
@@ -49,8 +52,12 @@ function openStdout(): DestinationStream {
   const stdout = new SonicBoom({ fd: 1, sync: false, minLength: 4096, maxLength: 16 * 1024 * 1024, maxWriteRetries: 10 } as SonicBoomOpts);
   // Whether the last write failed (nowhere to say so: the log is what failed); the next batch tries again.
   let broken = false;
-  stdout.on('error', () => { broken = true; });
-  stdout.on('write', () => { broken = false; });
+  stdout.on('error', () => {
+    broken = true;
+  });
+  stdout.on('write', () => {
+    broken = false;
+  });
   setInterval(() => stdout.flush(), 250).unref();
   process.on('exit', () => {
     if (broken) return;

@@ -54,7 +54,10 @@ const minutes = (max: number, why: string) => z.coerce.number().int().min(1).max
 export const profileEnvSchema = z.object({
   OIDC_PROFILE: z.enum(['standard', 'nlgov']).default('standard'),
   RESOURCE_SERVERS: z.string().optional(),
-  PAIRWISE_SALT: z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes); `openssl rand -hex 32`').optional(),
+  PAIRWISE_SALT: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hexadecimal characters (32 bytes); `openssl rand -hex 32`')
+    .optional(),
   NLGOV_ACR_VALUES: z.string().optional(),
   NLGOV_ACR_MAP: z.string().optional(),
   NLGOV_ID_TOKEN_TTL_MINUTES: minutes(5, 'the profile keeps ID tokens to five minutes'),
@@ -64,13 +67,30 @@ export const profileEnvSchema = z.object({
 });
 type ProfileEnv = z.infer<typeof profileEnvSchema>;
 
-const NLGOV_ONLY = ['PAIRWISE_SALT', 'NLGOV_ACR_VALUES', 'NLGOV_ACR_MAP', 'NLGOV_ID_TOKEN_TTL_MINUTES', 'NLGOV_ACCESS_TOKEN_TTL_MINUTES', 'NLGOV_REFRESH_TOKEN_TTL_MINUTES', 'NLGOV_ACCESS_TOKEN_SIGNING_ALG'] as const;
+const NLGOV_ONLY = [
+  'PAIRWISE_SALT',
+  'NLGOV_ACR_VALUES',
+  'NLGOV_ACR_MAP',
+  'NLGOV_ID_TOKEN_TTL_MINUTES',
+  'NLGOV_ACCESS_TOKEN_TTL_MINUTES',
+  'NLGOV_REFRESH_TOKEN_TTL_MINUTES',
+  'NLGOV_ACCESS_TOKEN_SIGNING_ALG',
+] as const;
 /** The scopes of OpenID Connect itself, which no resource server may claim. */
 const OIDC_SCOPES = new Set(['openid', 'email', 'profile', 'offline_access']);
 const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
 
-const list = (value: string) => value.split(',').map((entry) => entry.trim()).filter(Boolean);
-const normalKind = (kind: string) => kind.split('+').map((v) => v.trim()).sort().join('+');
+const list = (value: string) =>
+  value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+const normalKind = (kind: string) =>
+  kind
+    .split('+')
+    .map((v) => v.trim())
+    .sort()
+    .join('+');
 const KIND_BY_NORMAL = new Map(SIGN_IN_KINDS.map((kind) => [normalKind(kind), kind]));
 
 /** RESOURCE_SERVERS: `URL=scope scope…`, comma-separated. */
@@ -80,13 +100,25 @@ function resourceServersFrom(value: string | undefined, production: boolean, pro
   for (const entry of list(value)) {
     const at = entry.indexOf('=');
     const url = URL.parse(at > 0 ? entry.slice(0, at).trim() : '');
-    const scopes = at > 0 ? entry.slice(at + 1).split(' ').filter(Boolean) : [];
+    const scopes =
+      at > 0
+        ? entry
+            .slice(at + 1)
+            .split(' ')
+            .filter(Boolean)
+        : [];
     const odd = scopes.find((s) => !SCOPE_TOKEN.test(s) || OIDC_SCOPES.has(s));
-    const problem = !url ? 'is not URL=scope scope…'
-      : url.hash || !/^https?:$/.test(url.protocol) ? 'must be an http(s) URL without a fragment'
-      : production && url.protocol !== 'https:' ? 'must be an https URL'
-      : !scopes.length ? 'names no scope'
-      : odd ? `has a scope that is invalid or one of OpenID Connect's own: "${odd}"` : undefined;
+    const problem = !url
+      ? 'is not URL=scope scope…'
+      : url.hash || !/^https?:$/.test(url.protocol)
+        ? 'must be an http(s) URL without a fragment'
+        : production && url.protocol !== 'https:'
+          ? 'must be an https URL'
+          : !scopes.length
+            ? 'names no scope'
+            : odd
+              ? `has a scope that is invalid or one of OpenID Connect's own: "${odd}"`
+              : undefined;
     if (problem) problems.push(`RESOURCE_SERVERS: "${entry}" ${problem}`);
     else if (servers.some((s) => s.url === url!.href)) problems.push(`RESOURCE_SERVERS: ${url!.href} is listed twice`);
     else servers.push({ url: url!.href, scopes });
@@ -96,7 +128,8 @@ function resourceServersFrom(value: string | undefined, production: boolean, pro
 
 function acrFrom(e: ProfileEnv, problems: string[]): Pick<NlgovSettings, 'acrLevels' | 'acrMap'> {
   const acrLevels = e.NLGOV_ACR_VALUES === undefined ? Object.values(EIDAS) : list(e.NLGOV_ACR_VALUES);
-  if (!acrLevels.length || acrLevels.some((uri) => !URL.parse(uri))) problems.push('NLGOV_ACR_VALUES: must be comma-separated absolute URIs, lowest level first');
+  if (!acrLevels.length || acrLevels.some((uri) => !URL.parse(uri)))
+    problems.push('NLGOV_ACR_VALUES: must be comma-separated absolute URIs, lowest level first');
   const acrMap = Object.fromEntries(SIGN_IN_KINDS.map((kind) => [kind, EIDAS.substantial])) as Record<SignInKind, string>;
   for (const entry of e.NLGOV_ACR_MAP === undefined ? [] : list(e.NLGOV_ACR_MAP)) {
     const at = entry.indexOf('=');
@@ -123,7 +156,8 @@ export function profileSettingsFrom(
     for (const name of NLGOV_ONLY.filter((n) => e[n] !== undefined)) problems.push(`${name}: only used with OIDC_PROFILE=nlgov`);
     return { settings: { name: 'standard', resourceServers }, problems, devDefaults };
   }
-  if (!e.CLIENTS_FILE) problems.push('CLIENTS_FILE: required with OIDC_PROFILE=nlgov (the development demo client has a client secret, which the profile forbids)');
+  if (!e.CLIENTS_FILE)
+    problems.push('CLIENTS_FILE: required with OIDC_PROFILE=nlgov (the development demo client has a client secret, which the profile forbids)');
   if (!e.PAIRWISE_SALT) devDefaults.push('PAIRWISE_SALT is not set (a generated salt is used; every pairwise sub changes with it)');
   const nlgov: NlgovSettings = {
     ...acrFrom(e, problems),

@@ -3,7 +3,10 @@ import type { HostPort, RedisSettings, RedisTopology } from '../adapters/redis/s
 
 /** The Redis variables of the environment; config.ts merges this into its schema. */
 export const redisEnvSchema = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+    .optional(),
   REDIS_SENTINELS: z.string().optional(),
   REDIS_SENTINEL_NAME: z.string().trim().min(1).optional(),
   REDIS_SENTINEL_PASSWORD: z.string().optional(),
@@ -19,7 +22,10 @@ type RedisEnv = z.infer<typeof redisEnvSchema>;
 const hostPortPattern = /^(?:\[([^\]\s]+)\]|([^:\s[\]]+)):(\d{1,5})$/;
 
 function hostPorts(variable: string, list: string, problems: string[]): HostPort[] {
-  const entries = list.split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = list
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   const nodes = entries.flatMap((entry) => {
     const match = hostPortPattern.exec(entry);
     // A bracketed IPv6 address or a name: one of the two groups holds the host.
@@ -42,7 +48,7 @@ function chooseTopology(e: RedisEnv, problems: string[]): RedisTopology | undefi
     return undefined;
   }
   if (e.REDIS_SENTINELS !== undefined) {
-    if (!e.REDIS_SENTINEL_NAME) problems.push('REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the monitored master\'s name)');
+    if (!e.REDIS_SENTINEL_NAME) problems.push("REDIS_SENTINEL_NAME: required with REDIS_SENTINELS (the monitored master's name)");
     const sentinels = hostPorts('REDIS_SENTINELS', e.REDIS_SENTINELS, problems);
     return { kind: 'sentinel', sentinels, name: e.REDIS_SENTINEL_NAME ?? '', sentinelPassword: e.REDIS_SENTINEL_PASSWORD };
   }
@@ -60,8 +66,11 @@ function misplaced(e: RedisEnv, topology: RedisTopology | undefined): string[] {
   };
   onlyWith(['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'], topology?.kind === 'sentinel', 'only used with REDIS_SENTINELS');
   if (topology?.kind === 'single') {
-    onlyWith(['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS'], false,
-      'with REDIS_URL, put user and password in the URL (redis://user:password@host:6379) and use rediss:// for TLS');
+    onlyWith(
+      ['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS'],
+      false,
+      'with REDIS_URL, put user and password in the URL (redis://user:password@host:6379) and use rediss:// for TLS',
+    );
   } else {
     onlyWith(['REDIS_USERNAME', 'REDIS_PASSWORD', 'REDIS_TLS'], topology !== undefined, 'set, but no Redis is configured');
   }

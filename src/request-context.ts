@@ -5,6 +5,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * AsyncLocalStorage so that handlers, audit events and the mails they send
  * after the response are tagged without passing an id through every call.
  */
-interface RequestContext { requestId: string }
+interface RequestContext {
+  requestId: string;
+}
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

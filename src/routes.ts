@@ -82,7 +82,12 @@ export function screens(s: Services): Middleware & { router: Router } {
   router.get('/interaction/:uid/add-passkey', adding, addPasskey.show);
   router.post('/interaction/:uid/add-passkey/confirm/code', adding, addPasskey.confirm.code);
   router.post('/interaction/:uid/add-passkey/confirm/recovery', adding, addPasskey.confirm.recovery);
-  router.get('/interaction/:uid/add-passkey/options', atMfa(s, 'adding-passkey', undefined, { json: true }), addPasskey.confirmed({ json: true }), addPasskey.options);
+  router.get(
+    '/interaction/:uid/add-passkey/options',
+    atMfa(s, 'adding-passkey', undefined, { json: true }),
+    addPasskey.confirmed({ json: true }),
+    addPasskey.options,
+  );
   router.post('/interaction/:uid/add-passkey', adding, addPasskey.confirmed(), addPasskey.add);
   router.get('/interaction/:uid/verify/totp', atMfa(s, 'verifying', hasTotp), totp.showVerify);
   router.post('/interaction/:uid/verify/totp', atMfa(s, 'verifying', hasTotp), totp.verify);

@@ -28,7 +28,6 @@ import { defineScript } from './script.ts';
  */
 export type Entry = readonly ['z', string, string, number] | readonly ['s', string, string];
 
-
 export function entriesOf(account: StoredAccount, keys: RedisKeys): Entry[] {
   const f = indexedFields(account);
   const { id } = account;

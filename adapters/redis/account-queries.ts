@@ -7,7 +7,10 @@ import { readAccount } from './account-read.ts';
 type Queries = Pick<AccountStore, 'findByExternalId' | 'countListed' | 'listed' | 'search' | 'openInvitations' | 'endChecksDue'>;
 
 /** A hint read from an index: the account it names, and the entry it is. */
-interface Hint { id: string; entry: Entry }
+interface Hint {
+  id: string;
+  entry: Entry;
+}
 
 const idAfterNul = (member: string) => member.slice(member.indexOf('\u0000') + 1);
 const byBytes = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
@@ -48,9 +51,10 @@ export function redisAccountQueries(redis: RedisClient, keys: RedisKeys, index: 
     },
     countListed: () => redis.zcard(list),
     async listed(from, limit) {
-      const members = 'after' in from
-        ? await redis.zrange(list, `(${from.after}`, '+', 'BYLEX', 'LIMIT', 0, limit)
-        : await redis.zrange(list, from.offset, String(from.offset + limit - 1));
+      const members =
+        'after' in from
+          ? await redis.zrange(list, `(${from.after}`, '+', 'BYLEX', 'LIMIT', 0, limit)
+          : await redis.zrange(list, from.offset, String(from.offset + limit - 1));
       const accounts = await verified(lexHints(list, members));
       return { accounts, ...(members.length === limit ? { next: members.at(-1)! } : {}) };
     },
@@ -58,7 +62,10 @@ export function redisAccountQueries(redis: RedisClient, keys: RedisKeys, index: 
       const wanted = searchText(text);
       if (!wanted) return { accounts: [], total: 0, more: false };
       const ranges = await Promise.all([termRange(list, wanted, page.within + 1), termRange(names, wanted.slice(0, MAX_TERM_LENGTH), page.within + 1)]);
-      const matches = ranges.flat().sort((a, b) => byBytes(a.member, b.member)).slice(0, page.within + 1);
+      const matches = ranges
+        .flat()
+        .sort((a, b) => byBytes(a.member, b.member))
+        .slice(0, page.within + 1);
       const { ids, total, more } = searchPage(matches, page);
       const first = new Map(matches.toReversed().map((m) => [m.id, m]));
       const accounts = await verified(ids.map((id) => ({ id, entry: ['z', first.get(id)!.key, first.get(id)!.member, 0] })));
@@ -74,4 +81,3 @@ export function redisAccountQueries(redis: RedisClient, keys: RedisKeys, index: 
     },
   };
 }
-

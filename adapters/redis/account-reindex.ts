@@ -39,7 +39,10 @@ async function* scanned(redis: RedisClient, pattern: string): AsyncGenerator<str
  * again, and every index entry is checked against its account (removed if stale).
  */
 export function redisAccountReindex(
-  redis: RedisClient, keys: RedisKeys, index: AccountIndex, save: (account: StoredAccount) => Promise<unknown>,
+  redis: RedisClient,
+  keys: RedisKeys,
+  index: AccountIndex,
+  save: (account: StoredAccount) => Promise<unknown>,
 ): AccountStore['reindex'] {
   const markIndexed = defineScript<number>(redis, 'idpAccountMarkIndexed', markIndexedLua);
   const dropLapsed = defineScript<string | null>(redis, 'idpAccountDropLapsed', dropLapsedLua);
@@ -47,23 +50,28 @@ export function redisAccountReindex(
 
   /** Adds the entries of these accounts, and notes them on each account that is still at the version read. */
   const indexAccounts = async (ids: string[], all: boolean, upgrade?: (account: StoredAccount) => StoredAccount | undefined) => {
-    await Promise.all(ids.map(async (id) => {
-      const [version, document, indexed] = await hashFields(redis, keys.account(id), 'version', 'document', 'indexed');
-      if (version === null || document === null) {
-        const announced = await dropLapsed(keys.account(id), index.announcementMs);
-        if (announced) await index.removeUnwanted(id, parseEntries(announced));
-        return;
-      }
-      const account = { ...(JSON.parse(document) as StoredAccount), id, version: Number(version) };
-      const upgraded = upgrade?.(account);
-      // The save writes the indexes too; one that lost to another write leaves that write's.
-      if (upgraded) return void (await save(upgraded).catch((err: unknown) => { if (!(err instanceof StaleAccountError)) throw err; }));
-      const entries = entriesOf(account, keys);
-      const hash = entriesHash(entries);
-      if (!all && indexed === hash) return;
-      await index.add(entries);
-      await markIndexed(keys.account(id), version, hash);
-    }));
+    await Promise.all(
+      ids.map(async (id) => {
+        const [version, document, indexed] = await hashFields(redis, keys.account(id), 'version', 'document', 'indexed');
+        if (version === null || document === null) {
+          const announced = await dropLapsed(keys.account(id), index.announcementMs);
+          if (announced) await index.removeUnwanted(id, parseEntries(announced));
+          return;
+        }
+        const account = { ...(JSON.parse(document) as StoredAccount), id, version: Number(version) };
+        const upgraded = upgrade?.(account);
+        // The save writes the indexes too; one that lost to another write leaves that write's.
+        if (upgraded)
+          return void (await save(upgraded).catch((err: unknown) => {
+            if (!(err instanceof StaleAccountError)) throw err;
+          }));
+        const entries = entriesOf(account, keys);
+        const hash = entriesHash(entries);
+        if (!all && indexed === hash) return;
+        await index.add(entries);
+        await markIndexed(keys.account(id), version, hash);
+      }),
+    );
   };
 
   /** Checks every entry of a sorted-set index against its account, a batch at a time. */

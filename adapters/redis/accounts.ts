@@ -1,6 +1,4 @@
-import {
-  DuplicateEmailError, StaleAccountError, type AccountStore, type RedisClient, type StoredAccount,
-} from '../types.ts';
+import { DuplicateEmailError, StaleAccountError, type AccountStore, type RedisClient, type StoredAccount } from '../types.ts';
 import { emailKey } from '../shared/email-key.ts';
 import type { RedisKeys } from './keys.ts';
 import { defineScript } from './script.ts';
@@ -82,9 +80,19 @@ export function redisAccountStore(redis: RedisClient, keys: RedisKeys, options: 
   const write = async (account: StoredAccount, expectedVersion: number | '', mayChangeEmail: boolean): Promise<WriteOutcome> => {
     const { version, ...document } = account;
     const entries = entriesOf(account, keys);
-    const run = (added: boolean) => writeAccount(keys.account(account.id), expectedVersion, expectedVersion === '' ? version : version + 1,
-      emailKey(account.email), JSON.stringify(document), mayChangeEmail ? '1' : '0', entriesHash(entries), JSON.stringify(entries),
-      added ? '1' : '0', index.announcementMs);
+    const run = (added: boolean) =>
+      writeAccount(
+        keys.account(account.id),
+        expectedVersion,
+        expectedVersion === '' ? version : version + 1,
+        emailKey(account.email),
+        JSON.stringify(document),
+        mayChangeEmail ? '1' : '0',
+        entriesHash(entries),
+        JSON.stringify(entries),
+        added ? '1' : '0',
+        index.announcementMs,
+      );
     for (let attempt = 0; attempt < 3; attempt++) {
       const first = await run(false);
       if (first[0] !== 'index-changed') return first;
@@ -94,9 +102,12 @@ export function redisAccountStore(redis: RedisClient, keys: RedisKeys, options: 
       if (outcome[0] === 'lapsed') continue;
       const current = new Set(entries.map(entryId));
       // Saved: the entries the account had (or that earlier writes announced) and no longer has. Lost: ours.
-      const leftOver = outcome[0] === 'saved'
-        ? [...(before ? entriesOf({ ...(JSON.parse(before) as StoredAccount), id: account.id }, keys) : []), ...parseEntries(announcedBefore)].filter((e) => !current.has(entryId(e)))
-        : entries;
+      const leftOver =
+        outcome[0] === 'saved'
+          ? [...(before ? entriesOf({ ...(JSON.parse(before) as StoredAccount), id: account.id }, keys) : []), ...parseEntries(announcedBefore)].filter(
+              (e) => !current.has(entryId(e)),
+            )
+          : entries;
       await index.removeUnwanted(account.id, leftOver);
       return outcome;
     }
@@ -109,9 +120,8 @@ export function redisAccountStore(redis: RedisClient, keys: RedisKeys, options: 
    */
   const withEmailClaimed = async (account: StoredAccount, attempt: () => Promise<WriteOutcome>, leaseMs?: number) => {
     const indexKey = keys.email(emailKey(account.email));
-    const holder = leaseMs === undefined
-      ? await redis.set(indexKey, account.id, 'NX', 'GET')
-      : await redis.set(indexKey, account.id, 'PX', leaseMs, 'NX', 'GET');
+    const holder =
+      leaseMs === undefined ? await redis.set(indexKey, account.id, 'NX', 'GET') : await redis.set(indexKey, account.id, 'PX', leaseMs, 'NX', 'GET');
     if (holder !== null && holder !== account.id) throw new DuplicateEmailError(account.email);
     let outcome: WriteOutcome | undefined;
     try {
@@ -127,7 +137,7 @@ export function redisAccountStore(redis: RedisClient, keys: RedisKeys, options: 
     async create(account) {
       const [outcome] = await withEmailClaimed(account, () => write(account, '', true), claimLeaseMs);
       if (outcome !== 'saved') throw new Error(`an account with id ${account.id} already exists`);
-      if (await confirmClaim(keys.email(emailKey(account.email)), account.id) === 0) {
+      if ((await confirmClaim(keys.email(emailKey(account.email)), account.id)) === 0) {
         // Our lease ran out and another create took the address: this account never was.
         await redis.del(keys.account(account.id));
         await index.removeUnwanted(account.id, entriesOf(account, keys));

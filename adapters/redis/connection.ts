@@ -29,9 +29,18 @@ function createRedisClient({ topology, username, password, tls }: RedisSettings)
       return new Redis(topology.url, { ...failFast, enableAutoPipelining: true, lazyConnect: true, retryStrategy: reconnectDelay });
     case 'sentinel':
       return new Redis({
-        ...failFast, enableAutoPipelining: true, lazyConnect: true, retryStrategy: reconnectDelay,
-        username, password, tls: tlsOptions, enableTLSForSentinelMode: tls, sentinelTLS: tlsOptions,
-        sentinels: topology.sentinels, name: topology.name, sentinelPassword: topology.sentinelPassword,
+        ...failFast,
+        enableAutoPipelining: true,
+        lazyConnect: true,
+        retryStrategy: reconnectDelay,
+        username,
+        password,
+        tls: tlsOptions,
+        enableTLSForSentinelMode: tls,
+        sentinelTLS: tlsOptions,
+        sentinels: topology.sentinels,
+        name: topology.name,
+        sentinelPassword: topology.sentinelPassword,
         sentinelRetryStrategy: reconnectDelay,
         // A sentinel that accepts the connection but never answers (frozen, overloaded)
         // must not hold up the search for the master: ask the next one.
@@ -41,7 +50,10 @@ function createRedisClient({ topology, username, password, tls }: RedisSettings)
       });
     case 'cluster':
       return new Cluster(topology.nodes, {
-        enableOfflineQueue: false, enableAutoPipelining: true, lazyConnect: true, clusterRetryStrategy: reconnectDelay,
+        enableOfflineQueue: false,
+        enableAutoPipelining: true,
+        lazyConnect: true,
+        clusterRetryStrategy: reconnectDelay,
         redisOptions: { ...failFast, username, password, tls: tlsOptions },
       });
   }
@@ -54,7 +66,9 @@ function createRedisClient({ topology, username, password, tls }: RedisSettings)
 export async function connectRedis(settings: RedisSettings): Promise<RedisClient> {
   const client = createRedisClient(settings);
   let connectionError: Error | undefined;
-  const rememberError = (error: Error) => { connectionError = error; };
+  const rememberError = (error: Error) => {
+    connectionError = error;
+  };
   client.on('error', rememberError);
   try {
     await client.connect();
@@ -86,11 +100,16 @@ export function restartWhenEnded(client: RedisClient): () => void {
     clearTimeout(timer);
     attempt += 1;
     timer = setTimeout(() => {
-      if (client.status === 'end') client.connect().catch(() => { /* ended again: 'end' brings it back here */ });
+      if (client.status === 'end')
+        client.connect().catch(() => {
+          /* ended again: 'end' brings it back here */
+        });
     }, reconnectDelay(attempt));
     timer.unref();
   };
-  const connected = () => { attempt = 0; };
+  const connected = () => {
+    attempt = 0;
+  };
   client.on('end', restart);
   client.on('ready', connected);
   return () => {
@@ -122,7 +141,9 @@ export function probeConnectionOnTimeout(clients: RedisClient[]): (error: unknow
       if (client.status !== 'ready' || asking.has(client)) continue;
       asking.add(client);
       void answers(client)
-        .then((alive) => { if (!alive && client.status === 'ready') client.disconnect(true); })
+        .then((alive) => {
+          if (!alive && client.status === 'ready') client.disconnect(true);
+        })
         .finally(() => asking.delete(client));
     }
   };

@@ -27,7 +27,10 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs, announcem
   const clients = [...new Set([redis, accountsRedis])];
   // The clients reconnect by themselves; the last error only explains an unready connection.
   let lastError: Error | undefined;
-  for (const client of clients) client.on('error', (error: Error) => { lastError = error; });
+  for (const client of clients)
+    client.on('error', (error: Error) => {
+      lastError = error;
+    });
   const stopRestarting = clients.map(restartWhenEnded);
   const store: Store = {
     kind: 'redis',
@@ -50,7 +53,14 @@ export async function openRedisStore({ settings, prefix, claimLeaseMs, announcem
       // QUIT needs a live connection; without one there is nothing to close politely.
       // disconnect() after QUIT too: only it ends the connections a Sentinel client keeps
       // to the sentinels (failoverDetector), which would otherwise keep the process alive.
-      await Promise.all(clients.map((client) => client.quit().catch(() => {}).finally(() => client.disconnect())));
+      await Promise.all(
+        clients.map((client) =>
+          client
+            .quit()
+            .catch(() => {})
+            .finally(() => client.disconnect()),
+        ),
+      );
     },
   };
   return guardStore(store, probeConnectionOnTimeout(clients));

@@ -9,7 +9,13 @@ import { defineScript } from './script.ts';
  * lease: taking a notice replaces its member, so an earlier holder's lease
  * names a member that is gone and changes nothing.
  */
-interface Member { id: string; clientId: string; sub: string; sid?: string; attempt: number }
+interface Member {
+  id: string;
+  clientId: string;
+  sub: string;
+  sid?: string;
+  attempt: number;
+}
 
 // Takes the earliest due members, each replaced by itself at the next attempt, due when the hold ends.
 const takeLua = `

@@ -30,8 +30,7 @@ export function redisOidcAdapterFactory(redis: RedisClient, keys: RedisKeys): Oi
   const indexGrantMember = defineScript<number>(redis, 'idpOidcIndexGrantMember', indexGrantMemberLua);
   const writePayload = defineScript<number>(redis, 'idpOidcWrite', writeLua);
 
-  const setIndex = (key: string, id: string, ttlMs: number | undefined) =>
-    ttlMs === undefined ? redis.set(key, id) : redis.set(key, id, 'PX', ttlMs);
+  const setIndex = (key: string, id: string, ttlMs: number | undefined) => (ttlMs === undefined ? redis.set(key, id) : redis.set(key, id, 'PX', ttlMs));
 
   return (model: string): Adapter => {
     const find = async (id: string): Promise<AdapterPayload | undefined> => {

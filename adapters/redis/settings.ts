@@ -1,5 +1,8 @@
 /** How to reach Redis, as configured (src/config.ts reads it from the environment). */
-export interface HostPort { host: string; port: number }
+export interface HostPort {
+  host: string;
+  port: number;
+}
 
 export type RedisTopology =
   /** One server; user, password and TLS (rediss://) are part of the URL. */
@@ -33,7 +36,9 @@ export function describeTopology(topology: RedisTopology): string {
       const { protocol, host } = new URL(topology.url);
       return `${protocol}//${host}`;
     }
-    case 'sentinel': return `master ${topology.name} via Sentinel ${list(topology.sentinels)}`;
-    case 'cluster': return `Cluster ${list(topology.nodes)}`;
+    case 'sentinel':
+      return `master ${topology.name} via Sentinel ${list(topology.sentinels)}`;
+    case 'cluster':
+      return `Cluster ${list(topology.nodes)}`;
   }
 }

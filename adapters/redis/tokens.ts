@@ -3,7 +3,11 @@ import { ttlMilliseconds, type RedisKeys } from './keys.ts';
 import { defineScript } from './script.ts';
 
 /** One hash per (purpose, subject): field = token hash, value = {data, exp (ms), seq}. */
-interface StoredToken { data?: unknown; exp: number; seq: number }
+interface StoredToken {
+  data?: unknown;
+  exp: number;
+  seq: number;
+}
 
 // Adds a token, drops expired ones and the oldest beyond `keep`, and keeps the key alive as long as its newest token.
 // A token put again under its own hash is the newest: it is not one of the others that `keep` counts.
@@ -39,7 +43,14 @@ export function redisTokenStore(redis: RedisClient, keys: RedisKeys): SingleUseT
     async put(purpose, subject, hash, ttlSeconds, options = {}) {
       const ttl = ttlMilliseconds(ttlSeconds);
       const now = Date.now();
-      await put(keys.singleUseToken(purpose, subject), hash, JSON.stringify({ data: options.data ?? null, exp: now + ttl, seq: 0 }), ttl, now, options.keep ?? 1);
+      await put(
+        keys.singleUseToken(purpose, subject),
+        hash,
+        JSON.stringify({ data: options.data ?? null, exp: now + ttl, seq: 0 }),
+        ttl,
+        now,
+        options.keep ?? 1,
+      );
     },
     async peek(purpose, subject, hash) {
       const stored = await redis.hget(keys.singleUseToken(purpose, subject), hash);

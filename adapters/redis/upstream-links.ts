@@ -67,13 +67,17 @@ export function redisUpstreamLinks(redis: RedisClient, keys: RedisKeys): Upstrea
     find,
     async ofAccount(accountId) {
       const pairs = (await redis.smembers(keys.upstreamLinksOf(accountId))).map((member) => JSON.parse(member) as Pair);
-      const links = await Promise.all(pairs.map(async ([issuer, subject]) => {
-        const link = await find(issuer, subject);
-        if (link?.accountId === accountId) return link;
-        await dropHint(accountId, issuer, subject);
-        return undefined;
-      }));
-      return links.filter((link) => link !== undefined).sort((a, b) => a.linkedAt - b.linkedAt || a.issuer.localeCompare(b.issuer) || a.subject.localeCompare(b.subject));
+      const links = await Promise.all(
+        pairs.map(async ([issuer, subject]) => {
+          const link = await find(issuer, subject);
+          if (link?.accountId === accountId) return link;
+          await dropHint(accountId, issuer, subject);
+          return undefined;
+        }),
+      );
+      return links
+        .filter((link) => link !== undefined)
+        .sort((a, b) => a.linkedAt - b.linkedAt || a.issuer.localeCompare(b.issuer) || a.subject.localeCompare(b.subject));
     },
     async unlink(accountId, issuer, subject) {
       const removed = (await unlinkScript(keys.upstreamLink(issuer, subject), accountId)) === 1;

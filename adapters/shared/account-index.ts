@@ -25,7 +25,11 @@ export const MAX_TERM_LENGTH = 64;
  * control characters ("Émile" → "emile", "ÉMILE" → "emile").
  */
 export function fold(text: string): string {
-  return text.normalize('NFD').toLowerCase().normalize('NFD').replace(/[\p{M}\p{Cc}]/gu, '');
+  return text
+    .normalize('NFD')
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\p{M}\p{Cc}]/gu, '');
 }
 
 /** What a search looks for: the text folded, each run of white space one space. */
@@ -76,9 +80,16 @@ export function matchesSearch(account: StoredAccount, text: string): boolean {
 }
 
 /** One match in an index read for a search: the term it matched under, and the account. */
-export interface TermMatch { term: string; id: string }
+export interface TermMatch {
+  term: string;
+  id: string;
+}
 
-export interface SearchPage { ids: string[]; total: number; more: boolean }
+export interface SearchPage {
+  ids: string[];
+  total: number;
+  more: boolean;
+}
 
 /**
  * A page of a search from the matches read (in term order, `within` + 1 at most):

@@ -1,6 +1,4 @@
-import {
-  DuplicateEmailError, StaleAccountError, StoreUnavailableError, type Store,
-} from '../types.ts';
+import { DuplicateEmailError, StaleAccountError, StoreUnavailableError, type Store } from '../types.ts';
 
 type AsyncMethod = (...args: never[]) => Promise<unknown>;
 

@@ -10,7 +10,11 @@ import { inTransaction } from './transaction.ts';
  * without these indexes wrote, until they are indexed (reindex).
  */
 const COLUMNS: [string, string][] = [
-  ['list_key', 'TEXT'], ['external_id', 'TEXT'], ['invited', 'INTEGER'], ['end_check_at', 'INTEGER'], ['indexed', 'INTEGER NOT NULL DEFAULT 0'],
+  ['list_key', 'TEXT'],
+  ['external_id', 'TEXT'],
+  ['invited', 'INTEGER'],
+  ['end_check_at', 'INTEGER'],
+  ['indexed', 'INTEGER NOT NULL DEFAULT 0'],
 ];
 
 const INDEXES = `

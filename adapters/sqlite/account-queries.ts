@@ -30,9 +30,11 @@ export function sqliteAccountQueries(db: DatabaseSync): Queries {
       return Number((count.get() as { n: number }).n);
     },
     async listed(from, limit) {
-      const rows = ('after' in from
-        ? listAfter.all({ ...parseListCursor(from.after), limit })
-        : listFrom.all({ offset: from.offset, limit }).map((row) => ({ ...byId.get({ id: (row as { id: string }).id }), ...row }))) as { list_key: string; id: string }[];
+      const rows = (
+        'after' in from
+          ? listAfter.all({ ...parseListCursor(from.after), limit })
+          : listFrom.all({ offset: from.offset, limit }).map((row) => ({ ...byId.get({ id: (row as { id: string }).id }), ...row }))
+      ) as { list_key: string; id: string }[];
       const last = rows.at(-1);
       return { accounts: toAccounts(rows), ...(rows.length === limit && last ? { next: listCursor(last.list_key, last.id) } : {}) };
     },

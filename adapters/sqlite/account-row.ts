@@ -1,7 +1,10 @@
 import type { StoredAccount } from '../types.ts';
 
 /** The version lives in its own column; the document holds the rest of the account. */
-interface AccountRow { version: number; document: string }
+interface AccountRow {
+  version: number;
+  document: string;
+}
 
 export function toAccount(row: unknown): StoredAccount | undefined {
   if (!row) return undefined;

@@ -30,7 +30,11 @@ export function sqliteAccountStore(db: DatabaseSync): AccountStore {
     let changes: number | bigint;
     try {
       ({ changes } = statement.run({
-        id: account.id, emailKey: emailKey(account.email), version, document: JSON.stringify(document), ...indexColumns(account),
+        id: account.id,
+        emailKey: emailKey(account.email),
+        version,
+        document: JSON.stringify(document),
+        ...indexColumns(account),
       }));
     } catch (error) {
       throw isEmailTaken(error) ? new DuplicateEmailError(account.email) : error;

@@ -2,12 +2,22 @@ import { randomUUID } from 'node:crypto';
 import type { DatabaseSync } from 'node:sqlite';
 import type { HeldLogoutNotice, LogoutOutbox } from '../types.ts';
 
-interface Row { id: string; client_id: string; sub: string; sid: string | null; attempt: number }
+interface Row {
+  id: string;
+  client_id: string;
+  sub: string;
+  sid: string | null;
+  attempt: number;
+}
 
 /** A hold is the row at one attempt: once another caller took the row again, the old hold changes nothing. */
 const leaseOf = (id: string, attempt: number) => `${id} ${attempt}`;
 const held = (row: Row): HeldLogoutNotice => ({
-  clientId: row.client_id, sub: row.sub, ...(row.sid === null ? {} : { sid: row.sid }), attempt: row.attempt, lease: leaseOf(row.id, row.attempt),
+  clientId: row.client_id,
+  sub: row.sub,
+  ...(row.sid === null ? {} : { sid: row.sid }),
+  attempt: row.attempt,
+  lease: leaseOf(row.id, row.attempt),
 });
 const parse = (lease: string) => {
   const [id = '', attempt = ''] = lease.split(' ');

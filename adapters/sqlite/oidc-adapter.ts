@@ -4,7 +4,10 @@ import { epochSeconds, grantableModels } from '../shared/oidc-models.ts';
 
 const live = '(expires_at IS NULL OR expires_at > :now)';
 
-interface PayloadRow { payload: string; consumed_at: number | null }
+interface PayloadRow {
+  payload: string;
+  consumed_at: number | null;
+}
 
 export function sqliteOidcAdapterFactory(db: DatabaseSync): OidcAdapterFactory {
   const upsert = db.prepare(`INSERT OR REPLACE INTO oidc_payloads
@@ -35,9 +38,9 @@ export function sqliteOidcAdapterFactory(db: DatabaseSync): OidcAdapterFactory {
         model,
         id,
         payload: JSON.stringify(payload),
-        grantId: grantableModels.has(model) ? payload.grantId ?? null : null,
+        grantId: grantableModels.has(model) ? (payload.grantId ?? null) : null,
         userCode: payload.userCode ?? null,
-        uid: model === 'Session' ? payload.uid ?? null : null,
+        uid: model === 'Session' ? (payload.uid ?? null) : null,
         expiresAt: expiresIn === undefined ? null : Date.now() + expiresIn * 1000,
       });
     },

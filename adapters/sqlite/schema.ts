@@ -76,4 +76,3 @@ export function openDatabase(file: string): DatabaseSync {
   migrateAccountIndexes(db);
   return db;
 }
-

@@ -21,7 +21,16 @@ CREATE TABLE IF NOT EXISTS upstream_links (
 CREATE INDEX IF NOT EXISTS upstream_links_account ON upstream_links (account_id, linked_at);
 `;
 
-interface Row { issuer: string; subject: string; account_id: string; provider: string; via: string; label: string; linked_at: number; last_used_at: number | null }
+interface Row {
+  issuer: string;
+  subject: string;
+  account_id: string;
+  provider: string;
+  via: string;
+  label: string;
+  linked_at: number;
+  last_used_at: number | null;
+}
 
 const linkOf = (row: Row): UpstreamLink => ({
   issuer: row.issuer,

@@ -14,7 +14,14 @@ import { benchEmail, benchExternalId, FAMILIES, redisSeeder, sqliteSeeder, type 
 import type { Usage } from '../report.ts';
 
 /** p50/p95/p99 of one question asked one at a time, as an identity-management sync or a helpdesk asks it. */
-export interface Latency { p50: number; p95: number; p99: number; n: number; errors: number; firstError?: string }
+export interface Latency {
+  p50: number;
+  p95: number;
+  p99: number;
+  n: number;
+  errors: number;
+  firstError?: string;
+}
 
 export interface AccountsRun {
   store: 'redis' | 'embedded';
@@ -33,9 +40,22 @@ export interface AccountsRun {
   redis?: { infoBytesPerAccount: number; usageBytesPerAccount: number; accountKeysBytes: number; indexBytes: Record<string, number> };
 }
 
-export interface AccountsOptions { sizes: number[]; iterations: number; redisUrl: string; stores: ('redis' | 'embedded')[]; jwksFile: string }
+export interface AccountsOptions {
+  sizes: number[];
+  iterations: number;
+  redisUrl: string;
+  stores: ('redis' | 'embedded')[];
+  jwksFile: string;
+}
 
-const SCIM_CLIENT = { client_id: 'provisioner', client_secret: 'provisioner-secret', redirect_uris: [], response_types: [], grant_types: ['client_credentials'], scope: 'scim' };
+const SCIM_CLIENT = {
+  client_id: 'provisioner',
+  client_secret: 'provisioner-secret',
+  redirect_uris: [],
+  response_types: [],
+  grant_types: ['client_credentials'],
+  scope: 'scim',
+};
 const round = (ms: number) => Math.round(ms * 100) / 100;
 const pick = (n: number) => Math.floor(Math.random() * n);
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -55,7 +75,14 @@ async function timed(iterations: number, ask: (i: number) => Promise<void>): Pro
     }
   }
   times.sort((a, b) => a - b);
-  return { p50: round(percentile(times, 50)), p95: round(percentile(times, 95)), p99: round(percentile(times, 99)), n: times.length, errors, ...(firstError ? { firstError } : {}) };
+  return {
+    p50: round(percentile(times, 50)),
+    p95: round(percentile(times, 95)),
+    p99: round(percentile(times, 99)),
+    n: times.length,
+    errors,
+    ...(firstError ? { firstError } : {}),
+  };
 }
 
 async function expectOk(res: Response, what: string): Promise<string> {
@@ -71,19 +98,20 @@ const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 async function redisMemory(redis: Redis, seeder: ReturnType<typeof redisSeeder>, accounts: number, usedBefore: number) {
   const { keys } = seeder;
   const used = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))![1]);
-  const usage = async (key: string, samples?: number) => Number(await (samples === undefined ? redis.call('MEMORY', 'USAGE', key) : redis.call('MEMORY', 'USAGE', key, 'SAMPLES', samples)) ?? 0);
+  const usage = async (key: string, samples?: number) =>
+    Number((await (samples === undefined ? redis.call('MEMORY', 'USAGE', key) : redis.call('MEMORY', 'USAGE', key, 'SAMPLES', samples))) ?? 0);
   const sample = Array.from({ length: 200 }, () => pick(accounts));
   let accountKeys = 0;
   for (const n of sample) {
     const email = benchEmail(n);
     const id = (await redis.get(keys.email(email)))!;
-    accountKeys += await usage(keys.account(id)) + await usage(keys.email(email)) + await usage(keys.externalId(benchExternalId(n)));
+    accountKeys += (await usage(keys.account(id))) + (await usage(keys.email(email))) + (await usage(keys.externalId(benchExternalId(n))));
   }
   const indexBytes: Record<string, number> = {};
   for (const name of ['list', 'names', 'invitations', 'end-checks'] as const) indexBytes[name] = await usage(keys.accountIndex(name), 0);
   const perAccount = accountKeys / sample.length;
   return {
-    infoBytesPerAccount: Math.round((await used() - usedBefore) / accounts),
+    infoBytesPerAccount: Math.round(((await used()) - usedBefore) / accounts),
     usageBytesPerAccount: Math.round(perAccount + Object.values(indexBytes).reduce((a, b) => a + b, 0) / accounts),
     accountKeysBytes: Math.round(perAccount),
     indexBytes,
@@ -120,10 +148,17 @@ export async function accountsScenario(o: AccountsOptions): Promise<AccountsRun[
           const server: ServerProcess = await startServer('idp', { store, redisUrl: o.redisUrl, prefix, dataDir, clientsFile, jwksFile: o.jwksFile });
           try {
             const browser = await consoleSession(server.url, await server.call<BenchAccount>('staff'));
-            const r: AccountsRun = { store, accounts: size, seedSeconds, ...await measure(server, seeder, size, round, browser, o.iterations),
-              ...(redis ? { redis: await redisMemory(redis, seeder as ReturnType<typeof redisSeeder>, size, usedBefore) } : {}) };
+            const r: AccountsRun = {
+              store,
+              accounts: size,
+              seedSeconds,
+              ...(await measure(server, seeder, size, round, browser, o.iterations)),
+              ...(redis ? { redis: await redisMemory(redis, seeder as ReturnType<typeof redisSeeder>, size, usedBefore) } : {}),
+            };
             runs.push(r);
-            log(`    lookup userName p95 ${r.lookupUserName.p95} ms, externalId p95 ${r.lookupExternalId.p95} ms, search p95 ${r.searchBroad.p95}/${r.searchAddress.p95} ms, list page p95 ${r.listPage.p95} ms, end pass ${round2(r.endPassNothingDueMs)} ms (nothing due) / ${round2(r.endPassDue.ms)} ms (${r.endPassDue.accounts} due), RSS ${r.rss.rssMB} MB (${r.rssAfterDuePass.rssMB} MB after the pass with 1% due)${r.redis ? `, Redis ${r.redis.usageBytesPerAccount} B/account` : ''}`);
+            log(
+              `    lookup userName p95 ${r.lookupUserName.p95} ms, externalId p95 ${r.lookupExternalId.p95} ms, search p95 ${r.searchBroad.p95}/${r.searchAddress.p95} ms, list page p95 ${r.listPage.p95} ms, end pass ${round2(r.endPassNothingDueMs)} ms (nothing due) / ${round2(r.endPassDue.ms)} ms (${r.endPassDue.accounts} due), RSS ${r.rss.rssMB} MB (${r.rssAfterDuePass.rssMB} MB after the pass with 1% due)${r.redis ? `, Redis ${r.redis.usageBytesPerAccount} B/account` : ''}`,
+            );
           } finally {
             await server.stop();
           }
@@ -145,7 +180,16 @@ const round2 = (ms: number) => Math.round(ms * 10) / 10;
 /** A helpdesk member signed in to the console as staff do (password, then the code), once per service. */
 async function consoleSession(origin: string, staff: BenchAccount): Promise<Browser> {
   const browser = new Browser(origin);
-  const { page: verify } = await signInUntil({ client: () => { throw new Error('unused'); } }, browser, 'code-page', { email: staff.email, password: PASSWORD, from: '/admin' });
+  const { page: verify } = await signInUntil(
+    {
+      client: () => {
+        throw new Error('unused');
+      },
+    },
+    browser,
+    'code-page',
+    { email: staff.email, password: PASSWORD, from: '/admin' },
+  );
   const code = await generate({ secret: staff.secret, epoch: Math.floor(Date.now() / 1000) });
   const consoleHome = await browser.submitAndFollow(verify, '/verify/totp', { code });
   if (!consoleHome.url.endsWith('/admin')) throw new Error(`the console sign-in ended at ${consoleHome.url}`);
@@ -156,7 +200,10 @@ async function measure(server: ServerProcess, seeder: Seeder, size: number, roun
   const origin = server.url;
   const token = await fetch(`${origin}/token`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${Buffer.from('provisioner:provisioner-secret').toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization: `Basic ${Buffer.from('provisioner:provisioner-secret').toString('base64')}`,
+    },
     body: 'grant_type=client_credentials&scope=scim',
   }).then(async (res) => (JSON.parse(await expectOk(res, 'scim token')) as { access_token: string }).access_token);
   const scim = (query: string) => fetch(`${origin}/scim/v2/Users?${query}`, { headers: { authorization: `Bearer ${token}` } });
@@ -188,5 +235,15 @@ async function measure(server: ServerProcess, seeder: Seeder, size: number, roun
   const due = Array.from({ length: Math.max(1, Math.round(size / 100)) }, (_, i) => Math.floor((i * size) / Math.max(1, Math.round(size / 100))));
   await seeder.makeDue(due, inDays(7 - (round % 6)));
   const endPassDue = { accounts: due.length, ms: (await server.call<{ ms: number }>('endPass')).ms };
-  return { lookupUserName, lookupExternalId, searchBroad, searchAddress, listPage, endPassNothingDueMs, endPassDue, rss, rssAfterDuePass: await server.call<Usage>('usage') };
+  return {
+    lookupUserName,
+    lookupExternalId,
+    searchBroad,
+    searchAddress,
+    listPage,
+    endPassNothingDueMs,
+    endPassDue,
+    rss,
+    rssAfterDuePass: await server.call<Usage>('usage'),
+  };
 }

@@ -54,8 +54,14 @@ async function signInClient(http: HttpClient) {
       },
       authorizationPath(): string {
         const query = new URLSearchParams({
-          client_id: 'portal', response_type: 'code', redirect_uri: CALLBACK, scope: LOGIN_SCOPE, state, ui_locales: 'en',
-          code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
+          client_id: 'portal',
+          response_type: 'code',
+          redirect_uri: CALLBACK,
+          scope: LOGIN_SCOPE,
+          state,
+          ui_locales: 'en',
+          code_challenge: createHash('sha256').update(verifier).digest('base64url'),
+          code_challenge_method: 'S256',
         });
         return `/auth?${query}`;
       },
@@ -63,11 +69,16 @@ async function signInClient(http: HttpClient) {
       async exchange(location: string, account: BenchAccount): Promise<void> {
         const back = new URL(location, CALLBACK);
         if (back.searchParams.get('state') !== state || !back.searchParams.get('code')) throw new Error(`no code for the application: ${back}`);
-        const tokens = await http.send('POST', '/token', { ...FORM, authorization: basic('portal', 'portal-secret') },
-          form({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: verifier }));
+        const tokens = await http.send(
+          'POST',
+          '/token',
+          { ...FORM, authorization: basic('portal', 'portal-secret') },
+          form({ grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: CALLBACK, code_verifier: verifier }),
+        );
         const { id_token: idToken } = JSON.parse(expectStatus(tokens, 200, 'code exchange').body) as { id_token: string };
         const { payload } = await jwtVerify(idToken, jwks, { issuer, audience: 'portal', algorithms: ['ES256'] });
-        if (payload.sub !== account.id || !(payload.amr as string[] | undefined)?.includes('mfa')) throw new Error(`unexpected ID token claims ${JSON.stringify(payload)}`);
+        if (payload.sub !== account.id || !(payload.amr as string[] | undefined)?.includes('mfa'))
+          throw new Error(`unexpected ID token claims ${JSON.stringify(payload)}`);
       },
     };
   };

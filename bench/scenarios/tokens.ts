@@ -60,6 +60,10 @@ export function revocationBudget(introspection: { throughput: number } | undefin
 
 /** After a revocation run: the first token revoked is no longer active, so the run measured revocations, not no-ops. */
 export async function revokedCheck(http: HttpClient, tokens: MintedTokens): Promise<void> {
-  const res = expectStatus(await http.send('POST', '/token/introspection', PORTAL, form({ token: tokens.revocable.at(-1)! })), 200, 'introspection of a revoked token');
+  const res = expectStatus(
+    await http.send('POST', '/token/introspection', PORTAL, form({ token: tokens.revocable.at(-1)! })),
+    200,
+    'introspection of a revoked token',
+  );
   if (!res.body.includes('"active":false')) throw new Error(`a revoked token is still active: ${res.body}`);
 }

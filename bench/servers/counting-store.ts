@@ -17,7 +17,9 @@ export interface StoreCounts {
 /** Counts calls on objects it wraps and traffic on Redis clients it watches, and tells a tracer of each. */
 export function callCounter(tracer?: RequestTracer) {
   let counts: StoreCounts = { ops: {}, redisCommands: {}, redisWrites: 0 };
-  const bump = (table: Record<string, number>, name: string) => { table[name] = (table[name] ?? 0) + 1; };
+  const bump = (table: Record<string, number>, name: string) => {
+    table[name] = (table[name] ?? 0) + 1;
+  };
   return {
     wrap<T extends object>(target: T, label: string): T {
       return new Proxy(target, {

@@ -22,7 +22,14 @@ import { measureGrowth } from './memory.ts';
 /** Who the seeded accounts' history says made them. */
 const BENCH: Actor = { via: 'cli', by: 'bench' };
 
-export interface IdpOptions { store: 'redis' | 'embedded'; redisUrl: string; prefix: string; dataDir: string; clientsFile: string; jwksFile: string }
+export interface IdpOptions {
+  store: 'redis' | 'embedded';
+  redisUrl: string;
+  prefix: string;
+  dataDir: string;
+  clientsFile: string;
+  jwksFile: string;
+}
 
 /** Our service, composed exactly as src/main.ts does, on a loopback port, with a counting (and, on request, tracing) store. */
 export async function startIdp(o: IdpOptions) {
@@ -56,15 +63,19 @@ export async function startIdp(o: IdpOptions) {
       const seeded: BenchAccount[] = [];
       for (let start = 0; start < count; start += 50) {
         const batch = Array.from({ length: Math.min(50, count - start) }, (_, i) => offset + start + i);
-        seeded.push(...await Promise.all(batch.map(async (n) => {
-          const email = `bench-${n}@bench.example`;
-          await accountCommands(services, 'create', { email, name: `Bench User ${n}`, locale: 'en' });
-          const { id } = (await services.accounts.findByEmail(email))!;
-          const secret = newTotpSecret();
-          await setPasswordHash(services, BENCH, id, passwordHash);
-          await addFactor(services, BENCH, id, { totp: { secret: services.secrets.seal(secret) } }, true);
-          return { id, email, secret };
-        })));
+        seeded.push(
+          ...(await Promise.all(
+            batch.map(async (n) => {
+              const email = `bench-${n}@bench.example`;
+              await accountCommands(services, 'create', { email, name: `Bench User ${n}`, locale: 'en' });
+              const { id } = (await services.accounts.findByEmail(email))!;
+              const secret = newTotpSecret();
+              await setPasswordHash(services, BENCH, id, passwordHash);
+              await addFactor(services, BENCH, id, { totp: { secret: services.secrets.seal(secret) } }, true);
+              return { id, email, secret };
+            }),
+          )),
+        );
       }
       return seeded;
     },
@@ -85,10 +96,11 @@ export async function startIdp(o: IdpOptions) {
         await accountCommands(services, 'grant-role', { email: member!.email, role: 'helpdesk' });
         return member;
       },
-      memory: ({ sessions }: { sessions: number }) => measureGrowth(sessions, (i) => mintSignedInUser(services.provider, accountIds[i % accountIds.length]!), {
-        redis: services.store.redis,
-        file: o.store === 'embedded' ? () => statSync(join(o.dataDir, 'idp.sqlite')).size + walSize(o.dataDir) : undefined,
-      }),
+      memory: ({ sessions }: { sessions: number }) =>
+        measureGrowth(sessions, (i) => mintSignedInUser(services.provider, accountIds[i % accountIds.length]!), {
+          redis: services.store.redis,
+          file: o.store === 'embedded' ? () => statSync(join(o.dataDir, 'idp.sqlite')).size + walSize(o.dataDir) : undefined,
+        }),
     },
     async close() {
       server.closeAllConnections();

@@ -26,8 +26,13 @@ export async function mintTokens(provider: Provider, accountIds: string[], count
     minted.access.push(await new provider.AccessToken(common).save());
   }
   for (let start = 0; start < revocable; start += 100) {
-    minted.revocable.push(...await Promise.all(Array.from({ length: Math.min(100, revocable - start) }, async (_, i) =>
-      new provider.AccessToken(await granted(provider, accountIds[(start + i) % accountIds.length]!)).save())));
+    minted.revocable.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(100, revocable - start) }, async (_, i) =>
+          new provider.AccessToken(await granted(provider, accountIds[(start + i) % accountIds.length]!)).save(),
+        ),
+      )),
+    );
   }
   return minted;
 }
@@ -37,7 +42,12 @@ export async function mintSignedInUser(provider: Provider, accountId: string): P
   const common = await granted(provider, accountId);
   // The types declare no constructor payload; the model takes one (lib/models/session.js).
   const SessionModel = provider.Session as unknown as new (payload: object) => InstanceType<typeof provider.Session>;
-  const session = new SessionModel({ accountId, loginTs: common.authTime, ...MFA_LOGIN, authorizations: { portal: { grantId: common.grantId, persistsLogout: true } } });
+  const session = new SessionModel({
+    accountId,
+    loginTs: common.authTime,
+    ...MFA_LOGIN,
+    authorizations: { portal: { grantId: common.grantId, persistsLogout: true } },
+  });
   await session.save(12 * 60 * 60);
   await new provider.RefreshToken({ ...common, sessionUid: session.uid }).save();
   await new provider.AccessToken({ ...common, sessionUid: session.uid }).save();

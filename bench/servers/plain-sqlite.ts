@@ -49,9 +49,12 @@ export function plainSqliteStore(file: string): PlainStore {
 
     async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
       upsert.run({
-        model: this.model, id, payload: JSON.stringify(payload),
-        grantId: grantable.has(this.model) ? payload.grantId ?? null : null,
-        uid: payload.uid ?? null, userCode: payload.userCode ?? null,
+        model: this.model,
+        id,
+        payload: JSON.stringify(payload),
+        grantId: grantable.has(this.model) ? (payload.grantId ?? null) : null,
+        uid: payload.uid ?? null,
+        userCode: payload.userCode ?? null,
         expiresAt: expiresIn ? Date.now() + expiresIn * 1000 : null,
       });
     }

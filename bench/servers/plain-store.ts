@@ -17,17 +17,36 @@ import { requestTracer } from './request-trace.ts';
 import { storeServerHandlers } from './handlers.ts';
 
 /** An account of the same-store baseline: one JSON document, with what a sign-in checks. */
-export interface PlainAccount { id: string; email: string; name: string; given_name: string; family_name: string; locale: string; passwordHash: string; totpSecret: string }
+export interface PlainAccount {
+  id: string;
+  email: string;
+  name: string;
+  given_name: string;
+  family_name: string;
+  locale: string;
+  passwordHash: string;
+  totpSecret: string;
+}
 
 /** The same-store baseline's store: an oidc-provider adapter class and an account lookup, on Redis or SQLite. */
 export interface PlainStore {
   adapter: new (name: string) => Adapter;
-  accounts: { put(a: PlainAccount): Promise<void>; byId(id: string): Promise<PlainAccount | undefined>; byEmail(email: string): Promise<PlainAccount | undefined> };
+  accounts: {
+    put(a: PlainAccount): Promise<void>;
+    byId(id: string): Promise<PlainAccount | undefined>;
+    byEmail(email: string): Promise<PlainAccount | undefined>;
+  };
   redis?: import('ioredis').Redis;
   close(): Promise<void>;
 }
 
-export interface PlainStoreOptions { store: 'redis' | 'embedded'; redisUrl: string; prefix: string; dataDir: string; jwksFile: string }
+export interface PlainStoreOptions {
+  store: 'redis' | 'embedded';
+  redisUrl: string;
+  prefix: string;
+  dataDir: string;
+  jwksFile: string;
+}
 
 const page = (action: string, fields: string) =>
   `<!doctype html><title>Sign in</title><form method="post" action="${action}">${fields}<button>Continue</button></form>`;
@@ -68,35 +87,40 @@ export async function startPlainStore(o: PlainStoreOptions) {
   const Base = store.adapter;
   const CountedAdapter = function (this: unknown, name: string) {
     return counter.wrap(new Base(name), name);
-  } as unknown as new (name: string) => Adapter;
+  } as unknown as new (
+    name: string,
+  ) => Adapter;
 
   const server = createServer();
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  const provider = new Provider(issuer, plainConfiguration({
-    jwksFile: o.jwksFile,
-    adapter: CountedAdapter as Configuration['adapter'],
-    async findAccount(_ctx, id) {
-      const account = await accounts.byId(id);
-      if (!account) return undefined;
-      const { email, name, given_name, family_name, locale } = account;
-      return { accountId: id, claims: () => ({ sub: id, email, email_verified: true, name, given_name, family_name, locale }) };
-    },
-    // First-party clients get no consent screen: the grant is made here, with the scopes asked for.
-    async loadExistingGrant(ctx: KoaContextWithOIDC) {
-      const { oidc } = ctx;
-      const client = oidc.client!;
-      const grantId = oidc.result?.consent?.grantId || oidc.session!.grantIdFor(client.clientId);
-      if (grantId) return oidc.provider.Grant.find(grantId);
-      if ((client as unknown as { first_party?: boolean }).first_party !== true) return undefined;
-      const grant = new oidc.provider.Grant({ clientId: client.clientId, accountId: oidc.session!.accountId! });
-      grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
-      await grant.save();
-      return grant;
-    },
-  }));
+  const provider = new Provider(
+    issuer,
+    plainConfiguration({
+      jwksFile: o.jwksFile,
+      adapter: CountedAdapter as Configuration['adapter'],
+      async findAccount(_ctx, id) {
+        const account = await accounts.byId(id);
+        if (!account) return undefined;
+        const { email, name, given_name, family_name, locale } = account;
+        return { accountId: id, claims: () => ({ sub: id, email, email_verified: true, name, given_name, family_name, locale }) };
+      },
+      // First-party clients get no consent screen: the grant is made here, with the scopes asked for.
+      async loadExistingGrant(ctx: KoaContextWithOIDC) {
+        const { oidc } = ctx;
+        const client = oidc.client!;
+        const grantId = oidc.result?.consent?.grantId || oidc.session!.grantIdFor(client.clientId);
+        if (grantId) return oidc.provider.Grant.find(grantId);
+        if ((client as unknown as { first_party?: boolean }).first_party !== true) return undefined;
+        const grant = new oidc.provider.Grant({ clientId: client.clientId, accountId: oidc.session!.accountId! });
+        grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
+        await grant.save();
+        return grant;
+      },
+    }),
+  );
 
   const pages = new Koa();
   pages.use(async (ctx) => {
@@ -126,7 +150,10 @@ export async function startPlainStore(o: PlainStoreOptions) {
   });
   const toPages = pages.callback();
   const toProvider = provider.callback();
-  server.on('request', tracer.handler((req, res) => (req.url!.startsWith('/interaction/') ? toPages : toProvider)(req, res)));
+  server.on(
+    'request',
+    tracer.handler((req, res) => (req.url!.startsWith('/interaction/') ? toPages : toProvider)(req, res)),
+  );
 
   const { handlers } = storeServerHandlers({
     provider,
@@ -134,10 +161,22 @@ export async function startPlainStore(o: PlainStoreOptions) {
     counts: counter.take,
     async seedAccounts(count, offset) {
       const passwordHash = await hashPassword(PASSWORD);
-      const seeded = Array.from({ length: count }, (_, i): BenchAccount => ({ id: `plain-${offset + i}`, email: `bench-${offset + i}@bench.example`, secret: newTotpSecret() }));
+      const seeded = Array.from(
+        { length: count },
+        (_, i): BenchAccount => ({ id: `plain-${offset + i}`, email: `bench-${offset + i}@bench.example`, secret: newTotpSecret() }),
+      );
       for (const { id, email, secret } of seeded) {
         const n = id.slice('plain-'.length);
-        await store.accounts.put({ id, email, name: `Bench User ${n}`, given_name: 'Bench', family_name: `User ${n}`, locale: 'en', passwordHash, totpSecret: secret });
+        await store.accounts.put({
+          id,
+          email,
+          name: `Bench User ${n}`,
+          given_name: 'Bench',
+          family_name: `User ${n}`,
+          locale: 'en',
+          passwordHash,
+          totpSecret: secret,
+        });
       }
       return seeded;
     },

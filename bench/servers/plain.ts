@@ -22,7 +22,15 @@ export async function startPlain(o: { jwksFile: string }) {
     jwksFile: o.jwksFile,
     findAccount: async (_ctx, id) => ({
       accountId: id,
-      claims: () => ({ sub: id, email: `${id}@bench.example`, email_verified: true, name: 'Bench User', given_name: 'Bench', family_name: 'User', locale: 'en' }),
+      claims: () => ({
+        sub: id,
+        email: `${id}@bench.example`,
+        email_verified: true,
+        name: 'Bench User',
+        given_name: 'Bench',
+        family_name: 'User',
+        locale: 'en',
+      }),
     }),
   });
   // Its memory adapter is the point of this baseline: silence the warning that says so.

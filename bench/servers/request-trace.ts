@@ -18,7 +18,11 @@ export interface RequestTrace {
 
 /** A request line with its ids and query left out: `POST /interaction/:id/login`. */
 const shape = (req: IncomingMessage) =>
-  `${req.method} ${(req.url ?? '').split('?')[0]!.split('/').map((part) => (part.length >= 16 ? ':id' : part)).join('/')}`;
+  `${req.method} ${(req.url ?? '')
+    .split('?')[0]!
+    .split('/')
+    .map((part) => (part.length >= 16 ? ':id' : part))
+    .join('/')}`;
 
 /**
  * Records, while switched on, which store calls each request makes and the

@@ -4,7 +4,11 @@ import type { Role } from './roles.ts';
 import { nowSeconds } from '../clock.ts';
 import { emailKey } from '../../adapters/shared/email-key.ts';
 
-interface TotpFactor { id: string; secret: string; createdAt: number }
+interface TotpFactor {
+  id: string;
+  secret: string;
+  createdAt: number;
+}
 export interface PasskeyFactor {
   id: string;
   publicKey: string;
@@ -15,7 +19,11 @@ export interface PasskeyFactor {
   name: string;
   createdAt: number;
 }
-export interface SignIn { at: number; method: string; ip?: string }
+export interface SignIn {
+  at: number;
+  method: string;
+  ip?: string;
+}
 
 /**
  * A welcome mail with a set-password link. Kept on the account so that staff see
@@ -37,7 +45,11 @@ export function invitationState(invitation: Invitation, now = nowSeconds()): Inv
 }
 
 /** A name as the provisioning system gave it (SCIM name), each part exactly as sent. */
-export interface PersonName { formatted?: string; givenName?: string; familyName?: string }
+export interface PersonName {
+  formatted?: string;
+  givenName?: string;
+  familyName?: string;
+}
 
 /** The account aggregate: everything about one user, stored as one document. */
 export interface Account extends StoredAccount {
@@ -88,15 +100,19 @@ export interface Account extends StoredAccount {
  * application's session id (sid), so that ending the account's sessions can
  * tell the application which of its sessions ended (back-channel logout).
  */
-export interface GrantRef { id: string; exp: number; clientId?: string; sid?: string }
+export interface GrantRef {
+  id: string;
+  exp: number;
+  clientId?: string;
+  sid?: string;
+}
 
 export function hasSecondFactor(account: Account): boolean {
   return account.totp.length > 0 || account.passkeys.length > 0;
 }
 
 /** Whether the holder proved the account's present address (the ID token's email_verified). */
-export const emailVerified = (account: Account): boolean =>
-  account.verifiedEmail !== undefined && emailKey(account.verifiedEmail) === emailKey(account.email);
+export const emailVerified = (account: Account): boolean => account.verifiedEmail !== undefined && emailKey(account.verifiedEmail) === emailKey(account.email);
 
 export function newAccount(fields: { id: string; email: string; name: string; locale: Locale }): Account {
   const now = nowSeconds();

@@ -16,7 +16,16 @@ export function isEndDate(value: string): boolean {
 }
 
 /** Made once: a formatter costs far more to make than to use (every account write asks nextEndCheck). */
-const AMSTERDAM_TIME = new Intl.DateTimeFormat('en-US', { timeZone: ZONE, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+const AMSTERDAM_TIME = new Intl.DateTimeFormat('en-US', {
+  timeZone: ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+});
 
 /** Amsterdam's offset from UTC at an instant, in milliseconds (+1 h in winter, +2 h in summer). */
 function zoneOffsetMs(instantMs: number): number {

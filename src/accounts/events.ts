@@ -8,13 +8,13 @@ import type { Account } from './account.ts';
  * the CLI (their operating-system user), a provisioning client over SCIM (its
  * client id), or a job of the service (its name).
  */
-export type Actor =
-  | { via: 'self' | 'sign-in' }
-  | { via: 'console'; by: Pick<Account, 'id' | 'email'> }
-  | { via: 'cli' | 'scim' | 'job'; by: string };
+export type Actor = { via: 'self' | 'sign-in' } | { via: 'console'; by: Pick<Account, 'id' | 'email'> } | { via: 'cli' | 'scim' | 'job'; by: string };
 
 /** What every account operation takes: the store, and the audit trail its event goes to. */
-export interface AccountDeps { store: Store; audit: Audit }
+export interface AccountDeps {
+  store: Store;
+  audit: Audit;
+}
 
 /**
  * The event each operation records: one table, so that the same change makes
@@ -64,6 +64,12 @@ export function actorFields(actor: Actor): Record<string, string> {
  * account's history. `details` are identifiers and plain facts only, never a
  * secret, a token or a password.
  */
-export function recordEvent(s: Pick<AccountDeps, 'audit'>, actor: Actor, accountId: string, operation: Operation, details: Record<string, unknown> = {}): Promise<void> {
+export function recordEvent(
+  s: Pick<AccountDeps, 'audit'>,
+  actor: Actor,
+  accountId: string,
+  operation: Operation,
+  details: Record<string, unknown> = {},
+): Promise<void> {
   return s.audit.account(accountId, EVENT_OF[operation], { ...actorFields(actor), ...details });
 }

@@ -34,11 +34,16 @@ export async function rememberGrant(store: Store, accountId: string, grant: Gran
   const revoked = beyondBound(others(account));
   await revokeGrants(store, revoked);
   let raced: GrantRef[] = [];
-  await updateAccount(accountsOf(store), accountId, (a) => {
-    const kept = others(a).filter((g) => !revoked.some((r) => r.id === g.id));
-    // Sign-ins of the same account that were saved since the read above; theirs are revoked right after the write.
-    raced = beyondBound(kept);
-    a.grants = [...kept.slice(raced.length), grant];
-  }, account);
+  await updateAccount(
+    accountsOf(store),
+    accountId,
+    (a) => {
+      const kept = others(a).filter((g) => !revoked.some((r) => r.id === g.id));
+      // Sign-ins of the same account that were saved since the read above; theirs are revoked right after the write.
+      raced = beyondBound(kept);
+      a.grants = [...kept.slice(raced.length), grant];
+    },
+    account,
+  );
   await revokeGrants(store, raced);
 }

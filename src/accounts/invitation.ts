@@ -36,11 +36,16 @@ export async function sendInvitation(d: InvitationDeps, actor: Actor, accountId:
   const ttl = d.config.inviteTtlSeconds;
   const { link, hash } = await issueSetPasswordLink(d, current, ttl);
   const sentAt = nowSeconds();
-  const account = await updateAccount(accountsOf(d.store), accountId, (a) => { a.invitation = { sentAt, expiresAt: sentAt + ttl, linkHash: hash }; });
+  const account = await updateAccount(accountsOf(d.store), accountId, (a) => {
+    a.invitation = { sentAt, expiresAt: sentAt + ttl, linkHash: hash };
+  });
   if (!account) return 'unknown';
   await recordEvent(d, actor, accountId, 'sendInvitation', { expiresAt: sentAt + ttl });
   const delivery = composeMail('invitation', 'mail.invite.subject', account.email, account.locale, {
-    name: account.name, email: account.email, link, hours: Math.round(ttl / 3600),
+    name: account.name,
+    email: account.email,
+    link,
+    hours: Math.round(ttl / 3600),
   }).then(async (mail) => {
     await d.mailer.send(mail);
     d.audit('mail.sent', { accountId, template: 'invitation' });

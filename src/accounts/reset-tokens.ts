@@ -21,7 +21,7 @@ export const setPasswordLinkLive = (store: Store, token: { accountId: string; ha
 /** Takes the link, exactly once even with two browsers racing, voiding the account's other links with it; undefined when it is not live. */
 export async function takeSetPasswordLink(store: Store, token: { accountId: string; hash: string }): Promise<Partial<SetPasswordLink> | undefined> {
   const taken = await store.tokens.take(RESET_PURPOSE, token.accountId, token.hash);
-  return taken ? (taken.data ?? {}) as Partial<SetPasswordLink> : undefined;
+  return taken ? ((taken.data ?? {}) as Partial<SetPasswordLink>) : undefined;
 }
 
 /** The link carries the account id and a 256-bit secret; only the secret's hash is stored. */
@@ -35,14 +35,20 @@ export function parseResetToken(value: unknown): { accountId: string; hash: stri
 const LIVE_LINKS = 3;
 
 /** What a set-password link remembers: the address it is mailed to, which setting a password through it proves. */
-interface SetPasswordLink { mailedTo: string }
+interface SetPasswordLink {
+  mailedTo: string;
+}
 
 /**
  * A new set-password link for the account, to be mailed to its address (the
  * newest few stay live). Only the secret's hash is stored; the link is built
  * from ISSUER, never from the request's Host header.
  */
-export async function issueSetPasswordLink(s: Pick<Services, 'store' | 'config'>, account: Pick<Account, 'id' | 'email'>, ttlSeconds: number): Promise<{ link: string; hash: string }> {
+export async function issueSetPasswordLink(
+  s: Pick<Services, 'store' | 'config'>,
+  account: Pick<Account, 'id' | 'email'>,
+  ttlSeconds: number,
+): Promise<{ link: string; hash: string }> {
   const secret = randomToken();
   const hash = tokenHash(secret);
   const data: SetPasswordLink = { mailedTo: normalizeEmail(account.email) };

@@ -17,4 +17,6 @@ export interface SessionsEnded {
  * SCIM, the end-date job — hands over its Services, so none can end an
  * account's sessions without the applications being told.
  */
-export interface EndSessionsDeps extends AccountDeps { logout: SessionsEnded }
+export interface EndSessionsDeps extends AccountDeps {
+  logout: SessionsEnded;
+}

@@ -7,7 +7,10 @@ import { isRemoved } from './find.ts';
 export const FIRST_FACTOR_MAX_AGE = 15 * 60;
 
 /** What a sign-in in progress (or a session) knows of itself. */
-interface SignInState { loginTs?: number; multiFactor: boolean }
+interface SignInState {
+  loginTs?: number;
+  multiFactor: boolean;
+}
 
 export type StandingProblem = 'account_unusable' | 'sessions_ended' | 'first_factor_stale';
 

@@ -24,7 +24,7 @@ export const MAX_LINKS = 5;
 /** Who links or unlinks: the holder (My account, or while completing an invitation) or a staff member in the console. */
 type Actor =
   | { via: 'account' }
-  | { via: 'invitation'; /** The address the invitation was mailed to (normalised): linking through it proves that address. */ mailedTo?: string }
+  | { via: 'invitation' /** The address the invitation was mailed to (normalised): linking through it proves that address. */; mailedTo?: string }
   | { via: 'console'; by: Pick<Account, 'id' | 'email'> };
 
 type LinkDeps = Pick<Services, 'store' | 'audit' | 'mailer' | 'background' | 'config'>;
@@ -40,13 +40,27 @@ const operator = (actor: Actor) => (actor.via === 'console' ? actor : { via: 'se
  * accepts it, as a first password would: the invitation is accepted, and the
  * address it was mailed to counts as proven.
  */
-export async function linkUpstream(s: LinkDeps, account: Account, identity: UpstreamIdentity, provider: string, actor: Extract<Actor, { via: 'account' | 'invitation' }>): Promise<LinkOutcome> {
+export async function linkUpstream(
+  s: LinkDeps,
+  account: Account,
+  identity: UpstreamIdentity,
+  provider: string,
+  actor: Extract<Actor, { via: 'account' | 'invitation' }>,
+): Promise<LinkOutcome> {
   const fields = { accountId: account.id, provider, identityRef: identityRef(identity), via: actor.via };
   const links = await s.store.upstreamLinks.ofAccount(account.id);
   const known = links.some((l) => l.issuer === identity.issuer && l.subject === identity.subject);
-  const outcome: LinkOutcome = known ? 'already' : links.length >= MAX_LINKS ? 'too_many' : await s.store.upstreamLinks.link({
-    ...identity, accountId: account.id, provider, via: actor.via, linkedAt: signInTime(account),
-  });
+  const outcome: LinkOutcome = known
+    ? 'already'
+    : links.length >= MAX_LINKS
+      ? 'too_many'
+      : await s.store.upstreamLinks.link({
+          ...identity,
+          accountId: account.id,
+          provider,
+          via: actor.via,
+          linkedAt: signInTime(account),
+        });
   if (outcome !== 'linked') {
     s.audit('upstream.link_refused', { ...fields, reason: outcome });
     return outcome;
@@ -63,7 +77,12 @@ export async function linkUpstream(s: LinkDeps, account: Account, identity: Upst
 }
 
 /** Unlinks the account's link named `ref` (identityRef); undefined when the account has no such link. */
-export async function unlinkUpstream(s: LinkDeps, account: Account, ref: string, actor: Extract<Actor, { via: 'account' | 'console' }>): Promise<UpstreamLink | undefined> {
+export async function unlinkUpstream(
+  s: LinkDeps,
+  account: Account,
+  ref: string,
+  actor: Extract<Actor, { via: 'account' | 'console' }>,
+): Promise<UpstreamLink | undefined> {
   const link = (await s.store.upstreamLinks.ofAccount(account.id)).find((l) => identityRef(l) === ref);
   if (!link || !(await s.store.upstreamLinks.unlink(account.id, link.issuer, link.subject))) return undefined;
   await recordEvent(s, operator(actor), account.id, 'unlinkUpstream', { provider: link.provider, identityRef: ref });

@@ -45,13 +45,16 @@ const IDENTITY_CHECK_MAX = 500;
 
 function identityCheck(value: string | undefined): string | undefined {
   const check = value?.trim();
-  if (value !== undefined && (!check || check.length > IDENTITY_CHECK_MAX)) throw new CliError(`--identity-check must say how the caller's identity was checked (at most ${IDENTITY_CHECK_MAX} characters)`);
+  if (value !== undefined && (!check || check.length > IDENTITY_CHECK_MAX))
+    throw new CliError(`--identity-check must say how the caller's identity was checked (at most ${IDENTITY_CHECK_MAX} characters)`);
   return check;
 }
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 const invitationLine = (a: Account) =>
-  a.invitation ? `invitation: ${invitationState(a.invitation)}, sent ${iso(a.invitation.sentAt)}, link valid until ${iso(a.invitation.expiresAt)}` : 'invitation: none';
+  a.invitation
+    ? `invitation: ${invitationState(a.invitation)}, sent ${iso(a.invitation.sentAt)}, link valid until ${iso(a.invitation.expiresAt)}`
+    : 'invitation: none';
 
 /** --expires YYYY-MM-DD, or "none" (set-expiry only) to clear it. */
 function endDateOption(value: string | undefined, clearable: boolean): string | undefined {
@@ -64,9 +67,11 @@ function endDateOption(value: string | undefined, clearable: boolean): string | 
 function endDateAdvice(email: string, creating: boolean) {
   return (err: unknown): never => {
     if (!(err instanceof EndDatePassed)) throw err;
-    throw new CliError(creating
-      ? `--expires ${err.endDate} has passed: an account cannot be created already ended`
-      : `the end date ${err.endDate} of ${email} has passed: give it a later one first (accounts set-expiry --email ${email} --expires YYYY-MM-DD|none)`);
+    throw new CliError(
+      creating
+        ? `--expires ${err.endDate} has passed: an account cannot be created already ended`
+        : `the end date ${err.endDate} of ${email} has passed: give it a later one first (accounts set-expiry --email ${email} --expires YYYY-MM-DD|none)`,
+    );
   };
 }
 
@@ -87,7 +92,12 @@ function historyLine({ at, event, via, by, byEmail, ...said }: HistoryEntry): st
 }
 
 /** --json: the entries as stored, with their moment written out. */
-const historyJson = (entries: HistoryEntry[]) => JSON.stringify(entries.map((e) => ({ ...e, at: iso(e.at) })), null, 2);
+const historyJson = (entries: HistoryEntry[]) =>
+  JSON.stringify(
+    entries.map((e) => ({ ...e, at: iso(e.at) })),
+    null,
+    2,
+  );
 
 const LIST_PAGE = 500;
 
@@ -115,7 +125,8 @@ export async function accountCommands(s: CliDeps, command: string, o: Options, p
       const endDate = endDateOption(o.expires, false);
       const account = await createAccount(s, operator(), { email, name, locale, endDate }).catch(endDateAdvice(email, true));
       if (!account) throw new CliError(`an account with e-mail ${email} already exists`);
-      if (o.invite) return `created ${describe(account)}
+      if (o.invite)
+        return `created ${describe(account)}
 ${await invite(s, account)}`;
       return `created ${describe(account)}\nThe user sets a password through "Wachtwoord opvragen / Request password" on the login page.`;
     }
@@ -176,4 +187,3 @@ ${await invite(s, account)}`;
       throw new CliError(`unknown command: accounts ${command}`);
   }
 }
-

@@ -36,9 +36,16 @@ async function run(argv: string[]): Promise<string> {
     args: argv,
     allowPositionals: true,
     options: {
-      email: { type: 'string' }, name: { type: 'string' }, locale: { type: 'string' }, help: { type: 'boolean' },
-      invite: { type: 'boolean' }, expires: { type: 'string' }, role: { type: 'string' }, profile: { type: 'string' },
-      'identity-check': { type: 'string' }, json: { type: 'boolean' },
+      email: { type: 'string' },
+      name: { type: 'string' },
+      locale: { type: 'string' },
+      help: { type: 'boolean' },
+      invite: { type: 'boolean' },
+      expires: { type: 'string' },
+      role: { type: 'string' },
+      profile: { type: 'string' },
+      'identity-check': { type: 'string' },
+      json: { type: 'boolean' },
     },
   });
   const [group, command] = positionals;
@@ -55,24 +62,26 @@ async function run(argv: string[]): Promise<string> {
   const app = await createApp(config, { log: createLogger(config.logLevel, destination({ fd: 2, sync: true })), retryLogouts: false });
   try {
     const print = (line: string) => process.stdout.write(`${line}\n`);
-    print(group === 'store'
-      ? await storeCommands(app.services.store, command, print)
-      : await accountCommands(app.services, command, values, print));
+    print(group === 'store' ? await storeCommands(app.services.store, command, print) : await accountCommands(app.services, command, values, print));
     return (await app.logoutsAttempted()).map(attemptLine).join('\n');
   } finally {
     await app.close();
   }
 }
 
-const attemptLine = (a: FirstAttempt) => (a.delivered
-  ? `back-channel logout delivered to ${a.clientId}`
-  : `back-channel logout not delivered to ${a.clientId} (${a.reason}); the running service retries it`);
+const attemptLine = (a: FirstAttempt) =>
+  a.delivered
+    ? `back-channel logout delivered to ${a.clientId}`
+    : `back-channel logout not delivered to ${a.clientId} (${a.reason}); the running service retries it`;
 
 run(process.argv.slice(2)).then(
-  (out) => { if (out) process.stdout.write(`${out}\n`); },
+  (out) => {
+    if (out) process.stdout.write(`${out}\n`);
+  },
   (err: unknown) => {
-    const known = err instanceof CliError || (err instanceof Error && err.name === 'ConfigError') || (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`idp: ${known ? (err as Error).message : (err as Error)?.stack ?? String(err)}\n`);
+    const known =
+      err instanceof CliError || (err instanceof Error && err.name === 'ConfigError') || (err as { code?: string })?.code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`idp: ${known ? (err as Error).message : ((err as Error)?.stack ?? String(err))}\n`);
     process.exitCode = known ? 2 : 1;
   },
 );

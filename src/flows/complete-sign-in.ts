@@ -19,7 +19,14 @@ type CompleteSignInDeps = Pick<Services, 'audit' | 'store' | 'config' | 'account
  * after the answer for the resume's first read to wait behind (#27).
  * The `acr` is the profile's for this way of signing in (assurance.ts).
  */
-export async function completeSignIn(ctx: Context, s: CompleteSignInDeps, interaction: Interaction, account: Account, how: { amr: string[]; acr: string }, loginTs: number): Promise<string> {
+export async function completeSignIn(
+  ctx: Context,
+  s: CompleteSignInDeps,
+  interaction: Interaction,
+  account: Account,
+  how: { amr: string[]; acr: string },
+  loginTs: number,
+): Promise<string> {
   const accountId = account.id;
   const entry = { at: nowSeconds(), method: how.amr.join('+'), ip: ctx.ip };
   s.audit('login.success', { accountId, amr: how.amr, ip: ctx.ip });

@@ -10,7 +10,10 @@ import { fromGuard, type Ctx, type State } from '../request-state.ts';
 export type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
 /** A sign-in in progress: the provider's interaction and, once an account is signed in to it, the provider's session. */
-export interface SignIn { interaction: Interaction; session?: Session }
+export interface SignIn {
+  interaction: Interaction;
+  session?: Session;
+}
 
 /**
  * The sign-in this browser is in, bound to the :uid in the URL; SignInExpired

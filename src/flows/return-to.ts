@@ -21,4 +21,3 @@ export async function returnDestination(ctx: Context, s: ReturnDeps): Promise<st
   if (uid && (await s.provider.Interaction.find(uid))) return `/interaction/${uid}`;
   return s.config.defaultReturnUrl ?? '/';
 }
-

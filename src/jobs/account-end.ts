@@ -54,7 +54,7 @@ export function startAccountEndJob(s: AccountEndDeps): AccountEndJob {
    */
   const pass = async () => {
     const now = nowSeconds();
-    for (let skipped = 0; ;) {
+    for (let skipped = 0; ; ) {
       const batch = await s.accounts.endChecksDue(now, skipped, BATCH);
       for (const account of batch) {
         const due = endDateDue(account, now);
@@ -70,7 +70,9 @@ export function startAccountEndJob(s: AccountEndDeps): AccountEndJob {
   };
 
   const runOnce = () => {
-    running ??= pass().finally(() => { running = undefined; });
+    running ??= pass().finally(() => {
+      running = undefined;
+    });
     return running;
   };
   const timer = setInterval(() => {

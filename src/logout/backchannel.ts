@@ -11,7 +11,8 @@ const DELIVERY_TIMEOUT_MS = 5_000;
  * tokens: `sendNow` is the provider's Client#backchannelLogout, which signs one
  * and posts it. A stored notice never holds a token: each attempt signs a new one.
  */
-export const deliverWith = (provider: Provider, sendNow: SendLogout) =>
+export const deliverWith =
+  (provider: Provider, sendNow: SendLogout) =>
   async ({ clientId, sub, sid }: LogoutNotice): Promise<void> => {
     const application = await provider.Client.find(clientId);
     if (!application?.backchannelLogoutUri) throw new Error('the application is no longer registered with a back-channel logout endpoint');

@@ -25,7 +25,11 @@ interface DeliveryOptions {
 }
 
 /** How the first attempt of a delivery went (the CLI reports it). */
-export interface FirstAttempt { clientId: string; delivered: boolean; reason?: string }
+export interface FirstAttempt {
+  clientId: string;
+  delivered: boolean;
+  reason?: string;
+}
 
 interface LogoutDeliveries {
   /** Stores the notice, then makes its first attempt right after the response that caused it. */
@@ -72,11 +76,15 @@ export function createLogoutDeliveries(o: DeliveryOptions): LogoutDeliveries {
       if (tries > delays.length) {
         o.count('failed');
         o.log.error({ clientId, attempts: tries, reason }, 'back-channel logout not delivered; gave up');
-        await o.outbox.remove(held.lease).catch((e: unknown) => o.log.error({ err: e, clientId }, 'back-channel logout given up; the outbox could not be told'));
+        await o.outbox
+          .remove(held.lease)
+          .catch((e: unknown) => o.log.error({ err: e, clientId }, 'back-channel logout given up; the outbox could not be told'));
       } else {
         o.count('retried');
         o.log.warn({ clientId, attempts: tries, reason }, 'back-channel logout not delivered; will retry');
-        await o.outbox.postpone(held.lease, Date.now() + delays[tries - 1]!).catch((e: unknown) => o.log.error({ err: e, clientId }, 'back-channel logout retry not scheduled; it is retried when its hold ends'));
+        await o.outbox
+          .postpone(held.lease, Date.now() + delays[tries - 1]!)
+          .catch((e: unknown) => o.log.error({ err: e, clientId }, 'back-channel logout retry not scheduled; it is retried when its hold ends'));
       }
       return { clientId, delivered: false, reason };
     }
@@ -90,19 +98,26 @@ export function createLogoutDeliveries(o: DeliveryOptions): LogoutDeliveries {
   let busy = false;
   // Logged once per outage, not at every poll.
   let unreadable = false;
-  const poller = o.retries ? setInterval(() => {
-    if (busy || closed) return;
-    busy = true;
-    void track(retryDue())
-      .then(() => {
-        if (unreadable) o.log.info('back-channel logout retries are read again');
-        unreadable = false;
-      }, (err: unknown) => {
-        if (!unreadable) o.log.error({ err }, 'back-channel logout retries not read: the store is unavailable');
-        unreadable = true;
-      })
-      .finally(() => { busy = false; });
-  }, pollMs).unref() : undefined;
+  const poller = o.retries
+    ? setInterval(() => {
+        if (busy || closed) return;
+        busy = true;
+        void track(retryDue())
+          .then(
+            () => {
+              if (unreadable) o.log.info('back-channel logout retries are read again');
+              unreadable = false;
+            },
+            (err: unknown) => {
+              if (!unreadable) o.log.error({ err }, 'back-channel logout retries not read: the store is unavailable');
+              unreadable = true;
+            },
+          )
+          .finally(() => {
+            busy = false;
+          });
+      }, pollMs).unref()
+    : undefined;
 
   return {
     async send(notice) {
@@ -116,10 +131,12 @@ export function createLogoutDeliveries(o: DeliveryOptions): LogoutDeliveries {
         held = { ...notice, attempt: delays.length + 1, lease: '' };
       }
       // setImmediate: the response that caused the logout goes out first.
-      void track(new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
-        const result = await attempt(held);
-        if (!o.retries) reported.push(result);
-      }));
+      void track(
+        new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+          const result = await attempt(held);
+          if (!o.retries) reported.push(result);
+        }),
+      );
     },
     async settled() {
       while (inFlight.size) await Promise.allSettled([...inFlight]);
@@ -137,5 +154,5 @@ export function createLogoutDeliveries(o: DeliveryOptions): LogoutDeliveries {
 function errorText(err: unknown): string {
   const e = err as { message?: string; cause?: { code?: string; message?: string }; name?: string };
   const cause = e?.cause?.code ?? e?.cause?.message;
-  return [e?.name === 'TimeoutError' ? 'timed out' : e?.message ?? String(err), cause].filter(Boolean).join(': ');
+  return [e?.name === 'TimeoutError' ? 'timed out' : (e?.message ?? String(err)), cause].filter(Boolean).join(': ');
 }

@@ -35,17 +35,19 @@ function isWebUrl(value: unknown): boolean {
 /** The iframe URLs of the applications of a session that was just ended. */
 async function frontchannelUrls(oidc: KoaContextWithOIDC['oidc']): Promise<string[]> {
   const authorizations = oidc.session?.authorizations ?? {};
-  const urls = await Promise.all(Object.entries(authorizations).map(async ([clientId, { sid }]) => {
-    const metadata = (await oidc.provider.Client.find(clientId))?.metadata() as Record<string, unknown> | undefined;
-    const uri = metadata?.frontchannel_logout_uri;
-    if (typeof uri !== 'string') return undefined;
-    const url = new URL(uri);
-    if (metadata?.frontchannel_logout_session_required && sid) {
-      url.searchParams.set('iss', oidc.issuer);
-      url.searchParams.set('sid', sid);
-    }
-    return url.toString();
-  }));
+  const urls = await Promise.all(
+    Object.entries(authorizations).map(async ([clientId, { sid }]) => {
+      const metadata = (await oidc.provider.Client.find(clientId))?.metadata() as Record<string, unknown> | undefined;
+      const uri = metadata?.frontchannel_logout_uri;
+      if (typeof uri !== 'string') return undefined;
+      const url = new URL(uri);
+      if (metadata?.frontchannel_logout_session_required && sid) {
+        url.searchParams.set('iss', oidc.issuer);
+        url.searchParams.set('sid', sid);
+      }
+      return url.toString();
+    }),
+  );
   return urls.filter((u): u is string => !!u);
 }
 
@@ -60,6 +62,9 @@ export function frontchannelLogout(): Middleware {
     ctx.remove('location');
     const origins = [...new Set(frames.map((f) => new URL(f).origin))].join(' ');
     await render(ctx, 'logout-frontchannel', { title: 'logout.title', frames, next: destination });
-    ctx.set('Content-Security-Policy', `default-src 'self'; img-src 'self' data:; frame-src ${origins}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`);
+    ctx.set(
+      'Content-Security-Policy',
+      `default-src 'self'; img-src 'self' data:; frame-src ${origins}; frame-ancestors 'none'; base-uri 'none'; object-src 'none'`,
+    );
   };
 }

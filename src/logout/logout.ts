@@ -40,7 +40,11 @@ export interface Logout extends SessionsEnded {
 export function createLogout(o: LogoutOptions): Logout {
   const sendNow = patchProviderForLogout(o.provider, {
     queue: (notice) => deliveries.send(notice),
-    endGrants: (grantIds) => revokeGrants(o.store, grantIds.map((id) => ({ id }))),
+    endGrants: (grantIds) =>
+      revokeGrants(
+        o.store,
+        grantIds.map((id) => ({ id })),
+      ),
   });
   const deliveries = createLogoutDeliveries({
     outbox: o.store.logoutOutbox,
@@ -58,7 +62,9 @@ export function createLogout(o: LogoutOptions): Logout {
     sessionsEnded(accountId, ended) {
       if (!ended.length) return;
       const work = noticesFor(o.provider, accountId, ended)
-        .then(async (notices) => { for (const notice of notices) await deliveries.send(notice); })
+        .then(async (notices) => {
+          for (const notice of notices) await deliveries.send(notice);
+        })
         .catch((err: unknown) => o.log.error({ err, accountId }, 'back-channel logout not queued'))
         .finally(() => queueing.delete(work));
       queueing.add(work);

@@ -32,18 +32,23 @@ export function accountChanged(s: NotifyDeps, account: Account, change: AccountC
 }
 
 /** Who made a change the holder is told about: the holder on My account (or completing an invitation), or CBS staff in the helpdesk console. */
-const BODY = { account: 'mail.changed.body', helpdesk: 'mail.changed.body_helpdesk', invitation: 'upstream.mail.body_invitation' /* #26 */ } satisfies Record<string, MessageKey>;
+const BODY = { account: 'mail.changed.body', helpdesk: 'mail.changed.body_helpdesk', invitation: 'upstream.mail.body_invitation' /* #26 */ } satisfies Record<
+  string,
+  MessageKey
+>;
 
 /** The "your account has been changed" mail, in the holder's language, sent after the response. */
 export function tellHolder(s: NotifyDeps, account: Account, change: string, text: MessageKey, by: keyof typeof BODY): void {
   s.background('account-changed notification', async () => {
-    await s.mailer.send(await composeMail('account-changed', 'mail.changed.subject', account.email, account.locale, {
-      name: account.name,
-      body: BODY[by],
-      change: text,
-      at: new Date(nowMs()),
-      review: reviewFactorsUrl(s.config.issuer),
-    }));
+    await s.mailer.send(
+      await composeMail('account-changed', 'mail.changed.subject', account.email, account.locale, {
+        name: account.name,
+        body: BODY[by],
+        change: text,
+        at: new Date(nowMs()),
+        review: reviewFactorsUrl(s.config.issuer),
+      }),
+    );
     s.audit('mail.sent', { accountId: account.id, template: 'account-changed', change });
   });
 }

@@ -1,7 +1,12 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from '../log.ts';
 
-export interface Mail { to: string; subject: string; text: string; html: string }
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
 export interface Mailer {
   send(mail: Mail): Promise<void>;
   /** Development only: the mails printed to the console, newest first. */
@@ -12,7 +17,11 @@ export interface Mailer {
 export function createMailer(smtpUrl: string | undefined, from: string, log: Logger): Mailer {
   if (smtpUrl) {
     const transport = nodemailer.createTransport(smtpUrl);
-    return { send: async (mail) => { await transport.sendMail({ from, ...mail }); } };
+    return {
+      send: async (mail) => {
+        await transport.sendMail({ from, ...mail });
+      },
+    };
   }
   const outbox: Mail[] = [];
   return {

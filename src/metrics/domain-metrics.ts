@@ -23,29 +23,40 @@ const atSignIn = (f: Fields) => f.via !== 'self' && f.via !== 'console';
 
 const COUNTERS: Partial<Record<AuditEvent, (m: Metrics, f: Fields) => void>> = {
   'login.success': (m, f) => m.signIns.inc({ outcome: 'success', factor: signInFactor(f.amr) }),
-  'login.failure': (m, f) => { if (atSignIn(f)) m.signIns.inc({ outcome: 'failure', factor: f.method === 'passkey' ? 'passkey' : 'password' }); },
-  'mfa.failure': (m, f) => { if (atSignIn(f)) m.signIns.inc({ outcome: 'failure', factor: factorOf(f.factor) }); },
+  'login.failure': (m, f) => {
+    if (atSignIn(f)) m.signIns.inc({ outcome: 'failure', factor: f.method === 'passkey' ? 'passkey' : 'password' });
+  },
+  'mfa.failure': (m, f) => {
+    if (atSignIn(f)) m.signIns.inc({ outcome: 'failure', factor: factorOf(f.factor) });
+  },
   'login.locked': (m, f) => m.lockouts.inc({ step: f.step === 'code' ? 'code' : 'password' }),
   'mfa.enrolled': (m, f) => m.enrolments.inc({ factor: factorOf(f.factor) }),
   'recovery.used': (m) => m.recoveryCodesUsed.inc(),
-  'password.requested': (m, f) => { if (f.sent === true) m.resetLinksIssued.inc(); },
+  'password.requested': (m, f) => {
+    if (f.sent === true) m.resetLinksIssued.inc();
+  },
   // Set by its holder through a mailed link; not an account seeded by an operator.
-  'password.set': (m, f) => { if (f.via === 'self') m.resetLinksUsed.inc(); },
+  'password.set': (m, f) => {
+    if (f.via === 'self') m.resetLinksUsed.inc();
+  },
 };
 
 /** The audit trail, also counted: every handler and account operation already reports what happened, so metrics hook in here once. */
 export function countedAudit(audit: Audit, metrics: Metrics): Audit {
   const count = (event: AuditEvent, fields: Fields) => COUNTERS[event]?.(metrics, fields);
-  return Object.assign((event: AuditEvent, fields: Fields = {}) => {
-    audit(event, fields);
-    count(event, fields);
-  }, {
-    ...audit,
-    async account(accountId: string, event: AuditEvent, fields: Fields = {}) {
-      await audit.account(accountId, event, fields);
+  return Object.assign(
+    (event: AuditEvent, fields: Fields = {}) => {
+      audit(event, fields);
       count(event, fields);
     },
-  });
+    {
+      ...audit,
+      async account(accountId: string, event: AuditEvent, fields: Fields = {}) {
+        await audit.account(accountId, event, fields);
+        count(event, fields);
+      },
+    },
+  );
 }
 
 /** Every mail the service sends, counted by whether the mail server took it. */

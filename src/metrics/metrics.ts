@@ -27,13 +27,38 @@ export function createMetrics() {
       registers,
     }),
     storeErrors: new Counter({ name: 'idp_store_operation_errors_total', help: 'Store operations that failed', labelNames: ['operation'] as const, registers }),
-    signIns: new Counter({ name: 'idp_sign_ins_total', help: 'Sign-in steps by outcome (success, failure) and factor (password, totp, passkey, recovery)', labelNames: ['outcome', 'factor'] as const, registers }),
-    lockouts: new Counter({ name: 'idp_lockouts_total', help: 'Sign-ins refused by a lockout, by step (password, code)', labelNames: ['step'] as const, registers }),
-    enrolments: new Counter({ name: 'idp_mfa_enrolments_total', help: 'Second factors enrolled, by factor (totp, passkey)', labelNames: ['factor'] as const, registers }),
+    signIns: new Counter({
+      name: 'idp_sign_ins_total',
+      help: 'Sign-in steps by outcome (success, failure) and factor (password, totp, passkey, recovery)',
+      labelNames: ['outcome', 'factor'] as const,
+      registers,
+    }),
+    lockouts: new Counter({
+      name: 'idp_lockouts_total',
+      help: 'Sign-ins refused by a lockout, by step (password, code)',
+      labelNames: ['step'] as const,
+      registers,
+    }),
+    enrolments: new Counter({
+      name: 'idp_mfa_enrolments_total',
+      help: 'Second factors enrolled, by factor (totp, passkey)',
+      labelNames: ['factor'] as const,
+      registers,
+    }),
     recoveryCodesUsed: new Counter({ name: 'idp_recovery_codes_used_total', help: 'Recovery codes used instead of a second factor', registers }),
-    mails: new Counter({ name: 'idp_mails_total', help: 'Mails handed to the mail server, by result (sent, failed)', labelNames: ['result'] as const, registers }),
+    mails: new Counter({
+      name: 'idp_mails_total',
+      help: 'Mails handed to the mail server, by result (sent, failed)',
+      labelNames: ['result'] as const,
+      registers,
+    }),
     resetLinksIssued: new Counter({ name: 'idp_reset_links_issued_total', help: 'Set-password links mailed', registers }),
-    backchannelLogouts: new Counter({ name: 'idp_backchannel_logouts_total', help: 'Back-channel logout token deliveries, by outcome (delivered, retried, failed: given up)', labelNames: ['outcome'] as const, registers }),
+    backchannelLogouts: new Counter({
+      name: 'idp_backchannel_logouts_total',
+      help: 'Back-channel logout token deliveries, by outcome (delivered, retried, failed: given up)',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     resetLinksUsed: new Counter({ name: 'idp_reset_links_used_total', help: 'Passwords set through a mailed link', registers }),
   };
 }

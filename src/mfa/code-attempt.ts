@@ -2,10 +2,17 @@ import type { Audit } from '../audit.ts';
 import type { Limits } from '../security/rate-limits.ts';
 import type { FactorResult, OnPass, Via } from './result.ts';
 
-export interface CodeAttemptDeps { limits: Limits; audit: Audit }
+export interface CodeAttemptDeps {
+  limits: Limits;
+  audit: Audit;
+}
 
 /** Whose code, which kind (the amr value: otp, recovery), and where it was typed. */
-interface Attempted { accountId: string; factor: 'otp' | 'recovery'; via: Via }
+interface Attempted {
+  accountId: string;
+  factor: 'otp' | 'recovery';
+  via: Via;
+}
 
 /**
  * One attempt at a typed code (an authenticator app's, a recovery code): a point
@@ -15,7 +22,10 @@ interface Attempted { accountId: string; factor: 'otp' | 'recovery'; via: Via }
  * for an accepted code, alongside its point's return (result.ts).
  */
 export async function codeAttempt<F extends object, T = undefined>(
-  d: CodeAttemptDeps, at: Attempted, check: () => Promise<F | undefined>, onPass?: OnPass<[], T>,
+  d: CodeAttemptDeps,
+  at: Attempted,
+  check: () => Promise<F | undefined>,
+  onPass?: OnPass<[], T>,
 ): Promise<FactorResult<F & { passed: T }>> {
   const taken = await d.limits.takeCodeAttempt(at.accountId);
   if (taken.kind === 'locked') {

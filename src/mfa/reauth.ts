@@ -5,7 +5,10 @@ import { tokenHash } from '../security/random-token.ts';
 
 type OpSession = Awaited<ReturnType<Provider['Session']['get']>>;
 /** Someone signed in through the provider: its session, and the account as it is now. */
-export interface AccountSession { session: OpSession; account: Account }
+export interface AccountSession {
+  session: OpSession;
+  account: Account;
+}
 
 /**
  * "Confirm it's you": a change to an account (My account, the helpdesk console,

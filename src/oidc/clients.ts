@@ -64,7 +64,9 @@ export function loadClients(clientsFile: string | undefined, issuer: string, pro
   }
   const weak = (clients as ClientMetadata[]).filter((c) => typeof c?.client_secret === 'string' && weakSecret(c.client_secret));
   if (production && weak.length) {
-    throw new ConfigError(`CLIENTS_FILE (${clientsFile}): the client_secret of ${weak.map((c) => c.client_id).join(', ')} is shorter than 32 characters or not random; generate each with \`openssl rand -base64 32\``);
+    throw new ConfigError(
+      `CLIENTS_FILE (${clientsFile}): the client_secret of ${weak.map((c) => c.client_id).join(', ')} is shorter than 32 characters or not random; generate each with \`openssl rand -base64 32\``,
+    );
   }
   const scim = (clients as ClientMetadata[]).map(scimProblem).filter(Boolean);
   if (scim.length) throw new ConfigError(`CLIENTS_FILE (${clientsFile}): ${scim.join('; ')}; scim is granted to client_credentials clients only`);

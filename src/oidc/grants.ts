@@ -40,7 +40,7 @@ export function isFirstParty(client: { [key: string]: unknown } | undefined): bo
 /** Records in the grant what the client asked for; used where no consent screen is needed. */
 function grantRequested(ctx: KoaContextWithOIDC, grant: Grant): void {
   grant.addOIDCScope([...ctx.oidc.requestParamOIDCScopes].join(' '));
-  const claims = ctx.oidc.params?.claims ? JSON.parse(String(ctx.oidc.params.claims)) as Record<string, Record<string, unknown>> : {};
+  const claims = ctx.oidc.params?.claims ? (JSON.parse(String(ctx.oidc.params.claims)) as Record<string, Record<string, unknown>>) : {};
   const names = [...Object.keys(claims.id_token ?? {}), ...Object.keys(claims.userinfo ?? {})];
   if (names.length) grant.addOIDCClaims(names);
   // Resource servers (RESOURCE_SERVERS, resource-servers.ts): the requested scopes each one accepts.
@@ -54,18 +54,20 @@ function grantRequested(ctx: KoaContextWithOIDC, grant: Grant): void {
  * First-party clients (marked `"first_party": true` in their registration) get
  * no consent screen: the grant is made here, but only once the second factor is done.
  */
-export const existingGrantLoader = (store: Store) => async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
-  const { oidc } = ctx;
-  const session = oidc.session!;
-  const grantId = oidc.result?.consent?.grantId || session.grantIdFor(oidc.client!.clientId);
-  const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
-  if (!isFirstParty(oidc.client as never) || !isMultiFactor(session.amr)) return existing;
+export const existingGrantLoader =
+  (store: Store) =>
+  async (ctx: KoaContextWithOIDC): Promise<Grant | undefined> => {
+    const { oidc } = ctx;
+    const session = oidc.session!;
+    const grantId = oidc.result?.consent?.grantId || session.grantIdFor(oidc.client!.clientId);
+    const existing = grantId ? await oidc.provider.Grant.find(grantId) : undefined;
+    if (!isFirstParty(oidc.client as never) || !isMultiFactor(session.amr)) return existing;
 
-  const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: session.accountId! });
-  grantRequested(ctx, grant);
-  // The account as the provider's findAccount just read it for this request (find-account.ts).
-  // Sent along with the provider's next store call (provider-store.ts): the code's, or a new
-  // interaction's, and at the latest the session's, which the provider saves on every path from here.
-  await sendAlong(saveGrant(store, grant, !existing, sessionIdFor(session, oidc.client!.clientId), accountRecord(ctx)));
-  return grant;
-};
+    const grant = existing ?? new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: session.accountId! });
+    grantRequested(ctx, grant);
+    // The account as the provider's findAccount just read it for this request (find-account.ts).
+    // Sent along with the provider's next store call (provider-store.ts): the code's, or a new
+    // interaction's, and at the latest the session's, which the provider saves on every path from here.
+    await sendAlong(saveGrant(store, grant, !existing, sessionIdFor(session, oidc.client!.clientId), accountRecord(ctx)));
+    return grant;
+  };

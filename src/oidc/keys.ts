@@ -5,9 +5,14 @@ import type { JWK } from 'jose';
 import type { ProfileName } from '../profile-config.ts';
 import { ConfigError } from '../config.ts';
 
-export interface PrivateJwks { keys: JWK[] }
+export interface PrivateJwks {
+  keys: JWK[];
+}
 
-interface KeyNeed { alg: string; use: 'sig' | 'enc' }
+interface KeyNeed {
+  alg: string;
+  use: 'sig' | 'enc';
+}
 
 /**
  * The keys each profile signs and decrypts with, one key per algorithm, each
@@ -17,8 +22,16 @@ interface KeyNeed { alg: string; use: 'sig' | 'enc' }
  * request objects encrypted to the provider), 3072-bit as the NCSC rates "good".
  */
 const PROFILE_KEYS: Record<ProfileName, KeyNeed[]> = {
-  standard: [{ alg: 'ES256', use: 'sig' }, { alg: 'RS256', use: 'sig' }],
-  nlgov: [{ alg: 'PS256', use: 'sig' }, { alg: 'RS256', use: 'sig' }, { alg: 'RSA-OAEP', use: 'enc' }, { alg: 'RSA-OAEP-256', use: 'enc' }],
+  standard: [
+    { alg: 'ES256', use: 'sig' },
+    { alg: 'RS256', use: 'sig' },
+  ],
+  nlgov: [
+    { alg: 'PS256', use: 'sig' },
+    { alg: 'RS256', use: 'sig' },
+    { alg: 'RSA-OAEP', use: 'enc' },
+    { alg: 'RSA-OAEP-256', use: 'enc' },
+  ],
 };
 
 const useOf = (key: JWK) => key.use ?? (key.alg?.startsWith('RSA-OAEP') ? 'enc' : 'sig');
@@ -56,7 +69,9 @@ export async function loadSigningKeys(jwksFile: string | undefined, dataDir: str
     const jwks = parseJwks(readFileSync(jwksFile, 'utf8'), `JWKS_FILE (${jwksFile})`);
     const missing = missingFrom(jwks, profile);
     if (missing.length) {
-      throw new ConfigError(`JWKS_FILE (${jwksFile}) has no ${missing.map((k) => `${k.alg} key (use "${k.use}")`).join(', no ')}, which OIDC_PROFILE=${profile} needs; "OIDC_PROFILE=${profile} npx idp keys generate" makes a set with them`);
+      throw new ConfigError(
+        `JWKS_FILE (${jwksFile}) has no ${missing.map((k) => `${k.alg} key (use "${k.use}")`).join(', no ')}, which OIDC_PROFILE=${profile} needs; "OIDC_PROFILE=${profile} npx idp keys generate" makes a set with them`,
+      );
     }
     return jwks;
   }

@@ -48,15 +48,19 @@ export function policy() {
   const prompts = base();
   const login = prompts.get('login')!;
 
-  login.checks.add(new Check('account_unusable', 'the account is disabled or its sessions were ended', 'login_required', (ctx) => {
-    const problem = sessionProblem(ctx);
-    return problem === 'account_unusable' || problem === 'sessions_ended';
-  }));
+  login.checks.add(
+    new Check('account_unusable', 'the account is disabled or its sessions were ended', 'login_required', (ctx) => {
+      const problem = sessionProblem(ctx);
+      return problem === 'account_unusable' || problem === 'sessions_ended';
+    }),
+  );
   // What an application asks of the acr is answered at the mfa prompt (passkey_required):
   // asking for a passkey must not throw away the password step.
   login.checks.remove('essential_acrs');
   login.checks.remove('essential_acr');
-  login.checks.add(new Check('first_factor_stale', 'the password step must be repeated', 'login_required', (ctx) => sessionProblem(ctx) === 'first_factor_stale'));
+  login.checks.add(
+    new Check('first_factor_stale', 'the password step must be repeated', 'login_required', (ctx) => sessionProblem(ctx) === 'first_factor_stale'),
+  );
   login.checks.add(new Check('sign_in_with_new_passkey', 'the passkey counts from the next sign-in', 'login_required', passkeyNewerThanSession));
 
   const mfa = new Prompt(

@@ -112,4 +112,3 @@ export function createProvider(o: ProviderOptions): Provider {
   const provider = new Provider(o.issuer, o.profile.configure(configuration));
   return provider;
 }
-

@@ -32,7 +32,7 @@ export function requireScimToken(s: ScimTokenDeps): Middleware {
     if (!token?.clientId || token.isExpired) {
       // A user's access token is a valid token that never grants scim (RFC 6750 §3.1: insufficient_scope).
       const userToken = await s.provider.AccessToken.find(match[1]!);
-      if (userToken?.isValid) return refuse(ctx, 403, 'insufficient_scope', 'a user\'s access token does not grant the scim scope', userToken.clientId);
+      if (userToken?.isValid) return refuse(ctx, 403, 'insufficient_scope', "a user's access token does not grant the scim scope", userToken.clientId);
       return refuse(ctx, 401, 'invalid_token', 'the token is not valid');
     }
     const client = await s.provider.Client.find(token.clientId);

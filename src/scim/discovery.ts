@@ -4,11 +4,20 @@ import { notFound } from './errors.ts';
 
 /** The three documents a SCIM client reads first (RFC 7644 §4): what we support, which resources, their schemas. */
 export function discovery(base: string) {
-  const list = (resources: object[]) => ({ schemas: [LIST_SCHEMA], totalResults: resources.length, startIndex: 1, itemsPerPage: resources.length, Resources: resources });
+  const list = (resources: object[]) => ({
+    schemas: [LIST_SCHEMA],
+    totalResults: resources.length,
+    startIndex: 1,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  });
   const schemas = [UserSchema.definition.describe(`${base}/Schemas`), cbsExtension.describe(`${base}/Schemas`)];
   const userType = {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:ResourceType'],
-    id: 'User', name: 'User', endpoint: '/Users', description: 'A CBS Microdata account; userName is the e-mail address',
+    id: 'User',
+    name: 'User',
+    endpoint: '/Users',
+    description: 'A CBS Microdata account; userName is the e-mail address',
     schema: USER_SCHEMA,
     schemaExtensions: [{ schema: CBS_EXTENSION, required: false }],
     meta: { resourceType: 'ResourceType', location: `${base}/ResourceTypes/User` },
@@ -22,7 +31,14 @@ export function discovery(base: string) {
     changePassword: { supported: false },
     sort: { supported: false },
     etag: { supported: true },
-    authenticationSchemes: [{ type: 'oauthbearertoken', name: 'OAuth Bearer Token', description: 'An access token from this provider\'s token endpoint (client_credentials grant, scope=scim)', primary: true }],
+    authenticationSchemes: [
+      {
+        type: 'oauthbearertoken',
+        name: 'OAuth Bearer Token',
+        description: "An access token from this provider's token endpoint (client_credentials grant, scope=scim)",
+        primary: true,
+      },
+    ],
     meta: { resourceType: 'ServiceProviderConfig', location: `${base}/ServiceProviderConfig` },
   };
   const one = <T extends { id: string }>(items: T[], id: string) => {

@@ -46,11 +46,21 @@ export function scimErrors(log: Logger): Middleware {
       await next();
     } catch (err) {
       const known = asScimError(err);
-      if (known) return sendScim(ctx, known.status, { schemas: [ERROR_SCHEMA], status: String(known.status), ...(known.scimType ? { scimType: known.scimType } : {}), detail: known.message });
+      if (known)
+        return sendScim(ctx, known.status, {
+          schemas: [ERROR_SCHEMA],
+          status: String(known.status),
+          ...(known.scimType ? { scimType: known.scimType } : {}),
+          detail: known.message,
+        });
       const outage = isStoreFailure(err);
       log.error({ err, path: ctx.path }, outage ? 'store unavailable' : 'scim error');
       if (outage) ctx.set('Retry-After', '30');
-      sendScim(ctx, outage ? 503 : 500, { schemas: [ERROR_SCHEMA], status: outage ? '503' : '500', detail: outage ? 'the service is temporarily unavailable' : 'internal error' });
+      sendScim(ctx, outage ? 503 : 500, {
+        schemas: [ERROR_SCHEMA],
+        status: outage ? '503' : '500',
+        detail: outage ? 'the service is temporarily unavailable' : 'internal error',
+      });
     }
   };
 }

@@ -14,7 +14,13 @@ export type Filter =
 
 type Value = string | boolean | undefined;
 /** `index`: the store answers `eq` on it without reading other accounts. */
-interface Attribute { name: string; read: (a: Account) => Value; caseExact: boolean; type: 'string' | 'boolean'; index?: 'email' | 'externalId' | 'id' }
+interface Attribute {
+  name: string;
+  read: (a: Account) => Value;
+  caseExact: boolean;
+  type: 'string' | 'boolean';
+  index?: 'email' | 'externalId' | 'id';
+}
 
 const email: Omit<Attribute, 'name'> = { read: (a) => a.email, caseExact: false, type: 'string', index: 'email' };
 /** The attributes a filter may name, by lower-case path; userName and e-mail compare case-insensitively (caseExact false in RFC 7643). */
@@ -67,14 +73,16 @@ function parser(list: Token[]) {
     if (t?.type !== type) throw invalidFilter(t ? `expected '${type}' at position ${t.at + 1}` : `the filter ends where '${type}' is expected`);
     return t;
   };
-  const joined = (kind: 'and' | 'or', part: (depth: number, within?: string) => Filter) => (depth: number, within?: string): Filter => {
-    let left = part(depth, within);
-    while (word(peek(), kind)) {
-      next++;
-      left = { kind, left, right: part(depth, within) };
-    }
-    return left;
-  };
+  const joined =
+    (kind: 'and' | 'or', part: (depth: number, within?: string) => Filter) =>
+    (depth: number, within?: string): Filter => {
+      let left = part(depth, within);
+      while (word(peek(), kind)) {
+        next++;
+        left = { kind, left, right: part(depth, within) };
+      }
+      return left;
+    };
   const comparison = (within?: string): Filter => {
     const name = expect('word');
     if (word(name, 'and', 'or', 'not')) throw invalidFilter(`expected an attribute at position ${name.at + 1}`);
@@ -135,9 +143,12 @@ export function parseFilter(expression: unknown): Filter | undefined {
 
 export function matches(filter: Filter, a: Account): boolean {
   switch (filter.kind) {
-    case 'and': return matches(filter.left, a) && matches(filter.right, a);
-    case 'or': return matches(filter.left, a) || matches(filter.right, a);
-    case 'not': return !matches(filter.filter, a);
+    case 'and':
+      return matches(filter.left, a) && matches(filter.right, a);
+    case 'or':
+      return matches(filter.left, a) || matches(filter.right, a);
+    case 'not':
+      return !matches(filter.filter, a);
     case 'compare': {
       const fold = (v: Value) => (typeof v === 'string' && !filter.attribute.caseExact ? v.toLowerCase() : v);
       return (fold(filter.attribute.read(a)) === fold(filter.value)) === (filter.operator === 'eq');
@@ -146,7 +157,10 @@ export function matches(filter: Filter, a: Account): boolean {
 }
 
 /** What the store is asked for an account. */
-export interface Lookup { index: 'email' | 'externalId' | 'id'; value: string }
+export interface Lookup {
+  index: 'email' | 'externalId' | 'id';
+  value: string;
+}
 
 /** An address or id names one account at most; an externalId may name many. */
 const cost = (list: Lookup[]) => list.reduce((sum, l) => sum + (l.index === 'externalId' ? 1000 : 1), 0);
@@ -164,12 +178,13 @@ export function lookups(filter: Filter): Lookup[] | undefined {
     }
     case 'and': {
       const [left, right] = [lookups(filter.left), lookups(filter.right)];
-      return left && right ? (cost(left) <= cost(right) ? left : right) : left ?? right;
+      return left && right ? (cost(left) <= cost(right) ? left : right) : (left ?? right);
     }
     case 'or': {
       const [left, right] = [lookups(filter.left), lookups(filter.right)];
       return left && right ? [...left, ...right] : undefined;
     }
-    case 'not': return undefined;
+    case 'not':
+      return undefined;
   }
 }

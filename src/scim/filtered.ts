@@ -28,7 +28,9 @@ const byListing = (a: Account, b: Account) => Buffer.compare(Buffer.from(`${fold
 export async function filtered(accounts: AccountStore<Account>, filter: Filter): Promise<Account[]> {
   const wanted = lookups(filter);
   if (!wanted) {
-    throw tooMany('the filter would read every account: filter with eq on userName, emails.value, externalId or id (also inside and, or); other conditions may be joined to one with and');
+    throw tooMany(
+      'the filter would read every account: filter with eq on userName, emails.value, externalId or id (also inside and, or); other conditions may be joined to one with and',
+    );
   }
   const found = new Map<string, Account>();
   // One lookup after the other, each asking for no more than the reads left.

@@ -26,9 +26,15 @@ export function scimApi(s: ScimDeps): Middleware {
   router.use(refuseEncodedBodies, bodyParser({ enableTypes: ['json'], extendTypes: { json: ['application/scim+json'] }, jsonLimit: '64kb' }));
   router.get('/ServiceProviderConfig', json(docs.serviceProviderConfig));
   router.get('/ResourceTypes', json(docs.resourceTypes));
-  router.get('/ResourceTypes/:id', json((ctx) => docs.resourceType(String(ctx.params.id))));
+  router.get(
+    '/ResourceTypes/:id',
+    json((ctx) => docs.resourceType(String(ctx.params.id))),
+  );
   router.get('/Schemas', json(docs.schemas));
-  router.get('/Schemas/:id', json((ctx) => docs.schema(String(ctx.params.id))));
+  router.get(
+    '/Schemas/:id',
+    json((ctx) => docs.schema(String(ctx.params.id))),
+  );
   router.get('/Users', users.list);
   router.post('/Users', users.create);
   router.get('/Users/:id', users.get);

@@ -10,7 +10,11 @@ export const PATCH_SCHEMA = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const { Attribute, SchemaDefinition, Schema } = SCIMMY.Types;
 
 export const cbsExtension = new SchemaDefinition('CbsUser', CBS_EXTENSION, 'CBS Microdata account: invitation and end date', [
-  new Attribute('boolean', 'sendInvitation', { mutable: 'writeOnly', returned: 'never', description: 'true: (re)send the welcome mail with a set-password link, voiding the previous link' }),
+  new Attribute('boolean', 'sendInvitation', {
+    mutable: 'writeOnly',
+    returned: 'never',
+    description: 'true: (re)send the welcome mail with a set-password link, voiding the previous link',
+  }),
   new Attribute('string', 'endDate', { description: 'last day (YYYY-MM-DD, Amsterdam) the account may be used; disabled after it, reminder 14 days before' }),
   new Attribute('complex', 'invitation', { mutable: false, description: 'the welcome mail: pending, expired or accepted' }, [
     new Attribute('string', 'state', { mutable: false, canonicalValues: ['pending', 'expired', 'accepted'] }),
@@ -20,8 +24,12 @@ export const cbsExtension = new SchemaDefinition('CbsUser', CBS_EXTENSION, 'CBS 
 ]);
 
 class CbsUserExtension extends Schema {
-  static override get id() { return CBS_EXTENSION; }
-  static override get definition() { return cbsExtension; }
+  static override get id() {
+    return CBS_EXTENSION;
+  }
+  static override get definition() {
+    return cbsExtension;
+  }
 }
 
 /** scimmy's schemas are module-wide: the extension is registered once, whatever number of apps run in the process. */

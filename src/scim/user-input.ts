@@ -11,24 +11,36 @@ const text = (max: number) => z.string().max(max);
  * (title, phoneNumbers, …) are ignored, as RFC 7643 allows.
  */
 export const userInput = z.looseObject({
-  schemas: z.array(text(200)).min(1).max(5).refine((s) => s.includes(USER_SCHEMA), `schemas must include ${USER_SCHEMA}`),
+  schemas: z
+    .array(text(200))
+    .min(1)
+    .max(5)
+    .refine((s) => s.includes(USER_SCHEMA), `schemas must include ${USER_SCHEMA}`),
   userName: text(254),
   externalId: text(200).nullish(),
   name: z.looseObject({ formatted: text(200).nullish(), givenName: text(100).nullish(), familyName: text(100).nullish() }).nullish(),
   displayName: text(200).nullish(),
-  emails: z.array(z.looseObject({ value: text(254), primary: z.boolean().nullish(), type: text(30).nullish() })).max(10).nullish(),
+  emails: z
+    .array(z.looseObject({ value: text(254), primary: z.boolean().nullish(), type: text(30).nullish() }))
+    .max(10)
+    .nullish(),
   preferredLanguage: text(35).nullish(),
   active: z.boolean().nullish(),
-  [CBS_EXTENSION]: z.looseObject({
-    sendInvitation: z.boolean().nullish(),
-    endDate: text(10).nullish(),
-  }).nullish(),
+  [CBS_EXTENSION]: z
+    .looseObject({
+      sendInvitation: z.boolean().nullish(),
+      endDate: text(10).nullish(),
+    })
+    .nullish(),
 });
 export type UserInput = z.infer<typeof userInput>;
 
 export const patchInput = z.object({
   schemas: z.array(text(200)).min(1).max(2),
-  Operations: z.array(z.looseObject({ op: text(10), path: text(500).optional(), value: z.unknown().optional() })).min(1).max(50),
+  Operations: z
+    .array(z.looseObject({ op: text(10), path: text(500).optional(), value: z.unknown().optional() }))
+    .min(1)
+    .max(50),
 });
 
 /** Parses a body with a schema; the first problem becomes a SCIM invalidValue (or invalidSyntax for the shape of the message). */

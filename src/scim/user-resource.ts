@@ -26,6 +26,12 @@ export function toScimUser(account: Account, base: string) {
       ...(account.endDate ? { endDate: account.endDate } : {}),
       ...(invitation ? { invitation: { state: invitationState(invitation), sentAt: iso(invitation.sentAt), expiresAt: iso(invitation.expiresAt) } } : {}),
     },
-    meta: { resourceType: 'User', created: iso(account.createdAt), lastModified: iso(account.modifiedAt ?? account.createdAt), location: `${base}/Users/${account.id}`, version: etag(account) },
+    meta: {
+      resourceType: 'User',
+      created: iso(account.createdAt),
+      lastModified: iso(account.modifiedAt ?? account.createdAt),
+      location: `${base}/Users/${account.id}`,
+      version: etag(account),
+    },
   };
 }

@@ -27,7 +27,12 @@ function integer(ctx: Context, name: string, fallback: number): number {
 function checkIfMatch(ctx: Context, account: Account): void {
   const wanted = ctx.get('if-match');
   if (!wanted || wanted.trim() === '*') return;
-  if (!wanted.split(',').map((t) => t.trim()).includes(etag(account))) {
+  if (
+    !wanted
+      .split(',')
+      .map((t) => t.trim())
+      .includes(etag(account))
+  ) {
     throw new ScimError(412, undefined, `the resource is at version ${etag(account)}; read it again`);
   }
 }
@@ -86,9 +91,18 @@ export function usersEndpoint(s: UsersDeps) {
         const found = await filtered(s.accounts, filter);
         [total, page] = [found.length, found.slice(startIndex - 1, startIndex - 1 + count)];
       } else {
-        [total, page] = await Promise.all([s.accounts.countListed(), count ? s.accounts.listed({ offset: startIndex - 1 }, count).then((p) => p.accounts) : []]);
+        [total, page] = await Promise.all([
+          s.accounts.countListed(),
+          count ? s.accounts.listed({ offset: startIndex - 1 }, count).then((p) => p.accounts) : [],
+        ]);
       }
-      sendScim(ctx, 200, { schemas: [LIST_SCHEMA], totalResults: total, startIndex, itemsPerPage: page.length, Resources: page.map((a) => toScimUser(a, base)) });
+      sendScim(ctx, 200, {
+        schemas: [LIST_SCHEMA],
+        totalResults: total,
+        startIndex,
+        itemsPerPage: page.length,
+        Resources: page.map((a) => toScimUser(a, base)),
+      });
     },
     get: (ctx: Context) => answer(ctx, 200, String(ctx.params.id)),
     async create(ctx: Context) {

@@ -37,7 +37,12 @@ type Name = keyof typeof POLICY;
 const GIVEN_BACK: Name[] = ['passwordPerIp', 'clientSecretPerClientAndIp'];
 
 /** The set-password mail numbers an operator may change (RESET_* in config.ts), each per hour. */
-export interface MailQuotas { perAddress: number; perAddressAndIp: number; addressesPerIp: number; unknownAddressesPerIp: number }
+export interface MailQuotas {
+  perAddress: number;
+  perAddressAndIp: number;
+  addressesPerIp: number;
+  unknownAddressesPerIp: number;
+}
 const QUOTA_OF: Record<keyof MailQuotas, Name> = {
   perAddress: 'passwordRequestsPerAddress',
   perAddressAndIp: 'passwordRequestsPerAddressAndIp',
@@ -51,11 +56,22 @@ export function lockSeconds(lockout: number): number {
 }
 
 /** An attempt whose points are taken: report how it went. */
-interface Attempt { succeeded(): Promise<void>; failed(): Promise<void> }
+interface Attempt {
+  succeeded(): Promise<void>;
+  failed(): Promise<void>;
+}
 type Taken = { kind: 'taken'; attempt: Attempt } | { kind: 'locked'; retryAfter: number };
-interface PasswordClient { account: string; ip: string; knownDevice?: string }
+interface PasswordClient {
+  account: string;
+  ip: string;
+  knownDevice?: string;
+}
 /** One account's own counters as staff see them: its address, its id, and the addresses it signed in from lately. */
-interface AccountCounters { account: string; accountId: string; ips: string[] }
+interface AccountCounters {
+  account: string;
+  accountId: string;
+  ips: string[];
+}
 
 export interface Limits {
   takePasswordAttempt(c: PasswordClient): Promise<Taken>;
@@ -90,7 +106,9 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:', qu
   const points = Object.fromEntries(Object.entries(quotas).map(([quota, n]) => [QUOTA_OF[quota as keyof MailQuotas], n]));
   const make = (name: Name): RateLimiterAbstract => {
     const options = { ...POLICY[name], ...(points[name] ? { points: points[name] } : {}), keyPrefix: `${prefix}rl:${name}` };
-    return redis ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false, rejectIfRedisNotReady: true }) : new RateLimiterMemory(options);
+    return redis
+      ? new RateLimiterRedis({ ...options, storeClient: redis, useRedisPackage: false, rejectIfRedisNotReady: true })
+      : new RateLimiterMemory(options);
   };
   const l = Object.fromEntries(Object.keys(POLICY).map((n) => [n, make(n as Name)])) as Record<Name, RateLimiterAbstract>;
 
@@ -110,7 +128,9 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:', qu
       kind: 'taken',
       attempt: {
         // Success gives back every point: the owner's own typos stop counting once they get in.
-        succeeded: async () => { await Promise.all(parts.map(([n, key]) => (GIVEN_BACK.includes(n) ? l[n].reward(key, 1) : l[n].delete(key))).map((p) => p.catch(asStoreError))); },
+        succeeded: async () => {
+          await Promise.all(parts.map(([n, key]) => (GIVEN_BACK.includes(n) ? l[n].reward(key, 1) : l[n].delete(key))).map((p) => p.catch(asStoreError)));
+        },
         failed: async () => {
           const res = results[0]!;
           if (res.status !== 'fulfilled' || res.value.consumedPoints !== l[lockName].points) return;
@@ -156,7 +176,8 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:', qu
     async passwordRequest(address, ip) {
       const pair = await count('passwordRequestsPerAddressAndIp', `${address}|${ip}`);
       // Only an address new from this requester counts against its bound; a repeat is checked against it.
-      const fromIp = pair.consumedPoints === 1 ? await count('passwordRequestAddressesPerIp', ip) : await l.passwordRequestAddressesPerIp.get(ip).catch(asStoreError);
+      const fromIp =
+        pair.consumedPoints === 1 ? await count('passwordRequestAddressesPerIp', ip) : await l.passwordRequestAddressesPerIp.get(ip).catch(asStoreError);
       if (over('passwordRequestAddressesPerIp', fromIp)) return { ip: false, address: false };
       if (over('passwordRequestsPerAddressAndIp', pair)) return { ip: true, address: false };
       return { ip: true, address: !over('passwordRequestsPerAddress', await count('passwordRequestsPerAddress', address)) };

@@ -7,7 +7,10 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
  * Secrets sealed before key ids existed (v1.<iv>.<tag>.<ciphertext>) are opened
  * by whichever key authenticates them.
  */
-export interface SecretBox { seal(plain: string): string; open(sealed: string): string }
+export interface SecretBox {
+  seal(plain: string): string;
+  open(sealed: string): string;
+}
 
 const keyId = (key: Buffer) => createHash('sha256').update(key).digest('base64url').slice(0, 8);
 
@@ -40,7 +43,9 @@ export function createSecretBox(keys: Buffer | Buffer[]): SecretBox {
       for (const key of list) {
         try {
           return decrypt(key, parts[1]!, parts[2]!, parts[3]!);
-        } catch { /* not this key: try the next */ }
+        } catch {
+          /* not this key: try the next */
+        }
       }
       throw new Error('no configured key opens this secret');
     },

@@ -45,7 +45,12 @@ export function secretBits(secret: string): number {
       for (let l = MIN_COPY; l <= length; l++) best[i + l] = Math.min(best[i + l]!, best[i]! + Math.log2(i) + Math.log2(l));
     }
     for (let l = MIN_WORD; l <= Math.min(MAX_WORD, n - i); l++) {
-      const bits = WORDS.get(chars.slice(i, i + l).join('').toLowerCase());
+      const bits = WORDS.get(
+        chars
+          .slice(i, i + l)
+          .join('')
+          .toLowerCase(),
+      );
       if (bits !== undefined) best[i + l] = Math.min(best[i + l]!, best[i]! + bits);
     }
   }

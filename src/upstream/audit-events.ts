@@ -4,5 +4,11 @@
  * follow one identity without spreading its identifier.
  */
 export type UpstreamAuditEvent =
-  | 'upstream.started' | 'upstream.verified' | 'upstream.no_link' | 'upstream.refused' | 'upstream.failure'
-  | 'upstream.linked' | 'upstream.unlinked' | 'upstream.link_refused';
+  | 'upstream.started'
+  | 'upstream.verified'
+  | 'upstream.no_link'
+  | 'upstream.refused'
+  | 'upstream.failure'
+  | 'upstream.linked'
+  | 'upstream.unlinked'
+  | 'upstream.link_refused';

@@ -22,8 +22,19 @@ export interface UpstreamIdentity {
 export const identityRef = ({ issuer, subject }: { issuer: string; subject: string }) =>
   createHash('sha256').update(`${issuer}\0${subject}`).digest('base64url').slice(0, 22);
 
-interface AuthorizationRequest { redirectUri: string; state: string; nonce: string; verifier: string; locale: Locale; fresh: boolean }
-interface Checks { state: string; nonce: string; verifier: string }
+interface AuthorizationRequest {
+  redirectUri: string;
+  state: string;
+  nonce: string;
+  verifier: string;
+  locale: Locale;
+  fresh: boolean;
+}
+interface Checks {
+  state: string;
+  nonce: string;
+  verifier: string;
+}
 
 /** An identifier we can keep: a string of 1 to 255 characters, no control characters. */
 const usableIdentifier = (value: unknown): value is string => typeof value === 'string' && /^[^\p{Cc}]{1,255}$/u.test(value);
@@ -45,7 +56,8 @@ function unreachable(err: unknown): boolean {
   for (let depth = 0; e && typeof e === 'object' && depth < 6; e = e.cause as typeof e, depth++) {
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return true;
     if (e.name === 'TypeError' && e.message === 'fetch failed') return true;
-    if (typeof e.code === 'string' && /^(ECONN|ENOTFOUND|EAI_|EHOSTUNREACH|ETIMEDOUT|EPIPE|UND_ERR|OAUTH_RESPONSE_IS_NOT_(CONFORM|JSON))/.test(e.code)) return true;
+    if (typeof e.code === 'string' && /^(ECONN|ENOTFOUND|EAI_|EHOSTUNREACH|ETIMEDOUT|EPIPE|UND_ERR|OAUTH_RESPONSE_IS_NOT_(CONFORM|JSON))/.test(e.code))
+      return true;
     if (e instanceof oidc.ResponseBodyError && e.status >= 500) return true;
   }
   return false;
@@ -59,7 +71,8 @@ function asFailure(err: unknown, step: string): UpstreamFailure {
     return new UpstreamFailure('refused', `${step}: the provider answered ${err.error}`, { cause: err });
   }
   // A 401 with WWW-Authenticate: the token endpoint did not accept this service's client authentication.
-  if (err instanceof oidc.WWWAuthenticateChallengeError) return new UpstreamFailure('refused', `${step}: the provider refused the client authentication`, { cause: err });
+  if (err instanceof oidc.WWWAuthenticateChallengeError)
+    return new UpstreamFailure('refused', `${step}: the provider refused the client authentication`, { cause: err });
   return new UpstreamFailure('invalid', `${step}: ${(err as Error).message}`, { cause: err });
 }
 
@@ -77,23 +90,26 @@ export function upstreamClient() {
   const configuration = (provider: UpstreamProvider): Promise<oidc.Configuration> => {
     const cached = discovered.get(provider.id);
     if (cached && Date.now() - cached.at < DISCOVERY_MAX_AGE_MS) return cached.config;
-    const config = clientAuthentication(provider).then((auth) => oidc.discovery(
-      new URL(provider.issuer),
-      provider.clientId,
-      { id_token_signed_response_alg: provider.idTokenAlg },
-      auth,
-      { timeout: provider.timeoutSeconds, execute: [oidc.enableNonRepudiationChecks, ...(isLoopback(provider.issuer) ? [oidc.allowInsecureRequests] : [])] },
-    ));
+    const config = clientAuthentication(provider).then((auth) =>
+      oidc.discovery(new URL(provider.issuer), provider.clientId, { id_token_signed_response_alg: provider.idTokenAlg }, auth, {
+        timeout: provider.timeoutSeconds,
+        execute: [oidc.enableNonRepudiationChecks, ...(isLoopback(provider.issuer) ? [oidc.allowInsecureRequests] : [])],
+      }),
+    );
     discovered.set(provider.id, { at: Date.now(), config });
     // A failed discovery is not kept: the next sign-in asks again.
-    config.catch(() => { if (discovered.get(provider.id)?.config === config) discovered.delete(provider.id); });
+    config.catch(() => {
+      if (discovered.get(provider.id)?.config === config) discovered.delete(provider.id);
+    });
     return config;
   };
 
   return {
     /** Where the browser goes to sign in at the provider. */
     async authorizationUrl(provider: UpstreamProvider, r: AuthorizationRequest): Promise<URL> {
-      const config = await configuration(provider).catch((err: unknown) => { throw asFailure(err, 'discovery'); });
+      const config = await configuration(provider).catch((err: unknown) => {
+        throw asFailure(err, 'discovery');
+      });
       const inIdToken = [...new Set([provider.identifierClaim, ...provider.labelClaims])].filter((c) => c !== 'sub');
       return oidc.buildAuthorizationUrl(config, {
         redirect_uri: r.redirectUri,
@@ -105,7 +121,9 @@ export function upstreamClient() {
         nonce: r.nonce,
         ui_locales: r.locale,
         // The claims the link needs, asked for in the ID token (SURFconext gives them at userinfo otherwise).
-        ...(inIdToken.length ? { claims: JSON.stringify({ id_token: Object.fromEntries(inIdToken.map((c) => [c, c === provider.identifierClaim ? { essential: true } : null])) }) } : {}),
+        ...(inIdToken.length
+          ? { claims: JSON.stringify({ id_token: Object.fromEntries(inIdToken.map((c) => [c, c === provider.identifierClaim ? { essential: true } : null])) }) }
+          : {}),
         ...(r.fresh ? { prompt: 'login' } : {}),
       });
     },
@@ -118,11 +136,16 @@ export function upstreamClient() {
       try {
         const config = await configuration(provider);
         const tokens = await oidc.authorizationCodeGrant(config, callbackUrl, {
-          pkceCodeVerifier: checks.verifier, expectedState: checks.state, expectedNonce: checks.nonce, idTokenExpected: true,
+          pkceCodeVerifier: checks.verifier,
+          expectedState: checks.state,
+          expectedNonce: checks.nonce,
+          idTokenExpected: true,
         });
         const claims = tokens.claims()!;
         const subject = claims[provider.identifierClaim];
-        const label = Object.fromEntries(provider.labelClaims.flatMap((c) => (typeof claims[c] === 'string' && (claims[c] as string).length <= 200 ? [[c, claims[c] as string]] : [])));
+        const label = Object.fromEntries(
+          provider.labelClaims.flatMap((c) => (typeof claims[c] === 'string' && (claims[c] as string).length <= 200 ? [[c, claims[c] as string]] : [])),
+        );
         if (!usableIdentifier(subject)) throw new UpstreamFailure('identifier', `the ID token has no usable ${provider.identifierClaim}`);
         return { issuer: provider.issuer, subject, label };
       } catch (err) {

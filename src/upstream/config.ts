@@ -12,28 +12,36 @@ import { PLACEHOLDER, SECRET_MIN_BITS, secretBits } from '../security/secret-str
 const text = z.string().trim().min(1);
 const claimName = z.string().regex(/^[\w:.-]{1,100}$/, 'must be a claim name');
 
-const entry = z.object({
-  /** In the service's URLs (/upstream/<id>/callback, the redirect URI registered upstream). */
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1–32 lowercase letters, digits or dashes'),
-  issuer: z.url({ protocol: /^https?$/ }),
-  client_id: text,
-  /** client_secret_basic (the default with a secret), client_secret_post, or private_key_jwt (with private_key_file). */
-  token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt']).optional(),
-  client_secret: text.optional(),
-  /** A private JWK (JSON) with its `kid` and `alg`: private_key_jwt's signing key. */
-  private_key_file: text.optional(),
-  scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/)).default(['openid']).refine((s) => s.includes('openid'), 'must include openid'),
-  display_name: z.object({ nl: text, en: text }),
-  /** The claim of the ID token that identifies the person at this provider, stably (SURFconext: sub). */
-  identifier_claim: claimName.default('sub'),
-  /** What the provider registered for this service: persistent identifiers, or transient ones (a new one at every login), which link nothing. */
-  subject_type: z.enum(['persistent', 'transient']).default('persistent'),
-  /** Claims kept with a link so that the holder and the helpdesk recognise it (SURFconext: schac_home_organization, eduperson_principal_name). */
-  label_claims: z.array(claimName).max(5).default([]),
-  id_token_signed_response_alg: z.string().regex(/^[A-Z]{2}\d{3}$/).default('RS256'),
-  /** Longest wait for any request to the provider (discovery, keys, token endpoint). */
-  timeout_seconds: z.number().positive().max(60).default(10),
-}).strict();
+const entry = z
+  .object({
+    /** In the service's URLs (/upstream/<id>/callback, the redirect URI registered upstream). */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'must be 1–32 lowercase letters, digits or dashes'),
+    issuer: z.url({ protocol: /^https?$/ }),
+    client_id: text,
+    /** client_secret_basic (the default with a secret), client_secret_post, or private_key_jwt (with private_key_file). */
+    token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt']).optional(),
+    client_secret: text.optional(),
+    /** A private JWK (JSON) with its `kid` and `alg`: private_key_jwt's signing key. */
+    private_key_file: text.optional(),
+    scopes: z
+      .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/))
+      .default(['openid'])
+      .refine((s) => s.includes('openid'), 'must include openid'),
+    display_name: z.object({ nl: text, en: text }),
+    /** The claim of the ID token that identifies the person at this provider, stably (SURFconext: sub). */
+    identifier_claim: claimName.default('sub'),
+    /** What the provider registered for this service: persistent identifiers, or transient ones (a new one at every login), which link nothing. */
+    subject_type: z.enum(['persistent', 'transient']).default('persistent'),
+    /** Claims kept with a link so that the holder and the helpdesk recognise it (SURFconext: schac_home_organization, eduperson_principal_name). */
+    label_claims: z.array(claimName).max(5).default([]),
+    id_token_signed_response_alg: z
+      .string()
+      .regex(/^[A-Z]{2}\d{3}$/)
+      .default('RS256'),
+    /** Longest wait for any request to the provider (discovery, keys, token endpoint). */
+    timeout_seconds: z.number().positive().max(60).default(10),
+  })
+  .strict();
 
 type Entry = z.infer<typeof entry>;
 
@@ -102,8 +110,9 @@ function authOf(e: Entry, production: boolean, problems: string[]): ClientAuthen
     problems.push(`${method} takes client_secret and no private_key_file`);
     return undefined;
   }
-  if (production && PLACEHOLDER.test(e.client_secret)) problems.push('client_secret is still the example\'s placeholder');
-  else if (production && (e.client_secret.length < 32 || secretBits(e.client_secret) < SECRET_MIN_BITS)) problems.push('client_secret is shorter than 32 characters or not random');
+  if (production && PLACEHOLDER.test(e.client_secret)) problems.push("client_secret is still the example's placeholder");
+  else if (production && (e.client_secret.length < 32 || secretBits(e.client_secret) < SECRET_MIN_BITS))
+    problems.push('client_secret is shorter than 32 characters or not random');
   return { method, secret: e.client_secret };
 }
 
@@ -129,11 +138,21 @@ export function loadUpstreamProviders(file: string | undefined, production: bool
     const auth = authOf(e, production, own);
     problems.push(...own.map(at));
     if (own.length || !auth) return [];
-    return [{
-      id: e.id, issuer: e.issuer, clientId: e.client_id, auth, scopes: e.scopes, displayName: e.display_name,
-      identifierClaim: e.identifier_claim, subjectType: e.subject_type, labelClaims: e.label_claims,
-      idTokenAlg: e.id_token_signed_response_alg, timeoutSeconds: e.timeout_seconds,
-    }];
+    return [
+      {
+        id: e.id,
+        issuer: e.issuer,
+        clientId: e.client_id,
+        auth,
+        scopes: e.scopes,
+        displayName: e.display_name,
+        identifierClaim: e.identifier_claim,
+        subjectType: e.subject_type,
+        labelClaims: e.label_claims,
+        idTokenAlg: e.id_token_signed_response_alg,
+        timeoutSeconds: e.timeout_seconds,
+      },
+    ];
   });
   const twice = (values: string[]) => values.filter((v, i) => values.indexOf(v) !== i);
   for (const id of twice(parsed.data.map((e) => e.id))) problems.push(`id ${id} is listed twice`);

@@ -45,7 +45,12 @@ export const browserLocale = (ctx: Context): Locale | undefined => {
 };
 
 /** Keeps a new pending sign-in and binds it to this browser; returns what the authorization request carries. */
-export async function beginUpstream(ctx: Context, tokens: SingleUseTokenStore, secure: boolean, pending: Omit<PendingUpstream, 'verifier' | 'nonce' | 'browser'>) {
+export async function beginUpstream(
+  ctx: Context,
+  tokens: SingleUseTokenStore,
+  secure: boolean,
+  pending: Omit<PendingUpstream, 'verifier' | 'nonce' | 'browser'>,
+) {
   const browser = browserId(ctx) ?? randomToken();
   ctx.cookies.set(COOKIE, `${browser}.${pending.locale}`, { httpOnly: true, sameSite: 'lax', secure, maxAge: 24 * 3600 * 1000, overwrite: true });
   const state = oidc.randomState();
@@ -60,7 +65,11 @@ export async function beginUpstream(ctx: Context, tokens: SingleUseTokenStore, s
  * The pending sign-in of this state, taken once (a replayed answer finds nothing),
  * and whether this is the browser that started it. Undefined: no such state, used, or expired.
  */
-export async function takeUpstream(ctx: Context, tokens: SingleUseTokenStore, state: string): Promise<{ pending: PendingUpstream; sameBrowser: boolean } | undefined> {
+export async function takeUpstream(
+  ctx: Context,
+  tokens: SingleUseTokenStore,
+  state: string,
+): Promise<{ pending: PendingUpstream; sameBrowser: boolean } | undefined> {
   if (!state || state.length > 128) return undefined;
   const hash = tokenHash(state);
   const taken = await tokens.take(PURPOSE, hash, hash);

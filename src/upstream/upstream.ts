@@ -6,7 +6,11 @@ import { upstreamClient, type UpstreamIdentity } from './client.ts';
 import { UpstreamFailure } from './failure.ts';
 import { beginUpstream, browserLocale, takeUpstream, type PendingUpstream, type UpstreamPurpose } from './pending.ts';
 
-interface UpstreamDeps { providers: UpstreamProvider[]; issuer: string; tokens: SingleUseTokenStore }
+interface UpstreamDeps {
+  providers: UpstreamProvider[];
+  issuer: string;
+  tokens: SingleUseTokenStore;
+}
 
 /**
  * Sign-in at an institution (#26): the configured providers, and the two halves
@@ -24,7 +28,9 @@ export function createUpstream({ providers, issuer, tokens }: UpstreamDeps) {
     provider: (id: string | undefined) => providers.find((p) => p.id === id),
     callbackUrl,
     /** The public keys of the providers that authenticate this service by private_key_jwt: the JWKS URL to register there. */
-    publicKeys: { keys: [...new Map(providers.flatMap((p) => (p.auth.method === 'private_key_jwt' ? [[p.auth.key.kid, publicHalf(p.auth.key)] as const] : []))).values()] },
+    publicKeys: {
+      keys: [...new Map(providers.flatMap((p) => (p.auth.method === 'private_key_jwt' ? [[p.auth.key.kid, publicHalf(p.auth.key)] as const] : []))).values()],
+    },
 
     /** Keeps the pending sign-in, bound to this browser; returns the provider's authorization URL. `fresh`: the person logs in there again. */
     async start(ctx: Context, provider: UpstreamProvider, purpose: UpstreamPurpose, o: { locale: Locale; fresh: boolean }): Promise<string> {
@@ -47,10 +53,18 @@ export function createUpstream({ providers, issuer, tokens }: UpstreamDeps) {
      * browser — and redeemed: the identity it proves. A provider registered with
      * transient identifiers (a new one at every login) proves no identity to link.
      */
-    async identity(ctx: Context, provider: UpstreamProvider, { pending, sameBrowser }: { pending: PendingUpstream; sameBrowser: boolean }): Promise<UpstreamIdentity> {
+    async identity(
+      ctx: Context,
+      provider: UpstreamProvider,
+      { pending, sameBrowser }: { pending: PendingUpstream; sameBrowser: boolean },
+    ): Promise<UpstreamIdentity> {
       if (pending.provider !== provider.id) throw new UpstreamFailure('state', `the state is of provider ${pending.provider}`);
       if (!sameBrowser) throw new UpstreamFailure('other_browser', 'the answer reached another browser than the one that asked');
-      const identity = await client.identity(provider, new URL(`${callbackUrl(provider)}${ctx.search}`), { state: String(ctx.query.state), nonce: pending.nonce, verifier: pending.verifier });
+      const identity = await client.identity(provider, new URL(`${callbackUrl(provider)}${ctx.search}`), {
+        state: String(ctx.query.state),
+        nonce: pending.nonce,
+        verifier: pending.verifier,
+      });
       if (provider.subjectType === 'transient') throw new UpstreamFailure('identifier', 'the provider gives transient identifiers');
       return identity;
     },

@@ -6,7 +6,13 @@ import { fileURLToPath } from 'node:url';
 import type { Middleware } from 'koa';
 
 const PUBLIC = fileURLToPath(new URL('../../public/', import.meta.url));
-const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon' };
+const TYPES: Record<string, string> = {
+  '.css': 'text/css; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+};
 
 /**
  * The NL Design System components the views use (Utrecht's CSS, themed by our
@@ -14,9 +20,30 @@ const TYPES: Record<string, string> = { '.css': 'text/css; charset=utf-8', '.js'
  * serving the whole library (400 kB) for a handful of screens.
  */
 const COMPONENTS = [
-  'document', 'page', 'page-header', 'page-body', 'page-footer', 'skip-link', 'heading-1', 'heading-2', 'heading-3', 'paragraph',
-  'link', 'button', 'button-link', 'button-group', 'form-field', 'form-label', 'form-field-description',
-  'form-field-error-message', 'textbox', 'checkbox', 'alert', 'unordered-list', 'ordered-list', 'code',
+  'document',
+  'page',
+  'page-header',
+  'page-body',
+  'page-footer',
+  'skip-link',
+  'heading-1',
+  'heading-2',
+  'heading-3',
+  'paragraph',
+  'link',
+  'button',
+  'button-link',
+  'button-group',
+  'form-field',
+  'form-label',
+  'form-field-description',
+  'form-field-error-message',
+  'textbox',
+  'checkbox',
+  'alert',
+  'unordered-list',
+  'ordered-list',
+  'code',
 ];
 
 function designSystemCss(): Buffer {
@@ -25,7 +52,10 @@ function designSystemCss(): Buffer {
   return Buffer.concat(COMPONENTS.map((name) => readFileSync(library.resolve(`@utrecht/${name}-css/dist/index.min.css`))));
 }
 
-interface Asset { body: Buffer; type: string }
+interface Asset {
+  body: Buffer;
+  type: string;
+}
 
 /**
  * Static files, fingerprinted at start-up (name.<hash>.ext) and served from

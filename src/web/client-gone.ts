@@ -8,6 +8,9 @@ import type { Context } from 'koa';
 export function whileClientWaits(ctx: Context): AbortSignal {
   const controller = new AbortController();
   if (ctx.req.socket.destroyed) controller.abort();
-  else ctx.res.once('close', () => { if (!ctx.res.writableFinished) controller.abort(); });
+  else
+    ctx.res.once('close', () => {
+      if (!ctx.res.writableFinished) controller.abort();
+    });
   return controller.signal;
 }

@@ -46,7 +46,13 @@ export function confirmIdentity(s: ConfirmDeps, place: ConfirmPlace) {
 
     async recovery(ctx: Ctx) {
       const a = place.who(ctx);
-      const passed = await postedCode(ctx, 'recovery', { name: 'recovery_code', max: 32 }, (code) => verifyRecoveryCode(s, a.account.id, code, place.via), again(ctx, a));
+      const passed = await postedCode(
+        ctx,
+        'recovery',
+        { name: 'recovery_code', max: 32 },
+        (code) => verifyRecoveryCode(s, a.account.id, code, place.via),
+        again(ctx, a),
+      );
       if (passed) await confirmed(ctx, a, 'recovery');
     },
 
@@ -58,7 +64,11 @@ export function confirmIdentity(s: ConfirmDeps, place: ConfirmPlace) {
 
     async passkey(ctx: Ctx) {
       const a = place.who(ctx);
-      const use = await postedPasskey(ctx, (response) => verifyPasskey(s, { boundTo: boundTo(a), response, account: a.account, via: place.via, ip: ctx.ip }), again(ctx, a));
+      const use = await postedPasskey(
+        ctx,
+        (response) => verifyPasskey(s, { boundTo: boundTo(a), response, account: a.account, via: place.via, ip: ctx.ip }),
+        again(ctx, a),
+      );
       if (use) await confirmed(ctx, a, use.passkey.kind);
     },
   };

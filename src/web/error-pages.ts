@@ -51,7 +51,8 @@ export function markStoreFailures(provider: { on(event: 'server_error', listener
     if (!ctx.state.storeFailure || ctx.status !== 500) return;
     ctx.status = 503;
     ctx.set('Retry-After', '30');
-    if (ctx.body && typeof ctx.body === 'object' && 'error' in ctx.body) ctx.body = { error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable' };
+    if (ctx.body && typeof ctx.body === 'object' && 'error' in ctx.body)
+      ctx.body = { error: 'temporarily_unavailable', error_description: 'the service is temporarily unavailable' };
   };
 }
 

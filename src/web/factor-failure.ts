@@ -37,7 +37,13 @@ type Passed<T extends object> = { kind: 'ok' } & T;
  * by `page`, its message at `field` (or the form's), with its status, and
  * undefined comes back.
  */
-export async function passedOrShown<T extends object>(ctx: Ctx, type: CredentialType, result: FactorResult<T>, page: ShowAgain, field = 'form'): Promise<Passed<T> | undefined> {
+export async function passedOrShown<T extends object>(
+  ctx: Ctx,
+  type: CredentialType,
+  result: FactorResult<T>,
+  page: ShowAgain,
+  field = 'form',
+): Promise<Passed<T> | undefined> {
   if (result.kind === 'ok') return result;
   const { message, status } = factorFailure(ctx, type, result);
   // An offer that lapsed is about the whole form, not what was typed.
@@ -47,7 +53,11 @@ export async function passedOrShown<T extends object>(ctx: Ctx, type: Credential
 
 /** A code typed in a form's `field` (an app's code, a recovery code), through its verifier; a form without one is shown first. */
 export async function postedCode<T extends object>(
-  ctx: Ctx, type: 'code' | 'recovery', field: { name: string; max: number }, verify: (code: string) => Promise<FactorResult<T>>, page: ShowAgain,
+  ctx: Ctx,
+  type: 'code' | 'recovery',
+  field: { name: string; max: number },
+  verify: (code: string) => Promise<FactorResult<T>>,
+  page: ShowAgain,
 ): Promise<Passed<T> | undefined> {
   const form = readForm(ctx, { [field.name]: field.max });
   if (!form.ok) return void (await page(form.errors, 400));
@@ -55,7 +65,11 @@ export async function postedCode<T extends object>(
 }
 
 /** A passkey's answer posted by public/passkey.js, through its verifier; a post without one is a failed attempt like any other. */
-export async function postedPasskey<T extends object>(ctx: Ctx, verify: (response: string) => Promise<FactorResult<T>>, page: ShowAgain): Promise<Passed<T> | undefined> {
+export async function postedPasskey<T extends object>(
+  ctx: Ctx,
+  verify: (response: string) => Promise<FactorResult<T>>,
+  page: ShowAgain,
+): Promise<Passed<T> | undefined> {
   const form = readForm(ctx, PASSKEY_RESPONSE);
   return passedOrShown(ctx, 'passkey', await verify(form.ok ? form.values.response : ''), page);
 }

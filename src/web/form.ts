@@ -22,4 +22,3 @@ export function readForm<K extends string>(ctx: Context, limits: Record<K, numbe
   }
   return { values, errors, ok: Object.keys(errors).length === 0 };
 }
-

@@ -19,7 +19,9 @@ function encodedBody(ctx: Context): boolean {
 }
 
 class EncodedRequestBody extends UserFacingError {
-  constructor() { super(415, 'error.encoding', DETAIL); }
+  constructor() {
+    super(415, 'error.encoding', DETAIL);
+  }
 }
 
 /** For pages and SCIM: thrown, so that each one's error mapping answers (an error page, a SCIM error). */

@@ -25,7 +25,10 @@ export function requestLog(log: Logger): Middleware {
     } finally {
       const level = isRoutine(ctx) ? 'debug' : 'info';
       if (lines.isLevelEnabled(level)) {
-        lines[level]({ event: 'request', method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started), ip: ctx.ip }, 'request');
+        lines[level](
+          { event: 'request', method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started), ip: ctx.ip },
+          'request',
+        );
       }
     }
   };

@@ -3,8 +3,26 @@ import { loginAtRates, type RateRow } from '../../bench/rates.ts';
 
 /** The knee search and the rate list, on made-up runs (no load, no timing). */
 const row = (rate: number, p99: number, more: Partial<RateRow> = {}): RateRow => ({
-  server: 'idp', scenario: 'login', rate, arrivals: 'poisson', throughput: rate, p50: p99 / 2, p95: p99, p99, mean: p99 / 2, max: p99,
-  ok: 100, total: 100, errors: 0, offered: 100, dropped: 0, late: 0, maxInFlight: 10, peakInFlight: 5, stoppedEarly: false, ...more,
+  server: 'idp',
+  scenario: 'login',
+  rate,
+  arrivals: 'poisson',
+  throughput: rate,
+  p50: p99 / 2,
+  p95: p99,
+  p99,
+  mean: p99 / 2,
+  max: p99,
+  ok: 100,
+  total: 100,
+  errors: 0,
+  offered: 100,
+  dropped: 0,
+  late: 0,
+  maxInFlight: 10,
+  peakInFlight: 5,
+  stoppedEarly: false,
+  ...more,
 });
 
 test('--rate takes rates per second and multiples of the ceiling', () => {
@@ -20,7 +38,13 @@ test('the knee steps up from 0.4× the ceiling by 0.1× until p99 crosses 500 ms
     return row(rate, rate >= 70 ? 600 : rate * 7);
   });
   expect(asked).toEqual([10, 40, 50, 60, 70]);
-  expect(rows.map((r) => [r.ofCeiling, r.knee])).toEqual([[0.1, undefined], [0.4, true], [0.5, true], [0.6, true], [0.7, true]]);
+  expect(rows.map((r) => [r.ofCeiling, r.knee])).toEqual([
+    [0.1, undefined],
+    [0.4, true],
+    [0.5, true],
+    [0.6, true],
+    [0.7, true],
+  ]);
   expect(knee).toEqual({ ceiling: 100, below: { rate: 60, ofCeiling: 0.6, p99: 420 }, crossed: { rate: 70, ofCeiling: 0.7, p99: 600 } });
 
   const behind = await loginAtRates(parseOptions(['--knee']), 100, async (rate) => row(rate, 300, rate >= 50 ? { dropped: 20 } : {}));

@@ -20,8 +20,13 @@ export function accountQueriesContract(store: StoreAccess): void {
   describe('account queries', () => {
     const accounts = () => store().accounts;
     const tag = () => uniqueId('q').slice(0, 14).replace(/-/g, '');
-    const account = (fields: Partial<StoredAccount> = {}): StoredAccount =>
-      ({ id: uniqueId('account'), email: `${uniqueId('user')}@cbs.nl`, version: 1, name: 'Ann Example', ...fields });
+    const account = (fields: Partial<StoredAccount> = {}): StoredAccount => ({
+      id: uniqueId('account'),
+      email: `${uniqueId('user')}@cbs.nl`,
+      version: 1,
+      name: 'Ann Example',
+      ...fields,
+    });
     const created = async (fields: Partial<StoredAccount> = {}) => {
       const a = account(fields);
       await accounts().create(a);
@@ -117,7 +122,10 @@ export function accountQueriesContract(store: StoreAccess): void {
 
     it('names the accounts whose end check is due, earliest first, and follows changes of it', async () => {
       const now = 2_000_000_000 + Math.floor(Math.random() * 1_000_000) * 10;
-      const due = (at = now) => accounts().endChecksDue(at, 0, 1000).then((list) => ids(list));
+      const due = (at = now) =>
+        accounts()
+          .endChecksDue(at, 0, 1000)
+          .then((list) => ids(list));
       const before = await due();
       const [late, early, future] = [await created({ endCheckAt: now - 5 }), await created({ endCheckAt: now - 10 }), await created({ endCheckAt: now + 60 })];
       await created();
@@ -133,7 +141,7 @@ export function accountQueriesContract(store: StoreAccess): void {
       expect(await due(now + 60)).toEqual(expect.arrayContaining([early.id, future.id]));
     });
 
-    it('a save refused half-way (another account\'s address) leaves every index as it was', async () => {
+    it("a save refused half-way (another account's address) leaves every index as it was", async () => {
       const t = tag();
       const [a, other] = [await created({ name: `${t}Old`, externalId: `${t}-x` }), await created()];
       await expect(accounts().save({ ...a, email: other.email, name: `${t}New`, externalId: `${t}-y`, endCheckAt: 5 })).rejects.toThrow();

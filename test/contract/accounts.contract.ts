@@ -4,8 +4,13 @@ import { inParallel, uniqueId, type StoreAccess } from './helpers.ts';
 export function accountStoreContract(store: StoreAccess): void {
   describe('account store', () => {
     const accounts = () => store().accounts;
-    const newAccount = (email = `${uniqueId('user')}@cbs.nl`): StoredAccount =>
-      ({ id: uniqueId('account'), email, version: 1, name: 'Ann Example', mfa: { totp: null } });
+    const newAccount = (email = `${uniqueId('user')}@cbs.nl`): StoredAccount => ({
+      id: uniqueId('account'),
+      email,
+      version: 1,
+      name: 'Ann Example',
+      mfa: { totp: null },
+    });
 
     it('finds a created account by id and by e-mail in any case', async () => {
       const account = newAccount(`Ann.${uniqueId('Example')}@CBS.nl`);
@@ -84,7 +89,7 @@ export function accountStoreContract(store: StoreAccess): void {
       await expect(accounts().create(newAccount(account.email))).resolves.toBeUndefined();
     });
 
-    it('rejects a save that takes another account\'s e-mail', async () => {
+    it("rejects a save that takes another account's e-mail", async () => {
       const [account, other] = [newAccount(), newAccount()];
       await accounts().create(account);
       await accounts().create(other);

@@ -39,7 +39,10 @@ export function accountHistoryContract(store: StoreAccess): void {
 
     it('keeps the newest `max` of an account, and reads at most `limit`', async () => {
       const id = uniqueId('account');
-      await added(id, [1, 2, 3, 4, 5, 6, 7].map((n) => entry(n)));
+      await added(
+        id,
+        [1, 2, 3, 4, 5, 6, 7].map((n) => entry(n)),
+      );
       expect((await history().read(id, 10, 0)).map((e) => e.event)).toEqual(['event.7', 'event.6', 'event.5', 'event.4', 'event.3']);
       expect((await history().read(id, 2, 0)).map((e) => e.event)).toEqual(['event.7', 'event.6']);
     });
@@ -60,7 +63,7 @@ export function accountHistoryContract(store: StoreAccess): void {
       expect(read.map((e) => e.event).sort()).toEqual(Array.from({ length: 20 }, (_, n) => `event.${n}`).sort());
     });
 
-    it('erases an account\'s history, and only that account\'s', async () => {
+    it("erases an account's history, and only that account's", async () => {
       const [gone, kept] = [uniqueId('account'), uniqueId('account')];
       await added(gone, [entry(1), entry(2)]);
       await added(kept, [entry(3)]);

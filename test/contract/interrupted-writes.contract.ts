@@ -10,7 +10,11 @@ import type { RedisSettings } from '../../adapters/redis/settings.ts';
 import { redisCli, sleep } from '../support/redis-servers.ts';
 import { asInvitation, uniqueId } from './helpers.ts';
 
-export interface RedisUnderTest { settings: RedisSettings; ports: number[]; password: string }
+export interface RedisUnderTest {
+  settings: RedisSettings;
+  ports: number[];
+  password: string;
+}
 
 const claimLeaseMs = 300;
 /** Index announcements of the stores here last this long, so that a lapsed one is seen at once. */
@@ -140,8 +144,15 @@ export function interruptedWritesContract(redis: () => RedisUnderTest): void {
       const stored = { ...account(`${t}Before`), endCheckAt: 10, invitation: asInvitation({ sentAt: 1 }) };
       await full.accounts.create(stored);
       const cutShort = await storeAllowedOnly(['+@all', '-zrem', '-srem', '~*']);
-      await expect(cutShort.accounts.save({ ...stored, name: `${t}After`, externalId: uniqueId('ext'), endCheckAt: 20, invitation: asInvitation({ sentAt: 1, acceptedAt: 2 }) }))
-        .rejects.toThrow(StoreUnavailableError);
+      await expect(
+        cutShort.accounts.save({
+          ...stored,
+          name: `${t}After`,
+          externalId: uniqueId('ext'),
+          endCheckAt: 20,
+          invitation: asInvitation({ sentAt: 1, acceptedAt: 2 }),
+        }),
+      ).rejects.toThrow(StoreUnavailableError);
 
       await full.accounts.reindex({ all: true });
       expect(await full.accounts.search(`${t}before`, page)).toEqual({ accounts: [], total: 0, more: false });

@@ -68,8 +68,7 @@ export function oidcAdapterContract(store: StoreAccess): void {
 
     it('revokes every token of a grant, whatever its model, and nothing of another grant', async () => {
       const [grantId, otherGrantId] = [uniqueId('grant'), uniqueId('grant')];
-      const models = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode',
-        'BackchannelAuthenticationRequest', 'PreAuthorizedCode'];
+      const models = ['AccessToken', 'RefreshToken', 'AuthorizationCode', 'DeviceCode', 'BackchannelAuthenticationRequest', 'PreAuthorizedCode'];
       const ofGrant = models.map((model) => ({ model, payload: token({ kind: model, grantId }) }));
       const ofOtherGrant = models.map((model) => ({ model, payload: token({ kind: model, grantId: otherGrantId }) }));
       for (const { model, payload } of [...ofGrant, ...ofOtherGrant]) {

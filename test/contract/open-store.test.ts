@@ -35,7 +35,8 @@ describe('openStore', () => {
   });
 
   it('rejects at once, naming REDIS_URL, when Redis cannot be reached', async () => {
-    await expect(openStore({ redis: { topology: { kind: 'single', url: 'redis://127.0.0.1:1' } }, redisPrefix: 'unused:', dataDir }))
-      .rejects.toThrow(/REDIS_URL/);
+    await expect(openStore({ redis: { topology: { kind: 'single', url: 'redis://127.0.0.1:1' } }, redisPrefix: 'unused:', dataDir })).rejects.toThrow(
+      /REDIS_URL/,
+    );
   });
 });

@@ -64,7 +64,8 @@ test('a failover while accounts are written loses no confirmed write, and the sa
   await setup.master.start();
   await redisCli(setup.master.port, ['replicaof', '127.0.0.1', String(setup.replica.port)], dataPassword);
   await waitUntil('the old master to replicate the new one', async () =>
-    (await redisCli(setup.master.port, ['info', 'replication'], dataPassword)).includes('master_link_status:up'));
+    (await redisCli(setup.master.port, ['info', 'replication'], dataPassword)).includes('master_link_status:up'),
+  );
   await waitUntil('enrolments to succeed again', async () => run.succeededAfter(killedAt));
   stopped = true;
   await run.users;

@@ -26,12 +26,18 @@ const everyKindOfCall = (account = newAccount()) => ({
 
 /** Issues the calls at once, as concurrent requests would; returns those that did not reject with StoreUnavailableError within 1.5 s. */
 async function callsNotFailingFast(calls: Record<string, () => Promise<unknown>>) {
-  const answers = await Promise.all(Object.entries(calls).map(async ([name, call]) => {
-    const started = performance.now();
-    const error = await call().then(() => undefined, (reason: unknown) => reason);
-    return { name, error, ms: Math.round(performance.now() - started) };
-  }));
-  return answers.filter(({ error, ms }) => !(error instanceof StoreUnavailableError) || ms > 1500)
+  const answers = await Promise.all(
+    Object.entries(calls).map(async ([name, call]) => {
+      const started = performance.now();
+      const error = await call().then(
+        () => undefined,
+        (reason: unknown) => reason,
+      );
+      return { name, error, ms: Math.round(performance.now() - started) };
+    }),
+  );
+  return answers
+    .filter(({ error, ms }) => !(error instanceof StoreUnavailableError) || ms > 1500)
     .map(({ name, error, ms }) => ({ name, error: String(error), ms }));
 }
 

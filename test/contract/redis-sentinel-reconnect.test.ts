@@ -33,10 +33,14 @@ test('the store follows a failover announced while its first sentinel does not a
     await setup.master.kill('SIGKILL');
     await waitUntil('the other sentinels to promote the replica', async () => (await setup.masterPort(1)) !== oldMasterPort, 45_000);
     const after = account();
-    await waitUntil('the store to write again', async () => {
-      await store.accounts.create(after);
-      return true;
-    }, 15_000);
+    await waitUntil(
+      'the store to write again',
+      async () => {
+        await store.accounts.create(after);
+        return true;
+      },
+      15_000,
+    );
     expect(await store.accounts.findById(after.id)).toMatchObject(after);
     await expect(store.ping()).resolves.toBeUndefined();
   } finally {

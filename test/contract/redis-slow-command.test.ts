@@ -32,15 +32,20 @@ test('a command answered later than the timeout fails alone; the calls sent arou
   await store.accounts.create(account);
   await store.tokens.put('password-reset', account.id, 'hash', 600);
 
-  const slow = store.accounts.findByEmail(`${marker}@cbs.nl`).then(() => 'answered', (error: unknown) => error);
+  const slow = store.accounts.findByEmail(`${marker}@cbs.nl`).then(
+    () => 'answered',
+    (error: unknown) => error,
+  );
   // Calls of other requests, every 40 ms from well after the slow one (so that the wait
   // behind it stays within their own timeout) until a second after it timed out.
   const others: Promise<string | undefined>[] = [];
   await sleep(heldMs - commandTimeoutMs + 200);
   const until = performance.now() + commandTimeoutMs + 1000;
   for (let i = 0; performance.now() < until; i++) {
-    const call = i % 2 ? store.accounts.findById(account.id).then((a) => (a?.id === account.id ? undefined : 'wrong account'))
-      : store.tokens.peek('password-reset', account.id, 'hash').then((live) => (live ? undefined : 'token not live'));
+    const call =
+      i % 2
+        ? store.accounts.findById(account.id).then((a) => (a?.id === account.id ? undefined : 'wrong account'))
+        : store.tokens.peek('password-reset', account.id, 'hash').then((live) => (live ? undefined : 'token not live'));
     others.push(call.catch((error: unknown) => `${(error as Error).message} (call ${i})`));
     await sleep(40);
   }

@@ -20,7 +20,13 @@ afterAll(async () => {
 });
 
 const link = (accountId: string, subject: string): UpstreamLink => ({
-  issuer: 'https://connect.surfconext.example', subject, accountId, provider: 'surfconext', via: 'account', label: {}, linkedAt: 1_700_000_000,
+  issuer: 'https://connect.surfconext.example',
+  subject,
+  accountId,
+  provider: 'surfconext',
+  via: 'account',
+  label: {},
+  linkedAt: 1_700_000_000,
 });
 
 test('a hint without its link (a link cut short) is not listed, and is cleared', async () => {
@@ -31,7 +37,7 @@ test('a hint without its link (a link cut short) is not listed, and is cleared',
   expect(await store.redis!.smembers(keys.upstreamLinksOf(account))).toEqual([JSON.stringify(['https://connect.surfconext.example', 'kept'])]);
 });
 
-test('a hint of a pair that is another account\'s is not listed for this one', async () => {
+test("a hint of a pair that is another account's is not listed for this one", async () => {
   const [owner, other] = [crypto.randomUUID(), crypto.randomUUID()];
   await store.upstreamLinks.link(link(owner, 'theirs'));
   await store.redis!.sadd(keys.upstreamLinksOf(other), JSON.stringify(['https://connect.surfconext.example', 'theirs']));

@@ -5,4 +5,8 @@ import { describeStoreContract } from './store-contract.ts';
 // The shared Redis of the machine: only this run's keys, found by their prefix, are removed.
 const prefix = `idp-test:${crypto.randomUUID()}:`;
 
-describeStoreContract('redis', () => openRedisStore({ settings: { topology: { kind: 'single', url: REDIS_URL } }, prefix }), () => dropKeys(prefix));
+describeStoreContract(
+  'redis',
+  () => openRedisStore({ settings: { topology: { kind: 'single', url: REDIS_URL } }, prefix }),
+  () => dropKeys(prefix),
+);

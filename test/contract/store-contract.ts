@@ -13,11 +13,7 @@ import { upstreamLinksContract } from './upstream-links.contract.ts';
  * The one contract every back end is held to. `open` gives a store for the whole
  * suite; `discard` removes what the suite left behind, then the store is closed.
  */
-export function describeStoreContract(
-  backEnd: string,
-  open: () => Promise<Store>,
-  discard: (store: Store) => Promise<void> = async () => {},
-): void {
+export function describeStoreContract(backEnd: string, open: () => Promise<Store>, discard: (store: Store) => Promise<void> = async () => {}): void {
   describe(`${backEnd} store`, () => {
     let store: Store | undefined;
     const access: StoreAccess = () => {

@@ -4,15 +4,21 @@ import { inParallel, uniqueId, type StoreAccess } from './helpers.ts';
 const ISSUER = 'https://connect.surfconext.example';
 
 const linkOf = (accountId: string, subject: string, fields: Partial<UpstreamLink> = {}): UpstreamLink => ({
-  issuer: ISSUER, subject, accountId, provider: 'surfconext', via: 'account',
-  label: { schac_home_organization: 'uva.nl', eduperson_principal_name: 'j.van.den.berg@uva.nl' }, linkedAt: 1_700_000_000, ...fields,
+  issuer: ISSUER,
+  subject,
+  accountId,
+  provider: 'surfconext',
+  via: 'account',
+  label: { schac_home_organization: 'uva.nl', eduperson_principal_name: 'j.van.den.berg@uva.nl' },
+  linkedAt: 1_700_000_000,
+  ...fields,
 });
 
 export function upstreamLinksContract(store: StoreAccess): void {
   describe('upstream links', () => {
     const links = () => store().upstreamLinks;
 
-    it('links a pair to an account: found by the pair and among the account\'s links, as given', async () => {
+    it("links a pair to an account: found by the pair and among the account's links, as given", async () => {
       const account = uniqueId('account');
       const subject = uniqueId('Subject');
       const link = linkOf(account, subject);
@@ -22,7 +28,7 @@ export function upstreamLinksContract(store: StoreAccess): void {
       expect(await links().ofAccount(uniqueId('account'))).toEqual([]);
     });
 
-    it('refuses a pair that is another account\'s, and changes nothing', async () => {
+    it("refuses a pair that is another account's, and changes nothing", async () => {
       const [owner, other] = [uniqueId('account'), uniqueId('account')];
       const subject = uniqueId('subject');
       await links().link(linkOf(owner, subject));
@@ -37,20 +43,26 @@ export function upstreamLinksContract(store: StoreAccess): void {
       const account = uniqueId('account');
       const id = uniqueId('s');
       const pairs: [string, string][] = [
-        [ISSUER, `${id}:x`], [ISSUER, `${id}:X`], [`${ISSUER}/other`, `${id}:x`],
-        [`${ISSUER}:${id}`, 'x}'], [`${ISSUER}:${id}:x`, '}'],
+        [ISSUER, `${id}:x`],
+        [ISSUER, `${id}:X`],
+        [`${ISSUER}/other`, `${id}:x`],
+        [`${ISSUER}:${id}`, 'x}'],
+        [`${ISSUER}:${id}:x`, '}'],
       ];
       for (const [issuer, subject] of pairs) expect(await links().link(linkOf(account, subject, { issuer }))).toBe('linked');
       expect((await links().ofAccount(account)).map((l) => [l.issuer, l.subject]).sort()).toEqual([...pairs].sort());
       expect(await links().find(ISSUER, `${id}:x`.toUpperCase())).toBeUndefined();
     });
 
-    it('lists an account\'s links oldest first', async () => {
+    it("lists an account's links oldest first", async () => {
       const account = uniqueId('account');
       const [late, early] = [uniqueId('late'), uniqueId('early')];
       await links().link(linkOf(account, late, { linkedAt: 1_700_000_200 }));
       await links().link(linkOf(account, early, { linkedAt: 1_700_000_100, provider: 'eduid', label: {} }));
-      expect((await links().ofAccount(account)).map((l) => [l.subject, l.provider, l.label])).toEqual([[early, 'eduid', {}], [late, 'surfconext', linkOf(account, late).label]]);
+      expect((await links().ofAccount(account)).map((l) => [l.subject, l.provider, l.label])).toEqual([
+        [early, 'eduid', {}],
+        [late, 'surfconext', linkOf(account, late).label],
+      ]);
     });
 
     it('unlinks only for the account the pair is linked to; the pair can then be linked again', async () => {
@@ -92,7 +104,7 @@ export function upstreamLinksContract(store: StoreAccess): void {
       expect(listed.map((l) => l.length)).toEqual(accounts.map((a) => (a === winner ? 1 : 0)));
     });
 
-    it('unlinks and links again in parallel, ending with the account\'s list matching the pair', async () => {
+    it("unlinks and links again in parallel, ending with the account's list matching the pair", async () => {
       const account = uniqueId('account');
       const subject = uniqueId('subject');
       await links().link(linkOf(account, subject));

@@ -11,10 +11,12 @@ import { msg } from '../support/messages.ts';
 
 const PASSWORD = 'a long enough password 1';
 
-
 let idp: TestIdp;
 let browser: Browser;
-withIdpAndBrowser((i, b) => { idp = i; browser = b; });
+withIdpAndBrowser((i, b) => {
+  idp = i;
+  browser = b;
+});
 
 /** The helpdesk console's screens, scanned by axe-core and photographed, in both languages. */
 describe.each(['nl', 'en'] as const)('helpdesk console in %s', (locale) => {

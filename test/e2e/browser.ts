@@ -37,14 +37,23 @@ export async function interceptApplication(context: BrowserContext): Promise<{ c
   let last: string | undefined;
   await context.route('http://127.0.0.1:9/**', (route) => {
     last = route.request().url();
-    return route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><html lang="en"><title>Test application</title><h1>Back at the application</h1></html>' });
+    return route.fulfill({
+      status: 200,
+      contentType: 'text/html',
+      body: '<!doctype html><html lang="en"><title>Test application</title><h1>Back at the application</h1></html>',
+    });
   });
   return { callbackUrl: () => last };
 }
 
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-export interface Violation { id: string; impact?: string | null; help: string; nodes: { target: unknown; failureSummary?: string }[] }
+export interface Violation {
+  id: string;
+  impact?: string | null;
+  help: string;
+  nodes: { target: unknown; failureSummary?: string }[];
+}
 
 /** The axe-core rule sets every screen is held to: WCAG 2.0, 2.1 and 2.2 at levels A and AA, and axe's best practices. */
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
@@ -56,12 +65,20 @@ const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-
 export async function axeViolations(page: Page, skip: string[] = []): Promise<Violation[]> {
   // Evaluated over the DevTools protocol: addScriptTag would be an inline script, which our CSP rightly blocks.
   await page.evaluate(AXE);
-  return page.evaluate(async ({ skip, tags }) => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Violation[] }> } }).axe;
-    const rules = Object.fromEntries(skip.map((id) => [id, { enabled: false }]));
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, rules, resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
-  }, { skip, tags: AXE_TAGS });
+  return page.evaluate(
+    async ({ skip, tags }) => {
+      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: Violation[] }> } }).axe;
+      const rules = Object.fromEntries(skip.map((id) => [id, { enabled: false }]));
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: tags }, rules, resultTypes: ['violations'] });
+      return result.violations.map((v) => ({
+        id: v.id,
+        impact: v.impact,
+        help: v.help,
+        nodes: v.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+      }));
+    },
+    { skip, tags: AXE_TAGS },
+  );
 }
 
 /** Everything a user can click, tap or type into. */
@@ -89,12 +106,21 @@ export async function targetSizeProblems(page: Page): Promise<string[]> {
       const dy = Math.max(r.top - c.y, 0, c.y - r.bottom);
       return dx * dx + dy * dy < 12 * 12;
     };
-    const describe = (el: Element, r: DOMRect) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent || el.getAttribute('aria-label') || el.getAttribute('name') || '').trim().slice(0, 40)}" ${Math.round(r.width)}×${Math.round(r.height)}`;
-    return targets.filter((t) => small(t) && !inSentence(t.el)).filter((t) => {
-      const c = centre(t.r);
-      return targets.some((o) => o !== t && !o.el.contains(t.el) && !t.el.contains(o.el)
-        && (circleTouches(c, o.r) || (small(o) && Math.hypot(centre(o.r).x - c.x, centre(o.r).y - c.y) < 24)));
-    }).map((t) => describe(t.el, t.r));
+    const describe = (el: Element, r: DOMRect) =>
+      `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent || el.getAttribute('aria-label') || el.getAttribute('name') || '').trim().slice(0, 40)}" ${Math.round(r.width)}×${Math.round(r.height)}`;
+    return targets
+      .filter((t) => small(t) && !inSentence(t.el))
+      .filter((t) => {
+        const c = centre(t.r);
+        return targets.some(
+          (o) =>
+            o !== t &&
+            !o.el.contains(t.el) &&
+            !t.el.contains(o.el) &&
+            (circleTouches(c, o.r) || (small(o) && Math.hypot(centre(o.r).x - c.x, centre(o.r).y - c.y) < 24)),
+        );
+      })
+      .map((t) => describe(t.el, t.r));
   }, TARGETS);
 }
 
@@ -106,7 +132,10 @@ export async function targetSizeProblems(page: Page): Promise<string[]> {
  */
 export async function focusProblems(page: Page): Promise<{ stops: number; problems: string[] }> {
   const count = await page.locator(TARGETS).count();
-  await page.evaluate(() => { (document.activeElement as HTMLElement | null)?.blur(); window.scrollTo(0, 0); });
+  await page.evaluate(() => {
+    (document.activeElement as HTMLElement | null)?.blur();
+    window.scrollTo(0, 0);
+  });
   const problems: string[] = [];
   const seen = new Set<string>();
   let stops = 0;
@@ -131,7 +160,9 @@ export async function focusProblems(page: Page): Promise<{ stops: number; proble
         name: `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''} "${(el.textContent || el.getAttribute('name') || '').trim().slice(0, 40)}"`,
         inView: r.bottom > 0 && r.right > 0 && r.top < innerHeight && r.left < innerWidth,
         uncovered: !!shown,
-        by: hit ? `${hit.tagName.toLowerCase()}.${hit.className} at ${Math.round(x)},${Math.round(y)} (viewport ${innerWidth}×${innerHeight}, target ${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)})` : 'nothing',
+        by: hit
+          ? `${hit.tagName.toLowerCase()}.${hit.className} at ${Math.round(x)},${Math.round(y)} (viewport ${innerWidth}×${innerHeight}, target ${Math.round(r.left)},${Math.round(r.top)} ${Math.round(r.width)}×${Math.round(r.height)})`
+          : 'nothing',
       };
     });
     if (!focused || seen.has(focused.key)) break; // back at the start: every stop visited

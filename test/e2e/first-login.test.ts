@@ -11,7 +11,10 @@ const PASSWORD = 'correct horse battery staple 42';
 
 let idp: TestIdp;
 let browser: Browser;
-withIdpAndBrowser((i, b) => { idp = i; browser = b; });
+withIdpAndBrowser((i, b) => {
+  idp = i;
+  browser = b;
+});
 
 /**
  * A message the guide closes with OK: a plain page whose OK has focus. (The
@@ -91,7 +94,10 @@ describe.each([
     await page.getByRole('button', { name: t('login.submit'), exact: true }).click();
     await page.getByText(t('common.step', { n: 3, title: t('step.3') })).waitFor();
     await closeMessage(page, t('mfa.required'), shot('2fa-required'));
-    await page.getByRole('region', { name: t('mfa.option2.title') }).getByRole('link', { name: t('mfa.activate'), exact: true }).click();
+    await page
+      .getByRole('region', { name: t('mfa.option2.title') })
+      .getByRole('link', { name: t('mfa.activate'), exact: true })
+      .click();
 
     // The authenticator app: QR code, key in groups of four with a copy button, code, Activate.
     await page.getByRole('img', { name: /QR/ }).waitFor();

@@ -26,7 +26,13 @@ let webauthn: CDPSession;
 let authenticatorId: string;
 let app: { callbackUrl: () => string | undefined };
 
-withIdpAndBrowser((i, b) => { idp = i; browser = b; }, { host: 'localhost' });
+withIdpAndBrowser(
+  (i, b) => {
+    idp = i;
+    browser = b;
+  },
+  { host: 'localhost' },
+);
 beforeEach(async () => {
   context = await browser.newContext({ locale: 'nl-NL' });
   context.setDefaultTimeout(10_000);
@@ -35,7 +41,14 @@ beforeEach(async () => {
   webauthn = await context.newCDPSession(page);
   await webauthn.send('WebAuthn.enable');
   ({ authenticatorId } = await webauthn.send('WebAuthn.addVirtualAuthenticator', {
-    options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
   }));
 });
 afterEach(() => context.close());
@@ -67,7 +80,10 @@ async function atPasskeyEnrolment(email: string) {
   await enterPassword(email);
   await page.getByRole('main').getByText(msg('mfa.required')).waitFor();
   await page.getByRole('link', { name: msg('common.ok'), exact: true }).click();
-  await page.getByRole('region', { name: msg('mfa.option1.title') }).getByRole('link', { name: msg('mfa.activate'), exact: true }).click();
+  await page
+    .getByRole('region', { name: msg('mfa.option1.title') })
+    .getByRole('link', { name: msg('mfa.activate'), exact: true })
+    .click();
   await page.getByRole('heading', { level: 1, name: msg('passkey.title') }).waitFor();
   return signIn;
 }
@@ -112,7 +128,7 @@ async function expectRefused(callbackBefore: string | undefined): Promise<void> 
 async function askWithoutUserVerification(target: Page): Promise<() => Promise<void>> {
   const handler = async (route: Route) => {
     const response = await route.fetch();
-    const options = await response.json() as { userVerification?: string; authenticatorSelection?: { userVerification?: string } };
+    const options = (await response.json()) as { userVerification?: string; authenticatorSelection?: { userVerification?: string } };
     if (options.authenticatorSelection) options.authenticatorSelection.userVerification = 'discouraged';
     else options.userVerification = 'discouraged';
     await route.fulfill({ response, json: options });
@@ -251,7 +267,10 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     await accountWithPasskey('replay');
     // Sign-in A: the authenticator answers, but the answer never reaches the server.
     let answerA = '';
-    let stop = await onPasskeyPost((response) => { answerA = response; return undefined; });
+    let stop = await onPasskeyPost((response) => {
+      answerA = response;
+      return undefined;
+    });
     await newSignIn();
     expect(await usePasskey(msg('passkey.login'))).toBe(204);
     expect(answerA).not.toBe('');
@@ -291,7 +310,10 @@ describe('passkeys in a browser with a virtual authenticator', () => {
     // Nothing can be removed before "confirm it's you"; then confirm with the passkey.
     expect(await page.getByRole('button', { name: msg('account.factors.remove') }).count()).toBe(0);
     expect(await usePasskey(msg('account.reauth.passkey'))).toBe(303);
-    await page.getByRole('status').getByText(msg('account.reauth.done', { minutes: 5 })).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(msg('account.reauth.done', { minutes: 5 }))
+      .waitFor();
 
     // The passkey is the only factor, so it cannot go yet: add an authenticator app first.
     expect(await page.getByRole('button', { name: msg('account.factors.remove') }).count()).toBe(0);

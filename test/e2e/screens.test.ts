@@ -10,12 +10,26 @@ import { msg } from '../support/messages.ts';
 const PASSWORD = 'correct horse battery staple 42';
 
 /** The README's screenshots (`npm run screenshots`): the main screens, in Dutch, on a desktop. */
-const DOCS = new Set(['login', 'request-sent', 'set-password', 'password-set', 'choose-method', 'totp-enrol', 'activated', 'totp-verify', 'error', 'passkey-enrol', 'account-confirmed']);
-
+const DOCS = new Set([
+  'login',
+  'request-sent',
+  'set-password',
+  'password-set',
+  'choose-method',
+  'totp-enrol',
+  'activated',
+  'totp-verify',
+  'error',
+  'passkey-enrol',
+  'account-confirmed',
+]);
 
 let idp: TestIdp;
 let browser: Browser;
-withIdpAndBrowser((i, b) => { idp = i; browser = b; });
+withIdpAndBrowser((i, b) => {
+  idp = i;
+  browser = b;
+});
 
 /** Every screen of the first login and of a later sign-in, scanned by axe-core and photographed, in both languages. */
 describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
@@ -52,7 +66,10 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     const page = await newPage();
     await check(page, 'home');
     // The accessibility statement, from the footer of every page, at its address in this language.
-    await page.getByRole('contentinfo').getByRole('link', { name: t('common.accessibility'), exact: true }).click();
+    await page
+      .getByRole('contentinfo')
+      .getByRole('link', { name: t('common.accessibility'), exact: true })
+      .click();
     await page.getByRole('heading', { level: 1, name: t('accessibility.title') }).waitFor();
     expect(new URL(page.url()).pathname).toBe(locale === 'nl' ? '/toegankelijkheid' : '/accessibility');
     await check(page, 'accessibility');
@@ -110,10 +127,16 @@ describe.each(['nl', 'en'] as const)('every screen in %s', (locale) => {
     await check(page, '2fa-required');
     await ok(page);
     await check(page, 'choose-method');
-    await page.getByRole('region', { name: t('mfa.option1.title') }).getByRole('link', { name: t('mfa.activate'), exact: true }).click();
+    await page
+      .getByRole('region', { name: t('mfa.option1.title') })
+      .getByRole('link', { name: t('mfa.activate'), exact: true })
+      .click();
     await check(page, 'passkey-enrol');
     await page.goBack();
-    await page.getByRole('region', { name: t('mfa.option2.title') }).getByRole('link', { name: t('mfa.activate'), exact: true }).click();
+    await page
+      .getByRole('region', { name: t('mfa.option2.title') })
+      .getByRole('link', { name: t('mfa.activate'), exact: true })
+      .click();
     await check(page, 'totp-enrol');
     const secret = (await page.locator('#totp-key').textContent())!.replace(/ /g, '');
     await page.getByLabel(t('totp.code')).fill('000000');

@@ -30,7 +30,7 @@ describe.each(['nl', 'en'] as const)('log in with your institution in a browser,
   const t = (key: MessageKey, params?: MessageParams) => msg(key, params, locale);
   const institution = t('upstream.login.button', { name: 'SURFconext' });
 
-  test('the login page\'s institution button, the institution\'s login, CBS\'s code, back at the application with amr fed', async () => {
+  test("the login page's institution button, the institution's login, CBS's code, back at the application with amr fed", async () => {
     const email = `e2e-${locale}@example.org`;
     const name = `e2e-${locale}`;
     env.upstream.users.set(name, institutionUser(name));

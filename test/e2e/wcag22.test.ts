@@ -8,7 +8,10 @@ const PASSWORD = 'correct horse battery staple 42';
 
 let idp: TestIdp;
 let browser: Browser;
-withIdpAndBrowser((i, b) => { idp = i; browser = b; });
+withIdpAndBrowser((i, b) => {
+  idp = i;
+  browser = b;
+});
 
 /**
  * WCAG 3.3.8 (accessible authentication): nothing to remember or transcribe
@@ -17,7 +20,10 @@ withIdpAndBrowser((i, b) => { idp = i; browser = b; });
  * holds (autocomplete), so that a password manager fills it.
  */
 async function pasteInto(page: Page, field: Locator, autocomplete: string, value: string): Promise<void> {
-  expect({ field: await field.getAttribute('name'), autocomplete: await field.getAttribute('autocomplete') }).toEqual({ field: await field.getAttribute('name'), autocomplete });
+  expect({ field: await field.getAttribute('name'), autocomplete: await field.getAttribute('autocomplete') }).toEqual({
+    field: await field.getAttribute('name'),
+    autocomplete,
+  });
   await page.evaluate((text) => navigator.clipboard.writeText(text), value);
   await field.fill('');
   await field.focus();
@@ -65,7 +71,10 @@ test('every password and code field takes a paste and names its autocomplete; th
   await pasteInto(page, label('login.password'), 'current-password', PASSWORD);
   await page.getByRole('button', { name: msg('login.submit'), exact: true }).click();
   await ok();
-  await page.getByRole('region', { name: msg('mfa.option2.title') }).getByRole('link', { name: msg('mfa.activate'), exact: true }).click();
+  await page
+    .getByRole('region', { name: msg('mfa.option2.title') })
+    .getByRole('link', { name: msg('mfa.activate'), exact: true })
+    .click();
   const secret = (await page.locator('#totp-key').textContent())!.replace(/ /g, '');
   await pasteInto(page, label('totp.code'), 'one-time-code', await totpCode(secret));
   await page.getByRole('button', { name: msg('mfa.activate'), exact: true }).click();
@@ -92,7 +101,10 @@ test('every password and code field takes a paste and names its autocomplete; th
   await page.locator('summary').click();
   await pasteInto(page, label('recovery.code'), 'one-time-code', codes[1]!.trim());
   await pasteInto(page, label('totp.code'), 'one-time-code', await totpCode(secret, 1));
-  await page.getByRole('button', { name: msg('account.reauth.submit'), exact: true }).first().click();
+  await page
+    .getByRole('button', { name: msg('account.reauth.submit'), exact: true })
+    .first()
+    .click();
   await page.getByRole('link', { name: msg('account.password.title') }).click();
   await expectUsernameFor(page, email);
   await pasteInto(page, label('account.password.current'), 'current-password', PASSWORD);

@@ -23,7 +23,10 @@ export function newObserved(): Observed {
  * see one client each), counting who answered. A request that hit the killed
  * instance is sent again, as a browser's user would press reload; nothing else is.
  */
-export interface FetchHooks { killedHit(): void; answered(instance: string, what: string): void }
+export interface FetchHooks {
+  killedHit(): void;
+  answered(instance: string, what: string): void;
+}
 
 export function balancedFetch(observed: Observed, localAddress: string, hooks: FetchHooks): typeof fetch {
   const dispatcher = new Agent({ localAddress });

@@ -47,13 +47,29 @@ describe('a fleet behind a load balancer', () => {
     writeFileSync(join(dir, 'clients.json'), JSON.stringify(CLIENTS));
     writeFileSync(join(dir, 'jwks.json'), JSON.stringify(await generateJwks()));
     const env = {
-      ISSUER: issuer, REDIS_URL, REDIS_PREFIX: prefix, TRUST_PROXY: 'true', SMTP_URL: smtp.url,
-      COOKIE_KEYS: `${randomBytes(24).toString('hex')},${randomBytes(24).toString('hex')}`, SECRETS_KEY: secretsKey,
-      JWKS_FILE: join(dir, 'jwks.json'), CLIENTS_FILE: join(dir, 'clients.json'), DATA_DIR: dir, LOG_LEVEL: 'warn',
+      ISSUER: issuer,
+      REDIS_URL,
+      REDIS_PREFIX: prefix,
+      TRUST_PROXY: 'true',
+      SMTP_URL: smtp.url,
+      COOKIE_KEYS: `${randomBytes(24).toString('hex')},${randomBytes(24).toString('hex')}`,
+      SECRETS_KEY: secretsKey,
+      JWKS_FILE: join(dir, 'jwks.json'),
+      CLIENTS_FILE: join(dir, 'clients.json'),
+      DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
     };
-    await Promise.all(['a', 'b', 'c'].map(async (name) => { instances[name] = await spawnIdp(env); }));
+    await Promise.all(
+      ['a', 'b', 'c'].map(async (name) => {
+        instances[name] = await spawnIdp(env);
+      }),
+    );
     await startHaproxy(dir, lbPort, Object.fromEntries(Object.entries(instances).map(([name, i]) => [name, i.port])));
-    fleet = { issuer, smtp, metadata: (await oidc.discovery(new URL(issuer), 'portal', 'portal-secret', undefined, { execute: [oidc.allowInsecureRequests] })).serverMetadata() };
+    fleet = {
+      issuer,
+      smtp,
+      metadata: (await oidc.discovery(new URL(issuer), 'portal', 'portal-secret', undefined, { execute: [oidc.allowInsecureRequests] })).serverMetadata(),
+    };
     store = await openStore({ redis: redisSettingsFrom({ REDIS_URL, REDIS_WAIT_REPLICAS: 0 }).settings, redisPrefix: prefix, dataDir: dir });
   }, 60_000);
 
@@ -69,76 +85,94 @@ describe('a fleet behind a load balancer', () => {
   const researcher = (email: string, address: string, known: Partial<Researcher> = {}): Tracked => {
     const r = { email, passwordSet: false, usedSteps: new Set<number>(), killedHits: 0, ...known } as Tracked;
     r.fetch = balancedFetch(observed, address, {
-      killedHit: () => { r.killedHits += 1; },
-      answered: (instance, what) => { if (what === 'POST /password/request') r.mailAskedOf = instance; },
+      killedHit: () => {
+        r.killedHits += 1;
+      },
+      answered: (instance, what) => {
+        if (what === 'POST /password/request') r.mailAskedOf = instance;
+      },
     });
     return r;
   };
 
-  test('every sign-in completes while one instance is stopped and another killed; no instance answers 5xx', async () => {
-    const newcomers = [];
-    for (let i = 0; i < FIRST; i++) {
-      const email = `newcomer-${i}@example.org`;
-      await createAccount(storeAlone(store), SEED, { email, name: `Newcomer ${i}`, locale: 'nl' });
-      newcomers.push(researcher(email, `127.0.1.${i + 1}`));
-    }
-    const secrets = createSecretBox(Buffer.from(secretsKey, 'hex'));
-    const returning = await Promise.all(Array.from({ length: RETURNING }, async (_, i) => {
-      const email = `returning-${i}@example.org`;
-      const { secret } = await seedStoredAccount(store, secrets, email, PASSWORD, { totp: true });
-      return researcher(email, `127.0.2.${i + 1}`, { passwordSet: true, secret });
-    }));
+  test(
+    'every sign-in completes while one instance is stopped and another killed; no instance answers 5xx',
+    async () => {
+      const newcomers = [];
+      for (let i = 0; i < FIRST; i++) {
+        const email = `newcomer-${i}@example.org`;
+        await createAccount(storeAlone(store), SEED, { email, name: `Newcomer ${i}`, locale: 'nl' });
+        newcomers.push(researcher(email, `127.0.1.${i + 1}`));
+      }
+      const secrets = createSecretBox(Buffer.from(secretsKey, 'hex'));
+      const returning = await Promise.all(
+        Array.from({ length: RETURNING }, async (_, i) => {
+          const email = `returning-${i}@example.org`;
+          const { secret } = await seedStoredAccount(store, secrets, email, PASSWORD, { totp: true });
+          return researcher(email, `127.0.2.${i + 1}`, { passwordSet: true, secret });
+        }),
+      );
 
-    const restarts: { email: string; killedHits: number; mailAskedOf?: string; reason: string }[] = [];
-    const completes = async (r: ReturnType<typeof researcher>) => {
-      for (let attempt = 0; ; attempt++) {
-        try {
-          return await signIn(fleet, r);
-        } catch (error) {
-          // Starting over is allowed only once a process has been killed under the user.
-          if (!observed.killSent || attempt >= 2) throw new Error(`${r.email}: ${(error as Error).message}`);
-          restarts.push({ email: r.email, killedHits: r.killedHits, mailAskedOf: r.mailAskedOf, reason: (error as Error).message.slice(0, 160) });
+      const restarts: { email: string; killedHits: number; mailAskedOf?: string; reason: string }[] = [];
+      const completes = async (r: ReturnType<typeof researcher>) => {
+        for (let attempt = 0; ; attempt++) {
+          try {
+            return await signIn(fleet, r);
+          } catch (error) {
+            // Starting over is allowed only once a process has been killed under the user.
+            if (!observed.killSent || attempt >= 2) throw new Error(`${r.email}: ${(error as Error).message}`);
+            restarts.push({ email: r.email, killedHits: r.killedHits, mailAskedOf: r.mailAskedOf, reason: (error as Error).message.slice(0, 160) });
+          }
         }
-      }
-    };
+      };
 
-    const startedAt = Date.now();
-    let done = 0;
-    let returningRun: Promise<unknown[]> | undefined;
-    const milestones = async () => {
-      done += 1;
-      if (done === Math.round(FIRST * 0.25)) returningRun = Promise.all(returning.map(completes));
-      if (done === Math.round(FIRST * 0.4)) instances.b!.child.kill('SIGTERM');
-      if (done === Math.round(FIRST * 0.55)) {
-        observed.killSent = true;
-        instances.c!.child.kill('SIGKILL');
-      }
-    };
-    const queue = [...newcomers];
-    const claims: oidc.IDToken[] = [];
-    await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        claims.push(await completes(next));
-        await milestones();
-      }
-    }));
-    claims.push(...((await returningRun) as oidc.IDToken[]));
+      const startedAt = Date.now();
+      let done = 0;
+      let returningRun: Promise<unknown[]> | undefined;
+      const milestones = async () => {
+        done += 1;
+        if (done === Math.round(FIRST * 0.25)) returningRun = Promise.all(returning.map(completes));
+        if (done === Math.round(FIRST * 0.4)) instances.b!.child.kill('SIGTERM');
+        if (done === Math.round(FIRST * 0.55)) {
+          observed.killSent = true;
+          instances.c!.child.kill('SIGKILL');
+        }
+      };
+      const queue = [...newcomers];
+      const claims: oidc.IDToken[] = [];
+      await Promise.all(
+        Array.from({ length: CONCURRENCY }, async () => {
+          for (let next = queue.shift(); next; next = queue.shift()) {
+            claims.push(await completes(next));
+            await milestones();
+          }
+        }),
+      );
+      claims.push(...((await returningRun) as oidc.IDToken[]));
 
-    const summary = { seconds: Math.round((Date.now() - startedAt) / 1000), restarts, answersByInstance: Object.fromEntries(observed.answersByInstance), balancerErrors: observed.balancerErrors, instanceErrors: observed.instanceErrors };
-    process.stdout.write(`fleet: ${JSON.stringify(summary)}\n`);
+      const summary = {
+        seconds: Math.round((Date.now() - startedAt) / 1000),
+        restarts,
+        answersByInstance: Object.fromEntries(observed.answersByInstance),
+        balancerErrors: observed.balancerErrors,
+        instanceErrors: observed.instanceErrors,
+      };
+      process.stdout.write(`fleet: ${JSON.stringify(summary)}\n`);
 
-    expect(claims).toHaveLength(FIRST + RETURNING);
-    for (const c of claims) expect(c).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], email: expect.stringMatching(/@example\.org$/) });
-    expect(new Set(claims.map((c) => c.sub)).size).toBe(FIRST + RETURNING);
-    expect(observed.instanceErrors).toEqual([]);
-    // Every instance served, so steps of one sign-in crossed instances (no stickiness).
-    for (const name of ['a', 'b', 'c']) expect(observed.answersByInstance.get(name)).toBeGreaterThan(20);
-    // Only requests caught by the killed process failed, and only after it was killed.
-    expect(observed.balancerErrors.filter((e) => !e.afterKill)).toEqual([]);
-    // Starting over: only users whose request died with the killed process, or whose mail it was still to send
-    // (mails go out after the answer, so that its timing tells nothing about the address).
-    for (const restart of restarts) expect(restart.killedHits > 0 || (/no mail to/.test(restart.reason) && restart.mailAskedOf === 'c')).toBe(true);
-    expect(await instances.b!.exited).toBe(0);
-    expect(await instances.c!.exited).toBe('SIGKILL');
-  }, TIMEOUT_MS);
+      expect(claims).toHaveLength(FIRST + RETURNING);
+      for (const c of claims) expect(c).toMatchObject({ amr: ['pwd', 'otp', 'mfa'], email: expect.stringMatching(/@example\.org$/) });
+      expect(new Set(claims.map((c) => c.sub)).size).toBe(FIRST + RETURNING);
+      expect(observed.instanceErrors).toEqual([]);
+      // Every instance served, so steps of one sign-in crossed instances (no stickiness).
+      for (const name of ['a', 'b', 'c']) expect(observed.answersByInstance.get(name)).toBeGreaterThan(20);
+      // Only requests caught by the killed process failed, and only after it was killed.
+      expect(observed.balancerErrors.filter((e) => !e.afterKill)).toEqual([]);
+      // Starting over: only users whose request died with the killed process, or whose mail it was still to send
+      // (mails go out after the answer, so that its timing tells nothing about the address).
+      for (const restart of restarts) expect(restart.killedHits > 0 || (/no mail to/.test(restart.reason) && restart.mailAskedOf === 'c')).toBe(true);
+      expect(await instances.b!.exited).toBe(0);
+      expect(await instances.c!.exited).toBe('SIGKILL');
+    },
+    TIMEOUT_MS,
+  );
 });

@@ -20,8 +20,14 @@ function haproxyConfig(port: number, servers: Record<string, number>): string {
     .replace(/^ {4}bind .*$/m, `    bind 127.0.0.1:${port}`)
     .replace(/^ {4}server .*\n/gm, '')
     .replace(/^( {4}http-response set-header X-Backend-Server .*\n)/m, '$1    http-response set-header X-Retries %rc\n')
-    .replace(/^(backend idp\n(?:.*\n)*)/m, (backend) => backend
-      + Object.entries(servers).map(([name, p]) => `    server ${name} 127.0.0.1:${p} check\n`).join(''));
+    .replace(
+      /^(backend idp\n(?:.*\n)*)/m,
+      (backend) =>
+        backend +
+        Object.entries(servers)
+          .map(([name, p]) => `    server ${name} 127.0.0.1:${p} check\n`)
+          .join(''),
+    );
 }
 
 /** Starts HAProxy in the foreground and waits until it accepts connections. */
@@ -30,10 +36,15 @@ export async function startHaproxy(dir: string, port: number, servers: Record<st
   writeFileSync(file, haproxyConfig(port, servers));
   const child = track(spawn(HAPROXY, ['-db', '-f', file], { stdio: ['ignore', 'ignore', 'pipe'] }));
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   for (let attempt = 0; attempt < 100; attempt++) {
     if (child.exitCode !== null) throw new Error(`haproxy exited (${child.exitCode}):\n${stderr}`);
-    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (up) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

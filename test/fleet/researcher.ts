@@ -15,7 +15,11 @@ export interface Researcher {
   usedSteps: Set<number>;
 }
 
-export interface Fleet { issuer: string; metadata: oidc.ServerMetadata; smtp: SmtpSink }
+export interface Fleet {
+  issuer: string;
+  metadata: oidc.ServerMetadata;
+  smtp: SmtpSink;
+}
 
 /** The portal application, talking to the provider through the same load balancer (discovered once). */
 function portal(fleet: Fleet, researcher: Researcher): oidc.Configuration {
@@ -67,6 +71,7 @@ export async function signIn(fleet: Fleet, researcher: Researcher): Promise<oidc
   }
   page = await login(browser, page, researcher.email, PASSWORD);
   const back = page.html.includes('/verify/totp') ? await verify(browser, page, researcher) : await enrol(browser, page, researcher);
-  if (!back.location?.startsWith('http://127.0.0.1:9/callback?code=')) throw new Error(`no return to the application: ${back.status} ${text(back).slice(0, 300)}`);
+  if (!back.location?.startsWith('http://127.0.0.1:9/callback?code='))
+    throw new Error(`no return to the application: ${back.status} ${text(back).slice(0, 300)}`);
   return (await finishSignIn(started, back.location)).claims()!;
 }

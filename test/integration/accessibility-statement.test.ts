@@ -6,15 +6,28 @@ import { msg } from '../support/messages.ts';
 /** The accessibility statement a Dutch government service publishes: /toegankelijkheid in Dutch, /accessibility in English. */
 describe('accessibility statement', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ env: { ACCESSIBILITY_CONTACT: 'toegankelijkheid@example.org' } }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ env: { ACCESSIBILITY_CONTACT: 'toegankelijkheid@example.org' } });
+  });
   afterAll(() => idp.close());
 
-  test.each([['nl', '/toegankelijkheid'], ['en', '/accessibility']] as const)('in %s at %s: status, what was tested, limitations, how to report, its date', async (locale, path) => {
+  test.each([
+    ['nl', '/toegankelijkheid'],
+    ['en', '/accessibility'],
+  ] as const)('in %s at %s: status, what was tested, limitations, how to report, its date', async (locale, path) => {
     const page = await new Browser(idp.issuer).get(path);
     expect(page.status).toBe(200);
     expect(page.html).toContain(`<html lang="${locale}">`);
     const t = (key: Parameters<typeof msg>[0], params?: Parameters<typeof msg>[1]) => msg(key, params, locale);
-    for (const key of ['accessibility.title', 'accessibility.status.value', 'accessibility.tested.axe', 'accessibility.tested.keyboard', 'accessibility.tested.phone', 'accessibility.limits.title', 'accessibility.report.title'] as const) {
+    for (const key of [
+      'accessibility.title',
+      'accessibility.status.value',
+      'accessibility.tested.axe',
+      'accessibility.tested.keyboard',
+      'accessibility.tested.phone',
+      'accessibility.limits.title',
+      'accessibility.report.title',
+    ] as const) {
       expect(text(page)).toContain(t(key));
     }
     expect(text(page)).toContain(t('accessibility.intro', { issuer: idp.issuer }));
@@ -34,7 +47,7 @@ describe('accessibility statement', () => {
     expect(text(await browser.get('/accessibility'))).toContain(msg('accessibility.title'));
   });
 
-  test('every page links to it from the footer, in the page\'s language', async () => {
+  test("every page links to it from the footer, in the page's language", async () => {
     const browser = new Browser(idp.issuer);
     const { page: login } = await signInUntil(idp, browser, 'login-form');
     expect(linkTo(login, msg('common.accessibility'))).toBe('/toegankelijkheid');

@@ -13,7 +13,9 @@ const date = (msFromNow: number) => new Date(Date.now() + msFromNow).toISOString
 describeOnEveryStore('the end-date schedule', (store) => {
   let idp: TestIdp;
   let restoreClock: (() => void) | undefined;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterEach(() => restoreClock?.());
   afterAll(() => idp.close());
 

@@ -19,7 +19,9 @@ const isAccountPage = (page: Page) => page.status === 200 && page.url.endsWith('
 /** My account: reached through the provider's session; every change needs the second factor again. */
 describeOnEveryStore('My account', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
 
   const account = async (email: string) => (await idp.app.services.accounts.findByEmail(email))!;
@@ -49,7 +51,10 @@ describeOnEveryStore('My account', (store) => {
     const email = `overview-${store}@example.org`;
     const { id, secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     await updateAccount(idp.app.services.accounts, id, (a) => {
-      a.recentSignIns = [{ at: 1_700_000_000, method: 'pwd+otp+mfa', ip: '192.0.2.1' }, { at: 1_800_000_000, method: 'hwk+user+mfa', ip: '192.0.2.2' }];
+      a.recentSignIns = [
+        { at: 1_700_000_000, method: 'pwd+otp+mfa', ip: '192.0.2.1' },
+        { at: 1_800_000_000, method: 'hwk+user+mfa', ip: '192.0.2.2' },
+      ];
     });
     const browser = new Browser(idp.issuer);
     const { page: verify } = await signInUntil(idp, browser, 'code-page', { email, from: '/account' });
@@ -117,7 +122,11 @@ describeOnEveryStore('My account', (store) => {
 
     const form = await browser.get('/account/password');
     expect(form.status).toBe(200);
-    const wrong = await browser.submit(form, '/account/password', { current_password: 'not my password at all', password: NEW_PASSWORD, confirm: NEW_PASSWORD });
+    const wrong = await browser.submit(form, '/account/password', {
+      current_password: 'not my password at all',
+      password: NEW_PASSWORD,
+      confirm: NEW_PASSWORD,
+    });
     expect(wrong.status).toBe(400);
     expect(text(wrong)).toContain(msg('account.password.wrong_current'));
     const weak = await browser.submit(form, '/account/password', { current_password: PASSWORD, password: 'short', confirm: 'short' });

@@ -16,7 +16,12 @@ describeOnEveryStore('helpdesk console', (store) => {
   let idp: TestIdp;
   const lines: string[] = [];
   beforeAll(async () => {
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     idp = await bootIdp({ store, deps: { log: pino({ level: 'info' }, sink) } });
   });
   afterAll(() => idp.close());
@@ -56,7 +61,11 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(text(page)).toContain(user);
     expect(text(page)).toContain(msg('account.reauth.title'));
 
-    for (const [action, form] of [['reset-mfa', { identity_check: 'called back' }], ['disable', {}], ['unlock', {}]] as const) {
+    for (const [action, form] of [
+      ['reset-mfa', { identity_check: 'called back' }],
+      ['disable', {}],
+      ['unlock', {}],
+    ] as const) {
       const refused = await browser.request('POST', `/admin/accounts/${(await account(user)).id}/${action}`, { _csrf: csrf(page), ...form });
       expect([action, refused.status]).toEqual([action, 403]);
       expect(text(refused)).toContain(msg('account.reauth.required'));
@@ -101,7 +110,9 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(mail.text).toContain(`Check how you log in, and remove what you do not recognise, in My account: ${idp.issuer}/account#factors-title`);
 
     const staffId = (await account(`desk-${store}@example.org`)).id;
-    expect(audited('account.mfa_reset')).toEqual([expect.objectContaining({ accountId: after.id, via: 'console', by: staffId, identityCheck: 'Called back on the number in our records' })]);
+    expect(audited('account.mfa_reset')).toEqual([
+      expect.objectContaining({ accountId: after.id, via: 'console', by: staffId, identityCheck: 'Called back on the number in our records' }),
+    ]);
     const shown = text(await accountPage(browser, holder));
     expect(shown).toContain(`tweede factor gereset, door desk-${store}@example.org`);
     expect(shown).toContain('Called back on the number in our records');
@@ -141,7 +152,11 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect(text(own)).toContain(msg('admin.refused.self'));
     expect(own.html).not.toContain('/disable"');
 
-    for (const [who, message] of [[`self-${store}@example.org`, msg('admin.refused.self')], [`colleague-${store}@example.org`, msg('admin.refused.staff')], [`boss-${store}@example.org`, msg('admin.refused.staff')]] as const) {
+    for (const [who, message] of [
+      [`self-${store}@example.org`, msg('admin.refused.self')],
+      [`colleague-${store}@example.org`, msg('admin.refused.staff')],
+      [`boss-${store}@example.org`, msg('admin.refused.staff')],
+    ] as const) {
       const id = (await account(who)).id;
       for (const action of ['reset-mfa', 'disable', 'unlock']) {
         const refused = await browser.request('POST', `/admin/accounts/${id}/${action}`, { _csrf: token, identity_check: 'it is me' });
@@ -180,7 +195,11 @@ describeOnEveryStore('helpdesk console', (store) => {
     expect((await helpdesk.browser.request('POST', `/admin/accounts/${id}/disable`, { _csrf: csrf(page) })).status).toBe(403);
     expect(text(await admin.browser.submit(await accountPage(admin.browser, user), '/helpdesk/revoke', {}))).toContain(msg('admin.roles.revoked'));
     expect((await account(user)).roles).toBeUndefined();
-    expect(audited('account.role_granted')).toEqual(expect.arrayContaining([expect.objectContaining({ accountId: id, via: 'console', by: (await account(`root-${store}@example.org`)).id, role: 'helpdesk' })]));
+    expect(audited('account.role_granted')).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ accountId: id, via: 'console', by: (await account(`root-${store}@example.org`)).id, role: 'helpdesk' }),
+      ]),
+    );
   });
 
   test('search by address or name, 20 a page; an overlong query is a 400 with a message', async () => {
@@ -235,7 +254,8 @@ describeOnEveryStore('helpdesk console', (store) => {
     const { page: verify } = await signInUntil(idp, before, 'code-page', { email: user });
     expect((await before.submit(verify, '/verify/totp', { code: await totpCode(seeded.secret, -1) })).status).toBe(303);
     const attacker = new Browser(idp.issuer);
-    for (let i = 0; i < 5; i++) await attacker.submit(await attacker.follow((await startSignIn(idp)).url), '/login', { username: user, password: `wrong password number ${i}` });
+    for (let i = 0; i < 5; i++)
+      await attacker.submit(await attacker.follow((await startSignIn(idp)).url), '/login', { username: user, password: `wrong password number ${i}` });
     const lockedOut = await attacker.submit(await attacker.follow((await startSignIn(idp)).url), '/login', { username: user, password: PASSWORD });
     expect(lockedOut.status).toBe(429);
 
@@ -283,7 +303,12 @@ describeOnEveryStore('helpdesk console', (store) => {
     const { browser } = await signInToConsole(idp, `inviter-${store}@example.org`, secret, -1);
     await confirmInConsole(browser, await browser.get('/admin/accounts/new'), secret, 0);
     const email = `invited-${store}@example.org`;
-    const made = await browser.submit(await browser.get('/admin/accounts/new'), '/admin/accounts', { email, name: 'Uitgenodigde Onderzoeker', locale: 'nl', invite: 'yes' });
+    const made = await browser.submit(await browser.get('/admin/accounts/new'), '/admin/accounts', {
+      email,
+      name: 'Uitgenodigde Onderzoeker',
+      locale: 'nl',
+      invite: 'yes',
+    });
     expect(made.status).toBe(303);
     const first = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
     const shown = await browser.follow(made.location!);

@@ -6,11 +6,12 @@ import { signedInAccount } from '../support/logout-clients.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { endSessions } from '../../src/accounts/operations/sessions.ts';
 
-
 /** What an administrator's reset-mfa and disable do to a signed-in user. */
 describeOnEveryStore('administration', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
 
   /** A full sign-in with offline access: the browser keeps the OP session, the application a refresh token. */
@@ -52,7 +53,12 @@ describeOnEveryStore('administration', (store) => {
   test.each([
     ['disable', (email: string) => accountCommands(idp.app.services, 'disable', { email })],
     ['reset-mfa', (email: string) => accountCommands(idp.app.services, 'reset-mfa', { email })],
-    ['sign out everywhere', async (email: string) => { await endSessions(idp.app.services, { via: 'self' }, (await idp.app.services.accounts.findByEmail(email))!.id); }],
+    [
+      'sign out everywhere',
+      async (email: string) => {
+        await endSessions(idp.app.services, { via: 'self' }, (await idp.app.services.accounts.findByEmail(email))!.id);
+      },
+    ],
   ])('after %s, introspection says inactive and userinfo refuses, for tokens issued before', async (what, change) => {
     const email = `inactive-${what.replace(/\W/g, '')}-${store}@example.org`;
     const { tokens, config } = await signedIn(email);

@@ -3,7 +3,6 @@ import { bootIdp, type TestIdp, describeOnEveryStore } from '../support/test-idp
 import { landedOn, login, resetLink, signInUntil, totpCode, PASSWORD } from '../support/journey.ts';
 import { seedAccount } from '../support/seed.ts';
 
-
 /**
  * Limits are taken before an attempt is checked, so parallel guesses cannot slip
  * past them; and lockouts hurt the attacker's address, not the owner.
@@ -11,7 +10,9 @@ import { seedAccount } from '../support/seed.ts';
  */
 describeOnEveryStore('attempt limits', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store, env: { TRUST_PROXY: 'true' } }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store, env: { TRUST_PROXY: 'true' } });
+  });
   afterAll(() => idp.close());
 
   const loginPageFrom = async (ip: string) => {
@@ -24,20 +25,29 @@ describeOnEveryStore('attempt limits', (store) => {
     const email = `parallel-${store}@example.org`;
     await seedAccount(idp, email, PASSWORD);
     const attempts = await Promise.all(Array.from({ length: 30 }, () => loginPageFrom('198.51.100.7')));
-    const answers = await Promise.all(attempts.map(({ browser, page }, i) => browser.submit(page, '/login', { username: email, password: `wrong guess ${i}` })));
+    const answers = await Promise.all(
+      attempts.map(({ browser, page }, i) => browser.submit(page, '/login', { username: email, password: `wrong guess ${i}` })),
+    );
     expect(statusesOf(answers).filter((s) => s === 401)).toHaveLength(5);
     expect(statusesOf(answers).filter((s) => s === 429)).toHaveLength(25);
   });
 
   /** A client credentials request for the back-end service, as from `ip`. */
-  const tokenRequest = (secret: string, ip: string, endpoint = '/token') => fetch(`${idp.issuer}${endpoint}`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`service:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded', 'x-forwarded-for': ip },
-    body: endpoint === '/token' ? 'grant_type=client_credentials' : 'token=anything',
-  });
+  const tokenRequest = (secret: string, ip: string, endpoint = '/token') =>
+    fetch(`${idp.issuer}${endpoint}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`service:${secret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': ip,
+      },
+      body: endpoint === '/token' ? 'grant_type=client_credentials' : 'token=anything',
+    });
 
   test('30 parallel wrong client secrets: exactly 20 are checked, then the guessing address is locked out of that client', async () => {
-    const answers = await Promise.all(Array.from({ length: 30 }, (_, i) => tokenRequest(`guess-${i}`, '198.51.100.200', i % 2 ? '/token' : '/token/introspection')));
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => tokenRequest(`guess-${i}`, '198.51.100.200', i % 2 ? '/token' : '/token/introspection')),
+    );
     const statuses = answers.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(20);
     expect(statuses.filter((s) => s === 429)).toHaveLength(10);
@@ -89,7 +99,10 @@ describeOnEveryStore('attempt limits', (store) => {
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const owner = new Browser(idp.issuer, { 'x-forwarded-for': '192.0.2.77' });
     // Two complete sign-ins from the owner's browser, the second asked for anew (prompt=login).
-    for (const [step, params] of [[-1, {}], [0, { prompt: 'login' }]] as const) {
+    for (const [step, params] of [
+      [-1, {}],
+      [0, { prompt: 'login' }],
+    ] as const) {
       const { page } = await signInUntil(idp, owner, 'code-page', { email, params });
       const done = await owner.submit(page, '/verify/totp', { code: await totpCode(secret, step) });
       expect(done.status).toBe(303);

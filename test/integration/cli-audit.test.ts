@@ -13,8 +13,27 @@ import { accountCommands } from '../../src/cli/accounts.ts';
 type Line = Record<string, unknown>;
 
 /** What an event says about the change, apart from the account it is about, who made it and the logger's own fields. */
-const change = ({ accountId: _a, via: _v, by: _b, byEmail: _e, time: _t, pid: _p, hostname: _h, level: _l, msg: _m, audit: _x, service: _s, at: _at, ...rest }: Line) => rest;
-const auditLines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Line).filter((l) => l.audit === true);
+const change = ({
+  accountId: _a,
+  via: _v,
+  by: _b,
+  byEmail: _e,
+  time: _t,
+  pid: _p,
+  hostname: _h,
+  level: _l,
+  msg: _m,
+  audit: _x,
+  service: _s,
+  at: _at,
+  ...rest
+}: Line) => rest;
+const auditLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Line)
+    .filter((l) => l.audit === true);
 
 /**
  * The same change makes the same event, whoever makes it: `npx idp accounts …`
@@ -25,17 +44,23 @@ describeOnEveryStore('CLI and console audit alike', (store) => {
   let idp: TestIdp;
   const lines: Line[] = [];
   beforeAll(async () => {
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as Line); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)) as Line);
+        done();
+      },
+    });
     idp = await bootIdp({ store, deps: { log: pino({ level: 'info' }, sink) } });
   });
   afterAll(() => idp.close());
 
   /** The CLI as an operator runs it, on this test's store. */
-  const cli = (...args: string[]) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
-    const { dataDir, redisPrefix } = idp.app.services.config;
-    const env = { ...process.env, DATA_DIR: dataDir, REDIS_URL: store === 'redis' ? REDIS_URL : '', REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'info' };
-    execFile(process.execPath, ['bin/idp.js', ...args], { env }, (error, out, err) => resolve({ code: error ? (error.code as number) : 0, out, err }));
-  });
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      const { dataDir, redisPrefix } = idp.app.services.config;
+      const env = { ...process.env, DATA_DIR: dataDir, REDIS_URL: store === 'redis' ? REDIS_URL : '', REDIS_PREFIX: redisPrefix, LOG_LEVEL: 'info' };
+      execFile(process.execPath, ['bin/idp.js', ...args], { env }, (error, out, err) => resolve({ code: error ? (error.code as number) : 0, out, err }));
+    });
   const accountId = async (email: string) => (await idp.app.services.accounts.findByEmail(email))!.id;
 
   test('create, disable, enable, reset-mfa and set-expiry write the events the console (and SCIM) write for the same change', async () => {
@@ -68,7 +93,10 @@ describeOnEveryStore('CLI and console audit alike', (store) => {
     const resetForm = await browser.get(`/admin/accounts/${id}/reset-mfa`);
     expect((await browser.submit(resetForm, '/reset-mfa', { identity_check: 'Called back on the number in our records' })).status).toBe(200);
     const scim = await scimClient(idp);
-    const endDate = await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: `${CBS_EXTENSION}:endDate`, value: '2099-12-31' }] });
+    const endDate = await scim('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'replace', path: `${CBS_EXTENSION}:endDate`, value: '2099-12-31' }],
+    });
     expect(endDate.status).toBe(200);
     const consoleEvents = lines.filter((l) => l.audit === true && l.accountId === id);
 
@@ -95,7 +123,7 @@ describeOnEveryStore('CLI and console audit alike', (store) => {
     expect(consoleHistory.slice(1).every((e) => e.via === 'console' && e.byEmail === staffEmail)).toBe(true);
   }, 180_000);
 
-  test('accounts history prints the account\'s history, newest first, as lines and as JSON; the console shows the same', async () => {
+  test("accounts history prints the account's history, newest first, as lines and as JSON; the console shows the same", async () => {
     const email = `history-${store}@example.org`;
     // The commands' own code, in this process (the test above runs them as processes).
     await accountCommands(idp.app.services, 'create', { email, name: 'Hanna Historie', expires: '2099-06-30' });
@@ -106,7 +134,9 @@ describeOnEveryStore('CLI and console audit alike', (store) => {
     expect(printed.code).toBe(0);
     const rows = printed.out.trim().split('\n');
     expect(rows.slice(0, 3).map((r) => r.split('\t')[1])).toEqual(['account.mfa_reset', 'account.role_granted', 'account.created']);
-    expect(rows[0]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\taccount\\.mfa_reset\\tcli ${userInfo().username}\\tidentityCheck=saw her at the desk$`));
+    expect(rows[0]).toMatch(
+      new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\taccount\\.mfa_reset\\tcli ${userInfo().username}\\tidentityCheck=saw her at the desk$`),
+    );
     expect(rows[1]).toContain('\trole=helpdesk');
     expect(rows[2]).toContain('\tendDate=2099-06-30');
     expect(rows[3]).toBe('(3 events, newest first)');
@@ -121,7 +151,9 @@ describeOnEveryStore('CLI and console audit alike', (store) => {
     const { browser } = await signInToConsole(idp, admin, secret, -1);
     const shown = text(await browser.get(`/admin/accounts/${await accountId(email)}`));
     expect(shown).toContain('Geschiedenis');
-    expect(shown).toMatch(new RegExp(`tweede factor gereset, op de server \\(npx idp\\), door ${userInfo().username}; identiteit gecontroleerd: saw her at the desk`));
+    expect(shown).toMatch(
+      new RegExp(`tweede factor gereset, op de server \\(npx idp\\), door ${userInfo().username}; identiteit gecontroleerd: saw her at the desk`),
+    );
     expect(shown).toContain('rol gegeven');
     expect(shown).toContain('rol: helpdesk');
     expect(shown).toContain('einddatum: 30 juni 2099');

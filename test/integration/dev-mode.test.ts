@@ -8,7 +8,9 @@ import { msg } from '../support/messages.ts';
 /** `npm start` with no configuration: demo client, console mail with a development outbox, the whole journey. */
 describe('development mode', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ env: { CLIENTS_FILE: '', SMTP_URL: '' } }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ env: { CLIENTS_FILE: '', SMTP_URL: '' } });
+  });
   afterAll(() => idp.close());
 
   test('the whole journey works with the demo client and the outbox page', async () => {

@@ -17,9 +17,11 @@ const PASSWORD = 'correct horse battery staple 42';
 describeOnEveryStore('email_verified', (store) => {
   let idp: TestIdp;
   let scim: Scim;
-  beforeAll(async () => { idp = await bootIdp({ store }); scim = await scimClient(idp); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+    scim = await scimClient(idp);
+  });
   afterAll(() => idp.close());
-
 
   test('a link proves the address; a SCIM change of address unproves it; a link to the new address proves it again', async () => {
     const email = `proved-${store}@example.org`;
@@ -34,7 +36,9 @@ describeOnEveryStore('email_verified', (store) => {
     await idp.smtp.next(email);
 
     const moved = `moved-${store}@example.org`;
-    expect((await scim('PATCH', `/Users/${sub}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'userName', value: moved }] })).status).toBe(200);
+    expect((await scim('PATCH', `/Users/${sub}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'userName', value: moved }] })).status).toBe(
+      200,
+    );
     expect(await oidc.fetchUserInfo(signIn.config, tokens.access_token, sub)).toMatchObject({ email: moved, email_verified: false });
     const later = new Browser(idp.issuer);
     const { signIn: second, page } = await signInUntil(idp, later, 'code-page', { email: moved, password: PASSWORD });

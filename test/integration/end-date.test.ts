@@ -24,12 +24,20 @@ const today = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterd
 describeOnEveryStore('end dates', (store) => {
   let idp: TestIdp;
   let restoreClock: (() => void) | undefined;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
-  afterEach(() => { restoreClock?.(); restoreClock = undefined; });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
+  afterEach(() => {
+    restoreClock?.();
+    restoreClock = undefined;
+  });
   afterAll(() => idp.close());
 
   const s = () => idp.app.services;
-  const clockAt = (ms: number) => { restoreClock?.(); restoreClock = useClock({ nowMs: () => ms }); };
+  const clockAt = (ms: number) => {
+    restoreClock?.();
+    restoreClock = useClock({ nowMs: () => ms });
+  };
 
   test('past midnight after the end date, before the job has run: tokens die, single sign-on and the password are refused', async () => {
     const email = `ended-${store}@example.org`;
@@ -71,7 +79,13 @@ describeOnEveryStore('end dates', (store) => {
   test('SCIM: a new active account with an end date gone by is a 400; an inactive one may be made', async () => {
     const scim = await scimClient(idp);
     const post = (email: string, active: boolean) =>
-      scim('POST', '/Users', { schemas: [USER_SCHEMA, CBS_EXTENSION], userName: email, name: { formatted: 'Eva Ended' }, active, [CBS_EXTENSION]: { endDate: '2020-06-30' } });
+      scim('POST', '/Users', {
+        schemas: [USER_SCHEMA, CBS_EXTENSION],
+        userName: email,
+        name: { formatted: 'Eva Ended' },
+        active,
+        [CBS_EXTENSION]: { endDate: '2020-06-30' },
+      });
     const refused = await post(`born-ended-${store}@example.org`, true);
     expect([refused.status, refused.body.scimType]).toEqual([400, 'invalidValue']);
     expect(await s().accounts.findByEmail(`born-ended-${store}@example.org`)).toBeUndefined();
@@ -107,7 +121,10 @@ describeOnEveryStore('end dates', (store) => {
     expect((await s().accounts.findById(id))!.disabled).toBe(true);
 
     // A new end date and active in one PATCH: the administration system's way back.
-    const back = await scimPatch([{ op: 'replace', path: `${CBS_EXTENSION}:endDate`, value: '2099-12-31' }, { op: 'replace', path: 'active', value: true }]);
+    const back = await scimPatch([
+      { op: 'replace', path: `${CBS_EXTENSION}:endDate`, value: '2099-12-31' },
+      { op: 'replace', path: 'active', value: true },
+    ]);
     expect([back.status, back.body.active]).toEqual([200, true]);
     // The account's history: the job's end, then SCIM's new end date and enable; the refused enables changed nothing.
     const history = await s().audit.history(id);

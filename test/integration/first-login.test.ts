@@ -14,7 +14,9 @@ describe.each<[StoreKind, 'nl' | 'en']>([
   ['redis', 'en'],
 ])('first login on %s in %s', (store, locale) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
 
   const t = (key: MessageKey) => msg(key, undefined, locale);

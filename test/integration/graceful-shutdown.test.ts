@@ -20,9 +20,16 @@ function heldGet(port: number, path: string) {
   const socket = connect(port, '127.0.0.1');
   socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n`);
   let received = '';
-  socket.on('data', (chunk) => { received += chunk.toString(); });
+  socket.on('data', (chunk) => {
+    received += chunk.toString();
+  });
   const ended = new Promise<string>((resolve) => socket.on('close', () => resolve(received)));
-  return { finish: () => { socket.write('\r\n'); return ended; } };
+  return {
+    finish: () => {
+      socket.write('\r\n');
+      return ended;
+    },
+  };
 }
 
 /** `node src/main.ts` on the embedded store, with one account whose password is set. */
@@ -44,7 +51,9 @@ async function loginPageOf(service: SpawnedIdp) {
 /** How the process ended, or that it still runs 10 s later (well past its SHUTDOWN_TIMEOUT_SECONDS). */
 async function exitOrStillRunning(service: SpawnedIdp): Promise<number | string> {
   let timer: NodeJS.Timeout | undefined;
-  const stillRunning = new Promise<string>((resolve) => { timer = setTimeout(() => resolve('still running 10 s after SIGTERM'), 10_000); });
+  const stillRunning = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve('still running 10 s after SIGTERM'), 10_000);
+  });
   return Promise.race([service.exited, stillRunning]).finally(() => clearTimeout(timer));
 }
 
@@ -52,7 +61,9 @@ const draining = (line: { msg?: string }) => line.msg === 'shutting down: draini
 
 describe('graceful shutdown (SIGTERM to the real process)', () => {
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'cbs-idp-shutdown-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'cbs-idp-shutdown-'));
+  });
   afterEach(async () => {
     await killStarted();
     rmSync(dir, { recursive: true, force: true });

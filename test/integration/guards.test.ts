@@ -5,12 +5,13 @@ import { seedAccount } from '../support/seed.ts';
 import { accountCommands } from '../../src/cli/accounts.ts';
 import { msg } from '../support/messages.ts';
 
-
 /** What protects every form: CSRF tokens, lockouts, no enumeration, clear 4xx pages. */
 describeOnEveryStore('guards', (store) => {
   let idp: TestIdp;
   // A requester's bound on different addresses for set-password mails, at 20 so that a test can reach it.
-  beforeAll(async () => { idp = await bootIdp({ store, env: { RESET_ADDRESSES_PER_IP: '20' } }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store, env: { RESET_ADDRESSES_PER_IP: '20' } });
+  });
   afterAll(() => idp.close());
 
   const loginPage = async () => {

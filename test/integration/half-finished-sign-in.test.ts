@@ -8,14 +8,15 @@ import { setDisabled } from '../../src/accounts/operations/lifecycle.ts';
 import { setPassword } from '../../src/accounts/operations/password.ts';
 import { useClock } from '../../src/clock.ts';
 
-
 /**
  * An attacker who knows the password leaves a sign-in open at the second-factor
  * step; meanwhile the account changes. Coming back, the sign-in must not finish.
  */
 describeOnEveryStore('a half-finished sign-in', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
   const services = () => idp.app.services;
 
@@ -40,8 +41,14 @@ describeOnEveryStore('a half-finished sign-in', (store) => {
   test.each([
     ['the owner sets a new password by link', (id: string) => setPassword(services(), { via: 'self' }, id, 'the owners new password 7')],
     ['the owner signs out everywhere', (id: string) => endSessions(services(), { via: 'self' }, id)],
-    ['the account is disabled and enabled again', async (id: string) => { await setDisabled(services(), SEED, id, true); await setDisabled(services(), SEED, id, false); }],
-  ])('after %s, enrolling the attacker\'s authenticator fails and the password is asked again', async (_what, change) => {
+    [
+      'the account is disabled and enabled again',
+      async (id: string) => {
+        await setDisabled(services(), SEED, id, true);
+        await setDisabled(services(), SEED, id, false);
+      },
+    ],
+  ])("after %s, enrolling the attacker's authenticator fails and the password is asked again", async (_what, change) => {
     const email = `half-${store}-${Math.random().toString(36).slice(2)}@example.org`;
     const { id } = await seedAccount(idp, email, PASSWORD);
     const attacker = await attackerAtEnrolment(email);

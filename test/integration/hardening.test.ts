@@ -9,13 +9,18 @@ import { accountCommands } from '../../src/cli/accounts.ts';
 import { msg } from '../support/messages.ts';
 
 /** A GET with the path exactly as written (fetch would resolve '//host' to another host). */
-const rawGet = (origin: string, path: string) => new Promise<string>((resolve, reject) => {
-  const { hostname, port } = new URL(origin);
-  get({ hostname, port, path }, (res) => {
-    let body = '';
-    res.on('data', (chunk) => { body += String(chunk); }).on('end', () => resolve(body));
-  }).on('error', reject);
-});
+const rawGet = (origin: string, path: string) =>
+  new Promise<string>((resolve, reject) => {
+    const { hostname, port } = new URL(origin);
+    get({ hostname, port, path }, (res) => {
+      let body = '';
+      res
+        .on('data', (chunk) => {
+          body += String(chunk);
+        })
+        .on('end', () => resolve(body));
+    }).on('error', reject);
+  });
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 /** Malformed input, forged headers and leaks, tried as an attacker would. */
@@ -23,7 +28,12 @@ describeOnEveryStore('hardening', (store) => {
   const lines: string[] = [];
   let idp: TestIdp;
   beforeAll(async () => {
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     // A requester's bound on different addresses for set-password mails, at 20 so that a test can reach it.
     idp = await bootIdp({ store, env: { TRUST_PROXY: 'true', RESET_ADDRESSES_PER_IP: '20' }, deps: { log: pino({ level: 'info' }, sink) } });
   });
@@ -72,8 +82,10 @@ describeOnEveryStore('hardening', (store) => {
   });
 
   test('a client X-Forwarded-Host or Host never changes the endpoints; discovery may be cached', async () => {
-    const res = await fetch(`${idp.issuer}/.well-known/openid-configuration`, { headers: { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' } });
-    const meta = await res.json() as Record<string, string>;
+    const res = await fetch(`${idp.issuer}/.well-known/openid-configuration`, {
+      headers: { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+    });
+    const meta = (await res.json()) as Record<string, string>;
     expect(meta.issuer).toBe(idp.issuer);
     expect(meta.authorization_endpoint).toBe(`${idp.issuer}/auth`);
     expect(res.headers.get('cache-control')).toMatch(/max-age=\d+/);

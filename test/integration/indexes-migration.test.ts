@@ -15,7 +15,12 @@ import { scimClient } from '../support/scim-client.ts';
 /** Accounts as a release before the indexes kept them: an invitation, an externalId, an end date long past. */
 function legacyAccounts(count: number): Account[] {
   return Array.from({ length: count }, (_, i) => ({
-    ...newAccount({ id: `legacy-${i}`, email: `legacy-${String(i).padStart(5, '0')}@example.org`, name: i === 0 ? 'Émile Oudgediende' : `Legacy User ${i}`, locale: 'nl' }),
+    ...newAccount({
+      id: `legacy-${i}`,
+      email: `legacy-${String(i).padStart(5, '0')}@example.org`,
+      name: i === 0 ? 'Émile Oudgediende' : `Legacy User ${i}`,
+      locale: 'nl',
+    }),
     version: 3,
     externalId: `HR-${i}`,
     ...(i === 0 ? { endDate: '2020-01-31' } : {}),
@@ -71,9 +76,12 @@ describe('npx idp store reindex', () => {
 
   test('on a store written before the indexes: built in batches with progress printed, and again from the start when asked', async () => {
     writeLegacySqlite(dir, legacyAccounts(10_500));
-    const run = (...args: string[]) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
-      execFile(process.execPath, ['bin/idp.js', ...args], { env: { ...process.env, DATA_DIR: dir, REDIS_URL: '' } }, (error, out, err) => resolve({ code: error ? (error.code as number) : 0, out, err }));
-    });
+    const run = (...args: string[]) =>
+      new Promise<{ code: number; out: string; err: string }>((resolve) => {
+        execFile(process.execPath, ['bin/idp.js', ...args], { env: { ...process.env, DATA_DIR: dir, REDIS_URL: '' } }, (error, out, err) =>
+          resolve({ code: error ? (error.code as number) : 0, out, err }),
+        );
+      });
     const first = await run('store', 'reindex');
     expect(first.code).toBe(0);
     // At start-up, the accounts without indexes (logged); then the command's full pass (printed).

@@ -125,7 +125,10 @@ describe('key rotation on a running fleet', () => {
       await fleet.replace(i, step);
       for (let n = 0; n < 2; n++) await verifiedOnEveryInstance((await silentSignIn(signedIn)).id_token!);
       await verifiedOnEveryInstance((await passkeySignIn(authenticator)).id_token!);
-      for (const route of [[i, 1 - i], [1 - i, i]] as [number, number][]) {
+      for (const route of [
+        [i, 1 - i],
+        [1 - i, i],
+      ] as [number, number][]) {
         enrolments += 1;
         await verifiedOnEveryInstance((await firstSignIn(`enrolling-${enrolments}@example.org`, route)).tokens.id_token!);
       }

@@ -12,7 +12,12 @@ describe('audit log', () => {
   const lines: string[] = [];
   let idp: TestIdp;
   beforeAll(async () => {
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(String(chunk)); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    });
     idp = await bootIdp({ deps: { log: pino({ level: 'info' }, sink) } });
   });
   afterAll(() => idp.close());
@@ -31,7 +36,16 @@ describe('audit log', () => {
     await idp.smtp.next(email);
 
     const events = lines.map((l) => (JSON.parse(l) as { event?: string }).event);
-    for (const event of ['request', 'password.requested', 'mail.sent', 'password.set', 'login.failure', 'login.password_verified', 'mfa.enrolled', 'login.success']) {
+    for (const event of [
+      'request',
+      'password.requested',
+      'mail.sent',
+      'password.set',
+      'login.failure',
+      'login.password_verified',
+      'mfa.enrolled',
+      'login.success',
+    ]) {
       expect(events).toContain(event);
     }
     const log = lines.join('');
@@ -45,7 +59,12 @@ describe('audit log', () => {
 describe('request lines', () => {
   const logged = (level: string) => {
     const lines: { event?: string; path?: string; status?: number }[] = [];
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as never); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)) as never);
+        done();
+      },
+    });
     return { lines, log: pino({ level }, sink) };
   };
   const requestsOf = (lines: { event?: string; path?: string; status?: number }[]) =>
@@ -56,7 +75,8 @@ describe('request lines', () => {
       const { lines, log } = logged(level);
       const idp = await bootIdp({ deps: { log } });
       try {
-        for (const path of ['/healthz', '/jwks', '/.well-known/openid-configuration', '/interaction/none', '/jwks/other', '/assets/none.css']) await (await fetch(idp.issuer + path)).arrayBuffer();
+        for (const path of ['/healthz', '/jwks', '/.well-known/openid-configuration', '/interaction/none', '/jwks/other', '/assets/none.css'])
+          await (await fetch(idp.issuer + path)).arrayBuffer();
         await (await fetch(`${idp.issuer}/token`, { method: 'POST' })).arrayBuffer();
         const routine = ['/healthz 200', '/jwks 200', '/.well-known/openid-configuration 200'];
         const others = ['/interaction/none 400', '/jwks/other 404', '/assets/none.css 404', '/token 400'];

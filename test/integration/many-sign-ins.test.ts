@@ -16,7 +16,9 @@ const SIGN_INS = 120;
  */
 describeOnEveryStore('many sign-ins of one account', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
 
   /** A sign-in to the portal with offline access in a browser of its own, by passkey alone. */
@@ -26,7 +28,12 @@ describeOnEveryStore('many sign-ins of one account', (store) => {
     const signedIn = await passkeyCeremony(browser, reached.page, '/passkey', (o) => authenticator.get(o));
     expect(signedIn.status).toBe(303);
     const back = await browser.follow(signedIn.location!);
-    return { browser, back, tokens: 'signIn' in reached && reached.signIn ? await finishSignIn(reached.signIn, back.location!) : undefined, config: 'signIn' in reached ? reached.signIn?.config : undefined };
+    return {
+      browser,
+      back,
+      tokens: 'signIn' in reached && reached.signIn ? await finishSignIn(reached.signIn, back.location!) : undefined,
+      config: 'signIn' in reached ? reached.signIn?.config : undefined,
+    };
   }
 
   test(`${SIGN_INS} sign-ins leave a bounded record, and signing out everywhere ends every token that still works`, async () => {

@@ -52,7 +52,9 @@ describe('metrics', () => {
     expect(sampleSum(text, 'idp_reset_links_issued_total')).toBe(1);
     expect(sampleSum(text, 'idp_reset_links_used_total')).toBe(1);
     expect(sampleSum(text, 'idp_mails_total', { result: 'sent' })).toBeGreaterThanOrEqual(2);
-    expect(sampleSum(text, 'idp_http_request_duration_seconds_count', { route: '/interaction/:uid/login', method: 'POST', status_class: '2xx' })).toBeGreaterThanOrEqual(1);
+    expect(
+      sampleSum(text, 'idp_http_request_duration_seconds_count', { route: '/interaction/:uid/login', method: 'POST', status_class: '2xx' }),
+    ).toBeGreaterThanOrEqual(1);
     expect(sampleSum(text, 'idp_http_request_duration_seconds_count', { route: '/password/set', method: 'POST', status_class: '2xx' })).toBe(1);
     expect(sampleSum(text, 'idp_http_request_duration_seconds_count', { route: '/token', method: 'POST', status_class: '2xx' })).toBe(1);
     expect(sampleSum(text, 'idp_store_operation_duration_seconds_count', { operation: 'accounts.findByEmail' })).toBeGreaterThanOrEqual(1);
@@ -63,7 +65,11 @@ describe('metrics', () => {
     expect(sampleSum(text, 'nodejs_eventloop_lag_seconds')).toBeGreaterThanOrEqual(0);
 
     // Route labels are templates: no interaction uid, reset token, address, password or code.
-    const routes = new Set(parseSamples(text).map((s) => s.labels.route).filter(Boolean));
+    const routes = new Set(
+      parseSamples(text)
+        .map((s) => s.labels.route)
+        .filter(Boolean),
+    );
     for (const route of routes) expect(route).toMatch(/^(\/[\w.:-]*)+$|^(unmatched|other)$/);
     const uid = new URL(loginPage.url).pathname.split('/')[2]!;
     const token = new URL(resetLink(idp.smtp.to(email)[0]!.text!, idp.issuer)).searchParams.get('token')!;
@@ -73,7 +79,7 @@ describe('metrics', () => {
     }
   });
 
-  test("a wrong code on My account's \"confirm it's you\" is no failed sign-in", async () => {
+  test('a wrong code on My account\'s "confirm it\'s you" is no failed sign-in', async () => {
     const email = 'confirming@example.org';
     const { secret } = await seedAccount(idp, email, PASSWORD, { totp: true });
     const browser = new Browser(idp.issuer);
@@ -92,7 +98,12 @@ describe('metrics', () => {
   });
 
   test('a scan of random paths adds no series', async () => {
-    const routes = (text: string) => new Set(parseSamples(text).map((s) => s.labels.route).filter(Boolean));
+    const routes = (text: string) =>
+      new Set(
+        parseSamples(text)
+          .map((s) => s.labels.route)
+          .filter(Boolean),
+      );
     const before = routes(await scrape());
     for (let i = 0; i < 5; i++) await fetch(`${idp.issuer}/nothing-here-${i}/${'x'.repeat(i * 10)}`);
     const text = await scrape();

@@ -51,11 +51,14 @@ describe('a Redis outage, seen by users', () => {
     const request = await within(2000, english.submit(requestForm, '/password/request', { username: email }));
     expect(request.status).toBe(503);
     expect(text(request)).toContain(msg('error.unavailable', undefined, 'en'));
-    const token = await within(2000, fetch(`${idp.issuer}/token`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'grant_type=client_credentials',
-    }));
+    const token = await within(
+      2000,
+      fetch(`${idp.issuer}/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from('service:service-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      }),
+    );
     expect(token.status).toBe(503);
     expect(await token.json()).toMatchObject({ error: 'temporarily_unavailable' });
     expect((await fetch(`${idp.issuer}/readyz`)).status).toBe(503);

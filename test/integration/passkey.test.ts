@@ -5,13 +5,13 @@ import { seedAccount } from '../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../support/soft-authenticator.ts';
 import { msg } from '../support/messages.ts';
 
-
 /** Passkeys over HTTP with a software authenticator: enrolment, second factor, passkey alone. */
 describeOnEveryStore('passkeys', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
-
 
   async function enrolPasskey(email: string, authenticator: SoftAuthenticator) {
     const browser = new Browser(idp.issuer);

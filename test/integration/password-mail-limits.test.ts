@@ -11,7 +11,9 @@ import { msg } from '../support/messages.ts';
  */
 describeOnEveryStore('password mail limits', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store, env: { TRUST_PROXY: 'true' } }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store, env: { TRUST_PROXY: 'true' } });
+  });
   afterAll(() => idp.close());
 
   const ask = async (ip: string, username: string) => {
@@ -62,7 +64,10 @@ describeOnEveryStore('password mail limits', (store) => {
 describeOnEveryStore('password mail limits, configured', (store) => {
   let idp: TestIdp;
   beforeAll(async () => {
-    idp = await bootIdp({ store, env: { TRUST_PROXY: 'true', RESET_MAILS_PER_ADDRESS: '2', RESET_ADDRESSES_PER_IP: '4', RESET_UNKNOWN_ADDRESSES_PER_IP: '1' } });
+    idp = await bootIdp({
+      store,
+      env: { TRUST_PROXY: 'true', RESET_MAILS_PER_ADDRESS: '2', RESET_ADDRESSES_PER_IP: '4', RESET_UNKNOWN_ADDRESSES_PER_IP: '1' },
+    });
   });
   afterAll(() => idp.close());
 

@@ -13,12 +13,24 @@ import { regenerateRecoveryCodes } from '../../src/mfa/recovery/recovery-codes.t
  * the catalog alone could not catch.
  */
 const READS = {
-  nl: { oneCode: 'nog 1 herstelcode over', twoCodes: 'nog 2 herstelcodes over', oneMinute: 'over 1 minuut opnieuw', fiveMinutes: 'Daarna kun je 5 minuten lang wijzigingen doen.' },
-  en: { oneCode: 'You have 1 recovery code left', twoCodes: 'You have 2 recovery codes left', oneMinute: 'Try again in 1 minute.', fiveMinutes: 'You can then make changes for 5 minutes.' },
+  nl: {
+    oneCode: 'nog 1 herstelcode over',
+    twoCodes: 'nog 2 herstelcodes over',
+    oneMinute: 'over 1 minuut opnieuw',
+    fiveMinutes: 'Daarna kun je 5 minuten lang wijzigingen doen.',
+  },
+  en: {
+    oneCode: 'You have 1 recovery code left',
+    twoCodes: 'You have 2 recovery codes left',
+    oneMinute: 'Try again in 1 minute.',
+    fiveMinutes: 'You can then make changes for 5 minutes.',
+  },
 };
 
 let idp: TestIdp;
-beforeAll(async () => { idp = await bootIdp(); });
+beforeAll(async () => {
+  idp = await bootIdp();
+});
 afterAll(() => idp.close());
 
 describe.each(['nl', 'en'] as const)('counts on the pages in %s', (locale) => {
@@ -26,11 +38,16 @@ describe.each(['nl', 'en'] as const)('counts on the pages in %s', (locale) => {
   const params = { ui_locales: locale };
 
   test('a recovery code used with one or two left says "1 recovery code", "2 recovery codes"', async () => {
-    for (const [left, expected] of [[1, reads.oneCode], [2, reads.twoCodes]] as const) {
+    for (const [left, expected] of [
+      [1, reads.oneCode],
+      [2, reads.twoCodes],
+    ] as const) {
       const email = `plural-codes-${left}-${locale}@example.org`;
       const { id } = await seedAccount(idp, email, PASSWORD, { totp: true, locale });
       const codes = await regenerateRecoveryCodes(idp.app.services, { via: 'self' }, id);
-      await updateAccount(idp.app.services.accounts, id, (a) => { a.recoveryCodes = a.recoveryCodes.slice(0, left + 1); });
+      await updateAccount(idp.app.services.accounts, id, (a) => {
+        a.recoveryCodes = a.recoveryCodes.slice(0, left + 1);
+      });
       const browser = new Browser(idp.issuer);
       const { page } = await signInUntil(idp, browser, 'recovery-page', { email, params });
       const used = await browser.submit(page, '/verify/recovery', { code: codes[0]! });

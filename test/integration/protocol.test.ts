@@ -8,7 +8,9 @@ import { msg } from '../support/messages.ts';
 /** The provider itself, as an application sees it: discovery, PKCE, client credentials, introspection. */
 describe('OpenID Connect provider', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store: 'sqlite' }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store: 'sqlite' });
+  });
   afterAll(() => idp.close());
 
   test('discovery offers the code flow with S256 PKCE only, and no implicit or password grant', async () => {
@@ -23,7 +25,7 @@ describe('OpenID Connect provider', () => {
     expect(meta.introspection_endpoint).toBeDefined();
     expect(meta.revocation_endpoint).toBeDefined();
     expect(meta.end_session_endpoint).toBeDefined();
-    const jwks = await (await fetch(meta.jwks_uri!)).json() as { keys: { alg: string; d?: string }[] };
+    const jwks = (await (await fetch(meta.jwks_uri!)).json()) as { keys: { alg: string; d?: string }[] };
     expect(jwks.keys.map((k) => k.alg).sort()).toEqual(['ES256', 'RS256']);
     expect(jwks.keys.every((k) => k.d === undefined)).toBe(true);
   });
@@ -65,7 +67,9 @@ describe('OpenID Connect provider', () => {
 
 describe('signed-in user', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store: 'redis' }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store: 'redis' });
+  });
   afterAll(() => idp.close());
 
   test('userinfo answers for the access token, and RP-initiated logout ends the session', async () => {

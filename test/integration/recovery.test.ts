@@ -5,11 +5,12 @@ import { seedAccount } from '../support/seed.ts';
 import { regenerateRecoveryCodes } from '../../src/mfa/recovery/recovery-codes.ts';
 import { msg } from '../support/messages.ts';
 
-
 /** Recovery codes: made at the first enrolment, shown once, each usable once instead of the second factor. */
 describeOnEveryStore('recovery codes', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
 
   const recoveryStep = async (email: string) => {

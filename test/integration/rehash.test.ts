@@ -9,7 +9,9 @@ const PASSWORD = 'an older hashed password';
 /** A password hashed with older parameters is re-hashed at OWASP's argon2id profile at the next login. */
 describe('password hash upgrade', () => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp(); });
+  beforeAll(async () => {
+    idp = await bootIdp();
+  });
   afterAll(() => idp.close());
 
   test('a login with an old-parameter hash upgrades it to m=19456, t=2, p=1', async () => {
@@ -18,7 +20,9 @@ describe('password hash upgrade', () => {
     const { accounts } = idp.app.services;
     const old = await argon2.hash(PASSWORD, { type: argon2.argon2i, memoryCost: 4096, timeCost: 3, parallelism: 1 });
     const { id } = (await accounts.findByEmail(email))!;
-    await updateAccount(accounts, id, (a) => { a.passwordHash = old; });
+    await updateAccount(accounts, id, (a) => {
+      a.passwordHash = old;
+    });
 
     const browser = new Browser(idp.issuer);
     await signInUntil(idp, browser, 'mfa-notice', { email, password: PASSWORD });

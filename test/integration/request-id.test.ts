@@ -4,7 +4,12 @@ import { Browser } from '../support/browser.ts';
 import { bootIdp, type TestIdp } from '../support/test-idp.ts';
 import { startSignIn } from '../support/journey.ts';
 
-interface Line { event?: string; reqId?: string; audit?: boolean; msg?: string }
+interface Line {
+  event?: string;
+  reqId?: string;
+  audit?: boolean;
+  msg?: string;
+}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /** An operator follows one request from the load balancer's log to ours: every line of it carries the same id. */
@@ -12,7 +17,12 @@ describe('request id', () => {
   const lines: Line[] = [];
   let idp: TestIdp;
   beforeAll(async () => {
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk)) as Line); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)) as Line);
+        done();
+      },
+    });
     idp = await bootIdp({ deps: { log: createLogger('info', sink) } });
   });
   afterAll(() => idp.close());

@@ -13,7 +13,9 @@ const NEW = 'a brand new password 2026';
 /** Reset links: single use, newest only, expiring, built from ISSUER, never a login. */
 describeOnEveryStore('reset links', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
 
   async function requestLink(email: string, headers: Record<string, string> = {}) {
@@ -41,7 +43,13 @@ describeOnEveryStore('reset links', (store) => {
     const email = `remaining-${store}@example.org`;
     const { id } = await seedAccount(idp, email, OLD, { totp: true });
     const added = Math.floor(Date.now() / 1000);
-    await addFactor(idp.app.services, { via: 'self' }, id, { passkey: { id: 'c3RyYW5nZXI', publicKey: 'pQECAyYgASFYIA', counter: 0, kind: 'swk', name: 'Strangers laptop', createdAt: added } }, false);
+    await addFactor(
+      idp.app.services,
+      { via: 'self' },
+      id,
+      { passkey: { id: 'c3RyYW5nZXI', publicKey: 'pQECAyYgASFYIA', counter: 0, kind: 'swk', name: 'Strangers laptop', createdAt: added } },
+      false,
+    );
     const page = await setVia(await requestLink(email), NEW);
     expect(page.status).toBe(200);
     expect(text(page)).toContain(msg('set.remaining_title'));
@@ -51,11 +59,13 @@ describeOnEveryStore('reset links', (store) => {
     expect(page.html).toContain('href="/account#factors-title"');
     const mail = await idp.smtp.next(email);
     expect(mail.subject).toBe(msg('mail.set.subject'));
-    expect(mail.text).toMatch(new RegExp(`- ${msgPattern('account.factors.passkey_item', { name: 'Strangers laptop', kind: msg('account.kind.swk') }).source}`));
+    expect(mail.text).toMatch(
+      new RegExp(`- ${msgPattern('account.factors.passkey_item', { name: 'Strangers laptop', kind: msg('account.kind.swk') }).source}`),
+    );
     expect(mail.text).toContain(`${idp.issuer}/account#factors-title`);
   });
 
-  test('a first password (no second factor yet) keeps the guide\'s message, without a list', async () => {
+  test("a first password (no second factor yet) keeps the guide's message, without a list", async () => {
     const email = `first-set-${store}@example.org`;
     await idp.createAccount(email);
     const page = await setVia(await requestLink(email), NEW);
@@ -148,6 +158,8 @@ describeOnEveryStore('reset links', (store) => {
       expect(text(page)).toMatch(message);
       expect(page.html).toMatch(/aria-invalid="true"/);
     }
-    expect((await browser.submit(form, '/password/set', { password: 'zeer lange zin met spaties en ñ', confirm: 'zeer lange zin met spaties en ñ' })).status).toBe(200);
+    expect(
+      (await browser.submit(form, '/password/set', { password: 'zeer lange zin met spaties en ñ', confirm: 'zeer lange zin met spaties en ñ' })).status,
+    ).toBe(200);
   });
 });

@@ -8,7 +8,23 @@ import { scimClient, type Scim } from '../support/scim-client.ts';
 import { msg } from '../support/messages.ts';
 
 /** What an account document may still hold once SCIM has deleted it: nothing that names a person. */
-const TOMBSTONE_FIELDS = ['id', 'version', 'email', 'name', 'locale', 'disabled', 'totp', 'passkeys', 'recoveryCodes', 'sessionsValidAfter', 'recentSignIns', 'grants', 'createdAt', 'modifiedAt', 'deletedAt'];
+const TOMBSTONE_FIELDS = [
+  'id',
+  'version',
+  'email',
+  'name',
+  'locale',
+  'disabled',
+  'totp',
+  'passkeys',
+  'recoveryCodes',
+  'sessionsValidAfter',
+  'recentSignIns',
+  'grants',
+  'createdAt',
+  'modifiedAt',
+  'deletedAt',
+];
 
 /**
  * SCIM DELETE: a helpdesk member who reads an account id cannot make the
@@ -18,10 +34,18 @@ const TOMBSTONE_FIELDS = ['id', 'version', 'email', 'name', 'locale', 'disabled'
 describeOnEveryStore('SCIM DELETE', (store) => {
   let idp: TestIdp;
   let scim: Scim;
-  beforeAll(async () => { idp = await bootIdp({ store }); scim = await scimClient(idp); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+    scim = await scimClient(idp);
+  });
   afterAll(() => idp.close());
 
-  const user = (email: string, extra: Record<string, unknown> = {}) => ({ schemas: [USER_SCHEMA], userName: email, name: { givenName: 'Dirk', familyName: 'de Deleted' }, ...extra });
+  const user = (email: string, extra: Record<string, unknown> = {}) => ({
+    schemas: [USER_SCHEMA],
+    userName: email,
+    name: { givenName: 'Dirk', familyName: 'de Deleted' },
+    ...extra,
+  });
 
   test('no address on the reserved .invalid domain is accepted anywhere, so the placeholder is never taken and the delete goes through', async () => {
     const victim = await scim('POST', '/Users', user(`victim-${store}@example.org`));
@@ -39,7 +63,10 @@ describeOnEveryStore('SCIM DELETE', (store) => {
       await expect(accountCommands(idp.app.services, 'create', { email, name: 'Mallory' })).rejects.toThrow(/e-mail address/);
       expect((await scim('POST', '/Users', user(email))).body.scimType).toBe('invalidValue');
       const other = await scim('POST', '/Users', user(`other-${Math.random().toString(36).slice(2)}-${store}@example.org`));
-      const moved = await scim('PATCH', `/Users/${other.body.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'userName', value: email }] });
+      const moved = await scim('PATCH', `/Users/${other.body.id}`, {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'replace', path: 'userName', value: email }],
+      });
       expect([moved.status, moved.body.scimType]).toEqual([400, 'invalidValue']);
       expect(await idp.app.services.accounts.findByEmail(email)).toBeUndefined();
     }
@@ -58,7 +85,12 @@ describeOnEveryStore('SCIM DELETE', (store) => {
     await resetSecondFactors(idp.app.services, { via: 'console', by: { id: 'desk-id', email: `desk-${store}@cbs.example` } }, id, note);
     await accountCommands(idp.app.services, 'grant-role', { email, role: 'helpdesk' });
     await accountCommands(idp.app.services, 'revoke-role', { email, role: 'helpdesk' });
-    expect((await idp.app.services.audit.history(id)).map((e) => e.event)).toEqual(['account.role_revoked', 'account.role_granted', 'account.mfa_reset', 'account.created']);
+    expect((await idp.app.services.audit.history(id)).map((e) => e.event)).toEqual([
+      'account.role_revoked',
+      'account.role_granted',
+      'account.mfa_reset',
+      'account.created',
+    ]);
 
     expect((await scim('DELETE', `/Users/${id}`)).status).toBe(204);
     expect(await idp.app.services.audit.history(id)).toEqual([]);
@@ -93,7 +125,7 @@ describeOnEveryStore('SCIM DELETE', (store) => {
       const refused = await browser.request('POST', `/admin/accounts/${id}/${action}`, { _csrf: csrf(page) });
       expect([action, refused.status]).toEqual([action, 404]);
     }
-    expect((await idp.app.services.accounts.findById(id))).toMatchObject({ disabled: true, deletedAt: expect.any(Number) });
+    expect(await idp.app.services.accounts.findById(id)).toMatchObject({ disabled: true, deletedAt: expect.any(Number) });
     expect(await idp.app.services.audit.history(id)).toEqual([]);
   });
 });

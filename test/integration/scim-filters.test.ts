@@ -26,19 +26,56 @@ describeOnEveryStore('SCIM filters and paging', (store) => {
 
   const prototypeNames = Object.getOwnPropertyNames(Object.prototype);
   const malformed = [
-    'x', 'userName', 'userName eq', 'userName eq x', 'userName eq 42', 'userName eq null', 'userName eq "open', 'userName eq "bad \\q escape"',
-    '(userName eq "a"', 'userName eq "a")', 'userName eq "a" and', 'and', 'or userName eq "a"', 'not userName eq "a"', 'userName eq "a" xor id eq "b"',
-    'userName eq "a"b', 'emails[value eq "a"', 'emails[value eq "a"]]', 'emails[emails[value eq "a"]]', '[', ']', '""', '()', 'active eq maybe',
-    'userName co "x"', 'userName pr', 'meta.created gt "x"', 'title eq "x"', 'name.givenName eq "x"', '\u0000 eq "x"', `${'('.repeat(40)}id eq "a"${')'.repeat(40)}`,
-    `userName eq "${'x'.repeat(1000)}"`, 'urn:ietf:params:scim:schemas:core:2.0:User:__proto__ eq "x"', 'emails.value.__proto__ eq "x"',
-    ...prototypeNames.flatMap((name) => [`${name} eq "x"`, `emails.${name} eq "x"`, `emails[${name} eq "x"]`, `userName.${name} eq "x"`, `${name}.value eq "x"`]),
+    'x',
+    'userName',
+    'userName eq',
+    'userName eq x',
+    'userName eq 42',
+    'userName eq null',
+    'userName eq "open',
+    'userName eq "bad \\q escape"',
+    '(userName eq "a"',
+    'userName eq "a")',
+    'userName eq "a" and',
+    'and',
+    'or userName eq "a"',
+    'not userName eq "a"',
+    'userName eq "a" xor id eq "b"',
+    'userName eq "a"b',
+    'emails[value eq "a"',
+    'emails[value eq "a"]]',
+    'emails[emails[value eq "a"]]',
+    '[',
+    ']',
+    '""',
+    '()',
+    'active eq maybe',
+    'userName co "x"',
+    'userName pr',
+    'meta.created gt "x"',
+    'title eq "x"',
+    'name.givenName eq "x"',
+    '\u0000 eq "x"',
+    `${'('.repeat(40)}id eq "a"${')'.repeat(40)}`,
+    `userName eq "${'x'.repeat(1000)}"`,
+    'urn:ietf:params:scim:schemas:core:2.0:User:__proto__ eq "x"',
+    'emails.value.__proto__ eq "x"',
+    ...prototypeNames.flatMap((name) => [
+      `${name} eq "x"`,
+      `emails.${name} eq "x"`,
+      `emails[${name} eq "x"]`,
+      `userName.${name} eq "x"`,
+      `${name}.value eq "x"`,
+    ]),
   ];
 
   test(`every malformed filter (${malformed.length} of them, every attribute path through the prototype chain among them) is a 400 invalidFilter`, async () => {
-    const answers = await Promise.all(malformed.map(async (filter) => {
-      const res = await list(filter);
-      return { filter, status: res.status, scimType: res.body?.scimType, json: res.type?.includes(SCIM_JSON) };
-    }));
+    const answers = await Promise.all(
+      malformed.map(async (filter) => {
+        const res = await list(filter);
+        return { filter, status: res.status, scimType: res.body?.scimType, json: res.type?.includes(SCIM_JSON) };
+      }),
+    );
     expect(answers.filter((a) => a.status !== 400 || a.scimType !== 'invalidFilter' || !a.json)).toEqual([]);
     const twice = await scim('GET', '/Users?filter=id%20eq%20%22a%22&filter=id%20eq%20%22b%22');
     expect([twice.status, twice.body.scimType]).toEqual([400, 'invalidFilter']);
@@ -68,7 +105,12 @@ describeOnEveryStore('SCIM filters and paging', (store) => {
     expect(await answered(`userName eq "${ann.userName}" and not (active eq false)`)).toEqual([ann.userName]);
     expect(await answered(`userName eq "${ann.userName}" and userName ne "${ann.userName}"`)).toEqual([]);
     // The removed account: by its id, its old address, its old externalId, and its placeholder address.
-    for (const filter of [`id eq "${gone.id}"`, `userName eq "${gone.userName}"`, `externalId eq "HR-${t}-3"`, `userName eq "deleted-${gone.id}@deleted.invalid"`]) {
+    for (const filter of [
+      `id eq "${gone.id}"`,
+      `userName eq "${gone.userName}"`,
+      `externalId eq "HR-${t}-3"`,
+      `userName eq "deleted-${gone.id}@deleted.invalid"`,
+    ]) {
       expect(await answered(filter)).toEqual([]);
     }
   });

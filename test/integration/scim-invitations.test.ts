@@ -24,11 +24,21 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
   afterAll(() => idp.close());
 
   const scim = async (method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${idp.issuer}/scim/v2${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(`${idp.issuer}/scim/v2${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: res.status, body: await res.json() };
   };
   const invitee = async (email: string, extension: Record<string, unknown> = { sendInvitation: true }, locale = 'nl') => {
-    const res = await scim('POST', '/Users', { schemas: [USER_SCHEMA, CBS_EXTENSION], userName: email, name: { formatted: 'Ilse Invited' }, preferredLanguage: locale, [CBS_EXTENSION]: extension });
+    const res = await scim('POST', '/Users', {
+      schemas: [USER_SCHEMA, CBS_EXTENSION],
+      userName: email,
+      name: { formatted: 'Ilse Invited' },
+      preferredLanguage: locale,
+      [CBS_EXTENSION]: extension,
+    });
     expect(res.status).toBe(201);
     return res.body as { id: string; [CBS_EXTENSION]: { invitation?: { state: string; expiresAt: string }; endDate?: string } };
   };
@@ -42,7 +52,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
     restoreClock = useClock({ nowMs: () => at });
   };
 
-  test('SCIM create with sendInvitation mails a welcome in the account\'s language; opening the link uses nothing up; setting the password accepts it', async () => {
+  test("SCIM create with sendInvitation mails a welcome in the account's language; opening the link uses nothing up; setting the password accepts it", async () => {
     const email = `invite-${store}@example.org`;
     const user = await invitee(email, { sendInvitation: true }, 'en');
     expect(user[CBS_EXTENSION].invitation).toMatchObject({ state: 'pending' });
@@ -56,7 +66,10 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
     expect((await setVia(link)).status).toBe(200);
     expect((await scim('GET', `/Users/${user.id}`)).body[CBS_EXTENSION].invitation.state).toBe('accepted');
     expect((await setVia(link)).status).toBe(410);
-    const again = await scim('PATCH', `/Users/${user.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: `${CBS_EXTENSION}:sendInvitation`, value: true }] });
+    const again = await scim('PATCH', `/Users/${user.id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'replace', path: `${CBS_EXTENSION}:sendInvitation`, value: true }],
+    });
     expect([again.status, again.body.scimType]).toEqual([400, 'invalidValue']);
   });
 
@@ -64,7 +77,10 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
     const email = `resend-${store}@example.org`;
     const user = await invitee(email);
     const first = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
-    const res = await scim('PATCH', `/Users/${user.id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: `${CBS_EXTENSION}:sendInvitation`, value: true }] });
+    const res = await scim('PATCH', `/Users/${user.id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'replace', path: `${CBS_EXTENSION}:sendInvitation`, value: true }],
+    });
     expect(res.status).toBe(200);
     const second = resetLink((await idp.smtp.next(email)).text!, idp.issuer);
     expect(second).not.toBe(first);
@@ -74,7 +90,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('invitations and end dates on %s',
     expect((await setVia(second)).status).toBe(200);
   });
 
-  test('an expired invitation link says so and offers a new mail to the account\'s address', async () => {
+  test("an expired invitation link says so and offers a new mail to the account's address", async () => {
     const email = `expired-${store}@example.org`;
     const user = await invitee(email);
     const link = resetLink((await idp.smtp.next(email)).text!, idp.issuer);

@@ -18,9 +18,11 @@ import { scimClient, type Scim } from '../support/scim-client.ts';
 describeOnEveryStore('SCIM names', (store) => {
   let idp: TestIdp;
   let scim: Scim;
-  beforeAll(async () => { idp = await bootIdp({ store }); scim = await scimClient(idp); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+    scim = await scimClient(idp);
+  });
   afterAll(() => idp.close());
-
 
   /** The provisioned user sets a password and an authenticator app (the operations of the link and of enrolment), then signs in to the portal. */
   const signedIn = async (id: string, email: string) => {
@@ -45,9 +47,15 @@ describeOnEveryStore('SCIM names', (store) => {
     const { signIn, tokens } = await signedIn(id, email);
     expect(tokens.claims()).toMatchObject({ name: 'Anne Marie van den Berg', given_name: 'Anne Marie', family_name: 'van den Berg' });
 
-    const married = await scim('PATCH', `/Users/${id}`, { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'name.familyName', value: 'Jansen-van den Berg' }] });
+    const married = await scim('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'replace', path: 'name.familyName', value: 'Jansen-van den Berg' }],
+    });
     expect(married.status).toBe(200);
-    expect(married.body).toMatchObject({ name: { givenName: 'Anne Marie', familyName: 'Jansen-van den Berg', formatted: 'Anne Marie Jansen-van den Berg' }, displayName: 'Anne Marie Jansen-van den Berg' });
+    expect(married.body).toMatchObject({
+      name: { givenName: 'Anne Marie', familyName: 'Jansen-van den Berg', formatted: 'Anne Marie Jansen-van den Berg' },
+      displayName: 'Anne Marie Jansen-van den Berg',
+    });
     expect((await scim('GET', `/Users/${id}`)).body.name.familyName).toBe('Jansen-van den Berg');
     expect(await oidc.fetchUserInfo(signIn.config, tokens.access_token, id)).toMatchObject({ given_name: 'Anne Marie', family_name: 'Jansen-van den Berg' });
     // The console and its search know the new name too.
@@ -55,7 +63,11 @@ describeOnEveryStore('SCIM names', (store) => {
   });
 
   test('a formatted name the client gives is kept as given next to the parts', async () => {
-    const created = await scim('POST', '/Users', { schemas: [USER_SCHEMA], userName: `formatted-${store}@example.org`, name: { formatted: 'Prof. dr. J.A. (Jan) de Vries', givenName: 'Jan', familyName: 'de Vries' } });
+    const created = await scim('POST', '/Users', {
+      schemas: [USER_SCHEMA],
+      userName: `formatted-${store}@example.org`,
+      name: { formatted: 'Prof. dr. J.A. (Jan) de Vries', givenName: 'Jan', familyName: 'de Vries' },
+    });
     expect(created.body.name).toEqual({ formatted: 'Prof. dr. J.A. (Jan) de Vries', givenName: 'Jan', familyName: 'de Vries' });
     expect(created.body.displayName).toBe('Prof. dr. J.A. (Jan) de Vries');
   });

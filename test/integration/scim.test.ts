@@ -11,28 +11,45 @@ const SCIM_JSON = 'application/scim+json';
 describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
   let idp: TestIdp;
   let scim: Scim;
-  beforeAll(async () => { idp = await bootIdp({ store }); scim = await scimClient(idp); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+    scim = await scimClient(idp);
+  });
   afterAll(() => idp.close());
 
   const newUser = (email: string, extra: Record<string, unknown> = {}) => ({
-    schemas: [USER_SCHEMA], userName: email, name: { givenName: 'Anna', familyName: 'de Vries' }, emails: [{ value: email, primary: true }], ...extra,
+    schemas: [USER_SCHEMA],
+    userName: email,
+    name: { givenName: 'Anna', familyName: 'de Vries' },
+    emails: [{ value: email, primary: true }],
+    ...extra,
   });
   const create = async (email: string, extra?: Record<string, unknown>) => {
     const res = await scim('POST', '/Users', newUser(email, extra));
     expect(res.status).toBe(201);
     return res.body as { id: string; meta: { version: string } };
   };
-  const patch = (id: string, Operations: unknown[], headers?: Record<string, string>) => scim('PATCH', `/Users/${id}`, { schemas: [PATCH_SCHEMA], Operations }, headers);
+  const patch = (id: string, Operations: unknown[], headers?: Record<string, string>) =>
+    scim('PATCH', `/Users/${id}`, { schemas: [PATCH_SCHEMA], Operations }, headers);
 
   test('discovery documents describe Users, the extension, patch, filter and ETags', async () => {
     const config = await scim('GET', '/ServiceProviderConfig');
     expect(config.type).toContain(SCIM_JSON);
-    expect(config.body).toMatchObject({ patch: { supported: true }, filter: { supported: true, maxResults: 200 }, etag: { supported: true }, bulk: { supported: false } });
+    expect(config.body).toMatchObject({
+      patch: { supported: true },
+      filter: { supported: true, maxResults: 200 },
+      etag: { supported: true },
+      bulk: { supported: false },
+    });
     const types = await scim('GET', '/ResourceTypes');
     expect(types.body.Resources[0]).toMatchObject({ id: 'User', endpoint: '/Users', schema: USER_SCHEMA, schemaExtensions: [{ schema: CBS_EXTENSION }] });
     const schemas = await scim('GET', '/Schemas');
     expect(schemas.body.Resources.map((s: { id: string }) => s.id)).toEqual([USER_SCHEMA, CBS_EXTENSION]);
-    expect((await scim('GET', `/Schemas/${CBS_EXTENSION}`)).body.attributes.map((a: { name: string }) => a.name)).toEqual(['sendInvitation', 'endDate', 'invitation']);
+    expect((await scim('GET', `/Schemas/${CBS_EXTENSION}`)).body.attributes.map((a: { name: string }) => a.name)).toEqual([
+      'sendInvitation',
+      'endDate',
+      'invitation',
+    ]);
   });
 
   test('create, get, and userName unique case-insensitively', async () => {
@@ -40,7 +57,14 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
     const created = await scim('POST', '/Users', newUser(email, { preferredLanguage: 'en-GB', externalId: 'hr-17' }));
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`${idp.issuer}/scim/v2/Users/${created.body.id}`);
-    expect(created.body).toMatchObject({ userName: email, name: { formatted: 'Anna de Vries' }, active: true, preferredLanguage: 'en', externalId: 'hr-17', meta: { resourceType: 'User', version: created.etag } });
+    expect(created.body).toMatchObject({
+      userName: email,
+      name: { formatted: 'Anna de Vries' },
+      active: true,
+      preferredLanguage: 'en',
+      externalId: 'hr-17',
+      meta: { resourceType: 'User', version: created.etag },
+    });
     const read = await scim('GET', `/Users/${created.body.id}`);
     expect(read.body).toEqual(created.body);
     const again = await scim('POST', '/Users', newUser(email.toUpperCase()));
@@ -54,7 +78,11 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
     for (const n of [1, 2, 3]) await create(`${tag}-${n}@example.org`);
     const off = await create(`${tag}-off@example.org`, { active: false });
     const byName = await scim('GET', `/Users?filter=${encodeURIComponent(`userName eq "${tag.toUpperCase()}-2@EXAMPLE.ORG"`)}`);
-    expect(byName.body).toMatchObject({ schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'], totalResults: 1, Resources: [{ userName: `${tag}-2@example.org` }] });
+    expect(byName.body).toMatchObject({
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],
+      totalResults: 1,
+      Resources: [{ userName: `${tag}-2@example.org` }],
+    });
     const byEmail = await scim('GET', `/Users?filter=${encodeURIComponent(`emails[value eq "${tag}-3@example.org"]`)}`);
     expect(byEmail.body.Resources.map((u: { userName: string }) => u.userName)).toEqual([`${tag}-3@example.org`]);
     const inactive = await scim('GET', `/Users?filter=${encodeURIComponent(`active eq false and userName eq "${tag}-off@example.org"`)}`);
@@ -86,8 +114,16 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
     ['userName no e-mail address', { schemas: [USER_SCHEMA], userName: 'not-an-address', name: { formatted: 'X' } }, 'invalidValue'],
     ['a name over 200 characters', { schemas: [USER_SCHEMA], userName: 'long@example.org', name: { formatted: 'x'.repeat(201) } }, 'invalidValue'],
     ['an unknown language', { schemas: [USER_SCHEMA], userName: 'lang@example.org', name: { formatted: 'X' }, preferredLanguage: 'fr' }, 'invalidValue'],
-    ['an end date that is no date', { schemas: [USER_SCHEMA], userName: 'date@example.org', name: { formatted: 'X' }, [CBS_EXTENSION]: { endDate: '2027-02-30' } }, 'invalidValue'],
-    ['userName and e-mail differing', { schemas: [USER_SCHEMA], userName: 'one@example.org', name: { formatted: 'X' }, emails: [{ value: 'two@example.org', primary: true }] }, 'invalidValue'],
+    [
+      'an end date that is no date',
+      { schemas: [USER_SCHEMA], userName: 'date@example.org', name: { formatted: 'X' }, [CBS_EXTENSION]: { endDate: '2027-02-30' } },
+      'invalidValue',
+    ],
+    [
+      'userName and e-mail differing',
+      { schemas: [USER_SCHEMA], userName: 'one@example.org', name: { formatted: 'X' }, emails: [{ value: 'two@example.org', primary: true }] },
+      'invalidValue',
+    ],
     ['active as a string', { schemas: [USER_SCHEMA], userName: 'str@example.org', name: { formatted: 'X' }, active: 'yes' }, 'invalidValue'],
   ])('create with %s is a 400 and creates nothing', async (_what, body, scimType) => {
     const before = await idp.app.services.accounts.countListed();
@@ -109,7 +145,9 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
     const stale = await scim('PUT', `/Users/${id}`, newUser(moved), { 'if-match': 'W/"999"' });
     expect(stale.status).toBe(412);
     expect((await scim('GET', `/Users/${id}`)).body.userName).toBe(`put-${store}@example.org`);
-    const res = await scim('PUT', `/Users/${id}`, newUser(moved, { name: { formatted: 'Anna Jansen' }, preferredLanguage: 'en' }), { 'if-match': meta.version });
+    const res = await scim('PUT', `/Users/${id}`, newUser(moved, { name: { formatted: 'Anna Jansen' }, preferredLanguage: 'en' }), {
+      'if-match': meta.version,
+    });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ userName: moved, name: { formatted: 'Anna Jansen' }, preferredLanguage: 'en' });
     expect(res.etag).not.toBe(meta.version);
@@ -140,7 +178,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
     expect(stale.status).toBe(412);
   });
 
-  test('deactivating ends the user\'s tokens like accounts disable; DELETE removes the user', async () => {
+  test("deactivating ends the user's tokens like accounts disable; DELETE removes the user", async () => {
     const email = `deactivate-${store}@example.org`;
     const { id } = await create(email);
     const off = await patch(id, [{ op: 'replace', path: 'active', value: false }]);
@@ -155,7 +193,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
     expect((await scim('POST', '/Users', newUser(email))).status).toBe(201);
   });
 
-  test('staff accounts are not SCIM\'s to change: rename, disable, address and delete are 403 with a detail, and nothing changes', async () => {
+  test("staff accounts are not SCIM's to change: rename, disable, address and delete are 403 with a detail, and nothing changes", async () => {
     const email = `staff-${store}@example.org`;
     const { id } = await create(email);
     await accountCommands(idp.app.services, 'grant-role', { email, role: 'helpdesk' });
@@ -187,7 +225,9 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
   test('a store outage is a 503 SCIM error, never a 4xx', async () => {
     const accounts = idp.app.services.accounts;
     const listed = accounts.listed;
-    accounts.listed = async () => { throw new StoreUnavailableError('accounts'); };
+    accounts.listed = async () => {
+      throw new StoreUnavailableError('accounts');
+    };
     try {
       const res = await scim('GET', '/Users');
       expect([res.status, res.body.status, res.headers.get('retry-after')]).toEqual([503, '503', '30']);
@@ -218,7 +258,7 @@ describe.each<StoreKind>(['sqlite', 'redis'])('SCIM on %s', (store) => {
       }
     });
 
-    test('a registered client\'s token without the scim scope: 403', async () => {
+    test("a registered client's token without the scim scope: 403", async () => {
       const res = await oidc.clientCredentialsGrant(await idp.client('provisioner'), {});
       expect((await get(`Bearer ${res.access_token}`)).status).toBe(403);
     });

@@ -11,7 +11,9 @@ import { seedAccount } from '../support/seed.ts';
  */
 describeOnEveryStore('scopes', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
 
   const scimWith = (token: string) => fetch(`${idp.issuer}/scim/v2/Users`, { headers: { authorization: `Bearer ${token}` } });

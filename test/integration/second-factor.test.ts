@@ -4,11 +4,12 @@ import { finishSignIn, landedOn, signInUntil, startSignIn, text, totpCode, totpK
 import { seedAccount } from '../support/seed.ts';
 import { msg } from '../support/messages.ts';
 
-
 /** The second factor cannot be skipped, replayed or guessed. */
 describeOnEveryStore('second factor', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
 
   /** The password step done, stopped at `point`, in a browser of its own. */

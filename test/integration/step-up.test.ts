@@ -18,7 +18,9 @@ const MULTI_FACTOR = 'http://schemas.openid.net/pape/policies/2007/06/multi-fact
  */
 describeOnEveryStore('step-up to a passkey', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
 
   /** Password and the code of this time step, for an application that accepts only a passkey: at the add-passkey step. */
@@ -42,8 +44,15 @@ describeOnEveryStore('step-up to a passkey', (store) => {
 
     const options = await browser.get(`${/action="([^"]*\/interaction\/[\w-]+\/add-passkey)\/confirm\/code"/.exec(page.html)![1]}/options`);
     expect(options.status).toBe(403);
-    const forged = attacker.create({ challenge: 'bm90IGFza2Vk', rp: { id: new URL(idp.issuer).hostname }, user: { id: Buffer.from(id).toString('base64url') } });
-    const added = await browser.request('POST', `/interaction/${uid}/add-passkey`, { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!, response: forged });
+    const forged = attacker.create({
+      challenge: 'bm90IGFza2Vk',
+      rp: { id: new URL(idp.issuer).hostname },
+      user: { id: Buffer.from(id).toString('base64url') },
+    });
+    const added = await browser.request('POST', `/interaction/${uid}/add-passkey`, {
+      _csrf: /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!,
+      response: forged,
+    });
     expect(added.status).toBe(403);
     const replayed = await browser.submit(page, '/add-passkey/confirm/code', { code });
     expect(replayed.status).toBe(400);
@@ -142,7 +151,10 @@ describeOnEveryStore('step-up to a passkey', (store) => {
     const early = await browser.get(`/interaction/${uid}/add-passkey`);
     expect(early.status).toBe(303);
     expect((await browser.get(`/interaction/${uid}/add-passkey/options`)).status).toBe(409);
-    const confirmEarly = await browser.request('POST', `/interaction/${uid}/add-passkey/confirm/code`, { _csrf: /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!, code: '123456' });
+    const confirmEarly = await browser.request('POST', `/interaction/${uid}/add-passkey/confirm/code`, {
+      _csrf: /name="_csrf" value="([^"]+)"/.exec(page.html)![1]!,
+      code: '123456',
+    });
     expect(confirmEarly.status).toBe(303);
   });
 });

@@ -11,7 +11,12 @@ describe('TRUST_PROXY', () => {
   const lines: { event?: string; ip?: string }[] = [];
   let idp: TestIdp;
   beforeAll(async () => {
-    const sink = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(String(chunk))); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    });
     idp = await bootIdp({ env: { TRUST_PROXY: 'true' }, deps: { log: pino({ level: 'info' }, sink) } });
   });
   afterAll(() => idp.close());

@@ -7,7 +7,12 @@ import { CookieJar } from './cookie-jar.ts';
  * the application's redirect URI), and forms read from the returned HTML, CSRF
  * token included.
  */
-export interface Page { status: number; url: string; html: string; location?: string }
+export interface Page {
+  status: number;
+  url: string;
+  html: string;
+  location?: string;
+}
 
 export class Browser {
   private readonly jars = new Map<string, CookieJar>();
@@ -25,7 +30,12 @@ export class Browser {
     return this.send(method, url, form && new URLSearchParams(form).toString(), extraHeaders);
   }
 
-  private async send(method: string, url: string, body: string | ReadableStream<Uint8Array> | undefined, extraHeaders: Record<string, string> = {}): Promise<Page> {
+  private async send(
+    method: string,
+    url: string,
+    body: string | ReadableStream<Uint8Array> | undefined,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Page> {
     const target = new URL(url, this.origin);
     const headers: Record<string, string> = { ...this.headers, ...extraHeaders };
     const jar = this.jars.get(target.hostname) ?? this.jars.set(target.hostname, new CookieJar()).get(target.hostname)!;
@@ -69,7 +79,10 @@ export class Browser {
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(body.subarray(0, body.length >> 1));
-        release = () => { controller.enqueue(body.subarray(body.length >> 1)); controller.close(); };
+        release = () => {
+          controller.enqueue(body.subarray(body.length >> 1));
+          controller.close();
+        };
       },
     });
     return { release: () => release(), answer: this.send('POST', action, stream) };

@@ -3,7 +3,11 @@
  * matching, deletion by expiry), nothing more. Used by the tests' browser and
  * the benchmark's virtual users.
  */
-interface Cookie { name: string; value: string; path: string }
+interface Cookie {
+  name: string;
+  value: string;
+  path: string;
+}
 
 export class CookieJar {
   private cookies: Cookie[] = [];
@@ -18,7 +22,7 @@ export class CookieJar {
   }
 
   store(setCookie: string | string[] | undefined, requestPath: string): void {
-    for (const line of typeof setCookie === 'string' ? [setCookie] : setCookie ?? []) {
+    for (const line of typeof setCookie === 'string' ? [setCookie] : (setCookie ?? [])) {
       const [pair, ...attrs] = line.split(';').map((p) => p.trim());
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq);

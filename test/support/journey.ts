@@ -8,20 +8,27 @@ import { msg } from './messages.ts';
 export const PASSWORD = 'a long enough password 1';
 
 /** What the application (relying party) keeps while the user is away signing in. */
-export interface SignIn { url: string; verifier: string; state: string; config: oidc.Configuration }
+export interface SignIn {
+  url: string;
+  verifier: string;
+  state: string;
+  config: oidc.Configuration;
+}
 
 export async function startSignIn(idp: Pick<TestIdp, 'client'>, params: Record<string, string> = {}, clientId = 'portal'): Promise<SignIn> {
   const config = await idp.client(clientId);
   const verifier = oidc.randomPKCECodeVerifier();
   const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(config, {
-    redirect_uri: CALLBACK,
-    scope: 'openid email profile',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    ...params,
-  }).toString();
+  const url = oidc
+    .buildAuthorizationUrl(config, {
+      redirect_uri: CALLBACK,
+      scope: 'openid email profile',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      state,
+      ...params,
+    })
+    .toString();
   return { url, verifier, state, config };
 }
 
@@ -34,7 +41,13 @@ export async function finishSignIn(signIn: SignIn, callbackUrl: string) {
 export const text = (page: Page) => decode(page.html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ');
 
 /** Request password → mail → set password, as the guide's steps 1 and 2. Returns the page after OK. */
-export async function setPasswordByMail(browser: Browser, idp: Pick<TestIdp, 'smtp' | 'issuer'>, loginPage: Page, email: string, password: string): Promise<Page> {
+export async function setPasswordByMail(
+  browser: Browser,
+  idp: Pick<TestIdp, 'smtp' | 'issuer'>,
+  loginPage: Page,
+  email: string,
+  password: string,
+): Promise<Page> {
   const english = msg('login.request_password', undefined, 'en');
   const request = await browser.get(linkTo(loginPage, loginPage.html.includes(english) ? english : msg('login.request_password')));
   const sent = await browser.submit(request, '/password/request', { username: email });
@@ -117,7 +130,10 @@ interface SignInUntilOptions {
   /** A page of ours that starts the sign-in itself (/account, /admin) instead of an application. */
   from?: string;
 }
-interface Reached { page: Page; uid: string }
+interface Reached {
+  page: Page;
+  uid: string;
+}
 
 /**
  * Runs a sign-in up to `point` and stops there: the login form, the "two-factor
@@ -126,9 +142,24 @@ interface Reached { page: Page; uid: string }
  * page (an account with one; the code page is one link from the passkey page).
  * Every step on the way is asserted, so a test starts from where it says it does.
  */
-export async function signInUntil(idp: Pick<TestIdp, 'client'>, browser: Browser, point: SignInPoint, o: SignInUntilOptions & { from: string }): Promise<Reached>;
-export async function signInUntil(idp: Pick<TestIdp, 'client'>, browser: Browser, point: SignInPoint, o?: SignInUntilOptions): Promise<Reached & { signIn: SignIn }>;
-export async function signInUntil(idp: Pick<TestIdp, 'client'>, browser: Browser, point: SignInPoint, o: SignInUntilOptions = {}): Promise<Reached & { signIn?: SignIn }> {
+export async function signInUntil(
+  idp: Pick<TestIdp, 'client'>,
+  browser: Browser,
+  point: SignInPoint,
+  o: SignInUntilOptions & { from: string },
+): Promise<Reached>;
+export async function signInUntil(
+  idp: Pick<TestIdp, 'client'>,
+  browser: Browser,
+  point: SignInPoint,
+  o?: SignInUntilOptions,
+): Promise<Reached & { signIn: SignIn }>;
+export async function signInUntil(
+  idp: Pick<TestIdp, 'client'>,
+  browser: Browser,
+  point: SignInPoint,
+  o: SignInUntilOptions = {},
+): Promise<Reached & { signIn?: SignIn }> {
   const signIn = o.from ? undefined : await startSignIn(idp, o.params, o.clientId);
   const at = (page: Page) => ({ signIn, page, uid: /\/interaction\/([\w-]+)/.exec(page.url)![1]! });
   const form = expectAt(await browser.follow(o.from ?? signIn!.url), 'login-form');

@@ -5,7 +5,9 @@ import type { AddressInfo } from 'node:net';
 type Behaviour = 'ok' | 'hang' | 'down-once';
 
 /** A request the endpoint holds without answering; `abandoned` once the identity provider gave up on it. */
-interface HeldRequest { abandoned: boolean }
+interface HeldRequest {
+  abandoned: boolean;
+}
 
 /**
  * An application's back-channel logout endpoint (a loopback node:http server):
@@ -26,7 +28,9 @@ export async function startLogoutReceiver(behaviour: Behaviour = 'ok') {
     if (behaviour === 'hang') {
       const request: HeldRequest = { abandoned: false };
       held.push(request);
-      req.socket.on('close', () => { request.abandoned = true; });
+      req.socket.on('close', () => {
+        request.abandoned = true;
+      });
       for (const wake of waiters.splice(0)) wake();
       return;
     }
@@ -47,7 +51,10 @@ export async function startLogoutReceiver(behaviour: Behaviour = 'ok') {
     const deadline = Date.now() + ms;
     while (!done()) {
       if (Date.now() > deadline) throw new Error(`no ${what} within ${ms} ms`);
-      await new Promise<void>((resolve) => { waiters.push(resolve); setTimeout(resolve, 100); });
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve);
+        setTimeout(resolve, 100);
+      });
     }
   };
 
@@ -56,13 +63,18 @@ export async function startLogoutReceiver(behaviour: Behaviour = 'ok') {
     tokens,
     held,
     refusals: () => refused,
-    refuseNext: () => { toRefuse++; },
+    refuseNext: () => {
+      toRefuse++;
+    },
     /** The n-th logout token received (1-based), waiting for it if need be. */
     async token(n = 1): Promise<string> {
       await until(() => tokens.length >= n, `logout token #${n}`);
       return tokens[n - 1]!;
     },
-    heldRequest: async () => { await until(() => held.length > 0, 'request'); return held[0]!; },
+    heldRequest: async () => {
+      await until(() => held.length > 0, 'request');
+      return held[0]!;
+    },
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -16,17 +16,27 @@ export const messageAst = (key: MessageKey, locale: Locale): MessageFormatElemen
 const literally = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function patternOf(elements: MessageFormatElement[], known: Record<string, string>): string {
-  return elements.map((el) => {
-    switch (el.type) {
-      case TYPE.literal: return literally(el.value);
-      case TYPE.pound: return '[\\d.,]+';
-      case TYPE.argument: return el.value in known ? literally(known[el.value]!) : '.+?';
-      case TYPE.plural:
-      case TYPE.select: return `(?:${Object.values(el.options).map((o) => patternOf(o.value, known)).join('|')})`;
-      case TYPE.tag: return patternOf(el.children, known);
-      default: return '.+?'; // a number, date or time: its form is the formatter's
-    }
-  }).join('');
+  return elements
+    .map((el) => {
+      switch (el.type) {
+        case TYPE.literal:
+          return literally(el.value);
+        case TYPE.pound:
+          return '[\\d.,]+';
+        case TYPE.argument:
+          return el.value in known ? literally(known[el.value]!) : '.+?';
+        case TYPE.plural:
+        case TYPE.select:
+          return `(?:${Object.values(el.options)
+            .map((o) => patternOf(o.value, known))
+            .join('|')})`;
+        case TYPE.tag:
+          return patternOf(el.children, known);
+        default:
+          return '.+?'; // a number, date or time: its form is the formatter's
+      }
+    })
+    .join('');
 }
 
 /**

@@ -24,7 +24,9 @@ export interface RedisProcess {
 
 const running = new Set<ChildProcess>();
 const directories = new Set<string>();
-process.once('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -41,7 +43,7 @@ function canListen(port: number): Promise<boolean> {
 async function freePort(): Promise<number> {
   for (;;) {
     const port = 20000 + Math.floor(Math.random() * 30000);
-    if (await canListen(port) && await canListen(port + 10000)) return port;
+    if ((await canListen(port)) && (await canListen(port + 10000))) return port;
   }
 }
 
@@ -77,7 +79,9 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, tim
  * before the first start (to write a config file).
  */
 export async function startRedisProcess(
-  label: string, args: (port: number, dir: string) => string[], password?: string,
+  label: string,
+  args: (port: number, dir: string) => string[],
+  password?: string,
   prepare?: (port: number, dir: string) => Promise<void>,
 ): Promise<RedisProcess> {
   const port = await freePort();
@@ -101,8 +105,12 @@ export async function startRedisProcess(
       stopping.kill(signal);
       await exited;
     },
-    freeze: () => { child?.kill('SIGSTOP'); },
-    thaw: () => { child?.kill('SIGCONT'); },
+    freeze: () => {
+      child?.kill('SIGSTOP');
+    },
+    thaw: () => {
+      child?.kill('SIGCONT');
+    },
   };
   await server.start();
   return server;
@@ -110,8 +118,23 @@ export async function startRedisProcess(
 
 /** Plain data-node arguments: loopback only, no snapshots, a log file in its directory. */
 export function dataNodeArgs(port: number, dir: string, extra: string[] = []): string[] {
-  return ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--logfile', 'redis.log',
-    '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extra];
+  return [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--dir',
+    dir,
+    '--logfile',
+    'redis.log',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--daemonize',
+    'no',
+    ...extra,
+  ];
 }
 
 /** A single throwaway server; `extra` adds redis-server arguments (AOF, a password…). */
@@ -122,10 +145,13 @@ export function startRedisServer(extra: string[] = [], password?: string): Promi
 
 /** Kills every process this module started and removes their directories. */
 export async function stopAllRedisServers(): Promise<void> {
-  const exits = [...running].map((child) => new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGKILL');
-  }));
+  const exits = [...running].map(
+    (child) =>
+      new Promise((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGKILL');
+      }),
+  );
   await Promise.all(exits);
   await Promise.all([...directories].map((dir) => rm(dir, { recursive: true, force: true })));
   directories.clear();

@@ -24,7 +24,13 @@ export async function scimClient(idp: Pick<TestIdp, 'issuer' | 'client'>) {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, type: res.headers.get('content-type'), etag: res.headers.get('etag'), headers: res.headers, body: text ? JSON.parse(text) : undefined };
+    return {
+      status: res.status,
+      type: res.headers.get('content-type'),
+      etag: res.headers.get('etag'),
+      headers: res.headers,
+      body: text ? JSON.parse(text) : undefined,
+    };
   };
 }
 export type Scim = Awaited<ReturnType<typeof scimClient>>;

@@ -11,7 +11,10 @@ import { normalizeEmail } from '../../src/accounts/email.ts';
 import type { SecretBox } from '../../src/security/secret-box.ts';
 import type { TestIdp } from './test-idp.ts';
 
-interface SeedOptions { totp?: boolean; locale?: 'nl' | 'en' }
+interface SeedOptions {
+  totp?: boolean;
+  locale?: 'nl' | 'en';
+}
 
 /**
  * An account that has been through the first login already: created by the

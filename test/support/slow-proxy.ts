@@ -22,7 +22,11 @@ export async function startSlowProxy(redisPort: number, marker: string, delayMs:
     for (const s of [client, redis]) {
       sockets.add(s);
       s.on('error', () => s.destroy());
-      s.on('close', () => { sockets.delete(s); client.destroy(); redis.destroy(); });
+      s.on('close', () => {
+        sockets.delete(s);
+        client.destroy();
+        redis.destroy();
+      });
     }
     redis.pipe(client);
     let held: Buffer[] | undefined;

@@ -12,8 +12,15 @@ const sha256 = (data: Uint8Array | string) => createHash('sha256').update(data).
 
 const FLAG = { UP: 0x01, UV: 0x04, BE: 0x08, BS: 0x10, AT: 0x40 };
 
-interface CreationOptions { challenge: string; rp: { id?: string }; user: { id: string } }
-interface RequestOptions { challenge: string; rpId?: string }
+interface CreationOptions {
+  challenge: string;
+  rp: { id?: string };
+  user: { id: string };
+}
+interface RequestOptions {
+  challenge: string;
+  rpId?: string;
+}
 
 export class SoftAuthenticator {
   readonly credentialId = randomBytes(16);
@@ -39,11 +46,15 @@ export class SoftAuthenticator {
 
   private coseKey(): Uint8Array {
     const jwk = this.key.publicKey.export({ format: 'jwk' });
-    return encodeCBOR(new Map<number, number | Uint8Array>([
-      [1, 2], [3, -7], [-1, 1],
-      [-2, Buffer.from(jwk.x!, 'base64url')],
-      [-3, Buffer.from(jwk.y!, 'base64url')],
-    ]));
+    return encodeCBOR(
+      new Map<number, number | Uint8Array>([
+        [1, 2],
+        [3, -7],
+        [-1, 1],
+        [-2, Buffer.from(jwk.x!, 'base64url')],
+        [-3, Buffer.from(jwk.y!, 'base64url')],
+      ]),
+    );
   }
 
   /** navigator.credentials.create(), as JSON. */
@@ -53,12 +64,22 @@ export class SoftAuthenticator {
     idLength.writeUInt16BE(this.credentialId.length);
     const attested = Buffer.concat([Buffer.alloc(16), idLength, this.credentialId, this.coseKey()]);
     const authData = this.authenticatorData(options.rp.id!, attested);
-    const attestationObject = encodeCBOR(new Map<string, unknown>([['fmt', 'none'], ['attStmt', new Map()], ['authData', authData]]) as never);
+    const attestationObject = encodeCBOR(
+      new Map<string, unknown>([
+        ['fmt', 'none'],
+        ['attStmt', new Map()],
+        ['authData', authData],
+      ]) as never,
+    );
     return JSON.stringify({
       id: b64url(this.credentialId),
       rawId: b64url(this.credentialId),
       type: 'public-key',
-      response: { clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge)), attestationObject: b64url(attestationObject), transports: ['internal', 'hybrid'] },
+      response: {
+        clientDataJSON: b64url(this.clientData('webauthn.create', options.challenge)),
+        attestationObject: b64url(attestationObject),
+        transports: ['internal', 'hybrid'],
+      },
       clientExtensionResults: {},
       authenticatorAttachment: 'platform',
     });

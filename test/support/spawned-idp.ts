@@ -9,7 +9,11 @@ import type { AddressInfo } from 'node:net';
  * How the tests start the service where it must be a process (a fleet behind
  * HAProxy, SIGTERM, the NL GOV profile, start-up refusals); in-process it is bootIdp.
  */
-export interface LogLine { msg?: string; event?: string; [field: string]: unknown }
+export interface LogLine {
+  msg?: string;
+  event?: string;
+  [field: string]: unknown;
+}
 
 export interface SpawnedIdp {
   port: number;
@@ -67,23 +71,33 @@ export async function spawnIdp(env: Record<string, string>, options: { untilRead
     for (const text of complete) if (text.startsWith('{')) lines.push(JSON.parse(text) as LogLine);
     for (const wake of waiters) wake();
   });
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
-  const exited = new Promise<number | string>((resolve) => child.on('exit', (code, signal) => {
-    for (const wake of waiters) wake();
-    resolve(code ?? signal ?? 'unknown');
-  }));
-
-  const logLine = (match: (line: LogLine) => boolean, timeoutMs = 15_000) => new Promise<LogLine>((resolve, reject) => {
-    const check = () => {
-      const found = lines.find(match);
-      if (found) return done(() => resolve(found));
-      if (child.exitCode !== null || child.signalCode !== null) done(() => reject(new Error(`process ended (${child.exitCode ?? child.signalCode}) before the log line; stderr:\n${stderr}`)));
-    };
-    const timer = setTimeout(() => done(() => reject(new Error(`no such log line within ${timeoutMs} ms; stderr:\n${stderr}`))), timeoutMs);
-    const done = (settle: () => void) => { clearTimeout(timer); waiters.delete(check); settle(); };
-    waiters.add(check);
-    check();
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
   });
+  const exited = new Promise<number | string>((resolve) =>
+    child.on('exit', (code, signal) => {
+      for (const wake of waiters) wake();
+      resolve(code ?? signal ?? 'unknown');
+    }),
+  );
+
+  const logLine = (match: (line: LogLine) => boolean, timeoutMs = 15_000) =>
+    new Promise<LogLine>((resolve, reject) => {
+      const check = () => {
+        const found = lines.find(match);
+        if (found) return done(() => resolve(found));
+        if (child.exitCode !== null || child.signalCode !== null)
+          done(() => reject(new Error(`process ended (${child.exitCode ?? child.signalCode}) before the log line; stderr:\n${stderr}`)));
+      };
+      const timer = setTimeout(() => done(() => reject(new Error(`no such log line within ${timeoutMs} ms; stderr:\n${stderr}`))), timeoutMs);
+      const done = (settle: () => void) => {
+        clearTimeout(timer);
+        waiters.delete(check);
+        settle();
+      };
+      waiters.add(check);
+      check();
+    });
 
   const stop = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -97,7 +111,13 @@ export async function spawnIdp(env: Record<string, string>, options: { untilRead
 async function untilReady(url: string, child: ChildProcess, stderr: () => string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt++) {
     if (child.exitCode !== null) throw new Error(`the service exited (${child.exitCode}):\n${stderr()}`);
-    if (await fetch(url).then((r) => r.status === 200, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    )
+      return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`${url} not ready within 30 s:\n${stderr()}`);
@@ -106,8 +126,13 @@ async function untilReady(url: string, child: ChildProcess, stderr: () => string
 /** Ends every process this module started that is still running (afterAll, also after a failure). */
 export async function killStarted(): Promise<void> {
   const running = [...started];
-  await Promise.all(running.map((child) => new Promise((resolve) => {
-    child.once('exit', resolve);
-    child.kill('SIGKILL');
-  })));
+  await Promise.all(
+    running.map(
+      (child) =>
+        new Promise((resolve) => {
+          child.once('exit', resolve);
+          child.kill('SIGKILL');
+        }),
+    ),
+  );
 }

@@ -14,13 +14,20 @@ import { startSmtpSink, type SmtpSink } from './smtp-sink.ts';
 export type StoreKind = 'sqlite' | 'redis';
 
 /** One suite, run once on the embedded store and once on Redis: every behaviour holds on both. */
-export const describeOnEveryStore = (name: string, suite: (store: StoreKind) => void) =>
-  describe.each<StoreKind>(['sqlite', 'redis'])(`${name} on %s`, suite);
+export const describeOnEveryStore = (name: string, suite: (store: StoreKind) => void) => describe.each<StoreKind>(['sqlite', 'redis'])(`${name} on %s`, suite);
 export const CALLBACK = 'http://127.0.0.1:9/callback';
 
 /** The applications registered in every test: a first-party portal, a third party, a back-end service. */
 export const CLIENTS = [
-  { client_id: 'portal', client_secret: 'portal-secret', redirect_uris: [CALLBACK], post_logout_redirect_uris: [CALLBACK], grant_types: ['authorization_code', 'refresh_token'], first_party: true, client_name: 'Microdataportaal' },
+  {
+    client_id: 'portal',
+    client_secret: 'portal-secret',
+    redirect_uris: [CALLBACK],
+    post_logout_redirect_uris: [CALLBACK],
+    grant_types: ['authorization_code', 'refresh_token'],
+    first_party: true,
+    client_name: 'Microdataportaal',
+  },
   { client_id: 'other-app', client_secret: 'other-secret', redirect_uris: [CALLBACK], grant_types: ['authorization_code'], client_name: 'Other application' },
   { client_id: 'service', client_secret: 'service-secret', redirect_uris: [], response_types: [], grant_types: ['client_credentials'] },
   { client_id: 'provisioner', client_secret: 'provisioner-secret', redirect_uris: [], response_types: [], grant_types: ['client_credentials'], scope: 'scim' },
@@ -55,7 +62,10 @@ export interface BootOptions {
 }
 
 /** Which instance answered a request ('POST /password/set'). */
-export interface Served { instance: number; what: string }
+export interface Served {
+  instance: number;
+  what: string;
+}
 
 export interface TestIdp {
   issuer: string;
@@ -115,21 +125,27 @@ export async function bootIdp(options: BootOptions = {}): Promise<TestIdp> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://${options.host ?? '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
-  const start = (settings: Record<string, string>) => createApp(loadConfig({
-    ISSUER: issuer,
-    DATA_DIR: dir,
-    SMTP_URL: smtp.url,
-    CLIENTS_FILE: clientsFile,
-    LOG_LEVEL: 'silent',
-    ...(store === 'redis' ? { REDIS_URL, REDIS_PREFIX: prefix } : {}),
-    ...settings,
-  }), deps);
+  const start = (settings: Record<string, string>) =>
+    createApp(
+      loadConfig({
+        ISSUER: issuer,
+        DATA_DIR: dir,
+        SMTP_URL: smtp.url,
+        CLIENTS_FILE: clientsFile,
+        LOG_LEVEL: 'silent',
+        ...(store === 'redis' ? { REDIS_URL, REDIS_PREFIX: prefix } : {}),
+        ...settings,
+      }),
+      deps,
+    );
   for (let i = 0; i < count; i++) instances.push(await start(env));
 
   return {
     issuer,
     smtp,
-    get app() { return instances[0]!; },
+    get app() {
+      return instances[0]!;
+    },
     instances,
     served,
     lastServer(what) {
@@ -138,7 +154,9 @@ export async function bootIdp(options: BootOptions = {}): Promise<TestIdp> {
       if (!found) throw new Error(`no request ${what} was served`);
       return found.instance;
     },
-    sendNextTo(instance) { next = instance; },
+    sendNextTo(instance) {
+      next = instance;
+    },
     async replace(instance, settings = env) {
       await instances[instance]!.close();
       instances[instance] = await start(settings);

@@ -20,7 +20,9 @@ export function institutionUser(name: string, fields: Omit<Partial<UpstreamUser>
 }
 
 /** The audit trail of a service under test, as its log lines. */
-export interface AuditTrail { events(name: string): Record<string, unknown>[] }
+export interface AuditTrail {
+  events(name: string): Record<string, unknown>[];
+}
 
 export interface WithUpstream {
   idp: TestIdp;
@@ -37,9 +39,15 @@ export interface WithUpstream {
  * entry `uni`), that provider running with these users, and for each of `others`
  * (id → the entry's fields) a provider of its own.
  */
-export async function startWithUpstream(store: StoreKind, users: Record<string, UpstreamUser>, o: { entry?: Record<string, unknown>; others?: Record<string, Record<string, unknown>>; env?: Record<string, string> } = {}): Promise<WithUpstream> {
+export async function startWithUpstream(
+  store: StoreKind,
+  users: Record<string, UpstreamUser>,
+  o: { entry?: Record<string, unknown>; others?: Record<string, Record<string, unknown>>; env?: Record<string, string> } = {},
+): Promise<WithUpstream> {
   const upstream = await startUpstream({ users });
-  const others = Object.fromEntries(await Promise.all(Object.keys(o.others ?? {}).map(async (id) => [id, await startUpstream({ users: upstream.users })] as const)));
+  const others = Object.fromEntries(
+    await Promise.all(Object.keys(o.others ?? {}).map(async (id) => [id, await startUpstream({ users: upstream.users })] as const)),
+  );
   const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-upstream-'));
   const file = join(dir, 'upstream-providers.json');
   // An entry with private_key_jwt gets a key of its own, in a file; the provider reads its public half at the service's /upstream/jwks.
@@ -50,15 +58,25 @@ export async function startWithUpstream(store: StoreKind, users: Record<string, 
       const { privateKey } = await generateKeyPair('ES256', { extractable: true });
       writeFileSync(join(dir, `${id}-key.json`), JSON.stringify({ ...(await exportJWK(privateKey)), kid: `cbs-${id}`, alg: 'ES256' }));
     }
-    entries.push(upstreamEntry(others[id]!.issuer, { ...fields, id, ...(jwt ? { client_secret: undefined, private_key_file: join(dir, `${id}-key.json`) } : {}) }));
+    entries.push(
+      upstreamEntry(others[id]!.issuer, { ...fields, id, ...(jwt ? { client_secret: undefined, private_key_file: join(dir, `${id}-key.json`) } : {}) }),
+    );
   }
   writeFileSync(file, JSON.stringify(entries));
   const lines: Record<string, unknown>[] = [];
-  const sink = new Writable({ write(chunk, _encoding, done) { lines.push(JSON.parse(String(chunk)) as Record<string, unknown>); done(); } });
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
+      done();
+    },
+  });
   const idp = await bootIdp({ store, env: { UPSTREAM_PROVIDERS_FILE: file, ...o.env }, deps: { log: pino({ level: 'info' }, sink) } });
   upstream.register([`${idp.issuer}/upstream/uni/callback`]);
   for (const [id, other] of Object.entries(others)) {
-    other.register([`${idp.issuer}/upstream/${id}/callback`], o.others?.[id]?.token_endpoint_auth_method === 'private_key_jwt' ? `${idp.issuer}/upstream/jwks` : undefined);
+    other.register(
+      [`${idp.issuer}/upstream/${id}/callback`],
+      o.others?.[id]?.token_endpoint_auth_method === 'private_key_jwt' ? `${idp.issuer}/upstream/jwks` : undefined,
+    );
   }
   return {
     idp,
@@ -94,7 +112,13 @@ const isCallback = (location: string) => new URL(location).pathname.endsWith('/c
  * redirect to the provider), username and password (or Cancel), and back: the
  * service's callback URL as the provider sent the browser to it, not yet opened.
  */
-export async function loginAtInstitution(browser: Browser, redirect: Page, username: string, password = `${username} at the university`, action: 'login' | 'cancel' = 'login'): Promise<string> {
+export async function loginAtInstitution(
+  browser: Browser,
+  redirect: Page,
+  username: string,
+  password = `${username} at the university`,
+  action: 'login' | 'cancel' = 'login',
+): Promise<string> {
   if (!redirect.location) throw new Error(`no redirect to the institution from ${redirect.url} (${redirect.status}): ${redirect.html.slice(0, 300)}`);
   const form = await followAcross(browser, redirect.location, isCallback);
   if (form.location) return form.location;
@@ -126,7 +150,12 @@ export async function signInWithInstitution(browser: Browser, loginPage: Page, u
  * "Link your institution account", the institution's login. Returns that browser,
  * still signed in, and the page the service answered.
  */
-export async function linkOnMyAccount(idp: Pick<TestIdp, 'issuer' | 'client'>, account: { email: string; secret: string }, username: string, provider = 'uni'): Promise<{ browser: Browser; page: Page }> {
+export async function linkOnMyAccount(
+  idp: Pick<TestIdp, 'issuer' | 'client'>,
+  account: { email: string; secret: string },
+  username: string,
+  provider = 'uni',
+): Promise<{ browser: Browser; page: Page }> {
   const browser = new Browser(idp.issuer);
   const { page: verify } = await signInUntil(idp, browser, 'code-page', { email: account.email, from: '/account' });
   const overview = await browser.submitAndFollow(verify, '/verify/totp', { code: await totpCode(account.secret, -1) });

@@ -56,7 +56,9 @@ const readForm = async (req: IncomingMessage) => {
 /** node-oidc-provider warns that its in-memory store is for development: for a stand-in that lives as long as a test, that is what is wanted. */
 function quietly<T>(make: () => T): T {
   const warn = console.warn;
-  console.warn = (...args: unknown[]) => { if (!String(args[0]).includes('in-memory adapter')) warn(...args); };
+  console.warn = (...args: unknown[]) => {
+    if (!String(args[0]).includes('in-memory adapter')) warn(...args);
+  };
   try {
     return make();
   } finally {
@@ -83,30 +85,35 @@ export async function startUpstream(options: { users?: Record<string, UpstreamUs
   const tamper: TestUpstream['tamper'] = {};
   const idTokens: string[] = [];
   const register = (redirectUris: string[], jwksUri?: string) => {
-    const auth = jwksUri ? { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUri } : { token_endpoint_auth_method: 'client_secret_basic', client_secret: UPSTREAM_CLIENT.secret };
+    const auth = jwksUri
+      ? { token_endpoint_auth_method: 'private_key_jwt', jwks_uri: jwksUri }
+      : { token_endpoint_auth_method: 'client_secret_basic', client_secret: UPSTREAM_CLIENT.secret };
     const clients: ClientMetadata[] = [{ client_id: UPSTREAM_CLIENT.id, redirect_uris: redirectUris, ...auth } as ClientMetadata];
-    const provider = quietly(() => new Provider(issuer, {
-      clients,
-      jwks: { keys: [signingKey] },
-      cookies: { keys: ['upstream cookie key for the tests only'] },
-      claims: { openid: ['sub', ...INSTITUTION_CLAIMS], acr: null, amr: null, auth_time: null, sid: null },
-      features: { devInteractions: { enabled: false }, claimsParameter: { enabled: true } },
-      interactions: { url: (_ctx, interaction) => `/login/${interaction.uid}` },
-      ttl: { Interaction: 600, Session: 3600, Grant: 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
-      async findAccount(_ctx, sub) {
-        const user = [...users.values()].find((u) => u.claims.sub === sub);
-        return user && { accountId: sub, claims: () => user.claims };
-      },
-      // The service is a registered relying party: no consent screen, the grant covers what it asks.
-      async loadExistingGrant(ctx: KoaContextWithOIDC) {
-        const { oidc } = ctx;
-        const grant = new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId! });
-        grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
-        grant.addOIDCClaims([...oidc.requestParamClaims]);
-        await grant.save();
-        return grant;
-      },
-    }));
+    const provider = quietly(
+      () =>
+        new Provider(issuer, {
+          clients,
+          jwks: { keys: [signingKey] },
+          cookies: { keys: ['upstream cookie key for the tests only'] },
+          claims: { openid: ['sub', ...INSTITUTION_CLAIMS], acr: null, amr: null, auth_time: null, sid: null },
+          features: { devInteractions: { enabled: false }, claimsParameter: { enabled: true } },
+          interactions: { url: (_ctx, interaction) => `/login/${interaction.uid}` },
+          ttl: { Interaction: 600, Session: 3600, Grant: 3600, AuthorizationCode: 60, AccessToken: 600, IdToken: 600 },
+          async findAccount(_ctx, sub) {
+            const user = [...users.values()].find((u) => u.claims.sub === sub);
+            return user && { accountId: sub, claims: () => user.claims };
+          },
+          // The service is a registered relying party: no consent screen, the grant covers what it asks.
+          async loadExistingGrant(ctx: KoaContextWithOIDC) {
+            const { oidc } = ctx;
+            const grant = new oidc.provider.Grant({ clientId: oidc.client!.clientId, accountId: oidc.session!.accountId! });
+            grant.addOIDCScope([...oidc.requestParamOIDCScopes].join(' '));
+            grant.addOIDCClaims([...oidc.requestParamClaims]);
+            await grant.save();
+            return grant;
+          },
+        }),
+    );
 
     provider.use(async (ctx, next) => {
       const hold = tamper.hold;
@@ -127,7 +134,10 @@ export async function startUpstream(options: { users?: Record<string, UpstreamUs
           ctx.body = loginPage(issuer, details.uid, 'Wrong username or password');
           return;
         }
-        const result = cancelled || !user ? { error: 'access_denied', error_description: 'the user cancelled' } : { login: { accountId: user.claims.sub, acr: user.acr, amr: user.amr } };
+        const result =
+          cancelled || !user
+            ? { error: 'access_denied', error_description: 'the user cancelled' }
+            : { login: { accountId: user.claims.sub, acr: user.acr, amr: user.amr } };
         ctx.status = 303;
         return ctx.redirect(await provider.interactionResult(ctx.req, ctx.res, result, { mergeWithLastSubmission: false }));
       }

@@ -6,9 +6,16 @@ const KEYS = Object.keys(CATALOGS.nl) as MessageKey[];
 
 /** Every plural in a message, with the categories it gives. */
 const plurals = (elements: MessageFormatElement[]): { name: string; categories: string[] }[] =>
-  elements.flatMap((el) => (el.type === TYPE.plural || el.type === TYPE.select
-    ? [...(el.type === TYPE.plural ? [{ name: el.value, categories: Object.keys(el.options) }] : []), ...Object.values(el.options).flatMap((o) => plurals(o.value))]
-    : el.type === TYPE.tag ? plurals(el.children) : []));
+  elements.flatMap((el) =>
+    el.type === TYPE.plural || el.type === TYPE.select
+      ? [
+          ...(el.type === TYPE.plural ? [{ name: el.value, categories: Object.keys(el.options) }] : []),
+          ...Object.values(el.options).flatMap((o) => plurals(o.value)),
+        ]
+      : el.type === TYPE.tag
+        ? plurals(el.children)
+        : [],
+  );
 
 describe('the message catalogs (locales/*.json, ICU MessageFormat)', () => {
   test('every key is in both catalogs', () => {
@@ -17,7 +24,12 @@ describe('the message catalogs (locales/*.json, ICU MessageFormat)', () => {
 
   test.each(LOCALES)('every %s message parses', (locale) => {
     const broken = KEYS.flatMap((key) => {
-      try { messageAst(key, locale); return []; } catch (err) { return [`${key}: ${(err as Error).message}`]; }
+      try {
+        messageAst(key, locale);
+        return [];
+      } catch (err) {
+        return [`${key}: ${(err as Error).message}`];
+      }
     });
     expect(broken).toEqual([]);
   });
@@ -32,9 +44,11 @@ describe('the message catalogs (locales/*.json, ICU MessageFormat)', () => {
 
   test.each(LOCALES)('every %s plural has each form the language needs', (locale) => {
     const needed = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
-    const missing = KEYS.flatMap((key) => plurals(messageAst(key, locale))
-      .filter((p) => !needed.every((c) => p.categories.includes(c)))
-      .map((p) => `${key}: {${p.name}} has ${p.categories.join(', ')}`));
+    const missing = KEYS.flatMap((key) =>
+      plurals(messageAst(key, locale))
+        .filter((p) => !needed.every((c) => p.categories.includes(c)))
+        .map((p) => `${key}: {${p.name}} has ${p.categories.join(', ')}`),
+    );
     expect(missing).toEqual([]);
   });
 

@@ -25,16 +25,23 @@ describe('whileClientWaits', () => {
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  const waitForArrival = () => new Promise<void>((resolve) => { arrived = resolve; });
+  const waitForArrival = () =>
+    new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
 
   test('stays quiet while the browser waits for its answer', async () => {
     const arrival = waitForArrival();
     const body = await new Promise<string>((resolve, reject) => {
       request({ port, host: '127.0.0.1', path: '/' }, (res) => {
         let text = '';
-        res.on('data', (c: Buffer) => { text += c; });
+        res.on('data', (c: Buffer) => {
+          text += c;
+        });
         res.on('end', () => resolve(text));
-      }).on('error', reject).end();
+      })
+        .on('error', reject)
+        .end();
     });
     await arrival;
     expect(body).toBe('ok');

@@ -21,7 +21,10 @@ describe('client registrations', () => {
   });
 
   test('the scim scope for a client_credentials client is accepted', () => {
-    const clients = loadClients(file([{ client_id: 'provisioner', scope: 'scim', grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }]), 'https://idp.example');
+    const clients = loadClients(
+      file([{ client_id: 'provisioner', scope: 'scim', grant_types: ['client_credentials'], redirect_uris: [], response_types: [] }]),
+      'https://idp.example',
+    );
     expect(clients.map((c) => c.client_id)).toEqual(['provisioner', 'idp-account']);
   });
 });

@@ -58,15 +58,22 @@ function cyclesIn(edges: Map<string, Set<string>>): string[] {
 
 describe('code shape', () => {
   test('credential modules (src/mfa) import nothing from flows or web', () => {
-    const offending = SRC.filter((f) => f.startsWith('src/mfa/')).flatMap((f) => importsOf(f).filter((i) => /^src\/(flows|web)\//.test(i)).map((i) => `${f} → ${i}`));
+    const offending = SRC.filter((f) => f.startsWith('src/mfa/')).flatMap((f) =>
+      importsOf(f)
+        .filter((i) => /^src\/(flows|web)\//.test(i))
+        .map((i) => `${f} → ${i}`),
+    );
     expect(offending).toEqual([]);
   });
 
-  test('no account is written outside src/accounts: the store\'s writing methods and updateAccount are called there only', () => {
+  test("no account is written outside src/accounts: the store's writing methods and updateAccount are called there only", () => {
     // The AccountStore's writes (create, save, reindex), on the store's accounts or through accountsOf(), and the read-change-write.
     const writes = /\baccounts(?:Of\([^)]*\))?\s*\.\s*(?:create|save|reindex)\s*\(|\bupdateAccount\b/;
-    const offending = SRC.filter((f) => !f.startsWith('src/accounts/'))
-      .flatMap((f) => source(f).split('\n').flatMap((line, i) => (writes.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])));
+    const offending = SRC.filter((f) => !f.startsWith('src/accounts/')).flatMap((f) =>
+      source(f)
+        .split('\n')
+        .flatMap((line, i) => (writes.test(line) ? [`${f}:${i + 1}: ${line.trim()}`] : [])),
+    );
     expect(offending).toEqual([]);
   });
 
@@ -87,12 +94,20 @@ describe('code shape', () => {
   });
 
   test('no flow imports another flow', () => {
-    const crossing = SRC.filter(flowOf).flatMap((f) => allImportsOf(f).filter((i) => flowOf(i) && flowOf(i) !== flowOf(f)).map((i) => `${f} → ${i}`));
+    const crossing = SRC.filter(flowOf).flatMap((f) =>
+      allImportsOf(f)
+        .filter((i) => flowOf(i) && flowOf(i) !== flowOf(f))
+        .map((i) => `${f} → ${i}`),
+    );
     expect(crossing).toEqual([]);
   });
 
   test('scim/ and cli/ import no flow: they change accounts through src/accounts, as the flows do', () => {
-    const offending = SRC.filter((f) => /^src\/(scim|cli)\//.test(f)).flatMap((f) => allImportsOf(f).filter((i) => i.startsWith('src/flows/')).map((i) => `${f} → ${i}`));
+    const offending = SRC.filter((f) => /^src\/(scim|cli)\//.test(f)).flatMap((f) =>
+      allImportsOf(f)
+        .filter((i) => i.startsWith('src/flows/'))
+        .map((i) => `${f} → ${i}`),
+    );
     expect(offending).toEqual([]);
   });
 
@@ -101,7 +116,12 @@ describe('code shape', () => {
     expect(Object.keys(en).sort()).toEqual([...keys].sort());
     const texts = [...filesUnder('views', /\.ejs$/), ...SRC].map(source).join('\n');
     const used = new Set([...texts.matchAll(/'([a-z_]+(?:\.[a-z0-9_]+)+)'/g)].map((m) => m[1]!));
-    const fromViews = [...filesUnder('views', /\.ejs$/).map(source).join('\n').matchAll(/\bt\('([^']+)'/g)].map((m) => m[1]!);
+    const fromViews = [
+      ...filesUnder('views', /\.ejs$/)
+        .map(source)
+        .join('\n')
+        .matchAll(/\bt\('([^']+)'/g),
+    ].map((m) => m[1]!);
     // Keys built at run time (set.error.${problem} in code, t('step.' + n) in templates) are used by prefix.
     const dynamic = [...texts.matchAll(/`([a-z_]+(?:\.[a-z_]+)*\.)\$\{/g)].map((m) => m[1]!);
     dynamic.push(...fromViews.filter((k) => k.endsWith('.')));
@@ -117,7 +137,8 @@ describe('code shape', () => {
       [...source(file).matchAll(/^export (?:async )?(?:function|const|class|interface|type) (\w+)/gm)]
         .map((m) => m[1]!)
         .filter((name) => !everything.some((other) => other !== file && new RegExp(`\\b${name}\\b`).test(source(other))))
-        .map((name) => `${file}: ${name}`));
+        .map((name) => `${file}: ${name}`),
+    );
     expect(unused).toEqual([]);
   });
 });

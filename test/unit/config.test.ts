@@ -23,7 +23,14 @@ describe('configuration', () => {
   test('production refuses to start on development defaults, naming each one', () => {
     const attempt = () => loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir, ISSUER: 'http://login.example' });
     expect(attempt).toThrow(ConfigError);
-    const message = (() => { try { attempt(); } catch (e) { return (e as Error).message; } return ''; })();
+    const message = (() => {
+      try {
+        attempt();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
     for (const name of ['ISSUER uses http', 'JWKS_FILE', 'CLIENTS_FILE', 'SMTP_URL', 'COOKIE_KEYS', 'SECRETS_KEY']) expect(message).toContain(name);
   });
 
@@ -38,26 +45,31 @@ describe('configuration', () => {
   test('the set-password mail quotas: documented defaults, whole numbers of at least 1 from the environment', () => {
     expect(loadConfig(PRODUCTION_READY).resetMailQuotas).toEqual({ perAddress: 5, perAddressAndIp: 3, addressesPerIp: 200, unknownAddressesPerIp: 20 });
     expect(loadConfig({ ...PRODUCTION_READY, RESET_ADDRESSES_PER_IP: '500' }).resetMailQuotas.addressesPerIp).toBe(500);
-    expect(() => loadConfig({ ...PRODUCTION_READY, RESET_MAILS_PER_ADDRESS: '0', RESET_UNKNOWN_ADDRESSES_PER_IP: 'many' }))
-      .toThrow(/RESET_MAILS_PER_ADDRESS[\s\S]*RESET_UNKNOWN_ADDRESSES_PER_IP/);
+    expect(() => loadConfig({ ...PRODUCTION_READY, RESET_MAILS_PER_ADDRESS: '0', RESET_UNKNOWN_ADDRESSES_PER_IP: 'many' })).toThrow(
+      /RESET_MAILS_PER_ADDRESS[\s\S]*RESET_UNKNOWN_ADDRESSES_PER_IP/,
+    );
   });
 
-  test('the accessibility statement\'s contact: microdata@cbs.nl unless ACCESSIBILITY_CONTACT names another address', () => {
+  test("the accessibility statement's contact: microdata@cbs.nl unless ACCESSIBILITY_CONTACT names another address", () => {
     expect(loadConfig(PRODUCTION_READY).accessibilityContact).toBe('microdata@cbs.nl');
-    expect(loadConfig({ ...PRODUCTION_READY, ACCESSIBILITY_CONTACT: 'toegankelijkheid@cbs.example' }).accessibilityContact).toBe('toegankelijkheid@cbs.example');
+    expect(loadConfig({ ...PRODUCTION_READY, ACCESSIBILITY_CONTACT: 'toegankelijkheid@cbs.example' }).accessibilityContact).toBe(
+      'toegankelijkheid@cbs.example',
+    );
     expect(() => loadConfig({ ...PRODUCTION_READY, ACCESSIBILITY_CONTACT: 'the helpdesk' })).toThrow(/ACCESSIBILITY_CONTACT: must be an e-mail address/);
   });
 
   test('the account history: documented defaults (200 events, a year), bounded whole numbers from the environment', () => {
     expect(loadConfig(PRODUCTION_READY).accountHistory).toEqual({ max: 200, seconds: 365 * 86_400 });
     expect(loadConfig({ ...PRODUCTION_READY, AUDIT_HISTORY_MAX: '50', AUDIT_RETENTION_DAYS: '30' }).accountHistory).toEqual({ max: 50, seconds: 30 * 86_400 });
-    expect(() => loadConfig({ ...PRODUCTION_READY, AUDIT_HISTORY_MAX: '0', AUDIT_RETENTION_DAYS: 'forever' }))
-      .toThrow(/AUDIT_HISTORY_MAX[\s\S]*AUDIT_RETENTION_DAYS/);
+    expect(() => loadConfig({ ...PRODUCTION_READY, AUDIT_HISTORY_MAX: '0', AUDIT_RETENTION_DAYS: 'forever' })).toThrow(
+      /AUDIT_HISTORY_MAX[\s\S]*AUDIT_RETENTION_DAYS/,
+    );
   });
 
   test('malformed values are named with what is wrong', () => {
-    expect(() => loadConfig({ ...PRODUCTION_READY, PORT: 'eighty', SECRETS_KEY: 'short', REDIS_URL: 'localhost:6379' }))
-      .toThrow(/PORT[\s\S]*REDIS_URL: must start with redis:\/\/[\s\S]*SECRETS_KEY: must be 64 hexadecimal/);
+    expect(() => loadConfig({ ...PRODUCTION_READY, PORT: 'eighty', SECRETS_KEY: 'short', REDIS_URL: 'localhost:6379' })).toThrow(
+      /PORT[\s\S]*REDIS_URL: must start with redis:\/\/[\s\S]*SECRETS_KEY: must be 64 hexadecimal/,
+    );
   });
 
   test('development defaults: port 3000, issuer from the port, embedded store', () => {
@@ -84,18 +96,21 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...PRODUCTION_READY, ...override })).toThrow(message);
   });
 
-  test.each(['', 'prod', 'Production', 'staging', 'development'])('NODE_ENV=%j with an ISSUER others reach refuses development defaults, naming each', (nodeEnv) => {
-    const message = (() => {
-      try {
-        loadConfig({ NODE_ENV: nodeEnv, DATA_DIR: dataDir, ISSUER: 'https://login.cbs.example', TRUST_PROXY: 'true' });
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return 'started';
-    })();
-    expect(message).toContain('Refusing to start with ISSUER https://login.cbs.example, which is not this machine');
-    for (const name of ['JWKS_FILE', 'CLIENTS_FILE', 'SMTP_URL', 'COOKIE_KEYS', 'SECRETS_KEY']) expect(message).toContain(name);
-  });
+  test.each(['', 'prod', 'Production', 'staging', 'development'])(
+    'NODE_ENV=%j with an ISSUER others reach refuses development defaults, naming each',
+    (nodeEnv) => {
+      const message = (() => {
+        try {
+          loadConfig({ NODE_ENV: nodeEnv, DATA_DIR: dataDir, ISSUER: 'https://login.cbs.example', TRUST_PROXY: 'true' });
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return 'started';
+      })();
+      expect(message).toContain('Refusing to start with ISSUER https://login.cbs.example, which is not this machine');
+      for (const name of ['JWKS_FILE', 'CLIENTS_FILE', 'SMTP_URL', 'COOKIE_KEYS', 'SECRETS_KEY']) expect(message).toContain(name);
+    },
+  );
 
   test('an ISSUER others reach gets production rules whatever NODE_ENV says: no weak secret either', () => {
     const { NODE_ENV: _production, ...everything } = PRODUCTION_READY;
@@ -103,11 +118,14 @@ describe('configuration', () => {
     expect(() => loadConfig({ ...everything, NODE_ENV: 'staging', COOKIE_KEYS: 'a'.repeat(32) })).toThrow(/COOKIE_KEYS: a key is not random/);
   });
 
-  test.each(['http://localhost:3000', 'http://127.0.0.1:4000', 'http://[::1]:3000', 'http://idp.localhost:3000'])('a loopback ISSUER (%s) runs on development defaults', (issuer) => {
-    const config = loadConfig({ DATA_DIR: dataDir, ISSUER: issuer });
-    expect(config.production).toBe(false);
-    expect(config.devDefaults).toEqual(expect.arrayContaining([expect.stringContaining('SMTP_URL')]));
-  });
+  test.each(['http://localhost:3000', 'http://127.0.0.1:4000', 'http://[::1]:3000', 'http://idp.localhost:3000'])(
+    'a loopback ISSUER (%s) runs on development defaults',
+    (issuer) => {
+      const config = loadConfig({ DATA_DIR: dataDir, ISSUER: issuer });
+      expect(config.production).toBe(false);
+      expect(config.devDefaults).toEqual(expect.arrayContaining([expect.stringContaining('SMTP_URL')]));
+    },
+  );
 
   test('TRUST_PROXY_HOPS defaults to one proxy and is bounded', () => {
     expect(loadConfig(PRODUCTION_READY).trustProxyHops).toBe(1);
@@ -134,7 +152,11 @@ describe('configuration', () => {
     });
 
     test('32 random characters or more are taken; development takes anything', () => {
-      expect(loadClients(clientsWith('Zq4Vd8Ls2Gx6Hn0Pc5Ry9Tb3Mw7Kf1Ju4', 'b3f1c9d2e8a7b6c5d4e3f2a1b0c9d8e7'), issuer, true).map((c) => c.client_id)).toEqual(['app-0', 'app-1', 'idp-account']);
+      expect(loadClients(clientsWith('Zq4Vd8Ls2Gx6Hn0Pc5Ry9Tb3Mw7Kf1Ju4', 'b3f1c9d2e8a7b6c5d4e3f2a1b0c9d8e7'), issuer, true).map((c) => c.client_id)).toEqual([
+        'app-0',
+        'app-1',
+        'idp-account',
+      ]);
       expect(loadClients(clientsWith('x'), 'http://localhost:3000', false).map((c) => c.client_id)).toEqual(['app-0', 'idp-account']);
     });
   });

@@ -5,10 +5,17 @@ import { ClientGone } from '../../src/errors.ts';
 /** A computation that runs until the test lets it finish. */
 function held(name: string, log: string[]) {
   let finish!: () => void;
-  const done = new Promise<void>((resolve) => { finish = resolve; });
+  const done = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
   return {
     finish: () => finish(),
-    work: async () => { log.push(`start ${name}`); await done; log.push(`end ${name}`); return name; },
+    work: async () => {
+      log.push(`start ${name}`);
+      await done;
+      log.push(`end ${name}`);
+      return name;
+    },
   };
 }
 
@@ -33,7 +40,9 @@ describe('argon2 slots', () => {
     b!.finish();
     await settled();
     expect(log).toEqual(['start a', 'start b', 'end b', 'start c']);
-    a!.finish(); c!.finish(); d!.finish();
+    a!.finish();
+    c!.finish();
+    d!.finish();
     expect(await Promise.all(results)).toEqual(['a', 'b', 'c', 'd']);
   });
 

@@ -41,14 +41,18 @@ describe('work that follows a passed check', () => {
   const secrets = createSecretBox(Buffer.alloc(32, 7));
   const codeDeps = () => ({ limits: createLimits(undefined, `on-pass-${crypto.randomUUID()}:`), replay: store.replay, audit, secrets });
   const someAccount = (secret: string) => ({ id: crypto.randomUUID(), totp: [{ id: 'app', secret: secrets.seal(secret), createdAt: 0 }] });
-  const checkCode = <T>(d: ReturnType<typeof codeDeps>, a: ReturnType<typeof someAccount>, code: string, onPass?: () => Promise<T>) => verifyTotp(d, a, code, 'sign-in', onPass);
+  const checkCode = <T>(d: ReturnType<typeof codeDeps>, a: ReturnType<typeof someAccount>, code: string, onPass?: () => Promise<T>) =>
+    verifyTotp(d, a, code, 'sign-in', onPass);
 
   test('an accepted code runs it once and answers with its result; a wrong or replayed code never runs it', async () => {
     const deps = codeDeps();
     const secret = newTotpSecret();
     const account = someAccount(secret);
     const runs: string[] = [];
-    const onPass = async () => { runs.push('ran'); return '/auth/next'; };
+    const onPass = async () => {
+      runs.push('ran');
+      return '/auth/next';
+    };
 
     expect(await checkCode(deps, account, '000000', onPass)).toEqual({ kind: 'invalid' });
     const code = await totpCode(secret);
@@ -63,7 +67,9 @@ describe('work that follows a passed check', () => {
     const account = someAccount(secret);
     let ran = false;
     for (let i = 0; i < 5; i++) await checkCode(deps, account, '000000');
-    const locked = await checkCode(deps, account, await totpCode(secret), async () => { ran = true; });
+    const locked = await checkCode(deps, account, await totpCode(secret), async () => {
+      ran = true;
+    });
     expect(locked.kind).toBe('locked');
     expect(ran).toBe(false);
   });
@@ -73,7 +79,11 @@ describe('work that follows a passed check', () => {
     const secret = newTotpSecret();
     const account = someAccount(secret);
     const outage = new Error('store unavailable');
-    await expect(checkCode(deps, account, await totpCode(secret), async () => { throw outage; })).rejects.toBe(outage);
+    await expect(
+      checkCode(deps, account, await totpCode(secret), async () => {
+        throw outage;
+      }),
+    ).rejects.toBe(outage);
     // Five wrong codes after it are all still taken: the accepted one's point came back.
     for (let i = 0; i < 5; i++) expect((await checkCode(deps, account, '000000')).kind).toBe('invalid');
   });
@@ -81,7 +91,10 @@ describe('work that follows a passed check', () => {
   test('a password runs it with the account as read, only when it matches', async () => {
     const s = { accounts: store.accounts as never, store, limits: createLimits(undefined, `on-pass-pw-${crypto.randomUUID()}:`), audit };
     const seen: string[] = [];
-    const onPass = async (a: Account) => { seen.push(a.id); return a.sessionsValidAfter; };
+    const onPass = async (a: Account) => {
+      seen.push(a.id);
+      return a.sessionsValidAfter;
+    };
     const attempt = { email: account.email, ip: '192.0.2.7', via: 'sign-in' as const, onPass };
 
     expect(await checkPasswordAttempt(s, { ...attempt, password: 'not the password' })).toEqual({ kind: 'invalid' });

@@ -19,7 +19,12 @@ describe('operations settings', () => {
     expect(() => loadConfig({ DATA_DIR, PORT: '3000', METRICS_PORT: '3000' })).toThrow(/METRICS_PORT: must differ from PORT/);
   });
 
-  test.each([['METRICS_PORT', 'ninety'], ['METRICS_PORT', '70000'], ['SHUTDOWN_TIMEOUT_SECONDS', '0'], ['SHUTDOWN_TIMEOUT_SECONDS', 'soon']])('%s=%s is refused by name', (name, value) => {
+  test.each([
+    ['METRICS_PORT', 'ninety'],
+    ['METRICS_PORT', '70000'],
+    ['SHUTDOWN_TIMEOUT_SECONDS', '0'],
+    ['SHUTDOWN_TIMEOUT_SECONDS', 'soon'],
+  ])('%s=%s is refused by name', (name, value) => {
     expect(() => loadConfig({ DATA_DIR, [name]: value })).toThrow(new RegExp(`${name}:`));
   });
 });

@@ -49,14 +49,18 @@ describe('the patched provider', () => {
       destroy: (provider.Session.prototype as unknown as Record<string, unknown>).destroy,
     };
     const sendNow = patchProviderForLogout(provider, {
-      queue: async (notice) => { queued.push(notice); },
-      endGrants: async (grantIds) => { ended.push({ grantIds, sessionStored: await sessionStored() }); },
+      queue: async (notice) => {
+        queued.push(notice);
+      },
+      endGrants: async (grantIds) => {
+        ended.push({ grantIds, sessionStored: await sessionStored() });
+      },
     });
     expect(sendNow).toBe(original.backchannelLogout);
   });
 
   test('a back-channel logout the provider makes is queued with what re-signing needs, and not sent', async () => {
-    const client = await provider.Client.find('with-back-channel') as unknown as { backchannelLogout(sub: string, sid?: string): Promise<void> };
+    const client = (await provider.Client.find('with-back-channel')) as unknown as { backchannelLogout(sub: string, sid?: string): Promise<void> };
     expect(client.backchannelLogout).not.toBe(original.backchannelLogout);
     await client.backchannelLogout('account-1', 'session-1');
     await client.backchannelLogout('account-1');
@@ -68,7 +72,7 @@ describe('the patched provider', () => {
 
   test('every ID token carries sid, back-channel endpoint or not', async () => {
     for (const id of ['with-back-channel', 'without']) {
-      expect((await provider.Client.find(id) as unknown as { includeSid(): boolean }).includeSid()).toBe(true);
+      expect(((await provider.Client.find(id)) as unknown as { includeSid(): boolean }).includeSid()).toBe(true);
     }
   });
 

@@ -27,7 +27,7 @@ describe('secret strength', () => {
     ['a word, repeated', 'deadbeef'.repeat(8)],
     ['a random half, typed twice', `${randomBytes(8).toString('hex')}`.repeat(4)],
     ['a word and a number, repeated', 'Wachtwoord123Wachtwoord123Wachtwoord'],
-    ['the test suite\'s own', 'portal-secret'],
+    ["the test suite's own", 'portal-secret'],
   ])('%s is refused', (_what, secret) => {
     expect(secretBits(secret)).toBeLessThan(SECRET_MIN_BITS);
   });

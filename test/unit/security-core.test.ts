@@ -72,7 +72,12 @@ describe('recovery codes', () => {
 });
 
 describe('locale and address', () => {
-  test.each([['en-GB nl', 'en'], ['fr de', undefined], ['NL', 'nl'], [undefined, undefined]])('ui_locales %s → %s', (prefs, locale) => {
+  test.each([
+    ['en-GB nl', 'en'],
+    ['fr de', undefined],
+    ['NL', 'nl'],
+    [undefined, undefined],
+  ])('ui_locales %s → %s', (prefs, locale) => {
     expect(pickLocale(prefs)).toBe(locale);
   });
   test('an address typed with decomposed accents, spaces and capitals is the same address', () => {

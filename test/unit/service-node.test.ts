@@ -9,10 +9,11 @@ import { delimiter, dirname, resolve } from 'node:path';
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const read = (path: string) => readFileSync(resolve(ROOT, path), 'utf8');
-const envUnder = (extra: Record<string, string> = {}) => execFileSync(resolve(ROOT, 'bin/service-node'), ['-e', 'console.log(JSON.stringify(process.env))'], {
-  env: { PATH: [dirname(process.execPath), process.env.PATH].join(delimiter), ...extra },
-  encoding: 'utf8',
-});
+const envUnder = (extra: Record<string, string> = {}) =>
+  execFileSync(resolve(ROOT, 'bin/service-node'), ['-e', 'console.log(JSON.stringify(process.env))'], {
+    env: { PATH: [dirname(process.execPath), process.env.PATH].join(delimiter), ...extra },
+    encoding: 'utf8',
+  });
 
 describe('bin/service-node', () => {
   test('npm start, the image and the benchmark servers start through it', () => {

@@ -8,7 +8,11 @@ function storeFailingLookups(): Store {
   const adapter = { find: async () => ({ accountId: 'a1' }), upsert: async () => {}, destroy: async () => {} };
   return {
     kind: 'sqlite',
-    accounts: { findByEmail: async () => { throw new Error('connection lost'); } },
+    accounts: {
+      findByEmail: async () => {
+        throw new Error('connection lost');
+      },
+    },
     tokens: {},
     replay: { claim: async () => true },
     logoutOutbox: {},

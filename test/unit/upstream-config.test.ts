@@ -33,9 +33,15 @@ describe('institution providers (UPSTREAM_PROVIDERS_FILE)', () => {
   test('SURFconext as the README writes it: the defaults are a persistent sub, scope openid, ten seconds', () => {
     const [provider] = loadUpstreamProviders(file([surfconext()]), true);
     expect(provider).toMatchObject({
-      id: 'surfconext', issuer: 'https://connect.surfconext.nl', clientId: 'login.microdata.cbs.nl', scopes: ['openid'],
-      identifierClaim: 'sub', subjectType: 'persistent', labelClaims: ['schac_home_organization', 'eduperson_principal_name'],
-      timeoutSeconds: 10, auth: { method: 'client_secret_basic' },
+      id: 'surfconext',
+      issuer: 'https://connect.surfconext.nl',
+      clientId: 'login.microdata.cbs.nl',
+      scopes: ['openid'],
+      identifierClaim: 'sub',
+      subjectType: 'persistent',
+      labelClaims: ['schac_home_organization', 'eduperson_principal_name'],
+      timeoutSeconds: 10,
+      auth: { method: 'client_secret_basic' },
     });
   });
 
@@ -60,7 +66,9 @@ describe('institution providers (UPSTREAM_PROVIDERS_FILE)', () => {
   });
 
   test('one entry per id and per issuer: two for one issuer would mix their identifiers', () => {
-    expect(() => loadUpstreamProviders(file([surfconext(), surfconext({ id: 'eduid' })]), true)).toThrow(/issuer https:\/\/connect.surfconext.nl is listed twice/);
+    expect(() => loadUpstreamProviders(file([surfconext(), surfconext({ id: 'eduid' })]), true)).toThrow(
+      /issuer https:\/\/connect.surfconext.nl is listed twice/,
+    );
     expect(() => loadUpstreamProviders(file([surfconext(), surfconext({ issuer: 'https://login.eduid.nl' })]), true)).toThrow(/id surfconext is listed twice/);
   });
 
@@ -70,8 +78,12 @@ describe('institution providers (UPSTREAM_PROVIDERS_FILE)', () => {
     const [provider] = loadUpstreamProviders(file([surfconext({ client_secret: undefined, private_key_file: key })]), true);
     expect(provider!.auth).toMatchObject({ method: 'private_key_jwt', key: { kid: 'cbs-2026', alg: 'RS256' } });
     const publicOnly = write('public.json', { ...(await exportJWK(publicKey)), kid: 'cbs-2026', alg: 'RS256' });
-    expect(() => loadUpstreamProviders(file([surfconext({ client_secret: undefined, private_key_file: publicOnly })]), true)).toThrow(/must be a private JWK with a kid and an alg/);
-    expect(() => loadUpstreamProviders(file([surfconext({ client_secret: undefined, private_key_file: write('broken.json', 'not json') })]), true)).toThrow(/cannot be read as a JWK/);
+    expect(() => loadUpstreamProviders(file([surfconext({ client_secret: undefined, private_key_file: publicOnly })]), true)).toThrow(
+      /must be a private JWK with a kid and an alg/,
+    );
+    expect(() => loadUpstreamProviders(file([surfconext({ client_secret: undefined, private_key_file: write('broken.json', 'not json') })]), true)).toThrow(
+      /cannot be read as a JWK/,
+    );
   });
 
   test('a file that is no JSON array is refused, naming the file', () => {
@@ -83,7 +95,9 @@ describe('config/upstream-providers.example.json', () => {
   const example = new URL('../../config/upstream-providers.example.json', import.meta.url).pathname;
 
   test('loads as the README describes it, and production refuses its placeholder secret', () => {
-    expect(loadUpstreamProviders(example, false).map((p) => [p.id, p.issuer, p.identifierClaim, p.subjectType])).toEqual([['surfconext', 'https://connect.surfconext.nl', 'sub', 'persistent']]);
+    expect(loadUpstreamProviders(example, false).map((p) => [p.id, p.issuer, p.identifierClaim, p.subjectType])).toEqual([
+      ['surfconext', 'https://connect.surfconext.nl', 'sub', 'persistent'],
+    ]);
     expect(() => loadUpstreamProviders(example, true)).toThrow(/client_secret is still the example's placeholder/);
   });
 });

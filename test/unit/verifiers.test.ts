@@ -31,10 +31,20 @@ describe('factor verifiers', () => {
   const secrets = createSecretBox(Buffer.alloc(32, 3));
   let events: { event: string; fields: Record<string, unknown> }[];
   // The service's own audit trail, its log lines read back as an operator would read them.
-  const lines = { write: (line: string) => { const fields = JSON.parse(line); events.push({ event: fields.event, fields }); } };
+  const lines = {
+    write: (line: string) => {
+      const fields = JSON.parse(line);
+      events.push({ event: fields.event, fields });
+    },
+  };
   let audit: Audit;
   const deps = () => ({
-    store, secrets, audit, replay: store.replay, accounts: store.accounts as AccountStore<Account>, config: { issuer: ISSUER },
+    store,
+    secrets,
+    audit,
+    replay: store.replay,
+    accounts: store.accounts as AccountStore<Account>,
+    config: { issuer: ISSUER },
     limits: createLimits(undefined, `verifiers-${crypto.randomUUID()}:`),
   });
   const seeded = async (name: string) => {
@@ -52,7 +62,9 @@ describe('factor verifiers', () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
-  beforeEach(() => { events = []; });
+  beforeEach(() => {
+    events = [];
+  });
 
   test('an app code: a wrong one, the right one and the right one again, then a lockout that refuses even a right code', async () => {
     const d = deps();
@@ -60,7 +72,11 @@ describe('factor verifiers', () => {
     expect((await verifyTotp(d, account, '000000', 'console')).kind).toBe('invalid');
     expect((await verifyTotp(d, account, await totpCode(secret), 'console')).kind).toBe('ok');
     expect((await verifyTotp(d, account, await totpCode(secret), 'console')).kind).toBe('invalid');
-    expect(seen()).toEqual([['mfa.failure', 'console'], ['mfa.verified', 'console'], ['mfa.failure', 'console']]);
+    expect(seen()).toEqual([
+      ['mfa.failure', 'console'],
+      ['mfa.verified', 'console'],
+      ['mfa.failure', 'console'],
+    ]);
     expect(events[1]!.fields).toMatchObject({ accountId: account.id, factor: 'otp' });
 
     for (let i = 0; i < 4; i++) await verifyTotp(d, account, '000000', 'self');
@@ -69,14 +85,17 @@ describe('factor verifiers', () => {
     expect(seen()).toEqual([['login.locked', 'self']]);
   });
 
-  test('a recovery code: crossed off once used, and a lockout is audited like a code\'s', async () => {
+  test("a recovery code: crossed off once used, and a lockout is audited like a code's", async () => {
     const d = deps();
     const { account } = await seeded('recovery');
     const codes = await regenerateRecoveryCodes(d, { via: 'self' }, account.id);
     events = [];
     expect(await verifyRecoveryCode(d, account.id, codes[0]!, 'sign-in')).toEqual({ kind: 'ok', remaining: 9 });
     expect(await verifyRecoveryCode(d, account.id, codes[0]!, 'sign-in')).toEqual({ kind: 'invalid' });
-    expect(seen()).toEqual([['recovery.used', 'sign-in'], ['mfa.failure', 'sign-in']]);
+    expect(seen()).toEqual([
+      ['recovery.used', 'sign-in'],
+      ['mfa.failure', 'sign-in'],
+    ]);
     expect((await d.accounts.findById(account.id))!.recoveryCodes).toHaveLength(9);
 
     for (let i = 0; i < 4; i++) await verifyRecoveryCode(d, account.id, 'WRONG-CODE1', 'sign-in');
@@ -90,11 +109,11 @@ describe('factor verifiers', () => {
     const d = deps();
     const { account } = await seeded('passkey');
     const authenticator = new SoftAuthenticator(ISSUER);
-    const passkey = (await verifyRegistration(d, 'enrol', authenticator.create(await registrationOptions(d, 'enrol', account) as never), 'Passkey'))!;
+    const passkey = (await verifyRegistration(d, 'enrol', authenticator.create((await registrationOptions(d, 'enrol', account)) as never), 'Passkey'))!;
     const withPasskey = (await addFactor(d, { via: 'self' }, account.id, { passkey }, false))!;
     events = [];
 
-    const answer = authenticator.get(await authenticationOptions(d, 'confirm', withPasskey) as never);
+    const answer = authenticator.get((await authenticationOptions(d, 'confirm', withPasskey)) as never);
     const used = await verifyPasskey(d, { boundTo: 'confirm', response: answer, account: withPasskey, via: 'self', ip: '192.0.2.1' });
     expect(used).toMatchObject({ kind: 'ok', passkey: { id: passkey.id } });
     expect((await d.accounts.findById(account.id))!.passkeys[0]!.counter).toBe(1);
@@ -102,9 +121,14 @@ describe('factor verifiers', () => {
     expect((await verifyPasskey(d, { boundTo: 'confirm', response: answer, account: withPasskey, via: 'self', ip: '192.0.2.1' })).kind).toBe('invalid');
     // Another account's passkey, or none at all, is no passkey of this account.
     const { account: other } = await seeded('passkey-other');
-    const foreign = authenticator.get(await authenticationOptions(d, 'other', other) as never);
+    const foreign = authenticator.get((await authenticationOptions(d, 'other', other)) as never);
     expect((await verifyPasskey(d, { boundTo: 'other', response: foreign, account: other, via: 'console', ip: '192.0.2.2' })).kind).toBe('invalid');
     expect((await verifyPasskey(d, { boundTo: 'login', response: '', via: 'sign-in', ip: '192.0.2.3' })).kind).toBe('invalid');
-    expect(seen()).toEqual([['mfa.verified', 'self'], ['mfa.failure', 'self'], ['mfa.failure', 'console'], ['login.failure', 'sign-in']]);
+    expect(seen()).toEqual([
+      ['mfa.verified', 'self'],
+      ['mfa.failure', 'self'],
+      ['mfa.failure', 'console'],
+      ['login.failure', 'sign-in'],
+    ]);
   });
 });

@@ -12,7 +12,9 @@ export async function endAccount(s: EndSessionsDeps, actor: Actor, account: Acco
 
 /** The reminder mail for this end date went out: once per end date. */
 export async function remindOfEnd(s: AccountDeps, actor: Actor, account: Account): Promise<void> {
-  const reminded = await updateAccount(accountsOf(s.store), account.id, (a) => { a.endDateReminded = account.endDate; });
+  const reminded = await updateAccount(accountsOf(s.store), account.id, (a) => {
+    a.endDateReminded = account.endDate;
+  });
   if (reminded) await recordEvent(s, actor, account.id, 'remindOfEnd', { endDate: account.endDate });
 }
 

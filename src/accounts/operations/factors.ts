@@ -7,7 +7,9 @@ import { recordEvent, type AccountDeps, type Actor } from '../events.ts';
 import { resetSessions } from './sessions.ts';
 
 export class FactorAlreadyEnrolled extends Error {
-  constructor() { super('the account gained a second factor during this sign-in'); }
+  constructor() {
+    super('the account gained a second factor during this sign-in');
+  }
 }
 
 export type NewFactor = { totp: { secret: string; sameAs?: (sealed: string) => boolean } } | { passkey: PasskeyFactor };
@@ -18,13 +20,21 @@ export type NewFactor = { totp: { secret: string; sameAs?: (sealed: string) => b
  * the write, when the account gained a factor since — a half-finished sign-in
  * may not add a second way in — and stores the first recovery codes with it.
  */
-export async function addFactor(s: AccountDeps, actor: Actor, id: string, factor: NewFactor, first: boolean, recoveryHashes?: string[]): Promise<Account | undefined> {
+export async function addFactor(
+  s: AccountDeps,
+  actor: Actor,
+  id: string,
+  factor: NewFactor,
+  first: boolean,
+  recoveryHashes?: string[],
+): Promise<Account | undefined> {
   const account = await updateAccount(accountsOf(s.store), id, (a) => {
     if (first && hasSecondFactor(a)) throw new FactorAlreadyEnrolled();
     if (recoveryHashes) a.recoveryCodes = recoveryHashes;
     if ('passkey' in factor) {
       // Stamped on the clock of sign-ins (signInTime): a passkey added after a sign-in's password step is never older than it.
-      if (!a.passkeys.some((p) => p.id === factor.passkey.id)) a.passkeys.push({ ...factor.passkey, createdAt: Math.max(factor.passkey.createdAt, a.sessionsValidAfter) });
+      if (!a.passkeys.some((p) => p.id === factor.passkey.id))
+        a.passkeys.push({ ...factor.passkey, createdAt: Math.max(factor.passkey.createdAt, a.sessionsValidAfter) });
     } else if (!a.totp.some((t) => factor.totp.sameAs?.(t.secret))) {
       a.totp.push({ id: crypto.randomUUID(), secret: factor.totp.secret, createdAt: nowSeconds() });
     }
@@ -42,7 +52,13 @@ type Removal = 'removed' | 'last' | 'unknown';
  * Decided on the fresh read inside the update, so two parallel removals cannot
  * together take away both of the last two.
  */
-export async function removeFactor(s: AccountDeps, actor: Actor, id: string, kind: 'totp' | 'passkeys', factorId: string): Promise<{ result: Removal; account?: Account }> {
+export async function removeFactor(
+  s: AccountDeps,
+  actor: Actor,
+  id: string,
+  kind: 'totp' | 'passkeys',
+  factorId: string,
+): Promise<{ result: Removal; account?: Account }> {
   let result: Removal = 'unknown';
   const account = await updateAccount(accountsOf(s.store), id, (a) => {
     const known = (a[kind] as { id: string }[]).some((f) => f.id === factorId);
@@ -72,14 +88,18 @@ export async function resetSecondFactors(s: EndSessionsDeps, actor: Actor, id: s
 
 /** A fresh set of recovery codes (their hashes), voiding the old set. */
 export async function replaceRecoveryCodes(s: AccountDeps, actor: Actor, id: string, hashes: string[]): Promise<Account | undefined> {
-  const account = await updateAccount(accountsOf(s.store), id, (a) => { a.recoveryCodes = hashes; });
+  const account = await updateAccount(accountsOf(s.store), id, (a) => {
+    a.recoveryCodes = hashes;
+  });
   if (account) await recordEvent(s, actor, id, 'replaceRecoveryCodes');
   return account;
 }
 
 /** One recovery code (its hash) used up; the caller has made sure it is used once (mfa/recovery). */
 export async function spendRecoveryCode(s: AccountDeps, actor: Actor, id: string, hash: string): Promise<Account | undefined> {
-  const account = await updateAccount(accountsOf(s.store), id, (a) => { a.recoveryCodes = a.recoveryCodes.filter((h) => h !== hash); });
+  const account = await updateAccount(accountsOf(s.store), id, (a) => {
+    a.recoveryCodes = a.recoveryCodes.filter((h) => h !== hash);
+  });
   if (account) await recordEvent(s, actor, id, 'spendRecoveryCode', { remaining: account.recoveryCodes.length });
   return account;
 }

@@ -62,20 +62,28 @@ export async function createAccount(s: AccountDeps, actor: Actor, fields: NewAcc
     if (err instanceof DuplicateEmailError) return undefined;
     throw err;
   }
-  await recordEvent(s, actor, account.id, 'createAccount', { ...(account.endDate ? { endDate: account.endDate } : {}), ...(disabled ? { active: false } : {}) });
+  await recordEvent(s, actor, account.id, 'createAccount', {
+    ...(account.endDate ? { endDate: account.endDate } : {}),
+    ...(disabled ? { active: false } : {}),
+  });
   return account;
 }
 
 /** Disables the account: every session and token ends, and its live links (one mailed before must not work after a later enable). Its caller records why. */
 export async function writeDisabled(s: EndSessionsDeps, id: string) {
   await voidSetPasswordLinks(s.store, id);
-  return resetSessions(s, id, (a) => { a.disabled = true; });
+  return resetSessions(s, id, (a) => {
+    a.disabled = true;
+  });
 }
 
 /** Disables the account (writeDisabled), or enables it again (following checkEnable, on the account as stored). */
 export async function setDisabled(s: EndSessionsDeps, actor: Actor, id: string, disabled: boolean): Promise<Account | undefined> {
   if (!disabled) {
-    const enabled = await updateAccount(accountsOf(s.store), id, (a) => { checkEnable(a); a.disabled = false; });
+    const enabled = await updateAccount(accountsOf(s.store), id, (a) => {
+      checkEnable(a);
+      a.disabled = false;
+    });
     if (enabled) await recordEvent(s, actor, id, 'enable');
     return enabled;
   }
@@ -101,7 +109,17 @@ export async function removeAccount(s: EndSessionsDeps, actor: Actor, id: string
   await removeUpstreamLinks(s.store, id);
   const { account, ended } = await resetSessions(s, id, (a) => {
     for (const field of Object.keys(a)) if (!(TOMBSTONE as string[]).includes(field)) delete a[field];
-    Object.assign(a, { email: deletedPlaceholder(), name: '', locale: 'nl', disabled: true, totp: [], passkeys: [], recoveryCodes: [], recentSignIns: [], deletedAt: nowSeconds() });
+    Object.assign(a, {
+      email: deletedPlaceholder(),
+      name: '',
+      locale: 'nl',
+      disabled: true,
+      totp: [],
+      passkeys: [],
+      recoveryCodes: [],
+      recentSignIns: [],
+      deletedAt: nowSeconds(),
+    });
   });
   if (!account) return undefined;
   await recordEvent(s, actor, id, 'removeAccount', ended);

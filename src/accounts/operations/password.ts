@@ -19,12 +19,17 @@ interface NewPassword {
 /** A new password ends every other session and voids every live set-password link. */
 async function writePassword(s: EndSessionsDeps, id: string, passwordHash: string, options: NewPassword) {
   await voidSetPasswordLinks(s.store, id);
-  return resetSessions(s, id, (a) => {
-    a.passwordHash = passwordHash;
-    // The invitation's purpose is met by any first password, whichever link set it.
-    if (a.invitation && a.invitation.acceptedAt === undefined) a.invitation.acceptedAt = nowSeconds();
-    if (options.linkMailedTo !== undefined && normalizeEmail(a.email) === options.linkMailedTo) a.verifiedEmail = a.email;
-  }, options.keepGrants);
+  return resetSessions(
+    s,
+    id,
+    (a) => {
+      a.passwordHash = passwordHash;
+      // The invitation's purpose is met by any first password, whichever link set it.
+      if (a.invitation && a.invitation.acceptedAt === undefined) a.invitation.acceptedAt = nowSeconds();
+      if (options.linkMailedTo !== undefined && normalizeEmail(a.email) === options.linkMailedTo) a.verifiedEmail = a.email;
+    },
+    options.keepGrants,
+  );
 }
 
 /** A password set without the old one: through a mailed link (or by a seed that stands in for one). */
@@ -33,7 +38,13 @@ export async function setPassword(s: EndSessionsDeps, actor: Actor, id: string, 
 }
 
 /** setPassword with the argon2 hash made by the caller (the benchmark seeds many accounts with one). */
-export async function setPasswordHash(s: EndSessionsDeps, actor: Actor, id: string, passwordHash: string, options: NewPassword = {}): Promise<Account | undefined> {
+export async function setPasswordHash(
+  s: EndSessionsDeps,
+  actor: Actor,
+  id: string,
+  passwordHash: string,
+  options: NewPassword = {},
+): Promise<Account | undefined> {
   const { account, ended } = await writePassword(s, id, passwordHash, options);
   if (account) await recordEvent(s, actor, id, 'setPassword', ended);
   return account;
@@ -48,5 +59,7 @@ export async function changePassword(s: EndSessionsDeps, actor: Actor, id: strin
 
 /** The same password, hashed again with today's argon2 parameters (at a sign-in): no change to the account's sessions. */
 export async function rehashPassword(s: { store: Store }, id: string, passwordHash: string): Promise<void> {
-  await updateAccount(accountsOf(s.store), id, (a) => { a.passwordHash = passwordHash; });
+  await updateAccount(accountsOf(s.store), id, (a) => {
+    a.passwordHash = passwordHash;
+  });
 }

@@ -10,7 +10,10 @@ import { recordEvent, type Actor } from '../events.ts';
 const nextReset = (a: Account) => Math.max(nowSeconds() + 1, a.sessionsValidAfter + 1);
 
 /** An ended session's account after the reset, and the applications (client ids) whose grants ended, for the event. */
-interface SessionsReset { account?: Account; ended: { applications?: string[] } }
+interface SessionsReset {
+  account?: Account;
+  ended: { applications?: string[] };
+}
 
 /**
  * Ends every session and token of the account: the provider's policy refuses any
@@ -48,7 +51,10 @@ export async function endSessions(s: EndSessionsDeps, actor: Actor, id: string, 
  * one only. The provider ended the session; this records who asked.
  */
 export async function recordSignOut(s: Pick<EndSessionsDeps, 'audit'>, id: string, signOut: { clientId?: string; everywhere: boolean }): Promise<void> {
-  await recordEvent(s, { via: 'self' }, id, 'recordSignOut', { ...(signOut.clientId ? { application: signOut.clientId } : {}), everywhere: signOut.everywhere });
+  await recordEvent(s, { via: 'self' }, id, 'recordSignOut', {
+    ...(signOut.clientId ? { application: signOut.clientId } : {}),
+    everywhere: signOut.everywhere,
+  });
 }
 
 /** How many sign-ins an account lists (the console's "recent sign-ins"; their addresses are the lock counters' too). */
@@ -56,5 +62,12 @@ const SIGN_INS_KEPT = 10;
 
 /** Lists a completed sign-in on the account, newest first; `loaded` is the account as the sign-in read it. */
 export async function recordSignIn(s: { store: Store }, id: string, signIn: SignIn, loaded?: Account): Promise<void> {
-  await updateAccount(accountsOf(s.store), id, (a) => { a.recentSignIns = [signIn, ...a.recentSignIns].slice(0, SIGN_INS_KEPT); }, loaded);
+  await updateAccount(
+    accountsOf(s.store),
+    id,
+    (a) => {
+      a.recentSignIns = [signIn, ...a.recentSignIns].slice(0, SIGN_INS_KEPT);
+    },
+    loaded,
+  );
 }

@@ -24,7 +24,12 @@ export function accountFlow(s: AccountFlowDeps) {
     show: (ctx: Context) => showAccount(ctx, s, accountOf(ctx)),
     /** For recentSecondFactor: a change without a recent second factor shows My account with "confirm it's you" first. */
     askAgain: (ctx: Context, a: AccountSession) => showAccount(ctx, s, a, { form: 'account.reauth.required' }, 403),
-    confirm: confirmIdentity(s, { who: accountOf, page: (ctx, a, errors, status) => showAccount(ctx, s, a, errors, status), landing: () => '/account', via: 'self' }),
+    confirm: confirmIdentity(s, {
+      who: accountOf,
+      page: (ctx, a, errors, status) => showAccount(ctx, s, a, errors, status),
+      landing: () => '/account',
+      via: 'self',
+    }),
     password: changePassword(s),
     apps: authenticatorApps(s),
     passkeys: passkeys(s),

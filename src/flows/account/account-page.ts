@@ -15,18 +15,23 @@ type AccountPageDeps = Pick<Services, 'store'>;
  * until then the page offers "confirm it's you" with each factor the account has.
  */
 export async function showAccount(ctx: Ctx, s: AccountPageDeps, { session, account }: AccountSession, errors: FieldErrors = {}, status = 200): Promise<void> {
-  await render(ctx, 'account/account', {
-    title: 'account.title',
-    name: account.name,
-    email: account.email,
-    reauthenticated: await isReauthenticated(s, session),
-    reauthMinutes: REAUTH_SECONDS / 60,
-    ...factorList(account),
-    // The last second factor stays: without one the next sign-in would start enrolment again.
-    canRemove: account.totp.length + account.passkeys.length > 1,
-    // #26: linked institution accounts; linking only from a sign-in with the password.
-    upstream: { ...(await linkedInstitutions(ctx, s.store, account.id)), canLink: firstFactorOf(session.amr) === 'pwd' },
-    signIns: [...account.recentSignIns].sort((a, b) => b.at - a.at).map((x) => ({ at: momentOf(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
-    errors,
-  }, status);
+  await render(
+    ctx,
+    'account/account',
+    {
+      title: 'account.title',
+      name: account.name,
+      email: account.email,
+      reauthenticated: await isReauthenticated(s, session),
+      reauthMinutes: REAUTH_SECONDS / 60,
+      ...factorList(account),
+      // The last second factor stays: without one the next sign-in would start enrolment again.
+      canRemove: account.totp.length + account.passkeys.length > 1,
+      // #26: linked institution accounts; linking only from a sign-in with the password.
+      upstream: { ...(await linkedInstitutions(ctx, s.store, account.id)), canLink: firstFactorOf(session.amr) === 'pwd' },
+      signIns: [...account.recentSignIns].sort((a, b) => b.at - a.at).map((x) => ({ at: momentOf(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
+      errors,
+    },
+    status,
+  );
 }

@@ -32,11 +32,22 @@ export function authenticatorApps(s: AuthenticatorAppsDeps) {
 
     async add(ctx: Ctx) {
       const a = accountOf(ctx);
-      const activated = await postedCode(ctx, 'code', { name: 'code', max: 16 }, (code) => activateTotp(s, offer(a), code, 'self'),
-        (errors, status) => page(ctx, a, errors, status));
+      const activated = await postedCode(
+        ctx,
+        'code',
+        { name: 'code', max: 16 },
+        (code) => activateTotp(s, offer(a), code, 'self'),
+        (errors, status) => page(ctx, a, errors, status),
+      );
       if (!activated) return;
       const { secret } = activated;
-      await addFactor(s, { via: 'self' }, a.account.id, { totp: { secret: s.secrets.seal(secret), sameAs: (sealed) => s.secrets.open(sealed) === secret } }, false);
+      await addFactor(
+        s,
+        { via: 'self' },
+        a.account.id,
+        { totp: { secret: s.secrets.seal(secret), sameAs: (sealed) => s.secrets.open(sealed) === secret } },
+        false,
+      );
       accountChanged(s, a.account, 'totp_added');
       await render(ctx, 'message', { title: 'account.totp.title', message: 'account.totp.done', okUrl: '/account' });
     },

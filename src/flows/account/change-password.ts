@@ -57,7 +57,9 @@ export function changePassword(s: ChangePasswordDeps) {
       const wrong = await currentPasswordProblem(ctx, a, values.current_password);
       if (wrong) return form(ctx, a, wrong.errors, wrong.status);
 
-      const ownGrants = Object.values(a.session.authorizations ?? {}).map((auth) => auth.grantId).filter((id): id is string => !!id);
+      const ownGrants = Object.values(a.session.authorizations ?? {})
+        .map((auth) => auth.grantId)
+        .filter((id): id is string => !!id);
       const updated = await writeNewPassword(s, { via: 'self' }, a.account.id, values.password, ownGrants);
       if (updated) await keepThisSession(a, updated.sessionsValidAfter);
       accountChanged(s, a.account, 'password');

@@ -19,7 +19,9 @@ export function removeFactorAction(s: RemoveFactorDeps, kind: 'totp' | 'passkeys
   return async (ctx: Context) => {
     const a = accountOf(ctx);
     const form = readForm(ctx, { id: 1024 });
-    const { result, account } = form.ok ? await removeFactor(s, { via: 'self' }, a.account.id, kind, form.values.id) : { result: 'unknown' as const, account: undefined };
+    const { result, account } = form.ok
+      ? await removeFactor(s, { via: 'self' }, a.account.id, kind, form.values.id)
+      : { result: 'unknown' as const, account: undefined };
     if (result !== 'removed') return showAccount(ctx, s, { ...a, account: account ?? a.account }, { form: `account.remove.${result}` }, 400);
     accountChanged(s, a.account, REMOVED[kind].change);
     await render(ctx, 'message', { title: 'account.title', message: REMOVED[kind].message, okUrl: '/account' });

@@ -24,25 +24,49 @@ export async function showStaffView(ctx: Ctx, s: StaffViewDeps, errors: FieldErr
   const { t } = ctx.state;
   const staffMember = staffOf(ctx);
   const a = targetOf(ctx);
-  const [locked, reauthenticated, history] = await Promise.all([s.limits.accountLocked(lockCounters(a)), isReauthenticated(s, staffMember.session), s.audit.history(a.id)]);
-  await render(ctx, 'admin/admin-account', {
-    title: 'admin.account.title',
-    account: { id: a.id, name: a.name, email: a.email, language: `admin.language.${a.locale}`, created: momentOf(a.createdAt), disabled: a.disabled, passwordSet: !!a.passwordHash, roles: a.roles ?? [] },
-    endDate: a.endDate ? { day: dayOf(a.endDate), passed: endDatePassed(a) } : undefined,
-    ...factorList(a),
-    locked,
-    signIns: [...a.recentSignIns].sort((x, y) => y.at - x.at).map((x) => ({ at: momentOf(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
-    history: historyView(t, history),
-    // #26: institution accounts, with their last use; an upstream.* event reads from the upstream block of the catalogs.
-    upstream: await linkedInstitutions(ctx, s.store, a.id),
-    invitation: a.invitation ? { state: `admin.invitation.${invitationState(a.invitation)}` as MessageKey, expires: momentOf(a.invitation.expiresAt), resend: !a.passwordHash && !a.disabled } : undefined,
-    protectedAs: protection(staffMember.account, a),
-    manageRoles: holds(staffMember.account, 'admin'),
-    reauthenticated,
-    reauthMinutes: REAUTH_SECONDS / 60,
-    hasCode: staffMember.account.totp.length > 0,
-    hasPasskey: staffMember.account.passkeys.length > 0,
-    returnTo: `/admin/accounts/${a.id}`,
-    errors,
-  }, status);
+  const [locked, reauthenticated, history] = await Promise.all([
+    s.limits.accountLocked(lockCounters(a)),
+    isReauthenticated(s, staffMember.session),
+    s.audit.history(a.id),
+  ]);
+  await render(
+    ctx,
+    'admin/admin-account',
+    {
+      title: 'admin.account.title',
+      account: {
+        id: a.id,
+        name: a.name,
+        email: a.email,
+        language: `admin.language.${a.locale}`,
+        created: momentOf(a.createdAt),
+        disabled: a.disabled,
+        passwordSet: !!a.passwordHash,
+        roles: a.roles ?? [],
+      },
+      endDate: a.endDate ? { day: dayOf(a.endDate), passed: endDatePassed(a) } : undefined,
+      ...factorList(a),
+      locked,
+      signIns: [...a.recentSignIns].sort((x, y) => y.at - x.at).map((x) => ({ at: momentOf(x.at), method: signInMethod(x.method), ip: x.ip ?? '' })),
+      history: historyView(t, history),
+      // #26: institution accounts, with their last use; an upstream.* event reads from the upstream block of the catalogs.
+      upstream: await linkedInstitutions(ctx, s.store, a.id),
+      invitation: a.invitation
+        ? {
+            state: `admin.invitation.${invitationState(a.invitation)}` as MessageKey,
+            expires: momentOf(a.invitation.expiresAt),
+            resend: !a.passwordHash && !a.disabled,
+          }
+        : undefined,
+      protectedAs: protection(staffMember.account, a),
+      manageRoles: holds(staffMember.account, 'admin'),
+      reauthenticated,
+      reauthMinutes: REAUTH_SECONDS / 60,
+      hasCode: staffMember.account.totp.length > 0,
+      hasPasskey: staffMember.account.passkeys.length > 0,
+      returnTo: `/admin/accounts/${a.id}`,
+      errors,
+    },
+    status,
+  );
 }

@@ -22,14 +22,19 @@ const pageOf = (ctx: Context) => {
 
 /** "Confirm it's you" for the console: the same forms as My account, posting to /admin/confirm/… */
 async function askToConfirm(ctx: Context, a: AccountSession, errors: FieldErrors, status: number, back = returnTo(ctx)): Promise<void> {
-  await render(ctx, 'admin/admin-confirm', {
-    title: 'admin.confirm.title',
-    returnTo: back,
-    hasCode: a.account.totp.length > 0,
-    hasPasskey: a.account.passkeys.length > 0,
-    reauthMinutes: REAUTH_SECONDS / 60,
-    errors,
-  }, status);
+  await render(
+    ctx,
+    'admin/admin-confirm',
+    {
+      title: 'admin.confirm.title',
+      returnTo: back,
+      hasCode: a.account.totp.length > 0,
+      hasPasskey: a.account.passkeys.length > 0,
+      reauthMinutes: REAUTH_SECONDS / 60,
+      errors,
+    },
+    status,
+  );
 }
 
 /** For recentSecondFactor: a console change without a recent second factor asks for it, and changes nothing. */

@@ -9,12 +9,18 @@ const list = (value: unknown) => (Array.isArray(value) ? value.map(String) : [])
 function who(t: Translate, e: HistoryEntry): string {
   const by = text(e.by);
   switch (e.via) {
-    case 'console': return t('admin.history.by_staff', { email: text(e.byEmail) });
-    case 'self': return t('admin.history.by_holder');
-    case 'sign-in': return t('admin.history.at_sign_in');
-    case 'cli': return t('admin.history.by_cli', { by });
-    case 'scim': return t('admin.history.by_scim', { by });
-    default: return t('admin.history.by_job', { by });
+    case 'console':
+      return t('admin.history.by_staff', { email: text(e.byEmail) });
+    case 'self':
+      return t('admin.history.by_holder');
+    case 'sign-in':
+      return t('admin.history.at_sign_in');
+    case 'cli':
+      return t('admin.history.by_cli', { by });
+    case 'scim':
+      return t('admin.history.by_scim', { by });
+    default:
+      return t('admin.history.by_job', { by });
   }
 }
 
@@ -32,5 +38,10 @@ function details(t: Translate, e: HistoryEntry): string[] {
 }
 
 /** The account's history (the audit events kept in the store), newest first, each as one line of the console's account page. */
-export const historyView = (t: Translate, entries: HistoryEntry[]) => entries.map((e) =>
-  [t('admin.history.item', { at: new Date(e.at * 1000), what: t(`admin.event.${e.event.replace('.', '_')}` as MessageKey), who: who(t, e) }), ...details(t, e)].join('; '));
+export const historyView = (t: Translate, entries: HistoryEntry[]) =>
+  entries.map((e) =>
+    [
+      t('admin.history.item', { at: new Date(e.at * 1000), what: t(`admin.event.${e.event.replace('.', '_')}` as MessageKey), who: who(t, e) }),
+      ...details(t, e),
+    ].join('; '),
+  );

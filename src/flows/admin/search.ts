@@ -41,7 +41,14 @@ export function searchAccounts(s: SearchDeps) {
       pages: Math.ceil(found.total / PAGE_SIZE),
       previous: page > 1 ? link(page - 1) : undefined,
       next: page * PAGE_SIZE < found.total ? link(page + 1) : undefined,
-      results: found.accounts.map((a) => ({ id: a.id, name: a.name, email: a.email, disabled: a.disabled, roles: a.roles ?? [], invitation: a.invitation ? `admin.invitation.${invitationState(a.invitation)}` : '' })),
+      results: found.accounts.map((a) => ({
+        id: a.id,
+        name: a.name,
+        email: a.email,
+        disabled: a.disabled,
+        roles: a.roles ?? [],
+        invitation: a.invitation ? `admin.invitation.${invitationState(a.invitation)}` : '',
+      })),
     });
   };
 }

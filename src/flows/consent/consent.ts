@@ -26,16 +26,25 @@ const resourceScopesOf = (interaction: Interaction) => (interaction.prompt.detai
 function disclosure(s: ConsentDeps, interaction: Interaction) {
   const nlgov = s.config.profile.nlgov;
   if (!nlgov) return undefined;
-  return { offline: String(interaction.params.scope ?? '').split(' ').includes('offline_access'), hours: nlgov.refreshTokenSeconds / 3600, minutes: nlgov.accessTokenSeconds / 60 };
+  return {
+    offline: String(interaction.params.scope ?? '')
+      .split(' ')
+      .includes('offline_access'),
+    hours: nlgov.refreshTokenSeconds / 3600,
+    minutes: nlgov.accessTokenSeconds / 60,
+  };
 }
 
 /** Consent, for clients not marked first-party; first-party clients are granted what they ask without a screen. */
 export function consentFlow(s: ConsentDeps) {
   const grant = async (ctx: Context, interaction: Interaction) => {
-    const { prompt: { details }, params, session } = interaction;
+    const {
+      prompt: { details },
+      params,
+      session,
+    } = interaction;
     const existing = interaction.grantId ? await s.provider.Grant.find(interaction.grantId) : undefined;
-    const grant = existing
-      ?? new s.provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
+    const grant = existing ?? new s.provider.Grant({ accountId: session!.accountId, clientId: String(params.client_id) });
     const scopes = (details.missingOIDCScope as string[] | undefined) ?? [];
     if (scopes.length) grant.addOIDCScope(scopes.join(' '));
     const claims = (details.missingOIDCClaims as string[] | undefined) ?? [];
@@ -49,9 +58,16 @@ export function consentFlow(s: ConsentDeps) {
     async show(ctx: Context, interaction: Interaction) {
       const client = await s.provider.Client.find(String(interaction.params.client_id));
       if (isFirstParty(client as never)) return grant(ctx, interaction);
-      const scopes = ((interaction.prompt.details.missingOIDCScope as string[] | undefined) ?? []);
+      const scopes = (interaction.prompt.details.missingOIDCScope as string[] | undefined) ?? [];
       const resources = Object.entries(resourceScopesOf(interaction)).map(([url, resourceScopes]) => ({ url, scopes: resourceScopes }));
-      await render(ctx, 'consent/consent', { title: 'consent.title', uid: interaction.uid, clientName: client?.clientName ?? interaction.params.client_id, scopes, resources, disclosure: disclosure(s, interaction) });
+      await render(ctx, 'consent/consent', {
+        title: 'consent.title',
+        uid: interaction.uid,
+        clientName: client?.clientName ?? interaction.params.client_id,
+        scopes,
+        resources,
+        disclosure: disclosure(s, interaction),
+      });
     },
 
     async submit(ctx: Context) {

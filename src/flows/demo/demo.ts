@@ -20,7 +20,13 @@ export function demoFlow(s: DemoDeps) {
   return {
     async callback(ctx: Context) {
       const code = typeof ctx.query.code === 'string' ? ctx.query.code : undefined;
-      if (!code) return render(ctx, 'demo/demo', { title: 'home.title', error: String(ctx.query.error_description ?? ctx.query.error ?? 'no code'), claims: undefined }, 400);
+      if (!code)
+        return render(
+          ctx,
+          'demo/demo',
+          { title: 'home.title', error: String(ctx.query.error_description ?? ctx.query.error ?? 'no code'), claims: undefined },
+          400,
+        );
       const response = await fetch(`${s.config.issuer}/token`, {
         method: 'POST',
         headers: {

@@ -15,13 +15,18 @@ import type { Account } from '../../accounts/account.ts';
 const LIMITS = { username: 254, password: 1024 };
 
 export const loginPage = (ctx: Ctx, interaction: Interaction, username: string, errors: FieldErrors, status = 200) =>
-  render(ctx, 'login/login', {
-    title: 'login.title',
-    uid: interaction.uid,
-    username,
-    errors,
-    requestPasswordUrl: `/password/request?interaction=${encodeURIComponent(interaction.uid)}`,
-  }, status);
+  render(
+    ctx,
+    'login/login',
+    {
+      title: 'login.title',
+      uid: interaction.uid,
+      username,
+      errors,
+      requestPasswordUrl: `/password/request?interaction=${encodeURIComponent(interaction.uid)}`,
+    },
+    status,
+  );
 
 type LoginDeps = Pick<Services, 'accounts' | 'limits' | 'audit' | 'store'>;
 

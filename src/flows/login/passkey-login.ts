@@ -25,8 +25,11 @@ export function passkeyLogin(s: PasskeyLoginDeps) {
     },
     async submit(ctx: Ctx) {
       const interaction = interactionOf(ctx);
-      const use = await postedPasskey(ctx, (response) => verifyPasskey(s, { boundTo: interaction.uid, response, via: 'sign-in', ip: ctx.ip }),
-        (errors, status) => loginPage(ctx, interaction, '', errors, status));
+      const use = await postedPasskey(
+        ctx,
+        (response) => verifyPasskey(s, { boundTo: interaction.uid, response, via: 'sign-in', ip: ctx.ip }),
+        (errors, status) => loginPage(ctx, interaction, '', errors, status),
+      );
       if (!use) return;
       await s.limits.liftPasswordLocks({ account: normalizeEmail(use.account.email), ip: ctx.ip });
       seeOther(ctx, await completeSignIn(ctx, s, interaction, use.account, passkeyOnly(use.passkey.kind), signInTime(use.account)));

@@ -22,9 +22,19 @@ function signedInOf(step: MfaStep): AccountSession {
 /** The step-up page: "confirm it's you" until it is done in this session, then the passkey form. */
 export async function addPasskeyPage(ctx: Context, s: Pick<Services, 'store'>, step: MfaStep, errors: FieldErrors = {}, status = 200): Promise<void> {
   const confirmed = await isReauthenticated(s, signedInOf(step).session);
-  await render(ctx, 'second-factor/passkey-add', {
-    title: 'stepup.title', uid: step.interaction.uid, confirmed, hasCode: step.account.totp.length > 0, reauthMinutes: REAUTH_SECONDS / 60, errors,
-  }, status);
+  await render(
+    ctx,
+    'second-factor/passkey-add',
+    {
+      title: 'stepup.title',
+      uid: step.interaction.uid,
+      confirmed,
+      hasCode: step.account.totp.length > 0,
+      reauthMinutes: REAUTH_SECONDS / 60,
+      errors,
+    },
+    status,
+  );
 }
 
 type AddPasskeyDeps = Pick<Services, 'secrets' | 'limits' | 'replay' | 'audit' | 'accounts' | 'store' | 'config' | 'mailer' | 'background'>;

@@ -14,7 +14,12 @@ type FirstFactorDeps = Pick<Services, 'store' | 'audit'>;
  * factor meanwhile (the check and the write are one atomic update), nothing is
  * added and the browser goes to the sign-in's current screen: verification.
  */
-export async function firstFactorAdded(ctx: Context, s: FirstFactorDeps, step: MfaStep, factor: NewFactor): Promise<{ account: Account; codes?: string[] } | undefined> {
+export async function firstFactorAdded(
+  ctx: Context,
+  s: FirstFactorDeps,
+  step: MfaStep,
+  factor: NewFactor,
+): Promise<{ account: Account; codes?: string[] } | undefined> {
   const recovery = step.account.recoveryCodes.length === 0 ? newRecoveryCodes(step.account.id) : undefined;
   try {
     const account = await addFactor(s, { via: 'sign-in' }, step.account.id, factor, true, recovery?.hashes);

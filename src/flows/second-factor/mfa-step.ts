@@ -16,12 +16,23 @@ import { fromGuard, type Ctx, type State } from '../../request-state.ts';
  * real time and what it was (the password, or an institution's login: #26),
  * and at the provider's mfa prompt its session.
  */
-export interface MfaStep { interaction: Interaction; account: Account; phase: Phase; loginTs: number; firstFactor: FirstFactor; session?: Session }
+export interface MfaStep {
+  interaction: Interaction;
+  account: Account;
+  phase: Phase;
+  loginTs: number;
+  firstFactor: FirstFactor;
+  session?: Session;
+}
 
 type Phase = 'enrolling' | 'verifying' | 'adding-passkey';
 
 /** What the sign-in has done so far: whose password, when, and how (amr). */
-interface SoFar { accountId?: string; loginTs?: number; amr?: string[] }
+interface SoFar {
+  accountId?: string;
+  loginTs?: number;
+  amr?: string[];
+}
 
 /**
  * Where a sign-in's password step is recorded. When it passed in this very
@@ -72,15 +83,27 @@ export async function loadMfaStep(ctx: Context, s: MfaStepDeps, loaded?: SignIn,
     ctx.status = 303;
     return void ctx.redirect(interaction.returnTo);
   }
-  return { interaction, account, phase: phaseOf(account, interaction, done.amr), loginTs: done.loginTs, firstFactor: firstFactorOf(done.amr), session: signIn.session };
+  return {
+    interaction,
+    account,
+    phase: phaseOf(account, interaction, done.amr),
+    loginTs: done.loginTs,
+    firstFactor: firstFactorOf(done.amr),
+    session: signIn.session,
+  };
 }
 
 /** Whether the sign-in is at its second-factor step (else at its password step, or past both). */
 export const atSecondFactor = (signIn: SignIn) => soFar(signIn) !== undefined;
 
 /** The step right after a password step that passed in this request, for the account as just read. */
-export const stepAfterPassword = (interaction: Interaction, account: Account, loginTs: number): MfaStep =>
-  ({ interaction, account, phase: phaseOf(account, interaction, PASSWORD_ONLY.amr), loginTs, firstFactor: 'pwd' });
+export const stepAfterPassword = (interaction: Interaction, account: Account, loginTs: number): MfaStep => ({
+  interaction,
+  account,
+  phase: phaseOf(account, interaction, PASSWORD_ONLY.amr),
+  loginTs,
+  firstFactor: 'pwd',
+});
 
 /**
  * Route guard: the mfa step in this phase (and, for verifying, with the factor

@@ -16,7 +16,12 @@ import { completeSignIn } from '../complete-sign-in.ts';
 import { firstFactorAdded } from './first-factor.ts';
 
 export const passkeyVerifyPage = (ctx: Ctx, step: MfaStep, errors: FieldErrors = {}, status = 200) =>
-  render(ctx, 'second-factor/passkey-verify', { title: 'passkey.verify_title', uid: step.interaction.uid, hasTotp: step.account.totp.length > 0, errors }, status);
+  render(
+    ctx,
+    'second-factor/passkey-verify',
+    { title: 'passkey.verify_title', uid: step.interaction.uid, hasTotp: step.account.totp.length > 0, errors },
+    status,
+  );
 
 type PasskeyStepDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' | 'background'>;
 
@@ -27,7 +32,12 @@ type PasskeyStepDeps = Pick<Services, 'store' | 'accounts' | 'config' | 'audit' 
  */
 export function passkeyStep(s: PasskeyStepDeps) {
   const enrolPage = (ctx: Ctx, step: MfaStep, failed = false) =>
-    render(ctx, 'second-factor/passkey-enrol', { title: 'passkey.title', step: 3, uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} }, failed ? 400 : 200);
+    render(
+      ctx,
+      'second-factor/passkey-enrol',
+      { title: 'passkey.title', step: 3, uid: step.interaction.uid, errors: failed ? { form: 'passkey.failed' } : {} },
+      failed ? 400 : 200,
+    );
 
   /** The ceremony's options for public/passkey.js, bound to this sign-in. */
   const options = (make: (d: PasskeyStepDeps, boundTo: string, account: Account) => Promise<unknown>) => async (ctx: Ctx) => {
@@ -36,7 +46,8 @@ export function passkeyStep(s: PasskeyStepDeps) {
   };
 
   /** The posted registration, checked against this sign-in's challenge; on failure `page` shows why. */
-  const registered = (page: (ctx: Ctx, step: MfaStep, failed: boolean) => Promise<void>, use: (ctx: Ctx, step: MfaStep, passkey: PasskeyFactor) => Promise<void>) =>
+  const registered =
+    (page: (ctx: Ctx, step: MfaStep, failed: boolean) => Promise<void>, use: (ctx: Ctx, step: MfaStep, passkey: PasskeyFactor) => Promise<void>) =>
     async (ctx: Ctx) => {
       const step = stepOf(ctx);
       const form = readForm(ctx, PASSKEY_RESPONSE);
@@ -57,12 +68,18 @@ export function passkeyStep(s: PasskeyStepDeps) {
     verifyOptions: options(authenticationOptions),
     async verify(ctx: Ctx) {
       const step = stepOf(ctx);
-      const use = await postedPasskey(ctx, (response) => verifyPasskey(s, { boundTo: step.interaction.uid, response, account: step.account, via: 'sign-in', ip: ctx.ip }),
-        (errors, status) => passkeyVerifyPage(ctx, step, errors, status));
+      const use = await postedPasskey(
+        ctx,
+        (response) => verifyPasskey(s, { boundTo: step.interaction.uid, response, account: step.account, via: 'sign-in', ip: ctx.ip }),
+        (errors, status) => passkeyVerifyPage(ctx, step, errors, status),
+      );
       if (!use) return;
       // A passkey added after this sign-in's password step counts from the next sign-in (amr.ts).
       const established = use.passkey.createdAt < step.loginTs;
-      seeOther(ctx, await completeSignIn(ctx, s, step.interaction, use.account, withSecondFactor(step.firstFactor, use.passkey.kind, established), step.loginTs));
+      seeOther(
+        ctx,
+        await completeSignIn(ctx, s, step.interaction, use.account, withSecondFactor(step.firstFactor, use.passkey.kind, established), step.loginTs),
+      );
     },
   };
 }

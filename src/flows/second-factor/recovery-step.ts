@@ -19,8 +19,13 @@ export function recoveryStep(s: RecoveryStepDeps) {
     show: (ctx: Ctx) => page(ctx, stepOf(ctx)),
     async verify(ctx: Ctx) {
       const step = stepOf(ctx);
-      const used = await postedCode(ctx, 'recovery', { name: 'code', max: 32 }, (code) => verifyRecoveryCode(s, step.account.id, code, 'sign-in'),
-        (errors, status) => page(ctx, step, errors, status));
+      const used = await postedCode(
+        ctx,
+        'recovery',
+        { name: 'code', max: 32 },
+        (code) => verifyRecoveryCode(s, step.account.id, code, 'sign-in'),
+        (errors, status) => page(ctx, step, errors, status),
+      );
       if (!used) return;
       const okUrl = await completeSignIn(ctx, s, step.interaction, step.account, withSecondFactor(step.firstFactor, 'recovery'), step.loginTs);
       await render(ctx, 'second-factor/recovery-used', { title: 'recovery.verify_title', remaining: used.remaining, okUrl });

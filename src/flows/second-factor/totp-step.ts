@@ -35,8 +35,13 @@ export function totpStep(s: TotpStepDeps) {
 
     async enrol(ctx: Ctx) {
       const step = stepOf(ctx);
-      const activated = await postedCode(ctx, 'code', CODE, (code) => activateTotp(s, offer(step), code, 'sign-in'),
-        (errors, status) => enrolPage(ctx, step, errors, status));
+      const activated = await postedCode(
+        ctx,
+        'code',
+        CODE,
+        (code) => activateTotp(s, offer(step), code, 'sign-in'),
+        (errors, status) => enrolPage(ctx, step, errors, status),
+      );
       if (!activated) return;
       const added = await firstFactorAdded(ctx, s, step, { totp: { secret: s.secrets.seal(activated.secret) } });
       if (added) await showEnrolled(ctx, s, { ...step, account: added.account }, 'otp', added.codes);
@@ -46,9 +51,16 @@ export function totpStep(s: TotpStepDeps) {
 
     async verify(ctx: Ctx) {
       const step = stepOf(ctx);
-      const passed = await postedCode(ctx, 'code', CODE,
-        (code) => verifyTotp(s, step.account, code, 'sign-in', () => completeSignIn(ctx, s, step.interaction, step.account, withSecondFactor(step.firstFactor, 'otp'), step.loginTs)),
-        (errors, status) => totpVerifyPage(ctx, step, errors, status));
+      const passed = await postedCode(
+        ctx,
+        'code',
+        CODE,
+        (code) =>
+          verifyTotp(s, step.account, code, 'sign-in', () =>
+            completeSignIn(ctx, s, step.interaction, step.account, withSecondFactor(step.firstFactor, 'otp'), step.loginTs),
+          ),
+        (errors, status) => totpVerifyPage(ctx, step, errors, status),
+      );
       if (passed) seeOther(ctx, passed.passed);
     },
   };

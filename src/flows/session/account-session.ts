@@ -4,7 +4,6 @@ import { standingProblem } from '../../accounts/standing.ts';
 import { isMultiFactor } from '../../oidc/amr.ts';
 import type { AccountSession } from '../../mfa/reauth.ts';
 
-
 type AccountSessionDeps = Pick<Services, 'provider' | 'accounts'>;
 
 /**

@@ -35,7 +35,13 @@ export function sessionLogin(s: SessionLoginDeps, area: 'account' | 'admin' = 'a
 
     async callback(ctx: Ctx) {
       // The user cancelled or the provider refused: no loop back into the sign-in.
-      if (ctx.query.error) return render(ctx, 'message', { title: `${area}.title`, message: 'account.sign_in_failed', okUrl: `/${area}/login`, okLabel: 'account.try_again' }, 400);
+      if (ctx.query.error)
+        return render(
+          ctx,
+          'message',
+          { title: `${area}.title`, message: 'account.sign_in_failed', okUrl: `/${area}/login`, okLabel: 'account.try_again' },
+          400,
+        );
       ctx.redirect(`/${area}`);
     },
   };

@@ -64,7 +64,13 @@ export function setPasswordFlow(s: SetPasswordFlowDeps, expiredInvitation: Expir
       if (!updated) return linkExpired(ctx);
       // A reset, not a first password: the factors that remain, to check (someone who knew the old password may have added one).
       const factors = hasSecondFactor(updated) ? { factors: factorList(updated) } : {};
-      await render(ctx, 'message', { title: 'set.title', step: 2, message: factors.factors ? 'set.done_reset' : 'set.done', okUrl: '/password/continue', ...factors });
+      await render(ctx, 'message', {
+        title: 'set.title',
+        step: 2,
+        message: factors.factors ? 'set.done_reset' : 'set.done',
+        okUrl: '/password/continue',
+        ...factors,
+      });
     },
   };
 }

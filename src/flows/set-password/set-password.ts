@@ -23,9 +23,13 @@ export async function setPasswordByLink(s: SetPasswordDeps, accountId: string, t
   if (!account) return undefined;
   await s.limits.liftPasswordLocks({ account: normalizeEmail(account.email), ip });
   s.background('password-set notification', async () => {
-    await s.mailer.send(await composeMail('password-set', 'mail.set.subject', account.email, account.locale, {
-      name: account.name, factors: factorList(account), review: reviewFactorsUrl(s.config.issuer),
-    }));
+    await s.mailer.send(
+      await composeMail('password-set', 'mail.set.subject', account.email, account.locale, {
+        name: account.name,
+        factors: factorList(account),
+        review: reviewFactorsUrl(s.config.issuer),
+      }),
+    );
     s.audit('mail.sent', { accountId, template: 'password-set' });
   });
   return account;

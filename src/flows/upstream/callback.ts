@@ -7,7 +7,10 @@ import { upstreamSignIn } from './sign-in.ts';
 import { upstreamLinking } from './link.ts';
 import { upstreamInvitation } from './invitation.ts';
 
-type CallbackDeps = Parameters<typeof upstreamSignIn>[0] & Parameters<typeof upstreamLinking>[0] & Parameters<typeof upstreamInvitation>[0] & Pick<Services, 'upstream'>;
+type CallbackDeps = Parameters<typeof upstreamSignIn>[0] &
+  Parameters<typeof upstreamLinking>[0] &
+  Parameters<typeof upstreamInvitation>[0] &
+  Pick<Services, 'upstream'>;
 
 /**
  * /upstream/<provider>/callback, the redirect URI registered at the provider:

@@ -20,7 +20,8 @@ export function upstreamInvitation(s: InvitationDeps) {
   const linkGone = (ctx: Context) => upstreamPage(ctx, 'set.link_title', 'set.error.link', 410, { url: '/password/request', label: 'login.request_password' });
 
   return async (ctx: Context, provider: UpstreamProvider, identity: UpstreamIdentity, purpose: Extract<UpstreamPurpose, { kind: 'invitation' }>) => {
-    const refuse = (reason: string) => s.audit('upstream.link_refused', { accountId: purpose.accountId, provider: provider.id, identityRef: identityRef(identity), via: 'invitation', reason });
+    const refuse = (reason: string) =>
+      s.audit('upstream.link_refused', { accountId: purpose.accountId, provider: provider.id, identityRef: identityRef(identity), via: 'invitation', reason });
     const account = await s.accounts.findById(purpose.accountId);
     if (!invitationOpenFor(account, purpose.tokenHash)) {
       refuse('invitation_closed');

@@ -33,8 +33,13 @@ export function upstreamLinking(s: LinkDeps) {
   return async (ctx: Context, provider: UpstreamProvider, identity: UpstreamIdentity, purpose: Extract<UpstreamPurpose, { kind: 'link' }>) => {
     const session = await s.provider.Session.get(ctx);
     const account = session.accountId === purpose.accountId ? await s.accounts.findById(purpose.accountId) : undefined;
-    const stands = !!account && session.uid === purpose.sessionUid && session.loginTs === purpose.loginTs
-      && firstFactorOf(session.amr) === 'pwd' && isMultiFactor(session.amr) && !standingProblem(account, { loginTs: session.loginTs, multiFactor: true });
+    const stands =
+      !!account &&
+      session.uid === purpose.sessionUid &&
+      session.loginTs === purpose.loginTs &&
+      firstFactorOf(session.amr) === 'pwd' &&
+      isMultiFactor(session.amr) &&
+      !standingProblem(account, { loginTs: session.loginTs, multiFactor: true });
     if (!stands || !account) {
       s.audit('upstream.link_refused', { accountId: purpose.accountId, provider: provider.id, via: 'account', reason: 'session_changed' });
       return upstreamPage(ctx, 'upstream.account.title', 'upstream.refused.session', 403);
@@ -48,17 +53,37 @@ const FIELDS = { id: 40 };
 
 /** Unlinking: on My account by the holder, in the console by staff (after the routes' guards: signed in, confirmed, may change). */
 export function upstreamUnlinking(s: UnlinkDeps) {
-  const unlink = async (ctx: Context, account: Account, by: { via: 'account' } | { via: 'console'; by: Account }, back: { url: string; label: MessageKey }, done: MessageKey) => {
+  const unlink = async (
+    ctx: Context,
+    account: Account,
+    by: { via: 'account' } | { via: 'console'; by: Account },
+    back: { url: string; label: MessageKey },
+    done: MessageKey,
+  ) => {
     const { values, ok } = readForm(ctx, FIELDS);
     const removed = ok ? await unlinkUpstream(s, account, values.id, by) : undefined;
-    if (!removed) return render(ctx, 'message', { title: 'upstream.account.title', message: 'upstream.account.unknown', okUrl: back.url, okLabel: back.label }, 404);
+    if (!removed)
+      return render(ctx, 'message', { title: 'upstream.account.title', message: 'upstream.account.unknown', okUrl: back.url, okLabel: back.label }, 404);
     await render(ctx, 'message', { title: 'upstream.account.title', message: done, okUrl: back.url, okLabel: back.label });
   };
   return {
-    own: (ctx: Context) => unlink(ctx, (ctx.state.accountSession as AccountSession).account, { via: 'account' }, { url: '/account', label: 'account.back' }, 'upstream.account.unlinked'),
+    own: (ctx: Context) =>
+      unlink(
+        ctx,
+        (ctx.state.accountSession as AccountSession).account,
+        { via: 'account' },
+        { url: '/account', label: 'account.back' },
+        'upstream.account.unlinked',
+      ),
     byStaff: (ctx: Context) => {
       const target = ctx.state.targetAccount as Account;
-      return unlink(ctx, target, { via: 'console', by: (ctx.state.accountSession as AccountSession).account }, { url: `/admin/accounts/${target.id}`, label: 'admin.account.back' }, 'upstream.admin.unlinked');
+      return unlink(
+        ctx,
+        target,
+        { via: 'console', by: (ctx.state.accountSession as AccountSession).account },
+        { url: `/admin/accounts/${target.id}`, label: 'admin.account.back' },
+        'upstream.admin.unlinked',
+      );
     },
   };
 }

@@ -7,14 +7,21 @@ import type { UpstreamPurpose } from '../../upstream/pending.ts';
 import { interactionUrl } from '../interaction.ts';
 
 /** Where a page of an institution sign-in leads back to: the sign-in's login page, My account, or the detour's end. */
-interface Back { url: string; label: MessageKey }
+interface Back {
+  url: string;
+  label: MessageKey;
+}
 
 function backTo(purpose: UpstreamPurpose | undefined): Back {
   switch (purpose?.kind) {
-    case 'login': return { url: interactionUrl(purpose.uid), label: 'common.back_to_login' };
-    case 'link': return { url: '/account', label: 'account.back' };
-    case 'invitation': return { url: '/password/continue', label: 'common.continue' };
-    default: return { url: '/', label: 'error.home' };
+    case 'login':
+      return { url: interactionUrl(purpose.uid), label: 'common.back_to_login' };
+    case 'link':
+      return { url: '/account', label: 'account.back' };
+    case 'invitation':
+      return { url: '/password/continue', label: 'common.continue' };
+    default:
+      return { url: '/', label: 'error.home' };
   }
 }
 
@@ -26,8 +33,14 @@ export function leadBackTo(ctx: Context, purpose: UpstreamPurpose): void {
 const purposeOf = (ctx: Context) => ctx.state.upstreamPurpose as UpstreamPurpose | undefined;
 
 /** A page that closes with a way back (a message of the upstream block, what it takes, its status). */
-export const upstreamPage = (ctx: Context, title: MessageKey, message: MessageKey, status = 200, back = backTo(purposeOf(ctx)), messageParams?: MessageParams) =>
-  render(ctx, 'message', { title, message, messageParams, okUrl: back.url, okLabel: back.label }, status);
+export const upstreamPage = (
+  ctx: Context,
+  title: MessageKey,
+  message: MessageKey,
+  status = 200,
+  back = backTo(purposeOf(ctx)),
+  messageParams?: MessageParams,
+) => render(ctx, 'message', { title, message, messageParams, okUrl: back.url, okLabel: back.label }, status);
 
 /** A link's outcome (LINK_OUTCOME) as its page. */
 export const outcomePage = (ctx: Context, title: MessageKey, said: { message: MessageKey; status: number; params?: MessageParams }) =>
@@ -49,8 +62,12 @@ export function upstreamFailures(s: FailureDeps): Middleware {
       if (!(err instanceof UpstreamFailure)) throw err;
       const purpose = purposeOf(ctx);
       s.audit('upstream.failure', {
-        provider: ctx.params.provider, purpose: purpose?.kind, reason: err.reason, detail: err.message,
-        ...(err.cause instanceof Error ? { cause: err.cause.message } : {}), ip: ctx.ip,
+        provider: ctx.params.provider,
+        purpose: purpose?.kind,
+        reason: err.reason,
+        detail: err.message,
+        ...(err.cause instanceof Error ? { cause: err.cause.message } : {}),
+        ip: ctx.ip,
       });
       if (err.status === 503) ctx.set('Retry-After', '30');
       await upstreamPage(ctx, 'upstream.failure.title', err.messageKey, err.status);

@@ -36,7 +36,8 @@ export function upstreamSignIn(s: SignInDeps) {
       return upstreamPage(ctx, 'upstream.unlinked.title', 'upstream.unlinked.text', 403);
     }
     const account = await s.accounts.findById(link.accountId);
-    const refused = !account || !accountUsable(account) ? 'account' : !hasSecondFactor(account) && !mayEnrolThroughLink(account, link) ? 'no_factor' : undefined;
+    const refused =
+      !account || !accountUsable(account) ? 'account' : !hasSecondFactor(account) && !mayEnrolThroughLink(account, link) ? 'no_factor' : undefined;
     if (refused || !account) {
       s.audit('upstream.refused', { ...who, accountId: link.accountId, reason: refused === 'account' ? 'account_unusable' : 'no_second_factor' });
       return upstreamPage(ctx, 'upstream.refused.title', refused === 'no_factor' ? 'upstream.refused.no_factor' : 'upstream.refused.account', 403);

@@ -29,7 +29,12 @@ export function upstreamStarts(s: StartDeps) {
   const go = async (ctx: Context, provider: UpstreamProvider, purpose: UpstreamPurpose, fresh: boolean) => {
     leadBackTo(ctx, purpose);
     const url = await s.upstream.start(ctx, provider, purpose, { locale: (ctx.state as PageState).locale, fresh });
-    s.audit('upstream.started', { provider: provider.id, purpose: purpose.kind, ...('accountId' in purpose ? { accountId: purpose.accountId } : {}), ip: ctx.ip });
+    s.audit('upstream.started', {
+      provider: provider.id,
+      purpose: purpose.kind,
+      ...('accountId' in purpose ? { accountId: purpose.accountId } : {}),
+      ip: ctx.ip,
+    });
     seeOther(ctx, url);
   };
 
@@ -39,7 +44,12 @@ export function upstreamStarts(s: StartDeps) {
       const provider = s.upstream.provider(ctx.params.provider);
       if (!provider) return notFound(ctx);
       const interaction = interactionOf(ctx);
-      await go(ctx, provider, { kind: 'login', uid: interaction.uid }, interaction.prompt.reasons.some((r) => FRESH_LOGIN.includes(r)));
+      await go(
+        ctx,
+        provider,
+        { kind: 'login', uid: interaction.uid },
+        interaction.prompt.reasons.some((r) => FRESH_LOGIN.includes(r)),
+      );
     },
 
     /**

@@ -10,15 +10,26 @@ import { z } from 'zod';
 /** The form field that carries a WebAuthn answer, and its size limit in characters. */
 export const PASSKEY_RESPONSE = { response: 64 * 1024 };
 
-const b64url = (max: number) => z.string().max(max).regex(/^[A-Za-z0-9_-]*={0,2}$/);
+const b64url = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .regex(/^[A-Za-z0-9_-]*={0,2}$/);
 const transports = z.array(z.string().max(32)).max(10).optional();
-const extensions = z.record(z.string().max(64), z.unknown()).refine((o) => Object.keys(o).length <= 16).optional().default({});
+const extensions = z
+  .record(z.string().max(64), z.unknown())
+  .refine((o) => Object.keys(o).length <= 16)
+  .optional()
+  .default({});
 const common = {
   id: b64url(1400),
   rawId: b64url(1400),
   type: z.literal('public-key'),
   // Browsers' toJSON() writes null for what they do not know.
-  authenticatorAttachment: z.enum(['platform', 'cross-platform']).nullish().transform((v) => v ?? undefined),
+  authenticatorAttachment: z
+    .enum(['platform', 'cross-platform'])
+    .nullish()
+    .transform((v) => v ?? undefined),
   clientExtensionResults: extensions,
 };
 
@@ -40,7 +51,9 @@ export const authenticationResponse = z.object({
     clientDataJSON: b64url(4096),
     authenticatorData: b64url(16 * 1024),
     signature: b64url(8192),
-    userHandle: b64url(128).nullish().transform((v) => v ?? undefined),
+    userHandle: b64url(128)
+      .nullish()
+      .transform((v) => v ?? undefined),
   }),
 });
 

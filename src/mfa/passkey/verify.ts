@@ -5,7 +5,10 @@ import type { Audit } from '../../audit.ts';
 import type { FactorResult, Via } from '../result.ts';
 import { verifyAuthentication, type PasskeyDeps } from './webauthn.ts';
 
-interface PasskeyVerifyDeps extends PasskeyDeps { store: Store; audit: Audit }
+interface PasskeyVerifyDeps extends PasskeyDeps {
+  store: Store;
+  audit: Audit;
+}
 
 interface PasskeyAttempt {
   /** The sign-in or session the challenge was given to (webauthn.ts). */

@@ -15,7 +15,11 @@ import type { FactorResult } from '../result.ts';
 import { authenticationResponse, clientData, parseJson, registrationResponse } from './response-schema.ts';
 
 /** What the ceremonies need: where challenges live, the accounts, and the ISSUER that names the relying party. */
-export interface PasskeyDeps { store: { tokens: SingleUseTokenStore }; accounts: AccountStore<Account>; config: { issuer: string } }
+export interface PasskeyDeps {
+  store: { tokens: SingleUseTokenStore };
+  accounts: AccountStore<Account>;
+  config: { issuer: string };
+}
 
 /**
  * WebAuthn ceremonies. The relying party is the ISSUER's host and origin. Every
@@ -80,7 +84,11 @@ export async function authenticationOptions(s: PasskeyDeps, boundTo: string, acc
   return options;
 }
 
-interface PasskeyUse { account: Account; passkey: PasskeyFactor; counter: number }
+interface PasskeyUse {
+  account: Account;
+  passkey: PasskeyFactor;
+  counter: number;
+}
 
 /**
  * Checks a passkey assertion. With an account, the passkey must be one of its

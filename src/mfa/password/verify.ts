@@ -7,7 +7,9 @@ import type { FactorResult, OnPass, Via } from '../result.ts';
 import type { Services } from '../../services.ts';
 
 interface PasswordAttempt<T> {
-  email: string; password: string; ip: string;
+  email: string;
+  password: string;
+  ip: string;
   /** The sign-in's password step, or the current password on My account. */
   via: Via;
   /** Runs only for a password that matched, alongside its point's return (mfa/result.ts). */

@@ -10,7 +10,10 @@ const ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const RECOVERY_CODE_COUNT = 10;
 
 const normalize = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
-export const recoveryCodeHash = (accountId: string, code: string) => createHash('sha256').update(`${accountId}:${normalize(code)}`).digest('base64url');
+export const recoveryCodeHash = (accountId: string, code: string) =>
+  createHash('sha256')
+    .update(`${accountId}:${normalize(code)}`)
+    .digest('base64url');
 
 export function newRecoveryCodes(accountId: string): { codes: string[]; hashes: string[] } {
   const codes = Array.from({ length: RECOVERY_CODE_COUNT }, () => {

@@ -6,7 +6,11 @@ import { codeAttempt, type CodeAttemptDeps } from '../code-attempt.ts';
 import type { FactorResult, Via } from '../result.ts';
 import { recoveryCodeHash } from './recovery-codes.ts';
 
-interface RecoveryDeps extends CodeAttemptDeps { replay: ReplayGuard; accounts: AccountStore<Account>; store: Store }
+interface RecoveryDeps extends CodeAttemptDeps {
+  replay: ReplayGuard;
+  accounts: AccountStore<Account>;
+  store: Store;
+}
 
 /** Who uses the code: its holder, at a sign-in, on My account, or a staff member confirming it is them in the console. */
 const actorOf = (via: Via, account: Account): Actor => (via === 'console' ? { via, by: { id: account.id, email: account.email } } : { via });

@@ -18,12 +18,24 @@ const PURPOSE = 'totp-pending';
 export const PENDING_TOTP_SECONDS = 15 * 60;
 
 /** Where a secret is offered: the sign-in or session it belongs to, and the account. */
-export interface TotpOffer { boundTo: string; accountId: string }
+export interface TotpOffer {
+  boundTo: string;
+  accountId: string;
+}
 /** A secret on offer, and when it lapses (epoch seconds). */
-interface Offered { secret: string; expiresAt: number }
-interface Stored { sealed: string; expiresAt: number }
+interface Offered {
+  secret: string;
+  expiresAt: number;
+}
+interface Stored {
+  sealed: string;
+  expiresAt: number;
+}
 
-export interface PendingDeps { store: { tokens: SingleUseTokenStore }; secrets: SecretBox }
+export interface PendingDeps {
+  store: { tokens: SingleUseTokenStore };
+  secrets: SecretBox;
+}
 
 /** The account is the token's hash: a take for another account finds nothing, and leaves this one on offer. */
 const key = (offer: TotpOffer) => tokenHash(offer.accountId);

@@ -6,7 +6,10 @@ import type { FactorResult, OnPass, Via } from '../result.ts';
 import { matchTotp, TOTP_MARKER_TTL } from './totp.ts';
 import { keepOffer, takeOffer, type PendingDeps, type TotpOffer } from './pending-secret.ts';
 
-interface TotpDeps extends CodeAttemptDeps { replay: ReplayGuard; secrets: SecretBox }
+interface TotpDeps extends CodeAttemptDeps {
+  replay: ReplayGuard;
+  secrets: SecretBox;
+}
 
 /**
  * The code matched within ±1 time step against one of `secrets`, and accepted
@@ -27,7 +30,13 @@ async function matchOnce(d: TotpDeps, accountId: string, secrets: string[], code
  * (code-attempt.ts), single use, audited either way. `onPass` runs only for a
  * code accepted, alongside its point's return.
  */
-export async function verifyTotp<T = undefined>(d: TotpDeps, account: Pick<Account, 'id' | 'totp'>, code: string, via: Via, onPass?: OnPass<[], T>): Promise<FactorResult<{ passed: T }>> {
+export async function verifyTotp<T = undefined>(
+  d: TotpDeps,
+  account: Pick<Account, 'id' | 'totp'>,
+  code: string,
+  via: Via,
+  onPass?: OnPass<[], T>,
+): Promise<FactorResult<{ passed: T }>> {
   const secrets = account.totp.map((f) => d.secrets.open(f.secret));
   const result = await codeAttempt(d, { accountId: account.id, factor: 'otp', via }, () => matchOnce(d, account.id, secrets, code), onPass);
   if (result.kind === 'ok') d.audit('mfa.verified', { accountId: account.id, factor: 'otp', via });

@@ -4,7 +4,11 @@ import { SIGN_IN_KINDS, type NlgovSettings, type ProfileSettings } from '../../p
 const { Prompt, Check } = interactionPolicy;
 type Policy = ReturnType<typeof interactionPolicy.base>;
 
-const normal = (values: readonly string[]) => values.filter((v) => v !== 'mfa').sort().join('+');
+const normal = (values: readonly string[]) =>
+  values
+    .filter((v) => v !== 'mfa')
+    .sort()
+    .join('+');
 const KINDS = new Map(SIGN_IN_KINDS.map((kind) => [normal(kind.split('+')), kind]));
 
 /**
@@ -52,26 +56,31 @@ const unmet = (description: string) => new errors.UnmetAuthenticationRequirement
  */
 export function withAssurance(policy: Policy, n: NlgovSettings): Policy {
   const reachable = Math.max(...Object.values(n.acrMap).map((level) => n.acrLevels.indexOf(level)));
-  policy.add(new Prompt(
-    { name: 'nlgov_request', requestable: false },
-    new Check('nlgov_required_parameters', 'nonce and state are required', (ctx) => {
-      for (const name of ['nonce', 'state'] as const) {
-        if (!ctx.oidc.params?.[name]) throw new errors.InvalidRequest(`${name} is required by the NL GOV profile`);
-      }
-      return Check.NO_NEED_TO_PROMPT;
-    }),
-    new Check('acr_unreachable', 'the requested level of assurance cannot be reached', (ctx) => {
-      if (requiredRank(n, ctx) > reachable) throw unmet('no way of signing in here reaches the requested level of assurance');
-      return Check.NO_NEED_TO_PROMPT;
-    }),
-  ), 0);
-  policy.add(new Prompt(
-    { name: 'nlgov_acr_met', requestable: false },
-    new Check('acr_below_requested', 'the sign-in is below the requested level of assurance', (ctx) => {
-      const achieved = n.acrLevels.indexOf(ctx.oidc.session?.acr ?? '');
-      if (achieved < requiredRank(n, ctx)) throw unmet('the sign-in did not reach the requested level of assurance');
-      return Check.NO_NEED_TO_PROMPT;
-    }),
-  ));
+  policy.add(
+    new Prompt(
+      { name: 'nlgov_request', requestable: false },
+      new Check('nlgov_required_parameters', 'nonce and state are required', (ctx) => {
+        for (const name of ['nonce', 'state'] as const) {
+          if (!ctx.oidc.params?.[name]) throw new errors.InvalidRequest(`${name} is required by the NL GOV profile`);
+        }
+        return Check.NO_NEED_TO_PROMPT;
+      }),
+      new Check('acr_unreachable', 'the requested level of assurance cannot be reached', (ctx) => {
+        if (requiredRank(n, ctx) > reachable) throw unmet('no way of signing in here reaches the requested level of assurance');
+        return Check.NO_NEED_TO_PROMPT;
+      }),
+    ),
+    0,
+  );
+  policy.add(
+    new Prompt(
+      { name: 'nlgov_acr_met', requestable: false },
+      new Check('acr_below_requested', 'the sign-in is below the requested level of assurance', (ctx) => {
+        const achieved = n.acrLevels.indexOf(ctx.oidc.session?.acr ?? '');
+        if (achieved < requiredRank(n, ctx)) throw unmet('the sign-in did not reach the requested level of assurance');
+        return Check.NO_NEED_TO_PROMPT;
+      }),
+    ),
+  );
   return policy;
 }

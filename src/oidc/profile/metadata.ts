@@ -15,7 +15,11 @@ export function signedMetadata(provider: Provider, jwks: PrivateJwks, alg: strin
   const jwk = jwks.keys.find((k) => k.alg === alg && k.use !== 'enc');
   if (!jwk) throw new Error(`no ${alg} key to sign the discovery document with`);
   const sign = async (metadata: Record<string, unknown>) =>
-    new SignJWT(metadata).setProtectedHeader({ alg, kid: jwk.kid }).setIssuer(provider.issuer).setIssuedAt().sign(await importJWK(jwk, alg));
+    new SignJWT(metadata)
+      .setProtectedHeader({ alg, kid: jwk.kid })
+      .setIssuer(provider.issuer)
+      .setIssuedAt()
+      .sign(await importJWK(jwk, alg));
   provider.use(async (ctx, next) => {
     await next();
     if (ctx.status !== 200 || !DISCOVERY_PATHS.has(ctx.path) || !ctx.body || typeof ctx.body !== 'object') return;

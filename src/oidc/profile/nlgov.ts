@@ -30,7 +30,10 @@ type Introspection = NonNullable<Configuration['features']>['introspection'];
 type IntrospectionPolicy = (...args: Parameters<NonNullable<NonNullable<Introspection>['allowedPolicy']>>) => Promise<boolean> | boolean;
 const confidentialOnly = (introspection: Introspection): Introspection => {
   const policy = introspection?.allowedPolicy as IntrospectionPolicy | undefined;
-  return { enabled: true, allowedPolicy: async (ctx, client, token) => client.clientAuthMethod !== 'none' && (policy ? policy(ctx, client, token) : true) } as Introspection;
+  return {
+    enabled: true,
+    allowedPolicy: async (ctx, client, token) => client.clientAuthMethod !== 'none' && (policy ? policy(ctx, client, token) : true),
+  } as Introspection;
 };
 
 /**

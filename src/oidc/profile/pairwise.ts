@@ -10,6 +10,5 @@ import type { Configuration } from 'oidc-provider';
  * signing key); nobody can go back from a `sub` to the account id without the salt.
  */
 export function pairwiseSubject(salt: Buffer): NonNullable<Configuration['pairwiseIdentifier']> {
-  return (_ctx, accountId, client) =>
-    createHmac('sha256', salt).update(`${client.sectorIdentifier}\n${accountId}`).digest('base64url');
+  return (_ctx, accountId, client) => createHmac('sha256', salt).update(`${client.sectorIdentifier}\n${accountId}`).digest('base64url');
 }

@@ -19,12 +19,17 @@ function redirectProblem(uri: string, native: boolean, s: Setup): string | undef
   if (!url) return `redirect URI ${uri} is not a URL`;
   if (url.protocol === 'https:' || url.origin === new URL(s.issuer).origin) return undefined;
   if (url.protocol === 'http:' && LOOPBACK_IPS.has(url.hostname) && (native || !production)) return undefined;
-  if (url.protocol === 'http:' && url.hostname === 'localhost') return `redirect URI ${uri}: a loopback redirect must use the IP address (127.0.0.1 or [::1]), not localhost`;
+  if (url.protocol === 'http:' && url.hostname === 'localhost')
+    return `redirect URI ${uri}: a loopback redirect must use the IP address (127.0.0.1 or [::1]), not localhost`;
   return `redirect URI ${uri} must be https (http only on a loopback IP address${production ? ', for a native application' : ''})`;
 }
 
 /** The profile's rules for one registration (ClientProfile, Registration; NL GOV OAuth 2.1–2.3, 3.1.1). */
-interface Setup { n: NlgovSettings; issuer: string; production: boolean }
+interface Setup {
+  n: NlgovSettings;
+  issuer: string;
+  production: boolean;
+}
 
 function rulesBroken(c: ClientMetadata, s: Setup): string[] {
   const { n } = s;
@@ -33,16 +38,21 @@ function rulesBroken(c: ClientMetadata, s: Setup): string[] {
   const grants = (c.grant_types as string[] | undefined) ?? ['authorization_code'];
   const responseTypes = (c.response_types as string[] | undefined) ?? ['code'];
   if (c.client_secret !== undefined) broken.push('has a client_secret: confidential clients authenticate with private_key_jwt, public ones with none');
-  if (method !== CONFIDENTIAL && method !== PUBLIC) broken.push(`token_endpoint_auth_method ${method}: only private_key_jwt (confidential clients) or none (public clients, with PKCE)`);
-  if (method === CONFIDENTIAL && (c.jwks === undefined) === (c.jwks_uri === undefined)) broken.push('private_key_jwt needs the client\'s public keys as jwks or as jwks_uri (exactly one of the two)');
+  if (method !== CONFIDENTIAL && method !== PUBLIC)
+    broken.push(`token_endpoint_auth_method ${method}: only private_key_jwt (confidential clients) or none (public clients, with PKCE)`);
+  if (method === CONFIDENTIAL && (c.jwks === undefined) === (c.jwks_uri === undefined))
+    broken.push("private_key_jwt needs the client's public keys as jwks or as jwks_uri (exactly one of the two)");
   const jwks = c.jwks as { keys?: Record<string, unknown>[] } | undefined;
   if (jwks?.keys?.some((k) => 'd' in k)) broken.push('jwks holds a private key: register the public keys only');
-  if (responseTypes.some((t) => t !== 'code')) broken.push(`response_types ${responseTypes.join(', ')}: the authorization code flow only (no implicit or hybrid response type)`);
+  if (responseTypes.some((t) => t !== 'code'))
+    broken.push(`response_types ${responseTypes.join(', ')}: the authorization code flow only (no implicit or hybrid response type)`);
   const userFlow = grants.includes('authorization_code') && grants.every((g) => USER_GRANTS.has(g));
   const directAccess = grants.length === 1 && grants[0] === 'client_credentials';
-  if (!userFlow && !directAccess) broken.push(`grant_types ${grants.join(', ')}: one mode per client, authorization_code (with refresh_token if needed) or client_credentials`);
+  if (!userFlow && !directAccess)
+    broken.push(`grant_types ${grants.join(', ')}: one mode per client, authorization_code (with refresh_token if needed) or client_credentials`);
   if (directAccess && method !== CONFIDENTIAL) broken.push('client_credentials needs private_key_jwt');
-  if (c.subject_type !== undefined && c.subject_type !== 'pairwise') broken.push(`subject_type ${String(c.subject_type)}: subjects are pairwise in this profile`);
+  if (c.subject_type !== undefined && c.subject_type !== 'pairwise')
+    broken.push(`subject_type ${String(c.subject_type)}: subjects are pairwise in this profile`);
   for (const uri of (c.redirect_uris as string[] | undefined) ?? []) {
     const problem = redirectProblem(uri, c.application_type === 'native', s);
     if (problem) broken.push(problem);
@@ -61,7 +71,8 @@ function sharedKeys(clients: ClientMetadata[]): string[] {
     for (const k of (c.jwks as { keys?: Record<string, unknown>[] } | undefined)?.keys ?? []) {
       const material = [k.kty, k.n, k.e, k.crv, k.x, k.y].join(' ');
       const owner = owners.get(material);
-      if (owner && owner !== c.client_id) problems.push(`client "${c.client_id}": its key ${String(k.kid ?? '')} is also client "${owner}"'s: every client has a key pair of its own`);
+      if (owner && owner !== c.client_id)
+        problems.push(`client "${c.client_id}": its key ${String(k.kid ?? '')} is also client "${owner}"'s: every client has a key pair of its own`);
       else owners.set(material, c.client_id);
     }
   }

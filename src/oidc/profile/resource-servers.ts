@@ -11,7 +11,10 @@ type Features = NonNullable<Configuration['features']>;
  * refused (invalid_target). Without `resource` the access token is the opaque
  * one for the provider's own UserInfo endpoint, as before.
  */
-export function resourceIndicators(servers: ResourceServerSetting[], alg?: AsymmetricSigningAlgorithm): Pick<Configuration, 'formats'> & { features: Pick<Features, 'resourceIndicators'> } {
+export function resourceIndicators(
+  servers: ResourceServerSetting[],
+  alg?: AsymmetricSigningAlgorithm,
+): Pick<Configuration, 'formats'> & { features: Pick<Features, 'resourceIndicators'> } {
   const byUrl = new Map(servers.map((s) => [s.url, s]));
   return {
     features: {

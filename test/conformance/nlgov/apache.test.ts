@@ -23,15 +23,17 @@ describe('NL GOV: Apache mod_auth_openidc as the relying party', () => {
   beforeAll(async () => {
     port = await freePort();
     const key = relyingPartyKey('apache-rp');
-    idp = await startNlgovIdp([{
-      client_id: 'apache',
-      client_name: 'Microdata (Apache)',
-      redirect_uris: [redirectUri({ port })],
-      post_logout_redirect_uris: [loggedOutUrl({ port })],
-      grant_types: ['authorization_code'],
-      jwks: { keys: [key.jwk] },
-      first_party: true,
-    }]);
+    idp = await startNlgovIdp([
+      {
+        client_id: 'apache',
+        client_name: 'Microdata (Apache)',
+        redirect_uris: [redirectUri({ port })],
+        post_logout_redirect_uris: [loggedOutUrl({ port })],
+        grant_types: ['authorization_code'],
+        jwks: { keys: [key.jwk] },
+        first_party: true,
+      },
+    ]);
     apache = await startApache({ dir, port, issuer: idp.issuer, clientId: 'apache', kid: 'apache-rp', privatePem: key.privatePem, publicPem: key.publicPem });
   }, 60_000);
   afterAll(async () => {
@@ -53,8 +55,13 @@ describe('NL GOV: Apache mod_auth_openidc as the relying party', () => {
     const requestObject = authorization.searchParams.get('request')!;
     expect(decodeProtectedHeader(requestObject)).toMatchObject({ alg: 'RS256' });
     expect(decodeJwt(requestObject)).toMatchObject({
-      client_id: 'apache', response_type: 'code', redirect_uri: redirectUri({ port }), code_challenge_method: 'S256',
-      code_challenge: expect.any(String), nonce: expect.any(String), state: expect.any(String),
+      client_id: 'apache',
+      response_type: 'code',
+      redirect_uri: redirectUri({ port }),
+      code_challenge_method: 'S256',
+      code_challenge: expect.any(String),
+      nonce: expect.any(String),
+      state: expect.any(String),
     });
 
     const back = await browse(browser, authorization.toString(), who);

@@ -7,7 +7,8 @@ import type { JWK } from 'jose';
 import { track } from '../../support/spawned-idp.ts';
 
 const APACHE = ['/usr/sbin/apache2', '/usr/sbin/httpd'].find((path) => existsSync(path)) ?? 'apache2';
-const MODULES = ['/usr/lib/apache2/modules', '/usr/lib64/httpd/modules'].find((path) => existsSync(join(path, 'mod_auth_openidc.so'))) ?? '/usr/lib/apache2/modules';
+const MODULES =
+  ['/usr/lib/apache2/modules', '/usr/lib64/httpd/modules'].find((path) => existsSync(join(path, 'mod_auth_openidc.so'))) ?? '/usr/lib/apache2/modules';
 
 /** The relying party's key pair: the private key for mod_auth_openidc, the public one for CLIENTS_FILE. */
 export function relyingPartyKey(kid: string): { privatePem: string; publicPem: string; jwk: JWK } {
@@ -19,7 +20,15 @@ export function relyingPartyKey(kid: string): { privatePem: string; publicPem: s
   };
 }
 
-export interface ApacheSettings { dir: string; port: number; issuer: string; clientId: string; kid: string; privatePem: string; publicPem: string }
+export interface ApacheSettings {
+  dir: string;
+  port: number;
+  issuer: string;
+  clientId: string;
+  kid: string;
+  privatePem: string;
+  publicPem: string;
+}
 
 export const redirectUri = (s: Pick<ApacheSettings, 'port'>) => `http://127.0.0.1:${s.port}/protected/redirect_uri`;
 export const loggedOutUrl = (s: Pick<ApacheSettings, 'port'>) => `http://127.0.0.1:${s.port}/loggedout.html`;
@@ -86,7 +95,10 @@ OIDCDefaultLoggedOutURL ${loggedOutUrl(s)}
 /** Starts httpd in the foreground with its own ServerRoot, and waits until it answers. */
 export async function startApache(s: ApacheSettings): Promise<{ child: ChildProcess; log(): string; stop(): Promise<void> }> {
   mkdirSync(join(s.dir, 'htdocs', 'protected'), { recursive: true });
-  writeFileSync(join(s.dir, 'htdocs', 'protected', 'index.shtml'), '<p>Microdata</p>\n<p id="user"><!--#echo var="REMOTE_USER" --></p>\n<p id="acr"><!--#echo var="OIDC_CLAIM_acr" --></p>\n');
+  writeFileSync(
+    join(s.dir, 'htdocs', 'protected', 'index.shtml'),
+    '<p>Microdata</p>\n<p id="user"><!--#echo var="REMOTE_USER" --></p>\n<p id="acr"><!--#echo var="OIDC_CLAIM_acr" --></p>\n',
+  );
   writeFileSync(join(s.dir, 'htdocs', 'loggedout.html'), '<p>Logged out</p>\n');
   writeFileSync(join(s.dir, 'rp-key.pem'), s.privatePem, { mode: 0o600 });
   writeFileSync(join(s.dir, 'rp-key.pub.pem'), s.publicPem);
@@ -95,19 +107,27 @@ export async function startApache(s: ApacheSettings): Promise<{ child: ChildProc
   chmodSync(s.dir, 0o755);
   const child = track(spawn(APACHE, ['-d', s.dir, '-f', join(s.dir, 'httpd.conf'), '-DFOREGROUND'], { stdio: ['ignore', 'ignore', 'pipe'] }));
   let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
   const log = () => `${stderr}${existsSync(join(s.dir, 'error.log')) ? readFileSync(join(s.dir, 'error.log'), 'utf8') : ''}`;
   for (let attempt = 0; attempt < 100; attempt++) {
     if (child.exitCode !== null) throw new Error(`apache exited (${child.exitCode}):\n${log()}`);
-    if (await fetch(loggedOutUrl(s)).then((r) => r.status === 200, () => false)) {
+    if (
+      await fetch(loggedOutUrl(s)).then(
+        (r) => r.status === 200,
+        () => false,
+      )
+    ) {
       return {
         child,
         log,
-        stop: () => new Promise<void>((resolve) => {
-          if (child.exitCode !== null || child.signalCode !== null) return resolve();
-          child.once('exit', () => resolve());
-          child.kill('SIGTERM');
-        }),
+        stop: () =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+          }),
       };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -122,17 +142,23 @@ export async function startApache(s: ApacheSettings): Promise<{ child: ChildProc
  * navigation on to the provider, and answers anything else 401. Plain HTTP/1.1
  * on loopback, redirects not followed, answered as a fetch Response.
  */
-export const navigationFetch = ((input: URL | string, init: RequestInit = {}) => new Promise<Response>((resolve, reject) => {
-  const headers = { ...(init.headers as Record<string, string>), 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document', accept: 'text/html,application/xhtml+xml' };
-  const req = request(input, { method: init.method ?? 'GET', headers }, (res) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (chunk: Buffer) => chunks.push(chunk));
-    res.on('end', () => {
-      const answer = new Headers();
-      for (const [name, value] of Object.entries(res.headers)) for (const v of [value ?? []].flat()) answer.append(name, v);
-      resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode, headers: answer }));
+export const navigationFetch = ((input: URL | string, init: RequestInit = {}) =>
+  new Promise<Response>((resolve, reject) => {
+    const headers = {
+      ...(init.headers as Record<string, string>),
+      'sec-fetch-mode': 'navigate',
+      'sec-fetch-dest': 'document',
+      accept: 'text/html,application/xhtml+xml',
+    };
+    const req = request(input, { method: init.method ?? 'GET', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => {
+        const answer = new Headers();
+        for (const [name, value] of Object.entries(res.headers)) for (const v of [value ?? []].flat()) answer.append(name, v);
+        resolve(new Response(res.statusCode === 204 || res.statusCode === 304 ? null : Buffer.concat(chunks), { status: res.statusCode, headers: answer }));
+      });
     });
-  });
-  req.on('error', reject);
-  req.end(typeof init.body === 'string' ? init.body : undefined);
-})) as typeof fetch;
+    req.on('error', reject);
+    req.end(typeof init.body === 'string' ? init.body : undefined);
+  })) as typeof fetch;

@@ -5,7 +5,20 @@ import { signInUntil, PASSWORD } from '../../support/journey.ts';
 import { seedStoredAccount } from '../../support/seed.ts';
 import { passkeyCeremony, SoftAuthenticator } from '../../support/soft-authenticator.ts';
 import type { TestIdp } from '../../support/test-idp.ts';
-import { authorizationRequest, browse, clientKey, confidential, errorSentBack, relyingParty, researcher, signIn, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
+import {
+  authorizationRequest,
+  browse,
+  clientKey,
+  confidential,
+  errorSentBack,
+  relyingParty,
+  researcher,
+  signIn,
+  startNlgovIdp,
+  type ClientKey,
+  type NlgovIdp,
+  type RelyingParty,
+} from './nlgov-idp.ts';
 import { msg } from '../../support/messages.ts';
 
 const LOA = { low: 'http://eidas.europa.eu/LoA/low', substantial: 'http://eidas.europa.eu/LoA/substantial', high: 'http://eidas.europa.eu/LoA/high' };
@@ -52,14 +65,22 @@ describe('NL GOV: Authentication Context', () => {
     const { page } = await at(browser, 'passkey-enrol', email, first.url);
     const enrolled = await passkeyCeremony(browser, page, '/enrol/passkey', (o) => authenticator.create(o));
     const back = await browser.follow(linkTo(enrolled, msg('common.ok')));
-    const withPassword = await oidc.authorizationCodeGrant(portal.config, new URL(back.location!), { pkceCodeVerifier: first.verifier, expectedNonce: first.nonce, expectedState: first.state });
+    const withPassword = await oidc.authorizationCodeGrant(portal.config, new URL(back.location!), {
+      pkceCodeVerifier: first.verifier,
+      expectedNonce: first.nonce,
+      expectedState: first.state,
+    });
     expect(acrOf(withPassword)).toBe(LOA.substantial);
 
     const alone = new Browser(idp.issuer);
     const second = await authorizationRequest(portal);
     const { page: loginPage } = await at(alone, 'login-form', email, second.url);
     const signedIn = await passkeyCeremony(alone, loginPage, '/passkey', (o) => authenticator.get(o));
-    const passkeyOnly = await oidc.authorizationCodeGrant(portal.config, new URL((await alone.follow(signedIn.location!)).location!), { pkceCodeVerifier: second.verifier, expectedNonce: second.nonce, expectedState: second.state });
+    const passkeyOnly = await oidc.authorizationCodeGrant(portal.config, new URL((await alone.follow(signedIn.location!)).location!), {
+      pkceCodeVerifier: second.verifier,
+      expectedNonce: second.nonce,
+      expectedState: second.state,
+    });
     expect(acrOf(passkeyOnly)).toBe(LOA.substantial);
   });
 
@@ -87,7 +108,7 @@ describe('NL GOV: Authentication Context', () => {
     expect(acrOf((await signIn(portal, who, { browser, params: { claims: essential } })).tokens)).toBe(LOA.substantial);
   });
 
-  test('the mapping is the operator\'s: with NLGOV_ACR_MAP pwd+otp=low a code sign-in is low, and an application asking substantial then gets unmet_authentication_requirements, never a low token', async () => {
+  test("the mapping is the operator's: with NLGOV_ACR_MAP pwd+otp=low a code sign-in is low, and an application asking substantial then gets unmet_authentication_requirements, never a low token", async () => {
     await idp.restart({ NLGOV_ACR_MAP: `pwd+otp=${LOA.low}` });
     const mapped = await relyingParty(idp, 'portal', key);
     const who = await researcher(idp, 'mapped@example.org');

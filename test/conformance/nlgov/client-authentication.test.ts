@@ -2,7 +2,20 @@ import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { SignJWT } from 'jose';
 import { Browser } from '../../support/browser.ts';
-import { authorizationRequest, browse, clientKey, confidential, relyingParty, researcher, serve, signIn, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
+import {
+  authorizationRequest,
+  browse,
+  clientKey,
+  confidential,
+  relyingParty,
+  researcher,
+  serve,
+  signIn,
+  startNlgovIdp,
+  type ClientKey,
+  type NlgovIdp,
+  type RelyingParty,
+} from './nlgov-idp.ts';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 
@@ -19,8 +32,16 @@ describe('NL GOV: Client Authentication', () => {
   let portal: RelyingParty;
   let token: string;
   beforeAll(async () => {
-    keys = { portal: await clientKey('PS256'), byUri: await clientKey('RS256'), badUri: await clientKey('PS256'), service: await clientKey('ES256'), stranger: await clientKey('PS256') };
-    keyServer = await serve((req, res) => res.setHeader('content-type', 'application/json').end(req.url === '/jwks.json' ? JSON.stringify({ keys: [keys.byUri.jwk] }) : '["not", "a", "key set"]'));
+    keys = {
+      portal: await clientKey('PS256'),
+      byUri: await clientKey('RS256'),
+      badUri: await clientKey('PS256'),
+      service: await clientKey('ES256'),
+      stranger: await clientKey('PS256'),
+    };
+    keyServer = await serve((req, res) =>
+      res.setHeader('content-type', 'application/json').end(req.url === '/jwks.json' ? JSON.stringify({ keys: [keys.byUri.jwk] }) : '["not", "a", "key set"]'),
+    );
     idp = await startNlgovIdp([
       confidential('portal', keys.portal),
       confidential('by-uri', keys.byUri, { jwks: undefined, jwks_uri: `${keyServer.url}/jwks.json` }),
@@ -46,12 +67,24 @@ describe('NL GOV: Client Authentication', () => {
     return { code: new URL(back.location!).searchParams.get('code')!, verifier: request.verifier };
   }
   const tokenRequest = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-    fetch(token, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) })
-      .then(async (res) => ({ status: res.status, body: await res.json() as { error?: string; access_token?: string } }));
+    fetch(token, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) }).then(
+      async (res) => ({ status: res.status, body: (await res.json()) as { error?: string; access_token?: string } }),
+    );
   const assertion = (clientId: string, key: ClientKey, claims: Record<string, unknown> = {}) =>
-    new SignJWT({ jti: randomBytes(16).toString('base64url'), ...claims }).setProtectedHeader({ alg: key.jwk.alg!, kid: key.jwk.kid })
-      .setIssuer(clientId).setSubject(clientId).setAudience(token).setIssuedAt().setExpirationTime('1m').sign(key.privateKey);
-  const grant = (c: { code: string; verifier: string }) => ({ grant_type: 'authorization_code', code: c.code, code_verifier: c.verifier, redirect_uri: portal.redirectUri });
+    new SignJWT({ jti: randomBytes(16).toString('base64url'), ...claims })
+      .setProtectedHeader({ alg: key.jwk.alg!, kid: key.jwk.kid })
+      .setIssuer(clientId)
+      .setSubject(clientId)
+      .setAudience(token)
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(key.privateKey);
+  const grant = (c: { code: string; verifier: string }) => ({
+    grant_type: 'authorization_code',
+    code: c.code,
+    code_verifier: c.verifier,
+    redirect_uri: portal.redirectUri,
+  });
 
   test('private_key_jwt with the public key registered as jwks, and fetched from jwks_uri', async () => {
     const user = await researcher(idp, 'keys@example.org');
@@ -70,8 +103,14 @@ describe('NL GOV: Client Authentication', () => {
   test('client secrets are refused at the token endpoint: client_secret_basic, client_secret_post and client_secret_jwt', async () => {
     const basic = await tokenRequest(grant(await code()), { authorization: `Basic ${Buffer.from('portal:portal-secret').toString('base64')}` });
     const post = await tokenRequest({ ...grant(await code()), client_id: 'portal', client_secret: 'portal-secret' });
-    const hmac = await new SignJWT({ jti: randomBytes(16).toString('base64url') }).setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('portal').setSubject('portal').setAudience(token).setIssuedAt().setExpirationTime('1m').sign(Buffer.from('portal-secret-portal-secret-portal-secret'));
+    const hmac = await new SignJWT({ jti: randomBytes(16).toString('base64url') })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('portal')
+      .setSubject('portal')
+      .setAudience(token)
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(Buffer.from('portal-secret-portal-secret-portal-secret'));
     const secretJwt = await tokenRequest({ ...grant(await code()), client_assertion_type: JWT_BEARER, client_assertion: hmac });
     for (const answer of [basic, post, secretJwt]) expect(answer).toEqual({ status: 401, body: expect.objectContaining({ error: 'invalid_client' }) });
     const direct = await tokenRequest({ grant_type: 'client_credentials', client_id: 'service', client_secret: 'service-secret' });
@@ -79,7 +118,11 @@ describe('NL GOV: Client Authentication', () => {
   });
 
   test('an assertion signed with a key the client did not register is refused; one signed with its own key is accepted once', async () => {
-    const stranger = await tokenRequest({ ...grant(await code()), client_assertion_type: JWT_BEARER, client_assertion: await assertion('portal', keys.stranger) });
+    const stranger = await tokenRequest({
+      ...grant(await code()),
+      client_assertion_type: JWT_BEARER,
+      client_assertion: await assertion('portal', keys.stranger),
+    });
     expect(stranger).toEqual({ status: 401, body: expect.objectContaining({ error: 'invalid_client' }) });
     const own = await assertion('portal', keys.portal);
     const first = await tokenRequest({ ...grant(await code()), client_assertion_type: JWT_BEARER, client_assertion: own });

@@ -1,6 +1,18 @@
 import * as oidc from 'openid-client';
 import { Browser } from '../../support/browser.ts';
-import { authorizationRequest, browse, clientKey, confidential, errorSentBack, relyingParty, researcher, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
+import {
+  authorizationRequest,
+  browse,
+  clientKey,
+  confidential,
+  errorSentBack,
+  relyingParty,
+  researcher,
+  startNlgovIdp,
+  type ClientKey,
+  type NlgovIdp,
+  type RelyingParty,
+} from './nlgov-idp.ts';
 
 /**
  * OIDC NL GOV 1.0.1 › Flow (authorization code only) and OpenID Provider
@@ -53,7 +65,11 @@ describe('NL GOV: Flow and PKCE', () => {
       const request = await authorizationRequest(portal, {}, 'v'.repeat(length));
       // Signed in once: later requests of the same browser come straight back with a code.
       const back = await browse(browser, request.url, who);
-      return oidc.authorizationCodeGrant(portal.config, new URL(back.location!), { pkceCodeVerifier: request.verifier, expectedNonce: request.nonce, expectedState: request.state });
+      return oidc.authorizationCodeGrant(portal.config, new URL(back.location!), {
+        pkceCodeVerifier: request.verifier,
+        expectedNonce: request.nonce,
+        expectedState: request.state,
+      });
     };
     for (const length of [42, 129]) await expect(redeem(length)).rejects.toMatchObject({ error: 'invalid_request' });
     for (const length of [43, 128]) expect((await redeem(length)).id_token).toBeTruthy();
@@ -63,11 +79,16 @@ describe('NL GOV: Flow and PKCE', () => {
     const who = await researcher(idp, 'pkce-spa@example.org');
     const request = await authorizationRequest(spa);
     const back = await browse(new Browser(idp.issuer), request.url, who);
-    await expect(oidc.authorizationCodeGrant(spa.config, new URL(back.location!), { pkceCodeVerifier: oidc.randomPKCECodeVerifier(), expectedNonce: request.nonce, expectedState: request.state }))
-      .rejects.toMatchObject({ error: 'invalid_grant' });
+    await expect(
+      oidc.authorizationCodeGrant(spa.config, new URL(back.location!), {
+        pkceCodeVerifier: oidc.randomPKCECodeVerifier(),
+        expectedNonce: request.nonce,
+        expectedState: request.state,
+      }),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
   });
 
-  test('Dynamic Registration › redirect_uris: a native application\'s loopback redirect URI may use any port', async () => {
+  test("Dynamic Registration › redirect_uris: a native application's loopback redirect URI may use any port", async () => {
     const desktop = await relyingParty(idp, 'desktop', undefined, {}, 'http://127.0.0.1:53124/callback');
     const page = await new Browser(idp.issuer).get((await authorizationRequest(desktop)).url);
     expect(page.location).toMatch(new RegExp(`^${idp.issuer}/interaction/`));

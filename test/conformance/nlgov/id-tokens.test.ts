@@ -16,7 +16,8 @@ describe('NL GOV: ID Tokens of the Provider profile', () => {
       confidential('rs256-app', keys.rs256, { id_token_signed_response_alg: 'RS256' }),
       confidential('encrypted-app', keys.encrypted, {
         jwks: { keys: [keys.encrypted.jwk, encryptionKey.jwk] },
-        id_token_encrypted_response_alg: 'RSA-OAEP', id_token_encrypted_response_enc: 'A256GCM',
+        id_token_encrypted_response_alg: 'RSA-OAEP',
+        id_token_encrypted_response_enc: 'A256GCM',
       }),
     ]);
   });
@@ -40,7 +41,7 @@ describe('NL GOV: ID Tokens of the Provider profile', () => {
     expect((await verified(idp, rs256.tokens.id_token!, 'rs256-app')).alg).toBe('RS256');
   });
 
-  test('ID tokens may be encrypted to the client\'s key (RSA-OAEP, A256GCM), around the provider\'s signature', async () => {
+  test("ID tokens may be encrypted to the client's key (RSA-OAEP, A256GCM), around the provider's signature", async () => {
     const rp = await relyingParty(idp, 'encrypted-app', keys.encrypted);
     oidc.enableDecryptingResponses(rp.config, ['A256GCM'], { key: encryptionKey.privateKey, kid: encryptionKey.jwk.kid });
     const { tokens } = await signIn(rp, await researcher(idp, 'encrypted@example.org'));

@@ -10,11 +10,12 @@ import { clientKey, confidential, startNlgovIdp } from './nlgov-idp.ts';
 const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-nlgov-keys-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const idpCli = (args: string[], env: Record<string, string> = {}) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
-  execFile(process.execPath, ['bin/idp.js', ...args], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dir, ...env } }, (error, out, err) => {
-    resolve({ code: error ? (error.code as number) : 0, out, err });
+const idpCli = (args: string[], env: Record<string, string> = {}) =>
+  new Promise<{ code: number; out: string; err: string }>((resolve) => {
+    execFile(process.execPath, ['bin/idp.js', ...args], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dir, ...env } }, (error, out, err) => {
+      resolve({ code: error ? (error.code as number) : 0, out, err });
+    });
   });
-});
 const kinds = (keys: JWK[]) => keys.map((k) => `${k.use} ${k.alg}`).sort();
 const NLGOV_KEYS = ['enc RSA-OAEP', 'enc RSA-OAEP-256', 'sig PS256', 'sig RS256'];
 
@@ -23,8 +24,8 @@ const NLGOV_KEYS = ['enc RSA-OAEP', 'enc RSA-OAEP-256', 'sig PS256', 'sig RS256'
  * request objects are encrypted to (Request Objects): `idp keys generate`
  * and the development keys include RSA encryption keys, which /jwks publishes.
  */
-describe('NL GOV: the provider\'s keys', () => {
-  test('`idp keys generate` makes the profile\'s set with OIDC_PROFILE=nlgov or --profile nlgov: PS256, RS256, RSA-OAEP and RSA-OAEP-256, 3072-bit, each with its own kid', async () => {
+describe("NL GOV: the provider's keys", () => {
+  test("`idp keys generate` makes the profile's set with OIDC_PROFILE=nlgov or --profile nlgov: PS256, RS256, RSA-OAEP and RSA-OAEP-256, 3072-bit, each with its own kid", async () => {
     for (const run of [await idpCli(['keys', 'generate'], { OIDC_PROFILE: 'nlgov' }), await idpCli(['keys', 'generate', '--profile', 'nlgov'])]) {
       expect(run.code).toBe(0);
       const { keys } = JSON.parse(run.out) as { keys: JWK[] };
@@ -32,10 +33,13 @@ describe('NL GOV: the provider\'s keys', () => {
       expect(new Set(keys.map((k) => k.kid)).size).toBe(4);
       for (const key of keys) expect([key.kty, typeof key.d, Buffer.from(key.n!, 'base64url').length * 8]).toEqual(['RSA', 'string', 3072]);
     }
-    expect(await idpCli(['keys', 'generate', '--profile', 'igov'])).toMatchObject({ code: 2, err: expect.stringContaining('--profile must be standard or nlgov') });
+    expect(await idpCli(['keys', 'generate', '--profile', 'igov'])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('--profile must be standard or nlgov'),
+    });
   }, 60_000);
 
-  test('development keys kept under DATA_DIR gain the profile\'s keys when the service first starts with it, and keep the ones they had', async () => {
+  test("development keys kept under DATA_DIR gain the profile's keys when the service first starts with it, and keep the ones they had", async () => {
     const devDir = join(dir, 'dev');
     const standard = await loadSigningKeys(undefined, devDir);
     expect(kinds(standard.keys)).toEqual(['sig ES256', 'sig RS256']);
@@ -49,7 +53,7 @@ describe('NL GOV: the provider\'s keys', () => {
   test('the service started without JWKS_FILE publishes its development encryption keys in /jwks', async () => {
     const idp = await startNlgovIdp([confidential('portal', await clientKey())], { JWKS_FILE: '' });
     try {
-      const { keys } = await (await fetch(`${idp.issuer}/jwks`)).json() as { keys: JWK[] };
+      const { keys } = (await (await fetch(`${idp.issuer}/jwks`)).json()) as { keys: JWK[] };
       expect(kinds(keys)).toEqual(NLGOV_KEYS);
     } finally {
       await idp.close();
@@ -61,7 +65,7 @@ describe('NL GOV: the provider\'s keys', () => {
     writeFileSync(file, JSON.stringify({ keys: [...(await generateJwks()).keys, ...(await generateJwks('nlgov')).keys.filter((k) => k.use === 'enc')] }));
     const idp = await bootIdp({ env: { JWKS_FILE: file } });
     try {
-      const { keys } = await (await fetch(`${idp.issuer}/jwks`)).json() as { keys: JWK[] };
+      const { keys } = (await (await fetch(`${idp.issuer}/jwks`)).json()) as { keys: JWK[] };
       expect(kinds(keys)).toEqual(['sig ES256', 'sig RS256']);
     } finally {
       await idp.close();

@@ -34,9 +34,15 @@ import { freePort, spawnIdp, type SpawnedIdp } from '../../support/spawned-idp.t
  */
 export const CALLBACK = 'http://127.0.0.1:9/callback';
 
-export interface ClientKey { privateKey: CryptoKey; jwk: JWK }
+export interface ClientKey {
+  privateKey: CryptoKey;
+  jwk: JWK;
+}
 
-export async function clientKey(alg: 'PS256' | 'RS256' | 'ES256' = 'PS256', kid = `${alg.toLowerCase()}-${randomBytes(4).toString('hex')}`): Promise<ClientKey> {
+export async function clientKey(
+  alg: 'PS256' | 'RS256' | 'ES256' = 'PS256',
+  kid = `${alg.toLowerCase()}-${randomBytes(4).toString('hex')}`,
+): Promise<ClientKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   return { privateKey, jwk: { ...(await exportJWK(publicKey)), alg, use: 'sig', kid } };
 }
@@ -80,7 +86,13 @@ export interface NlgovIdp {
  * never an IP address). `scheme` https: the ISSUER a TLS-terminating proxy
  * serves; the service itself still answers plain HTTP on the port (`service.url`).
  */
-export async function startNlgovIdp(clients: ClientMetadata[], env: Record<string, string> = {}, processEnv: Record<string, string> = {}, host: '127.0.0.1' | 'localhost' = '127.0.0.1', scheme: 'http' | 'https' = 'http'): Promise<NlgovIdp> {
+export async function startNlgovIdp(
+  clients: ClientMetadata[],
+  env: Record<string, string> = {},
+  processEnv: Record<string, string> = {},
+  host: '127.0.0.1' | 'localhost' = '127.0.0.1',
+  scheme: 'http' | 'https' = 'http',
+): Promise<NlgovIdp> {
   const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-nlgov-'));
   const port = await freePort();
   const issuer = `${scheme}://${host}:${port}`;
@@ -89,9 +101,18 @@ export async function startNlgovIdp(clients: ClientMetadata[], env: Record<strin
   writeFileSync(join(dir, 'clients.json'), JSON.stringify(clients));
   writeFileSync(join(dir, 'jwks.json'), JSON.stringify(await generateJwks('nlgov')));
   const settings: Record<string, string> = {
-    OIDC_PROFILE: 'nlgov', ISSUER: issuer, PORT: String(port), REDIS_URL, REDIS_PREFIX: prefix, DATA_DIR: dir,
-    CLIENTS_FILE: join(dir, 'clients.json'), JWKS_FILE: join(dir, 'jwks.json'), SECRETS_KEY: secretsKey,
-    COOKIE_KEYS: randomBytes(24).toString('hex'), PAIRWISE_SALT: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn',
+    OIDC_PROFILE: 'nlgov',
+    ISSUER: issuer,
+    PORT: String(port),
+    REDIS_URL,
+    REDIS_PREFIX: prefix,
+    DATA_DIR: dir,
+    CLIENTS_FILE: join(dir, 'clients.json'),
+    JWKS_FILE: join(dir, 'jwks.json'),
+    SECRETS_KEY: secretsKey,
+    COOKIE_KEYS: randomBytes(24).toString('hex'),
+    PAIRWISE_SALT: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
     ...env,
   };
   const store = await openStore({ redis: redisSettingsFrom({ REDIS_URL, REDIS_WAIT_REPLICAS: 0 }).settings, redisPrefix: prefix, dataDir: dir });
@@ -120,29 +141,46 @@ export async function startNlgovIdp(clients: ClientMetadata[], env: Record<strin
 }
 
 /** The relying party: openid-client, configured from discovery, authenticating with its private key. */
-export interface RelyingParty { id: string; config: oidc.Configuration; redirectUri: string }
+export interface RelyingParty {
+  id: string;
+  config: oidc.Configuration;
+  redirectUri: string;
+}
 
-export async function relyingParty(idp: Pick<NlgovIdp, 'issuer'>, id: string, key?: ClientKey, metadata: Partial<oidc.ClientMetadata> = {}, redirectUri = CALLBACK): Promise<RelyingParty> {
+export async function relyingParty(
+  idp: Pick<NlgovIdp, 'issuer'>,
+  id: string,
+  key?: ClientKey,
+  metadata: Partial<oidc.ClientMetadata> = {},
+  redirectUri = CALLBACK,
+): Promise<RelyingParty> {
   const auth = key ? oidc.PrivateKeyJwt({ key: key.privateKey, kid: key.jwk.kid }) : oidc.None();
   const config = await oidc.discovery(new URL(idp.issuer), id, metadata, auth, { execute: [oidc.allowInsecureRequests] });
   return { id, config, redirectUri };
 }
 
 /** What the relying party keeps while the user is away: PKCE verifier, nonce and state. */
-export interface Request { url: string; verifier: string; nonce: string; state: string }
+export interface Request {
+  url: string;
+  verifier: string;
+  nonce: string;
+  state: string;
+}
 
 export async function authorizationRequest(rp: RelyingParty, params: Record<string, string> = {}, verifier = oidc.randomPKCECodeVerifier()): Promise<Request> {
   const nonce = oidc.randomNonce();
   const state = oidc.randomState();
-  const url = oidc.buildAuthorizationUrl(rp.config, {
-    redirect_uri: rp.redirectUri,
-    scope: 'openid',
-    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    nonce,
-    state,
-    ...params,
-  }).toString();
+  const url = oidc
+    .buildAuthorizationUrl(rp.config, {
+      redirect_uri: rp.redirectUri,
+      scope: 'openid',
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
+      nonce,
+      state,
+      ...params,
+    })
+    .toString();
   return { url, verifier, nonce, state };
 }
 
@@ -170,12 +208,22 @@ export async function browse(browser: Browser, url: string, who?: { email: strin
 }
 
 /** The whole sign-in and the code exchange, with every check openid-client makes (state, nonce, PKCE). */
-export async function signIn(rp: RelyingParty, who: { email: string; secret: string }, o: { params?: Record<string, string>; browser?: Browser; tokenParams?: Record<string, string>; codeStep?: number } = {}) {
+export async function signIn(
+  rp: RelyingParty,
+  who: { email: string; secret: string },
+  o: { params?: Record<string, string>; browser?: Browser; tokenParams?: Record<string, string>; codeStep?: number } = {},
+) {
   const browser = o.browser ?? new Browser(new URL(rp.config.serverMetadata().issuer).origin);
   const request = await authorizationRequest(rp, o.params);
   const back = await browse(browser, request.url, who, o.codeStep);
-  if (!back.location?.startsWith(rp.redirectUri)) throw new Error(`the sign-in did not return to the application: ${back.status} ${back.location ?? back.html.slice(0, 300)}`);
-  const tokens = await oidc.authorizationCodeGrant(rp.config, new URL(back.location), { pkceCodeVerifier: request.verifier, expectedNonce: request.nonce, expectedState: request.state }, o.tokenParams);
+  if (!back.location?.startsWith(rp.redirectUri))
+    throw new Error(`the sign-in did not return to the application: ${back.status} ${back.location ?? back.html.slice(0, 300)}`);
+  const tokens = await oidc.authorizationCodeGrant(
+    rp.config,
+    new URL(back.location),
+    { pkceCodeVerifier: request.verifier, expectedNonce: request.nonce, expectedState: request.state },
+    o.tokenParams,
+  );
   return { tokens, browser, request };
 }
 
@@ -198,7 +246,11 @@ export async function serve(handler: Parameters<typeof createServer>[1]): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -210,12 +262,39 @@ export async function serve(handler: Parameters<typeof createServer>[1]): Promis
 export async function serveHttps(handler: Parameters<typeof createServer>[1]): Promise<{ url: string; caFile: string; close(): Promise<void> }> {
   const dir = mkdtempSync(join(tmpdir(), 'cbs-idp-tls-'));
   const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
   const server = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
     caFile: cert,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { rmSync(dir, { recursive: true, force: true }); resolve(); }); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => {
+          rmSync(dir, { recursive: true, force: true });
+          resolve();
+        });
+      }),
   };
 }

@@ -8,7 +8,19 @@ import { finishSignIn, signInUntil, totpCode, PASSWORD } from '../../support/jou
 import { seedAccount } from '../../support/seed.ts';
 import { bootIdp } from '../../support/test-idp.ts';
 import { generateJwks } from '../../../src/oidc/keys.ts';
-import { CALLBACK, confidential, keysFor, relyingParty, researcher, serveHttps, signIn, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
+import {
+  CALLBACK,
+  confidential,
+  keysFor,
+  relyingParty,
+  researcher,
+  serveHttps,
+  signIn,
+  startNlgovIdp,
+  type ClientKey,
+  type NlgovIdp,
+  type RelyingParty,
+} from './nlgov-idp.ts';
 
 /**
  * OIDC NL GOV 1.0.1 › OpenID Provider profile › Pairwise Identifiers, and
@@ -26,13 +38,17 @@ describe('NL GOV: Pairwise Identifiers', () => {
     keys = await keysFor('portal', 'portal-b', 'elsewhere', 'sector-a', 'sector-b');
     sectorDocument = await serveHttps((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify([CALLBACK, OTHER_HOST])));
     const sector = { sector_identifier_uri: `${sectorDocument.url}/sector.json` };
-    idp = await startNlgovIdp([
-      confidential('portal', keys['portal']),
-      confidential('portal-b', keys['portal-b'], { redirect_uris: ['http://127.0.0.1:9/b'] }),
-      confidential('elsewhere', keys['elsewhere'], { redirect_uris: [OTHER_HOST] }),
-      confidential('sector-a', keys['sector-a'], sector),
-      confidential('sector-b', keys['sector-b'], { ...sector, redirect_uris: [OTHER_HOST] }),
-    ], {}, { NODE_EXTRA_CA_CERTS: sectorDocument.caFile });
+    idp = await startNlgovIdp(
+      [
+        confidential('portal', keys['portal']),
+        confidential('portal-b', keys['portal-b'], { redirect_uris: ['http://127.0.0.1:9/b'] }),
+        confidential('elsewhere', keys['elsewhere'], { redirect_uris: [OTHER_HOST] }),
+        confidential('sector-a', keys['sector-a'], sector),
+        confidential('sector-b', keys['sector-b'], { ...sector, redirect_uris: [OTHER_HOST] }),
+      ],
+      {},
+      { NODE_EXTRA_CA_CERTS: sectorDocument.caFile },
+    );
     rp = {
       portal: await relyingParty(idp, 'portal', keys['portal']),
       portalB: await relyingParty(idp, 'portal-b', keys['portal-b'], {}, 'http://127.0.0.1:9/b'),
@@ -89,7 +105,7 @@ describe('NL GOV: Pairwise Identifiers', () => {
 });
 
 describe('standard profile: public subject identifiers', () => {
-  test('without OIDC_PROFILE the sub is the account\'s public identifier, the same for every client', async () => {
+  test("without OIDC_PROFILE the sub is the account's public identifier, the same for every client", async () => {
     const idp = await bootIdp();
     try {
       const { id, secret } = await seedAccount(idp, 'public-sub@example.org', PASSWORD, { totp: true });

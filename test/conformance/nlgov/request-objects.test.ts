@@ -2,7 +2,19 @@ import { randomBytes } from 'node:crypto';
 import * as oidc from 'openid-client';
 import { CompactEncrypt, SignJWT, UnsecuredJWT, decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { Browser } from '../../support/browser.ts';
-import { browse, CALLBACK, clientKey, confidential, errorSentBack, relyingParty, researcher, startNlgovIdp, type ClientKey, type NlgovIdp, type RelyingParty } from './nlgov-idp.ts';
+import {
+  browse,
+  CALLBACK,
+  clientKey,
+  confidential,
+  errorSentBack,
+  relyingParty,
+  researcher,
+  startNlgovIdp,
+  type ClientKey,
+  type NlgovIdp,
+  type RelyingParty,
+} from './nlgov-idp.ts';
 
 /**
  * OIDC NL GOV 1.0.1 › OpenID Provider profile › Request Objects: signed request
@@ -21,7 +33,11 @@ describe('NL GOV: Request Objects of the Provider profile', () => {
   beforeAll(async () => {
     keys = { PS256: await clientKey('PS256'), RS256: await clientKey('RS256'), ES256: await clientKey('ES256') };
     idp = await startNlgovIdp((['PS256', 'RS256', 'ES256'] as const).map((alg) => confidential(`app-${alg}`, keys[alg])));
-    rps = { PS256: await relyingParty(idp, 'app-PS256', keys.PS256), RS256: await relyingParty(idp, 'app-RS256', keys.RS256), ES256: await relyingParty(idp, 'app-ES256', keys.ES256) };
+    rps = {
+      PS256: await relyingParty(idp, 'app-PS256', keys.PS256),
+      RS256: await relyingParty(idp, 'app-RS256', keys.RS256),
+      ES256: await relyingParty(idp, 'app-ES256', keys.ES256),
+    };
     who = await researcher(idp, 'request-objects@example.org');
     browser = new Browser(idp.issuer);
   });
@@ -31,17 +47,27 @@ describe('NL GOV: Request Objects of the Provider profile', () => {
   const fresh = async () => {
     const verifier = oidc.randomPKCECodeVerifier();
     const params = {
-      response_type: 'code', redirect_uri: CALLBACK, scope: 'openid', nonce: oidc.randomNonce(), state: oidc.randomState(),
-      code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+      response_type: 'code',
+      redirect_uri: CALLBACK,
+      scope: 'openid',
+      nonce: oidc.randomNonce(),
+      state: oidc.randomState(),
+      code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+      code_challenge_method: 'S256',
     };
     return { params, checks: { pkceCodeVerifier: verifier, expectedNonce: params.nonce, expectedState: params.state } };
   };
   /** A request object as OpenID Connect Core §6.1 makes one: the parameters, iss (the client) and aud (the provider). */
   const signed = (rp: RelyingParty, key: ClientKey, params: Record<string, string>, alg = key.jwk.alg!) =>
-    new SignJWT({ ...params, client_id: rp.id, jti: randomBytes(16).toString('base64url') }).setProtectedHeader({ alg, kid: key.jwk.kid })
-      .setIssuer(rp.id).setAudience(idp.issuer).setIssuedAt().setExpirationTime('5m').sign(key.privateKey);
+    new SignJWT({ ...params, client_id: rp.id, jti: randomBytes(16).toString('base64url') })
+      .setProtectedHeader({ alg, kid: key.jwk.kid })
+      .setIssuer(rp.id)
+      .setAudience(idp.issuer)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(key.privateKey);
   const providerEncryptionKey = async (alg: string) => {
-    const { keys: published } = await (await fetch(`${idp.issuer}/jwks`)).json() as { keys: JWK[] };
+    const { keys: published } = (await (await fetch(`${idp.issuer}/jwks`)).json()) as { keys: JWK[] };
     return published.find((k) => k.use === 'enc' && k.alg === alg)!;
   };
   const encrypted = async (jwt: string, jwk: JWK, alg: string, enc = 'A256GCM') =>
@@ -55,7 +81,7 @@ describe('NL GOV: Request Objects of the Provider profile', () => {
     return oidc.authorizationCodeGrant(rp.config, new URL(back.location), checks);
   };
 
-  test.each(['PS256', 'RS256', 'ES256'] as const)('a request object signed %s with the client\'s registered key is accepted', async (alg) => {
+  test.each(['PS256', 'RS256', 'ES256'] as const)("a request object signed %s with the client's registered key is accepted", async (alg) => {
     const { params, checks } = await fresh();
     const url = await oidc.buildAuthorizationUrlWithJAR(rps[alg].config, params, { key: keys[alg].privateKey, kid: keys[alg].jwk.kid });
     expect(url.searchParams.has('request')).toBe(true);
@@ -66,7 +92,10 @@ describe('NL GOV: Request Objects of the Provider profile', () => {
   test('only the parameters inside the request object count: scope, nonce and acr_values outside it are ignored', async () => {
     const { params, checks } = await fresh();
     const url = withRequest(rps.PS256, await signed(rps.PS256, keys.PS256, params), {
-      ...params, scope: 'openid email profile', nonce: 'outside', acr_values: 'http://eidas.europa.eu/LoA/high',
+      ...params,
+      scope: 'openid email profile',
+      nonce: 'outside',
+      acr_values: 'http://eidas.europa.eu/LoA/high',
     });
     const tokens = await redeem(rps.PS256, url, checks);
     const claims = decodeJwt(tokens.id_token!);
@@ -78,7 +107,7 @@ describe('NL GOV: Request Objects of the Provider profile', () => {
     expect(userinfo).not.toHaveProperty('name');
   });
 
-  test.each(['RSA-OAEP', 'RSA-OAEP-256'])('a signed request object encrypted to the provider\'s %s key (A256GCM) is accepted', async (alg) => {
+  test.each(['RSA-OAEP', 'RSA-OAEP-256'])("a signed request object encrypted to the provider's %s key (A256GCM) is accepted", async (alg) => {
     const { params, checks } = await fresh();
     const jwe = await encrypted(await signed(rps.PS256, keys.PS256, params), await providerEncryptionKey(alg), alg);
     expect(jwe.split('.')).toHaveLength(5);
@@ -100,7 +129,9 @@ describe('NL GOV: Request Objects of the Provider profile', () => {
 
   test('a request_uri the provider did not issue (hosted by the client) is refused with request_uri_not_supported', async () => {
     const { params } = await fresh();
-    const page = await new Browser(idp.issuer).get(`${idp.issuer}/auth?${new URLSearchParams({ ...params, client_id: rps.PS256.id, request_uri: 'https://app.example.org/request.jwt' })}`);
+    const page = await new Browser(idp.issuer).get(
+      `${idp.issuer}/auth?${new URLSearchParams({ ...params, client_id: rps.PS256.id, request_uri: 'https://app.example.org/request.jwt' })}`,
+    );
     expect(errorSentBack(page)).toBe('request_uri_not_supported');
   });
 
@@ -114,8 +145,16 @@ describe('NL GOV: Request Objects of the Provider profile', () => {
     const bad = {
       'signed with an unregistered key': await signed(rp, stranger, params),
       'unsigned (alg none)': new UnsecuredJWT({ ...params, client_id: rp.id }).setIssuer(rp.id).setAudience(idp.issuer).encode(),
-      'signed HS256': await new SignJWT({ ...params, client_id: rp.id }).setProtectedHeader({ alg: 'HS256' }).setIssuer(rp.id).setAudience(idp.issuer).sign(randomBytes(32)),
-      'signed RS384, not offered': await new SignJWT({ ...params, client_id: rp.id }).setProtectedHeader({ alg: 'RS384' }).setIssuer(rp.id).setAudience(idp.issuer).sign(rs384),
+      'signed HS256': await new SignJWT({ ...params, client_id: rp.id })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuer(rp.id)
+        .setAudience(idp.issuer)
+        .sign(randomBytes(32)),
+      'signed RS384, not offered': await new SignJWT({ ...params, client_id: rp.id })
+        .setProtectedHeader({ alg: 'RS384' })
+        .setIssuer(rp.id)
+        .setAudience(idp.issuer)
+        .sign(rs384),
       'encrypted to another key': await encrypted(good, notProvider, 'RSA-OAEP'),
       'encrypted with A128CBC-HS256': await encrypted(good, await providerEncryptionKey('RSA-OAEP'), 'RSA-OAEP', 'A128CBC-HS256'),
     };

@@ -27,7 +27,10 @@ describe('NL GOV: start-up refusals', () => {
   async function start(clients: unknown[], env: Record<string, string> = {}): Promise<{ code: number | string; stderr: string }> {
     const clientsFile = join(dir, `clients-${randomBytes(4).toString('hex')}.json`);
     writeFileSync(clientsFile, JSON.stringify(clients));
-    const service = await spawnIdp({ OIDC_PROFILE: 'nlgov', PORT: '0', DATA_DIR: dir, CLIENTS_FILE: clientsFile, JWKS_FILE: jwksFile, LOG_LEVEL: 'silent', ...env }, { untilReady: false });
+    const service = await spawnIdp(
+      { OIDC_PROFILE: 'nlgov', PORT: '0', DATA_DIR: dir, CLIENTS_FILE: clientsFile, JWKS_FILE: jwksFile, LOG_LEVEL: 'silent', ...env },
+      { untilReady: false },
+    );
     const timer = setTimeout(() => service.child.kill('SIGKILL'), 20_000);
     const code = await service.exited;
     clearTimeout(timer);
@@ -64,24 +67,30 @@ describe('NL GOV: start-up refusals', () => {
       ['hybrid', 'response_types code id_token: the authorization code flow only'],
       ['two-modes', 'grant_types authorization_code, client_credentials: one mode per client'],
       ['direct-refresh', 'grant_types client_credentials, refresh_token: one mode per client'],
-      ['no-keys', 'private_key_jwt needs the client\'s public keys as jwks or as jwks_uri'],
-      ['both-keys', 'private_key_jwt needs the client\'s public keys as jwks or as jwks_uri'],
+      ['no-keys', "private_key_jwt needs the client's public keys as jwks or as jwks_uri"],
+      ['both-keys', "private_key_jwt needs the client's public keys as jwks or as jwks_uri"],
       ['private-key', 'jwks holds a private key'],
       ['public-sub', 'subject_type public'],
       ['localhost', 'redirect URI http://localhost:9/callback: a loopback redirect must use the IP address'],
       ['plain-http', 'redirect URI http://app.example.org/callback must be https'],
       ['hybrid', `its key ${key.jwk.kid} is also client "implicit"'s: every client has a key pair of its own`],
       ['pape-acr', 'default_acr_values http://schemas.openid.net/pape/policies/2007/06/multi-factor is not one of NLGOV_ACR_VALUES'],
-    ]) expect(stderr).toContain(`client "${client}": ${rule}`);
+    ])
+      expect(stderr).toContain(`client "${client}": ${rule}`);
   });
 
-  test('a sector_identifier_uri that does not list the client\'s redirect URIs, and metadata node-oidc-provider refuses, are named too', async () => {
-    const document = await serveHttps((_req, res) => res.setHeader('content-type', 'application/json').end(JSON.stringify(['https://other.example.org/callback'])));
+  test("a sector_identifier_uri that does not list the client's redirect URIs, and metadata node-oidc-provider refuses, are named too", async () => {
+    const document = await serveHttps((_req, res) =>
+      res.setHeader('content-type', 'application/json').end(JSON.stringify(['https://other.example.org/callback'])),
+    );
     try {
-      const { code, stderr } = await start([
-        confidential('sector', await clientKey(), { sector_identifier_uri: `${document.url}/sector.json` }),
-        confidential('es256-id-tokens', await clientKey(), { id_token_signed_response_alg: 'ES256' }),
-      ], { NODE_EXTRA_CA_CERTS: document.caFile });
+      const { code, stderr } = await start(
+        [
+          confidential('sector', await clientKey(), { sector_identifier_uri: `${document.url}/sector.json` }),
+          confidential('es256-id-tokens', await clientKey(), { id_token_signed_response_alg: 'ES256' }),
+        ],
+        { NODE_EXTRA_CA_CERTS: document.caFile },
+      );
       expect(code).toBe(1);
       expect(stderr).toContain('client "sector": all registered redirect_uris must be included in the sector_identifier_uri response');
       expect(stderr).toContain(`client "es256-id-tokens": id_token_signed_response_alg must be 'PS256' or 'RS256'`);
@@ -107,15 +116,29 @@ describe('NL GOV: start-up refusals', () => {
     [{ CLIENTS_FILE: '' }, /CLIENTS_FILE: required with OIDC_PROFILE=nlgov/],
     [{ NLGOV_ACR_MAP: 'pwd=http://eidas.europa.eu/LoA/low' }, /NLGOV_ACR_MAP: "pwd=.*" is not <sign-in>=<level URI>/],
     [{ NLGOV_ACR_MAP: 'pwd+otp=http://eidas.europa.eu/LoA/medium' }, /NLGOV_ACR_MAP: pwd\+otp maps to .*medium, which is not in NLGOV_ACR_VALUES/],
-    [{ NLGOV_ACR_VALUES: 'urn:cbs:loa:1,urn:cbs:loa:2' }, /NLGOV_ACR_MAP: pwd\+otp maps to http:\/\/eidas.europa.eu\/LoA\/substantial, which is not in NLGOV_ACR_VALUES/],
+    [
+      { NLGOV_ACR_VALUES: 'urn:cbs:loa:1,urn:cbs:loa:2' },
+      /NLGOV_ACR_MAP: pwd\+otp maps to http:\/\/eidas.europa.eu\/LoA\/substantial, which is not in NLGOV_ACR_VALUES/,
+    ],
     [{ RESOURCE_SERVERS: 'https://api.example.org/' }, /RESOURCE_SERVERS: "https:\/\/api.example.org\/" is not URL=scope/],
     [{ RESOURCE_SERVERS: 'https://api.example.org/=openid' }, /RESOURCE_SERVERS: .* one of OpenID Connect's own: "openid"/],
-    [{ NODE_ENV: 'production', ISSUER: 'https://login.cbs.example', TRUST_PROXY: 'true', JWKS_FILE: '/etc/idp/jwks.json', SMTP_URL: 'smtp://mail:587', COOKIE_KEYS: 'k'.repeat(40), SECRETS_KEY: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' }, /PAIRWISE_SALT is not set/],
+    [
+      {
+        NODE_ENV: 'production',
+        ISSUER: 'https://login.cbs.example',
+        TRUST_PROXY: 'true',
+        JWKS_FILE: '/etc/idp/jwks.json',
+        SMTP_URL: 'smtp://mail:587',
+        COOKIE_KEYS: 'k'.repeat(40),
+        SECRETS_KEY: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08',
+      },
+      /PAIRWISE_SALT is not set/,
+    ],
   ])('configuration outside the profile is refused: %j', (env, message) => {
     expect(nlgov(env)).toThrow(message);
   });
 
-  test('the profile\'s variables are refused without OIDC_PROFILE=nlgov, and accepted within bounds with it', () => {
+  test("the profile's variables are refused without OIDC_PROFILE=nlgov, and accepted within bounds with it", () => {
     expect(() => loadConfig({ DATA_DIR: dir, NLGOV_ID_TOKEN_TTL_MINUTES: '3' })).toThrow(/NLGOV_ID_TOKEN_TTL_MINUTES: only used with OIDC_PROFILE=nlgov/);
     const config = nlgov({ NLGOV_ID_TOKEN_TTL_MINUTES: '3', NLGOV_ACCESS_TOKEN_TTL_MINUTES: '60', NLGOV_REFRESH_TOKEN_TTL_MINUTES: '360' })();
     expect(config.profile.nlgov).toMatchObject({ idTokenSeconds: 180, accessTokenSeconds: 3600, refreshTokenSeconds: 21600 });

@@ -50,10 +50,13 @@ describeOnEveryStore('back-channel logout when the account signs out everywhere'
   }
 
   test.each([
-    ['sign out everywhere on My account', async (email: string, secret: string) => {
-      const { browser, page } = await confirmedOnMyAccount(email, secret);
-      expect((await browser.submit(page, '/account/sign-out-everywhere', {})).status).toBe(200);
-    }],
+    [
+      'sign out everywhere on My account',
+      async (email: string, secret: string) => {
+        const { browser, page } = await confirmedOnMyAccount(email, secret);
+        expect((await browser.submit(page, '/account/sign-out-everywhere', {})).status).toBe(200);
+      },
+    ],
     ['disable (CLI)', (email: string) => accountCommands(idp.app.services, 'disable', { email })],
     ['reset-mfa (CLI)', (email: string) => accountCommands(idp.app.services, 'reset-mfa', { email })],
   ])('after %s, both applications receive a logout token for their session, and their refresh tokens are dead', async (what, trigger) => {
@@ -79,7 +82,9 @@ describeOnEveryStore('back-channel logout when the account signs out everywhere'
     const kept = await signInTo(idp, mine.browser, 'research-b');
 
     const form = await mine.browser.get('/account/password');
-    expect((await mine.browser.submit(form, '/account/password', { current_password: PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD })).status).toBe(200);
+    expect((await mine.browser.submit(form, '/account/password', { current_password: PASSWORD, password: NEW_PASSWORD, confirm: NEW_PASSWORD })).status).toBe(
+      200,
+    );
 
     const received = await logoutTokensFor(first.claims.sub);
     expect(received.a.map((p) => p.sid)).toEqual([first.claims.sid]);

@@ -25,7 +25,15 @@ describeOnEveryStore('back-channel logout on sign-out through an application', (
       application('gone-app', `http://127.0.0.1:${await closedPort()}/backchannel-logout`),
       application('flaky-app', flaky.url),
     ]);
-    const log = pino({ level: 'info' }, new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } }));
+    const log = pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk, _enc, done) {
+          logLines.push(String(chunk));
+          done();
+        },
+      }),
+    );
     idp = await bootIdp({ store, env: { CLIENTS_FILE: file }, deps: { log, logoutRetryDelaysMs: [50, 100] } });
   });
   afterAll(async () => {
@@ -53,7 +61,11 @@ describeOnEveryStore('back-channel logout on sign-out through an application', (
   };
 
   test('the other application receives a valid logout token naming the user and its session, and its refresh token is dead', async () => {
-    const { browser, first, rest: [other] } = await signedInTo(`rp-logout-${store}@example.org`, ['research-b']);
+    const {
+      browser,
+      first,
+      rest: [other],
+    } = await signedInTo(`rp-logout-${store}@example.org`, ['research-b']);
     const received = b.tokens.length;
     const signedOut = await signOutThroughA(browser, first.tokens.id_token!, first.config);
     expect(signedOut.status).toBe(303);
@@ -70,7 +82,10 @@ describeOnEveryStore('back-channel logout on sign-out through an application', (
   });
 
   test('every ID token carries the session id (sid), a different one per application', async () => {
-    const { first, rest: [other] } = await signedInTo(`sid-${store}@example.org`, ['research-b']);
+    const {
+      first,
+      rest: [other],
+    } = await signedInTo(`sid-${store}@example.org`, ['research-b']);
     expect(first.claims.sid).toEqual(expect.any(String));
     expect(other!.claims.sid).toEqual(expect.any(String));
     expect(other!.claims.sid).not.toBe(first.claims.sid);
@@ -89,7 +104,7 @@ describeOnEveryStore('back-channel logout on sign-out through an application', (
     await a.token(before + 1);
 
     const start = Date.now();
-    while (await counted('failed') === failedBefore) {
+    while ((await counted('failed')) === failedBefore) {
       if (Date.now() - start > 10_000) throw new Error('the refused delivery was never given up');
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -101,7 +116,11 @@ describeOnEveryStore('back-channel logout on sign-out through an application', (
   });
 
   test('an application that was down when the user signed out gets the token on a retry', async () => {
-    const { browser, first, rest: [flakyApp] } = await signedInTo(`retry-${store}@example.org`, ['flaky-app']);
+    const {
+      browser,
+      first,
+      rest: [flakyApp],
+    } = await signedInTo(`retry-${store}@example.org`, ['flaky-app']);
     const retriedBefore = await counted('retried');
     await signOutThroughA(browser, first.tokens.id_token!, first.config);
     const payload = await verifiedLogoutToken(idp, await flaky.token(), 'flaky-app');

@@ -17,7 +17,12 @@ describeOnEveryStore('back-channel logout retries kept in the store', (store) =>
   beforeAll(async () => {
     flaky = await startLogoutReceiver('down-once');
     // Two instances: one to be redeployed while the other runs on.
-    idp = await bootIdp({ store, instances: 2, env: { CLIENTS_FILE: clientsFile([application('flaky-app', flaky.url)]) }, deps: { logoutRetryDelaysMs: [300, 300] } });
+    idp = await bootIdp({
+      store,
+      instances: 2,
+      env: { CLIENTS_FILE: clientsFile([application('flaky-app', flaky.url)]) },
+      deps: { logoutRetryDelaysMs: [300, 300] },
+    });
   });
   afterAll(async () => {
     await flaky.close();
@@ -25,14 +30,20 @@ describeOnEveryStore('back-channel logout retries kept in the store', (store) =>
   });
 
   /** `npx idp …` as an operator runs it, on the service's own store and settings. */
-  const cli = (...args: string[]) => new Promise<{ code: number; out: string; err: string }>((resolve) => {
-    const { config } = idp.app.services;
-    const env = {
-      PATH: process.env.PATH ?? '', ISSUER: config.issuer, DATA_DIR: config.dataDir, CLIENTS_FILE: config.clientsFile!, SMTP_URL: config.smtpUrl!, LOG_LEVEL: 'info',
-      ...(store === 'redis' ? { REDIS_URL, REDIS_PREFIX: config.redisPrefix } : {}),
-    };
-    execFile(process.execPath, ['bin/idp.js', ...args], { env }, (error, out, err) => resolve({ code: error ? (error.code as number) : 0, out, err }));
-  });
+  const cli = (...args: string[]) =>
+    new Promise<{ code: number; out: string; err: string }>((resolve) => {
+      const { config } = idp.app.services;
+      const env = {
+        PATH: process.env.PATH ?? '',
+        ISSUER: config.issuer,
+        DATA_DIR: config.dataDir,
+        CLIENTS_FILE: config.clientsFile!,
+        SMTP_URL: config.smtpUrl!,
+        LOG_LEVEL: 'info',
+        ...(store === 'redis' ? { REDIS_URL, REDIS_PREFIX: config.redisPrefix } : {}),
+      };
+      execFile(process.execPath, ['bin/idp.js', ...args], { env }, (error, out, err) => resolve({ code: error ? (error.code as number) : 0, out, err }));
+    });
 
   test('`accounts disable` answers at once and names the delivery that failed; the running service delivers it later', async () => {
     const email = `cli-retry-${store}@example.org`;
@@ -42,7 +53,9 @@ describeOnEveryStore('back-channel logout retries kept in the store', (store) =>
     const disabled = await cli('accounts', 'disable', '--email', email);
     expect(disabled.code).toBe(0);
     expect(disabled.out).toContain(`disabled ${email}`);
-    expect(disabled.out).toMatch(/back-channel logout not delivered to flaky-app \(expected 200 OK .*got: 503 Service Unavailable\); the running service retries it/);
+    expect(disabled.out).toMatch(
+      /back-channel logout not delivered to flaky-app \(expected 200 OK .*got: 503 Service Unavailable\); the running service retries it/,
+    );
     expect(flaky.refusals()).toBe(refusedBefore + 1);
     expect(disabled.err).not.toMatch(/eyJ[\w-]+\.eyJ/);
 

@@ -10,7 +10,9 @@ import { useClock } from '../../../src/clock.ts';
  */
 describeOnEveryStore('a fresh sign-in asks both factors', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store });
+  });
   afterAll(() => idp.close());
 
   async function signedIn(email: string) {

@@ -59,7 +59,9 @@ describeOnEveryStore('front-channel logout', (store) => {
     const viewer = await signInTo(idp, browser, 'viewer-app', { email, secret });
     await signInTo(idp, browser, 'plain-app');
 
-    const confirm = await browser.follow(oidc.buildEndSessionUrl(viewer.config, { id_token_hint: viewer.tokens.id_token!, post_logout_redirect_uri: CALLBACK }).toString());
+    const confirm = await browser.follow(
+      oidc.buildEndSessionUrl(viewer.config, { id_token_hint: viewer.tokens.id_token!, post_logout_redirect_uri: CALLBACK }).toString(),
+    );
     const page = await browser.submit(confirm, '/session/end/confirm', { logout: 'yes' });
     expect(page.status).toBe(200);
     expect(text(page)).toContain(msg('logout.frontchannel'));

@@ -24,7 +24,9 @@ const viewer = {
  */
 describeOnEveryStore('log out ends offline access', (store) => {
   let idp: TestIdp;
-  beforeAll(async () => { idp = await bootIdp({ store, env: { CLIENTS_FILE: clientsFile([viewer]) } }); });
+  beforeAll(async () => {
+    idp = await bootIdp({ store, env: { CLIENTS_FILE: clientsFile([viewer]) } });
+  });
   afterAll(() => idp.close());
 
   /** Signed in to each application in turn in one browser (password and code for the first), each holding a refresh token. */

@@ -21,9 +21,13 @@ describeOnEveryStore('institution sign-in failures', (store) => {
   let accountId: string;
   const name = `failing-${store}`;
   beforeAll(async () => {
-    env = await startWithUpstream(store, { [name]: institutionUser(name) }, {
-      others: { down: {}, late: {}, 'wrong-secret': { client_secret: 'not the secret the institution registered for us' } },
-    });
+    env = await startWithUpstream(
+      store,
+      { [name]: institutionUser(name) },
+      {
+        others: { down: {}, late: {}, 'wrong-secret': { client_secret: 'not the secret the institution registered for us' } },
+      },
+    );
     // One provider is down before anyone signs in at it.
     await env.others.down!.close();
     accountId = (await linkedAccount(env.idp, `failing-${store}@example.org`, name)).id;
@@ -38,10 +42,7 @@ describeOnEveryStore('institution sign-in failures', (store) => {
     loginAtInstitution(browser, await browser.get(institutionButton(await loginPage(browser, locale), id)), name, undefined, action);
 
   /** The account and its links as stored: a failure leaves both as they were. */
-  const stored = async () => [
-    await env.idp.app.services.accounts.findById(accountId),
-    await env.idp.app.services.store.upstreamLinks.ofAccount(accountId),
-  ];
+  const stored = async () => [await env.idp.app.services.accounts.findById(accountId), await env.idp.app.services.store.upstreamLinks.ofAccount(accountId)];
 
   /** The page is the failure's: its language, status and the reason's sentence; it was audited with its reason; nothing changed since `before`. */
   const expectFailure = async (before: unknown, page: Page, status: number, reason: Reason, locale: Locale = 'nl') => {
@@ -63,7 +64,7 @@ describeOnEveryStore('institution sign-in failures', (store) => {
     expect(expectAt(await browser.follow(new URL(page.url).pathname), 'login-form')).toBeDefined();
   });
 
-  test('the provider gone between the person\'s login there and the code\'s redemption: 503', async () => {
+  test("the provider gone between the person's login there and the code's redemption: 503", async () => {
     const browser = new Browser(env.idp.issuer);
     const callback = await callbackFrom(browser, 'late');
     await env.others.late!.close();
@@ -73,7 +74,12 @@ describeOnEveryStore('institution sign-in failures', (store) => {
 
   test('the provider too slow to answer the token request: 503 after the configured wait, not a hanging page', async () => {
     let release = () => {};
-    env.upstream.tamper.hold = { path: '/token', until: new Promise<void>((resolve) => { release = resolve; }) };
+    env.upstream.tamper.hold = {
+      path: '/token',
+      until: new Promise<void>((resolve) => {
+        release = resolve;
+      }),
+    };
     try {
       const before = await stored();
       const browser = new Browser(env.idp.issuer);
@@ -117,7 +123,7 @@ describeOnEveryStore('institution sign-in failures', (store) => {
     await expectFailure(afterEnglish, await browser.get(forged.toString()), 400, 'state');
   });
 
-  test('an answer for one provider at another provider\'s callback (a mix-up): 400', async () => {
+  test("an answer for one provider at another provider's callback (a mix-up): 400", async () => {
     const before = await stored();
     const browser = new Browser(env.idp.issuer);
     const callback = new URL(await callbackFrom(browser));

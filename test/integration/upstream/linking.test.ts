@@ -5,7 +5,13 @@ import { msg, msgPattern } from '../../support/messages.ts';
 import { SEED, seedAccount } from '../../support/seed.ts';
 import { confirmInConsole, seedStaff, signInToConsole } from '../../support/staff.ts';
 import {
-  institutionUser, linkedAccount, linkOnMyAccount, loginAtInstitution, signInWithInstitution, startWithUpstream, type WithUpstream,
+  institutionUser,
+  linkedAccount,
+  linkOnMyAccount,
+  loginAtInstitution,
+  signInWithInstitution,
+  startWithUpstream,
+  type WithUpstream,
 } from '../../support/upstream-journey.ts';
 import { accountCommands } from '../../../src/cli/accounts.ts';
 import { removeAccount } from '../../../src/accounts/operations/lifecycle.ts';
@@ -23,12 +29,16 @@ import { regenerateRecoveryCodes } from '../../../src/mfa/recovery/recovery-code
 describeOnEveryStore('linking an institution account', (store) => {
   let env: WithUpstream;
   beforeAll(async () => {
-    env = await startWithUpstream(store, {}, {
-      others: {
-        'uni-epn': { identifier_claim: 'eduperson_principal_name', display_name: { nl: 'Hogeschool', en: 'University of applied sciences' } },
-        'uni-transient': { subject_type: 'transient', display_name: { nl: 'Tijdelijk', en: 'Transient' } },
+    env = await startWithUpstream(
+      store,
+      {},
+      {
+        others: {
+          'uni-epn': { identifier_claim: 'eduperson_principal_name', display_name: { nl: 'Hogeschool', en: 'University of applied sciences' } },
+          'uni-transient': { subject_type: 'transient', display_name: { nl: 'Tijdelijk', en: 'Transient' } },
+        },
       },
-    });
+    );
   });
   afterAll(() => env?.close());
 
@@ -87,7 +97,13 @@ describeOnEveryStore('linking an institution account', (store) => {
     expect(mail.text).toContain(msg('upstream.mail.linked'));
 
     const [link] = await linksOf(id);
-    expect(link).toMatchObject({ issuer: env.upstream.issuer, subject: `${name}-persistent-id`, provider: 'uni', via: 'account', label: { schac_home_organization: 'uva.nl', eduperson_principal_name: `${name}@uva.nl` } });
+    expect(link).toMatchObject({
+      issuer: env.upstream.issuer,
+      subject: `${name}-persistent-id`,
+      provider: 'uni',
+      via: 'account',
+      label: { schac_home_organization: 'uva.nl', eduperson_principal_name: `${name}@uva.nl` },
+    });
     expect(env.audit.events('upstream.linked').some((e) => e.accountId === id && e.via === 'self')).toBe(true);
     const listed = text(await browser.follow('/account'));
     expect(listed).toMatch(msgPattern('upstream.account.item', { provider: 'SURFconext', label: `uva.nl, ${name}@uva.nl` }));
@@ -134,7 +150,13 @@ describeOnEveryStore('linking an institution account', (store) => {
       expect(text(page)).toContain(msg('upstream.failure.identifier'));
       expect(await linksOf(id)).toEqual([]);
     }
-    expect(env.audit.events('upstream.failure').filter((e) => e.reason === 'identifier').map((e) => e.provider).sort()).toEqual(['uni-epn', 'uni-transient']);
+    expect(
+      env.audit
+        .events('upstream.failure')
+        .filter((e) => e.reason === 'identifier')
+        .map((e) => e.provider)
+        .sort(),
+    ).toEqual(['uni-epn', 'uni-transient']);
   });
 
   test('a link asked for by a sign-in that has ended meanwhile (sessions reset) links nothing', async () => {
@@ -185,7 +207,10 @@ describeOnEveryStore('linking an institution account', (store) => {
     const name = user(`helped-${store}`);
     const { id, secret } = await linkedAccount(env.idp, email, name);
     const signedIn = new Browser(env.idp.issuer);
-    const code = expectAt(await signInWithInstitution(signedIn, expectAt(await signedIn.follow((await startSignIn(env.idp)).url), 'login-form'), name), 'code-page');
+    const code = expectAt(
+      await signInWithInstitution(signedIn, expectAt(await signedIn.follow((await startSignIn(env.idp)).url), 'login-form'), name),
+      'code-page',
+    );
     await signedIn.submit(code, '/verify/totp', { code: await totpCode(secret, 1) });
 
     const staffEmail = `helpdesk-${store}@example.org`;
@@ -193,7 +218,9 @@ describeOnEveryStore('linking an institution account', (store) => {
     const { browser } = await signInToConsole(env.idp, staffEmail, staffMember.secret, -1);
     const view = await browser.follow(`/admin/accounts/${id}`);
     expect(text(view)).toContain(msg('upstream.admin.title'));
-    expect(text(view)).toMatch(msgPattern('upstream.admin.item', { provider: 'SURFconext', label: `uva.nl, ${name}@uva.nl`, via: msg('upstream.via.account') }));
+    expect(text(view)).toMatch(
+      msgPattern('upstream.admin.item', { provider: 'SURFconext', label: `uva.nl, ${name}@uva.nl`, via: msg('upstream.via.account') }),
+    );
     expect(text(view)).toMatch(msgPattern('upstream.account.last_used'));
     expect(view.html).not.toContain(`/admin/accounts/${id}/upstream/unlink`);
 
@@ -206,7 +233,9 @@ describeOnEveryStore('linking an institution account', (store) => {
     expect(mail.text).toContain(msg('upstream.mail.unlinked'));
     expect(await linksOf(id)).toEqual([]);
     expect(env.audit.events('upstream.unlinked').some((e) => e.accountId === id && e.via === 'console' && e.by === staffMember.id)).toBe(true);
-    expect(text(await browser.follow(`/admin/accounts/${id}`))).toMatch(msgPattern('admin.history.item', { what: msg('admin.event.upstream_unlinked'), who: msg('admin.history.by_staff', { email: staffEmail }) }));
+    expect(text(await browser.follow(`/admin/accounts/${id}`))).toMatch(
+      msgPattern('admin.history.item', { what: msg('admin.event.upstream_unlinked'), who: msg('admin.history.by_staff', { email: staffEmail }) }),
+    );
     expect((await institutionLoginRefused(name)).status).toBe(403);
   });
 
@@ -227,12 +256,16 @@ describeOnEveryStore('linking an institution account', (store) => {
     const token = /name="_csrf" value="([^"]+)"/.exec((await browser.get(newest)).html)![1]!;
     expect((await browser.request('POST', '/upstream/uni/invitation', { _csrf: token, token: new URL(first).searchParams.get('token')! })).status).toBe(410);
 
-    const refused = await browser.follow(await loginAtInstitution(browser, await browser.submit(await browser.get(newest), '/upstream/uni/invitation', {}), taken));
+    const refused = await browser.follow(
+      await loginAtInstitution(browser, await browser.submit(await browser.get(newest), '/upstream/uni/invitation', {}), taken),
+    );
     expect(refused.status).toBe(409);
     const accountId = (await services().accounts.findByEmail(email))!.id;
     expect(await linksOf(accountId)).toEqual([]);
 
-    const linked = await browser.follow(await loginAtInstitution(browser, await browser.submit(await browser.get(newest), '/upstream/uni/invitation', {}), own));
+    const linked = await browser.follow(
+      await loginAtInstitution(browser, await browser.submit(await browser.get(newest), '/upstream/uni/invitation', {}), own),
+    );
     expect(linked.status).toBe(200);
     expect((await linksOf(accountId)).map((l) => [l.subject, l.via])).toEqual([[`${own}-persistent-id`, 'invitation']]);
     // The invitation is used up: its link sets no password now.

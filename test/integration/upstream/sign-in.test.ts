@@ -6,7 +6,13 @@ import { msg } from '../../support/messages.ts';
 import { SEED, seedAccount } from '../../support/seed.ts';
 import { reSigned } from '../../support/upstream-provider.ts';
 import {
-  institutionButton, institutionUser, linkedAccount, loginAtInstitution, signInWithInstitution, startWithUpstream, type WithUpstream,
+  institutionButton,
+  institutionUser,
+  linkedAccount,
+  loginAtInstitution,
+  signInWithInstitution,
+  startWithUpstream,
+  type WithUpstream,
 } from '../../support/upstream-journey.ts';
 import { accountCommands } from '../../../src/cli/accounts.ts';
 import { setDisabled } from '../../../src/accounts/operations/lifecycle.ts';
@@ -26,7 +32,11 @@ const PHISHING_RESISTANT = 'http://schemas.openid.net/pape/policies/2007/06/phis
 describeOnEveryStore('sign in with your institution', (store) => {
   let env: WithUpstream;
   beforeAll(async () => {
-    env = await startWithUpstream(store, {}, { others: { 'uni-jwt': { token_endpoint_auth_method: 'private_key_jwt', display_name: { nl: 'eduID', en: 'eduID' } } } });
+    env = await startWithUpstream(
+      store,
+      {},
+      { others: { 'uni-jwt': { token_endpoint_auth_method: 'private_key_jwt', display_name: { nl: 'eduID', en: 'eduID' } } } },
+    );
   });
   afterAll(() => env?.close());
 
@@ -73,7 +83,11 @@ describeOnEveryStore('sign in with your institution', (store) => {
     const { secret } = await linkedAccount(env.idp, `strong-${store}@example.org`, name);
     env.upstream.tamper.tokenResponse = async (body) => ({
       ...body,
-      id_token: await reSigned(String(body.id_token), env.upstream.signingKey, { acr: PHISHING_RESISTANT, amr: ['hwk', 'mfa'], 'https://refeds.org/profile/mfa': true }),
+      id_token: await reSigned(String(body.id_token), env.upstream.signingKey, {
+        acr: PHISHING_RESISTANT,
+        amr: ['hwk', 'mfa'],
+        'https://refeds.org/profile/mfa': true,
+      }),
     });
     try {
       // An application that accepts only a phishing-resistant sign-in: after the code, the step-up to add a CBS passkey.
@@ -94,7 +108,7 @@ describeOnEveryStore('sign in with your institution', (store) => {
     }
   });
 
-  test('an institution account linked to no CBS account gets the page that explains linking, and no account, even with a CBS account\'s address', async () => {
+  test("an institution account linked to no CBS account gets the page that explains linking, and no account, even with a CBS account's address", async () => {
     const email = `trap-${store}@example.org`;
     const { id } = await seedAccount(env.idp, email, PASSWORD, { totp: true });
     const before = (await account(email))!;
@@ -119,7 +133,14 @@ describeOnEveryStore('sign in with your institution', (store) => {
   test('a disabled account, an account past its end date and an account whose second factors the helpdesk reset are refused, whatever the institution says', async () => {
     const cases: [string, (id: string) => Promise<unknown>, string][] = [
       ['disabled', (id) => setDisabled(env.idp.app.services, SEED, id, true), msg('upstream.refused.account')],
-      ['ended', (id) => updateAccount(env.idp.app.services.accounts, id, (a) => { a.endDate = '2020-12-31'; }), msg('upstream.refused.account')],
+      [
+        'ended',
+        (id) =>
+          updateAccount(env.idp.app.services.accounts, id, (a) => {
+            a.endDate = '2020-12-31';
+          }),
+        msg('upstream.refused.account'),
+      ],
       ['reset', (id) => resetSecondFactors(env.idp.app.services, SEED, id), msg('upstream.refused.no_factor')],
     ];
     for (const [what, change, sentence] of cases) {
@@ -148,7 +169,10 @@ describeOnEveryStore('sign in with your institution', (store) => {
       const browser = new Browser(env.idp.issuer);
       const { signIn, page } = await loginPage(browser, { scope: 'openid offline_access', prompt: 'consent' });
       const code = expectAt(await signInWithInstitution(browser, page, name), 'code-page');
-      const tokens = await finishSignIn(signIn, (await browser.follow((await browser.submit(code, '/verify/totp', { code: await totpCode(secret, 1) })).location!)).location!);
+      const tokens = await finishSignIn(
+        signIn,
+        (await browser.follow((await browser.submit(code, '/verify/totp', { code: await totpCode(secret, 1) })).location!)).location!,
+      );
       const sso = await startSignIn(env.idp);
       expect((await browser.follow(sso.url)).location).toMatch(/code=/);
 
@@ -164,14 +188,16 @@ describeOnEveryStore('sign in with your institution', (store) => {
     }
   });
 
-  test('a provider that authenticates the service by private_key_jwt (its key\'s public half at /upstream/jwks, registered there) works the same way', async () => {
+  test("a provider that authenticates the service by private_key_jwt (its key's public half at /upstream/jwks, registered there) works the same way", async () => {
     const email = `jwt-${store}@example.org`;
     const name = user(`jwt-${store}`);
-    const published = await (await fetch(`${env.idp.issuer}/upstream/jwks`)).json() as { keys: Record<string, unknown>[] };
+    const published = (await (await fetch(`${env.idp.issuer}/upstream/jwks`)).json()) as { keys: Record<string, unknown>[] };
     expect(published.keys).toEqual([expect.objectContaining({ kid: 'cbs-uni-jwt', kty: 'EC', alg: 'ES256', use: 'sig' })]);
     expect(published.keys[0]).not.toHaveProperty('d');
     const { id, secret } = await linkedAccount(env.idp, email, name, 'uni-jwt');
-    expect((await env.idp.app.services.store.upstreamLinks.ofAccount(id)).map((l) => [l.provider, l.issuer])).toEqual([['uni-jwt', env.others['uni-jwt']!.issuer]]);
+    expect((await env.idp.app.services.store.upstreamLinks.ofAccount(id)).map((l) => [l.provider, l.issuer])).toEqual([
+      ['uni-jwt', env.others['uni-jwt']!.issuer],
+    ]);
     const browser = new Browser(env.idp.issuer);
     const { signIn, page } = await loginPage(browser);
     expect(text(page)).toContain(msg('upstream.login.button', { name: 'eduID' }));
@@ -192,7 +218,7 @@ describeOnEveryStore('sign in with your institution', (store) => {
     expect(new URL((await browser.get(institutionButton(plain.page))).location!).searchParams.get('prompt')).toBeNull();
   });
 
-  test('the first login after an invitation completed with the institution enrols CBS\'s second factor, and no later one without it', async () => {
+  test("the first login after an invitation completed with the institution enrols CBS's second factor, and no later one without it", async () => {
     const email = `invited-${store}@example.org`;
     const name = user(`invited-${store}`);
     await accountCommands(env.idp.app.services, 'create', { email, name: 'Invited Researcher', locale: 'nl' });
@@ -230,4 +256,3 @@ describeOnEveryStore('sign in with your institution', (store) => {
     expect(text(refused)).toContain(msg('upstream.refused.no_factor'));
   });
 });
-
