@@ -29,12 +29,12 @@ const POLICY = {
   passwordRequestAddressesPerIp: { points: 200, duration: 60 * 60 },
   /** Requests for addresses that are no usable account, counted after the answer: past it, that requester's requests send nothing. */
   passwordRequestsUnknownPerIp: { points: 20, duration: 60 * 60, blockDuration: 60 * 60 },
-  /** Wrong client secrets at the token endpoints per (client, IP): a guesser's address is locked, the application's own is not. */
+  /** Wrong client secrets at the token endpoints per (client, IP): a guesser's address is locked, the application's own is not (only wrong ones count). */
   clientSecretPerClientAndIp: { points: 20, duration: 15 * 60 },
 } satisfies Record<string, IRateLimiterOptions>;
 type Name = keyof typeof POLICY;
 /** Counters shared by many callers (an address, an application's servers): success gives its own point back and no one else's. */
-const GIVEN_BACK: Name[] = ['passwordPerIp', 'clientSecretPerClientAndIp'];
+const GIVEN_BACK: Name[] = ['passwordPerIp'];
 
 /** The set-password mail numbers an operator may change (RESET_* in config.ts), each per hour. */
 export interface MailQuotas {
@@ -90,7 +90,10 @@ export interface Limits {
    * requester's (a new address beyond its bound: 429) and the address's (no mail).
    */
   passwordRequest(address: string, ip: string): Promise<{ ip: boolean; address: boolean }>;
+  /** A wrong client secret from this address: its point, taken atomically before the answer says so. */
   takeClientSecretAttempt(clientId: string, ip: string): Promise<Taken>;
+  /** Seconds until this address may authenticate as the client again, once its wrong secrets used the limit up; 0 while not locked. */
+  clientSecretLockedFor(clientId: string, ip: string): Promise<number>;
   /** After the answer: the request was for an address that is no usable account (what a sprayer does). */
   unknownAddressRequested(ip: string): Promise<void>;
   /** Whether this requester asked for too many addresses that are no account: then its requests send no mail. */
@@ -173,6 +176,10 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:', qu
     },
     takeCodeAttempt: (id) => take([['codePerAccount', id]]),
     takeClientSecretAttempt: (clientId, ip) => take([['clientSecretPerClientAndIp', `${clientId}|${ip}`]]),
+    async clientSecretLockedFor(clientId, ip) {
+      const res = await l.clientSecretPerClientAndIp.get(`${clientId}|${ip}`).catch(asStoreError);
+      return res && res.consumedPoints >= l.clientSecretPerClientAndIp.points ? Math.ceil(res.msBeforeNext / 1000) : 0;
+    },
     async passwordRequest(address, ip) {
       const pair = await count('passwordRequestsPerAddressAndIp', `${address}|${ip}`);
       // Only an address new from this requester counts against its bound; a repeat is checked against it.
