@@ -11,9 +11,9 @@ import { boundSession, noteSession, withSessionHint } from './session-hint.ts';
  * in one tick in one write, in order), without changing what is read or
  * written, or when a request learns that the store failed:
  *
- * - A write the request need not wait for (a client secret's point given
- *   back; the authorization code, when the provider saves the session after
- *   it, as it does whenever it issues one) is sent along with its next store
+ * - A write the request need not wait for (a new grant and the account's
+ *   reference to it; the authorization code, when the provider saves the
+ *   session after it, as it does whenever it issues one) is sent along with its next store
  *   call, which waits for it too: one that fails fails that call, and the
  *   request answers 503 before anything it wrote is handed out.
  * - When the provider loads a token (a code, an access or refresh token) at

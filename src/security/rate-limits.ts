@@ -33,7 +33,7 @@ const POLICY = {
   clientSecretPerClientAndIp: { points: 20, duration: 15 * 60 },
 } satisfies Record<string, IRateLimiterOptions>;
 type Name = keyof typeof POLICY;
-/** Counters shared by many callers (an address, an application's servers): success gives its own point back and no one else's. */
+/** Counters shared by many callers (an address that many people share): success gives its own point back and no one else's. */
 const GIVEN_BACK: Name[] = ['passwordPerIp'];
 
 /** The set-password mail numbers an operator may change (RESET_* in config.ts), each per hour. */
@@ -148,6 +148,8 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:', qu
   const count = (n: Name, key: string): Promise<RateLimiterRes> =>
     l[n].consume(key).catch((err: unknown) => (err instanceof RateLimiterRes ? err : asStoreError(err)));
   const over = (n: Name, res: RateLimiterRes | null) => !!res && res.consumedPoints > l[n].points;
+  /** The counter's points are all used: the next attempt on it is refused. */
+  const usedUp = (n: Name, res: RateLimiterRes | null) => !!res && res.consumedPoints >= l[n].points;
 
   const passwordParts = (c: PasswordClient): [Name, string][] => [
     ['passwordPerAccountAndIp', `${c.account}|${c.ip}`],
@@ -163,8 +165,9 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:', qu
 
   return {
     async accountLocked(c) {
-      const states = await Promise.all(accountParts(c).map(([n, key]) => l[n].get(key).catch(asStoreError)));
-      return states.some((res, i) => !!res && res.consumedPoints >= l[accountParts(c)[i]![0]].points);
+      const parts = accountParts(c);
+      const states = await Promise.all(parts.map(([n, key]) => l[n].get(key).catch(asStoreError)));
+      return states.some((res, i) => usedUp(parts[i]![0], res));
     },
     async liftAccountLocks(c) {
       await Promise.all(accountParts(c).map(([n, key]) => l[n].delete(key).catch(asStoreError)));
@@ -178,7 +181,7 @@ export function createLimits(redis: RedisClient | undefined, prefix = 'idp:', qu
     takeClientSecretAttempt: (clientId, ip) => take([['clientSecretPerClientAndIp', `${clientId}|${ip}`]]),
     async clientSecretLockedFor(clientId, ip) {
       const res = await l.clientSecretPerClientAndIp.get(`${clientId}|${ip}`).catch(asStoreError);
-      return res && res.consumedPoints >= l.clientSecretPerClientAndIp.points ? Math.ceil(res.msBeforeNext / 1000) : 0;
+      return res && usedUp('clientSecretPerClientAndIp', res) ? Math.ceil(res.msBeforeNext / 1000) : 0;
     },
     async passwordRequest(address, ip) {
       const pair = await count('passwordRequestsPerAddressAndIp', `${address}|${ip}`);
