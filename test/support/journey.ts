@@ -73,7 +73,20 @@ export function totpKey(page: Page): string {
   return m[1]!.replace(/ /g, '');
 }
 
-export const totpCode = (secret: string, offsetSteps = 0) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
+/** How close to a time step's end a code is not made: the request that carries it could reach the service in the next step. */
+const STEP_END_MARGIN_MS = 3000;
+
+/**
+ * The code of the time step `offsetSteps` from now. In a step's last three
+ * seconds it waits for the next step first, so that no request in flight sees
+ * its code's step end: the service allows one step either way, and the previous
+ * step's code (-1) would otherwise arrive two steps old.
+ */
+export async function totpCode(secret: string, offsetSteps = 0): Promise<string> {
+  const left = 30_000 - (Date.now() % 30_000);
+  if (left < STEP_END_MARGIN_MS) await new Promise((resolve) => setTimeout(resolve, left + 50));
+  return generate({ secret, epoch: Math.floor(Date.now() / 1000) + offsetSteps * 30 });
+}
 
 /** Steps 3 and on: log in, OK on the notice, Activate, scan, code, OK. Returns the TOTP secret and the page after OK. */
 export async function enrolTotp(browser: Browser, notice: Page): Promise<{ secret: string; page: Page }> {
